@@ -1,0 +1,41 @@
+/**
+ * The SQL expressions that differ between engines. Metrics build their SQL from these and never
+ * spell engine syntax themselves. Conventions fixed here: weeks start on Monday (ISO), months are
+ * calendar months, timestamps are zone-less wall clock.
+ */
+export interface Dialect {
+  /** Start of the day / ISO week (Monday) / calendar month containing `ts`, as a DATE. */
+  truncDay(ts: string): string;
+  truncWeek(ts: string): string;
+  truncMonth(ts: string): string;
+  /** Whole calendar months from month `a` to month `b` (both already truncated to months). */
+  monthsBetween(a: string, b: string): string;
+  /** Whole weeks from week start `a` to week start `b`. */
+  weeksBetween(a: string, b: string): string;
+  /** Seconds from `a` to `b` (b - a), as a whole number. */
+  secondsBetween(a: string, b: string): string;
+  /** Interpolated quantile of `expr`, p in [0, 1]. */
+  quantile(expr: string, p: number): string;
+  /** `num / den` as a double, NULL when den = 0. */
+  safeDivide(num: string, den: string): string;
+  /** Exact count of distinct values. */
+  countDistinct(expr: string): string;
+  /** Formats a DATE as `YYYY-MM` / `YYYY-MM-DD`. */
+  formatMonth(date: string): string;
+  formatDay(date: string): string;
+}
+
+export const duckdbDialect: Dialect = {
+  truncDay: (ts) => `CAST(${ts} AS DATE)`,
+  // DuckDB's date_trunc('week') already follows ISO weeks (Monday start).
+  truncWeek: (ts) => `CAST(date_trunc('week', ${ts}) AS DATE)`,
+  truncMonth: (ts) => `CAST(date_trunc('month', ${ts}) AS DATE)`,
+  monthsBetween: (a, b) => `CAST(datediff('month', ${a}, ${b}) AS INTEGER)`,
+  weeksBetween: (a, b) => `CAST(datediff('day', ${a}, ${b}) / 7 AS INTEGER)`,
+  secondsBetween: (a, b) => `CAST(epoch(${b}) - epoch(${a}) AS BIGINT)`,
+  quantile: (expr, p) => `quantile_cont(${expr}, ${Number(p)})`,
+  safeDivide: (num, den) => `CAST(${num} AS DOUBLE) / NULLIF(CAST(${den} AS DOUBLE), 0)`,
+  countDistinct: (expr) => `count(DISTINCT ${expr})`,
+  formatMonth: (date) => `strftime(${date}, '%Y-%m')`,
+  formatDay: (date) => `strftime(${date}, '%Y-%m-%d')`,
+};

@@ -1,0 +1,24 @@
+import type { Dialect } from "./dialect.ts";
+
+/** A bound parameter value. Ids and timestamps travel as strings, never as JS numbers. */
+export type SqlParam = string | number | boolean | null;
+export type SqlParams = Record<string, SqlParam>;
+
+/**
+ * A row as the engine returns it: JSON-safe values. 64-bit integers and decimals arrive as strings
+ * (so ids and money stay exact); cast in SQL to INTEGER or DOUBLE where a JS number is wanted.
+ */
+export type Row = Record<string, string | number | boolean | null>;
+
+/** The only door to a database. Everything outside src/engine speaks to an Engine, never to a driver. */
+export interface Engine {
+  readonly name: string;
+  readonly dialect: Dialect;
+  /** Engine version string, for metadata. */
+  version(): Promise<string>;
+  /** Runs statements that return nothing of interest. */
+  run(sql: string, params?: SqlParams): Promise<void>;
+  /** Runs a query and returns every row (use only for results, never for raw logs). */
+  all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
+  close(): Promise<void>;
+}
