@@ -1,0 +1,45 @@
+import { UsageError } from "./errors.ts";
+
+export const generateFlags = {
+  out: { type: "string" },
+  users: { type: "string" },
+  seed: { type: "string" },
+  format: { type: "string" },
+} as const;
+
+export const generateHelp = `channelscope generate --out DIR [--users N] [--seed S] [--format csv|parquet]
+  Writes a realistic sample in the Afisha layout (visits_log_us, orders_log_us, costs_us) plus
+  truth.json with the planted parameters. Deterministic per seed. Default: 228,000 users, seed 1.`;
+
+export async function generateCommand(flags: {
+  out?: string;
+  users?: string;
+  seed?: string;
+  format?: string;
+}): Promise<number> {
+  if (!flags.out) throw new UsageError("missing --out DIR (where to write the sample)");
+  const users = wholeNumber("users", flags.users, 1, 1_000_000_000);
+  const seed = wholeNumber("seed", flags.seed, 0, 2 ** 32 - 1);
+  const format = flags.format ?? "csv";
+  if (format !== "csv" && format !== "parquet") {
+    throw new UsageError(`invalid format: "${format}" (expected csv or parquet)`);
+  }
+  const { generateSample } = await import("../generate/index.ts");
+  const summary = await generateSample({
+    out: flags.out,
+    format,
+    ...(users !== undefined ? { users } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  });
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  return 0;
+}
+
+function wholeNumber(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new UsageError(`invalid ${name}: "${raw}" (expected a whole number from ${min} to ${max})`);
+  }
+  return value;
+}

@@ -1,0 +1,66 @@
+import type { ParseArgsConfig } from "node:util";
+import { DuckDbEngine } from "../engine/duckdb-engine.ts";
+import { TABLE_NAMES } from "../ingest/canonical.ts";
+import type { IngestSources } from "../ingest/index.ts";
+import { type ConfigFile, loadConfig, tableSource } from "./config.ts";
+import { UsageError } from "./errors.ts";
+
+/** Flags every command that reads the three exports accepts. */
+export const INPUT_FLAGS = {
+  visits: { type: "string" },
+  orders: { type: "string" },
+  costs: { type: "string" },
+  config: { type: "string" },
+  map: { type: "string", multiple: true },
+  "date-format": { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  db: { type: "string" },
+  "memory-limit": { type: "string" },
+  threads: { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+export type InputFlags = {
+  [K in keyof typeof INPUT_FLAGS]?: (typeof INPUT_FLAGS)[K] extends { multiple: true } ? string[] : string;
+};
+
+export interface ResolvedInputs {
+  sources: IngestSources;
+  config: ConfigFile;
+  bounds: { from?: string; to?: string };
+}
+
+/** Flags + config file -> what to ingest. */
+export function resolveInputs(flags: InputFlags, required: readonly string[] = []): ResolvedInputs {
+  const { config, dir } = loadConfig(flags.config);
+  const sources: IngestSources = {};
+  for (const table of TABLE_NAMES) {
+    const source = tableSource(table, flags[table], flags.map ?? [], config, dir, flags["date-format"]);
+    if (source) sources[table] = source;
+  }
+  const missing = required.filter((t) => !sources[t as keyof IngestSources]);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `missing input: ${missing.map((t) => `--${t} FILE`).join(", ")} (or set it in the config file)`,
+    );
+  }
+  if (Object.keys(sources).length === 0) {
+    throw new UsageError("no input given (expected --visits, --orders and/or --costs, or a config file)");
+  }
+  const from = flags.from ?? (typeof config.from === "string" ? config.from : undefined);
+  const to = flags.to ?? (typeof config.to === "string" ? config.to : undefined);
+  return { sources, config, bounds: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
+}
+
+/** Opens the engine as the flags say: a database file or memory, with a memory limit. */
+export async function openEngine(flags: InputFlags): Promise<DuckDbEngine> {
+  const threads = flags.threads === undefined ? undefined : Number(flags.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
+    throw new UsageError(`invalid threads: "${flags.threads}" (expected a whole number above 0)`);
+  }
+  return DuckDbEngine.open({
+    ...(flags.db ? { path: flags.db } : {}),
+    memoryLimit: flags["memory-limit"] ?? "1500MB",
+    ...(threads ? { threads } : {}),
+  });
+}

@@ -1,0 +1,37 @@
+import type { TableName } from "./canonical.ts";
+import type { TableLoad } from "./load-table.ts";
+
+/** A finding that keeps the rows but that an analyst should know about. */
+export interface QualityWarning {
+  code:
+    | "zero_revenue"
+    | "outside_window"
+    | "orders_without_visits"
+    | "missing_cost_days"
+    | "spend_without_sessions"
+    | "sessions_without_spend";
+  table: TableName;
+  /** Rows (or source-days, for missing_cost_days; sources for spend_without_sessions) concerned. */
+  count: number;
+  message: string;
+  /** A few concrete cases, as short text. */
+  examples: string[];
+}
+
+export interface AnalysisWindow {
+  /** First day, `YYYY-MM-DD`. */
+  from: string;
+  /** Day after the last, exclusive. */
+  to: string;
+  /** Where the bounds came from. */
+  basis: "options" | "visits" | "costs" | "orders";
+}
+
+/** The data-quality audit of one run: what was read, set aside and noticed. */
+export interface DataQualityReport {
+  window: AnalysisWindow;
+  files: TableLoad[];
+  warnings: QualityWarning[];
+  /** Rejected rows in total, and where they were written (if they were). */
+  quarantine: { rows: number; path: string | null };
+}

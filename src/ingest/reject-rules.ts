@@ -1,0 +1,52 @@
+import type { TableName } from "./canonical.ts";
+
+/** Why a row was set aside. Codes are stable (JSON, quarantine file); labels are for people. */
+export const REJECT_LABELS = {
+  malformed_line: "malformed line (wrong number of fields or broken quoting)",
+  missing_user_id: "missing user id",
+  missing_source_id: "missing source id",
+  missing_device: "missing device",
+  bad_timestamp: "unparseable or missing timestamp",
+  end_before_start: "session ends before it starts",
+  bad_revenue: "non-numeric or missing revenue",
+  negative_revenue: "negative revenue",
+  bad_date: "unparseable or missing date",
+  bad_cost: "non-numeric or missing cost",
+  negative_cost: "negative cost",
+  duplicate_row: "exact duplicate of an earlier row",
+} as const;
+
+export type RejectCode = keyof typeof REJECT_LABELS;
+
+/**
+ * Row checks in the order they are tried; a row gets the first reason that applies. Conditions are
+ * over the parsed columns (NULL = missing or unparseable). Duplicates are found afterwards, among the
+ * rows that pass these checks.
+ */
+export const REJECT_RULES: Record<TableName, readonly { code: RejectCode; when: string }[]> = {
+  visits: [
+    { code: "missing_user_id", when: "user_id IS NULL" },
+    { code: "missing_source_id", when: "source_id IS NULL" },
+    { code: "missing_device", when: "device IS NULL" },
+    { code: "bad_timestamp", when: "start_ts IS NULL OR end_ts IS NULL" },
+    { code: "end_before_start", when: "end_ts < start_ts" },
+  ],
+  orders: [
+    { code: "missing_user_id", when: "user_id IS NULL" },
+    { code: "bad_timestamp", when: "ts IS NULL" },
+    { code: "bad_revenue", when: "revenue IS NULL" },
+    { code: "negative_revenue", when: "revenue < 0" },
+  ],
+  costs: [
+    { code: "missing_source_id", when: "source_id IS NULL" },
+    { code: "bad_date", when: "date IS NULL" },
+    { code: "bad_cost", when: "costs IS NULL" },
+    { code: "negative_cost", when: "costs < 0" },
+  ],
+};
+
+/** The SQL CASE giving a row's reject code, NULL when it passes. */
+export function rejectCaseSql(table: TableName): string {
+  const branches = REJECT_RULES[table].map((r) => `WHEN ${r.when} THEN '${r.code}'`).join(" ");
+  return `CASE ${branches} END`;
+}

@@ -1,0 +1,49 @@
+import { InputError } from "./input-error.ts";
+
+/**
+ * How a timestamp column is parsed. `iso` covers `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]`, the same
+ * with `T`, and a trailing `Z` or `±HH:MM` (validated, then dropped: wall clock as written, see
+ * docs/decisions.md). `pattern` is a user-given strptime format.
+ */
+export type TimestampFormat = { kind: "iso" } | { kind: "pattern"; pattern: string };
+
+const ISO = /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/;
+const DAY_FIRST_OR_MONTH_FIRST = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/;
+
+/**
+ * Decides the format of a column from a sample of its values. A non-ISO sample is an error asking for
+ * --date-format rather than a guess: `03/04/2018` is March 4th in one country and April 3rd in another.
+ */
+export function detectTimestampFormat(
+  sample: readonly string[],
+  where: { path: string; column: string },
+  userPattern?: string,
+): TimestampFormat {
+  const values = sample.map((v) => v.trim()).filter((v) => v !== "");
+  const foreign = values.find((v) => !ISO.test(v));
+  if (foreign === undefined) return { kind: "iso" };
+  // The user's pattern serves the columns that need one; ISO columns stay ISO.
+  if (userPattern) return { kind: "pattern", pattern: userPattern };
+  const hint = DAY_FIRST_OR_MONTH_FIRST.test(foreign) ? "day and month order is ambiguous; " : "";
+  throw new InputError(
+    `${where.path}: column "${where.column}": cannot read timestamp "${foreign}" (${hint}expected YYYY-MM-DD HH:MM[:SS] or ISO 8601; pass --date-format, e.g. --date-format "%d/%m/%Y %H:%M")`,
+  );
+}
+
+/**
+ * SQL that parses the VARCHAR expression `raw` into a TIMESTAMP, NULL when it cannot. A pattern
+ * travels as the bound parameter `param` (added to `params`), never inside the SQL text.
+ */
+export function timestampSql(
+  raw: string,
+  format: TimestampFormat,
+  param: string,
+  params: Record<string, string>,
+): string {
+  if (format.kind === "pattern") {
+    params[param] = format.pattern;
+    return `try_strptime(trim(${raw}), $${param})`;
+  }
+  // DuckDB's cast reads every ISO shape above and keeps the wall clock of an offset timestamp.
+  return `try_cast(trim(${raw}) AS TIMESTAMP)`;
+}
