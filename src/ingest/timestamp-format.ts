@@ -11,8 +11,10 @@ const ISO = /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(
 const DAY_FIRST_OR_MONTH_FIRST = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/;
 
 /**
- * Decides the format of a column from a sample of its values. A non-ISO sample is an error asking for
- * --date-format rather than a guess: `03/04/2018` is March 4th in one country and April 3rd in another.
+ * Decides the format of a column from a sample of its values. The majority decides: when most values
+ * are ISO, the odd ones out are row-level faults (rejected with their line). A non-ISO column is an
+ * error asking for --date-format rather than a guess: `03/04/2018` is March 4th in one country and
+ * April 3rd in another.
  */
 export function detectTimestampFormat(
   sample: readonly string[],
@@ -20,13 +22,14 @@ export function detectTimestampFormat(
   userPattern?: string,
 ): TimestampFormat {
   const values = sample.map((v) => v.trim()).filter((v) => v !== "");
-  const foreign = values.find((v) => !ISO.test(v));
-  if (foreign === undefined) return { kind: "iso" };
+  const foreign = values.filter((v) => !ISO.test(v));
+  if (foreign.length * 2 <= values.length) return { kind: "iso" };
   // The user's pattern serves the columns that need one; ISO columns stay ISO.
   if (userPattern) return { kind: "pattern", pattern: userPattern };
-  const hint = DAY_FIRST_OR_MONTH_FIRST.test(foreign) ? "day and month order is ambiguous; " : "";
+  const example = foreign[0]!;
+  const hint = DAY_FIRST_OR_MONTH_FIRST.test(example) ? "day and month order is ambiguous; " : "";
   throw new InputError(
-    `${where.path}: column "${where.column}": cannot read timestamp "${foreign}" (${hint}expected YYYY-MM-DD HH:MM[:SS] or ISO 8601; pass --date-format, e.g. --date-format "%d/%m/%Y %H:%M")`,
+    `${where.path}: column "${where.column}": cannot read timestamp "${example}" (${hint}expected YYYY-MM-DD HH:MM[:SS] or ISO 8601; pass --date-format, e.g. --date-format "%d/%m/%Y %H:%M")`,
   );
 }
 
