@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { checkCommand, checkFlags, checkHelp } from "./check-command.ts";
+import { demoCommand, demoFlags, demoHelp } from "./demo-command.ts";
 import { reportFailure, UsageError } from "./errors.ts";
 import { generateCommand, generateFlags, generateHelp } from "./generate-command.ts";
 
@@ -10,6 +11,7 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  demo: { help: demoHelp, flags: demoFlags, run: (f) => demoCommand(f) },
   check: { help: checkHelp, flags: checkFlags, run: (f) => checkCommand(f) },
   generate: { help: generateHelp, flags: generateFlags, run: (f) => generateCommand(f) },
 };

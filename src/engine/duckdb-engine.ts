@@ -38,19 +38,25 @@ export class DuckDbEngine implements Engine {
   }
 
   async run(sql: string, params?: SqlParams): Promise<void> {
+    const started = performance.now();
     try {
       await this.connection.run(sql, params);
     } catch (error) {
       throw new QueryError(messageOf(error), sql, error);
+    } finally {
+      profile(sql, started);
     }
   }
 
   async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const started = performance.now();
     try {
       const reader = await this.connection.runAndReadAll(sql, params);
       return reader.getRowObjectsJson() as T[];
     } catch (error) {
       throw new QueryError(messageOf(error), sql, error);
+    } finally {
+      profile(sql, started);
     }
   }
 
@@ -58,6 +64,15 @@ export class DuckDbEngine implements Engine {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** CHANNELSCOPE_PROFILE=1 prints every statement's duration to stderr, slowest work first to spot. */
+const PROFILING = process.env.CHANNELSCOPE_PROFILE === "1";
+
+function profile(sql: string, started: number): void {
+  if (!PROFILING) return;
+  const ms = (performance.now() - started).toFixed(0).padStart(7);
+  process.stderr.write(`[sql ${ms} ms] ${sql.replace(/\s+/g, " ").slice(0, 140)}\n`);
 }
 
 function messageOf(error: unknown): string {

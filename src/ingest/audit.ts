@@ -37,7 +37,7 @@ const CHECKS: Check[] = [
       sql: `SELECT count(*) AS n, list(${fmtTs(tsOf(table))} || ' user ' || user_id ORDER BY ${tsOf(table)})[1:5] AS ex
             FROM ${table} WHERE NOT (${inWindow(tsOf(table))})`,
       message: (n) =>
-        `${n} ${table} outside the analysis window (kept in the data, left out of every metric)`,
+        `${rows(n, table === "visits" ? "session" : "order")} outside the analysis window (kept in the data, left out of every metric)`,
     }),
   ),
   {
@@ -52,7 +52,7 @@ const CHECKS: Check[] = [
     code: "orders_without_visits",
     table: "orders",
     needs: ["orders", "visits"],
-    sql: `SELECT count(*) AS n, list(DISTINCT user_id)[1:5] AS ex FROM orders o
+    sql: `SELECT count(*) AS n, list(DISTINCT 'user ' || o.user_id ORDER BY 'user ' || o.user_id)[1:5] AS ex FROM orders o
           WHERE NOT EXISTS (SELECT 1 FROM visits v WHERE v.user_id = o.user_id)`,
     message: (n) => `${rows(n, "order")} by users never seen in visits (they count as buyers, unattributed)`,
   },
@@ -74,7 +74,7 @@ const CHECKS: Check[] = [
     code: "spend_without_sessions",
     table: "costs",
     needs: ["costs", "visits"],
-    sql: `SELECT count(*) AS n, list(source_id ORDER BY source_id)[1:10] AS ex FROM
+    sql: `SELECT count(*) AS n, list('source ' || source_id ORDER BY source_id)[1:10] AS ex FROM
           (SELECT DISTINCT source_id FROM costs WHERE costs > 0 EXCEPT SELECT DISTINCT source_id FROM visits)`,
     message: (n) => `${rows(n, "source")} with spend but no sessions (their spend buys no measurable users)`,
   },
@@ -82,10 +82,10 @@ const CHECKS: Check[] = [
     code: "sessions_without_spend",
     table: "visits",
     needs: ["costs", "visits"],
-    sql: `SELECT count(*) AS n, list(DISTINCT source_id ORDER BY source_id)[1:10] AS ex FROM visits
+    sql: `SELECT count(*) AS n, list(DISTINCT 'source ' || source_id ORDER BY 'source ' || source_id)[1:10] AS ex FROM visits
           WHERE source_id NOT IN (SELECT source_id FROM costs)`,
     message: (n) =>
-      `${n} sessions from sources without spend (organic or unpaid: no CAC, shown as "no spend")`,
+      `${rows(n, "session")} from sources without spend (organic or unpaid: no CAC, shown as "no spend")`,
   },
 ];
 

@@ -1,6 +1,6 @@
 import type { TableName } from "./canonical.ts";
 import { InputError } from "./input-error.ts";
-import { isExactIdType, type StagedFile } from "./stage.ts";
+import { type FileReader, isExactIdType } from "./stage.ts";
 import { detectTimestampFormat, type TimestampFormat, timestampSql } from "./timestamp-format.ts";
 
 type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
@@ -30,7 +30,7 @@ export interface ParsedField {
  */
 export async function fieldParsers(
   table: TableName,
-  staged: StagedFile,
+  staged: FileReader,
   mapping: Record<string, string>,
   sampleOf: (identifier: string) => Promise<string[]>,
   datePattern?: string,

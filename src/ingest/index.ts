@@ -22,13 +22,16 @@ export async function ingest(
   sources: IngestSources,
   bounds: { from?: string; to?: string } = {},
 ): Promise<DataQualityReport> {
-  for (const table of TABLE_NAMES) await engine.run(CANONICAL_DDL[table]);
   await engine.run("DROP TABLE IF EXISTS quarantine");
   await engine.run(QUARANTINE_DDL);
   const files: TableLoad[] = [];
   for (const table of TABLE_NAMES) {
+    // A loaded table is a view over its ingested rows; a table without a file is an empty table.
+    await engine.run(`DROP VIEW IF EXISTS ${table}`);
+    await engine.run(`DROP TABLE IF EXISTS ${table}`);
     const source = sources[table];
     if (source) files.push(await loadTable(engine, table, source));
+    else await engine.run(CANONICAL_DDL[table]);
   }
   const window = await analysisWindow(engine, bounds);
   if (!window) throw new InputError("no usable rows in any input: nothing to analyse");

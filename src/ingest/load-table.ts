@@ -4,7 +4,7 @@ import { resolveMapping } from "./column-mapping.ts";
 import { fieldParsers } from "./field-parsers.ts";
 import type { FileFormat } from "./file-format.ts";
 import { type RejectCode, rejectCaseSql } from "./reject-rules.ts";
-import { stageFile } from "./stage.ts";
+import { type FileReader, openReader, readingRows } from "./stage.ts";
 
 export interface TableSource {
   path: string;
@@ -37,82 +37,114 @@ export const QUARANTINE_DDL = `CREATE TABLE IF NOT EXISTS quarantine (
   table_name VARCHAR, file VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)`;
 
 /**
- * Loads one input file into its canonical table: stage as read, parse every field once, set aside
- * rows that fail a check or repeat an earlier row exactly, and insert the rest.
+ * Loads one input file: read, parse and check every row in one pass into `ingested_<table>` (file order,
+ * so rowid gives the line), mark exact repeats, and expose the good rows as the canonical `<table>`
+ * view. Rejected rows go to the quarantine with their line and their values as read.
  */
 export async function loadTable(engine: Engine, table: TableName, source: TableSource): Promise<TableLoad> {
-  const staged = await stageFile(engine, table, source.path);
-  const mapping = resolveMapping(table, source.path, staged.columns, source.columns);
+  const reader = await openReader(engine, table, source.path);
+  const mapping = resolveMapping(table, source.path, reader.columns, source.columns);
   const sampleOf = async (identifier: string) =>
     (
-      await engine.all<{ v: string }>(
-        `SELECT ${identifier} AS v FROM stage_${table} s WHERE trim(${identifier}) <> '' LIMIT 2000`,
+      await readingRows<{ v: string }>(
+        engine,
+        source.path,
+        `SELECT ${identifier} AS v FROM ${reader.sampleSql} s WHERE trim(${identifier}) <> '' LIMIT 2000`,
+        reader.params,
       )
     ).map((r) => r.v);
-  const { fields, params } = await fieldParsers(table, staged, mapping, sampleOf, source.datePattern);
+  const { fields, params } = await fieldParsers(table, reader, mapping, sampleOf, source.datePattern);
   const names = CANONICAL_FIELDS[table];
-  const checked = `checked_${table}`;
-  const rawJson = `to_json(struct_pack(${fields.map((f) => `"${f.column.replaceAll('"', "")}" := ${f.rawSql}`).join(", ")}))`;
+  const target = `ingested_${table}`;
+  const raw = `to_json(struct_pack(${fields.map((f) => `"${f.column.replaceAll('"', "")}" := ${f.rawSql}`).join(", ")}))`;
 
-  await engine.run(
-    `CREATE OR REPLACE TEMP TABLE ${checked} AS
-     SELECT line, ${names.join(", ")}, reason, CASE WHEN reason IS NOT NULL THEN raw_all END AS raw FROM (
-       SELECT line, ${names.join(", ")}, ${rejectCaseSql(table)} AS reason, raw_all FROM (
-         SELECT ${staged.lineSql} AS line, ${fields.map((f) => `${f.sql} AS ${f.field}`).join(", ")},
-                ${rawJson} AS raw_all
-         FROM stage_${table} s))`,
-    params,
+  // Parsed values carry a p_ prefix so they never collide with the file's own column names. DuckDB
+  // evaluates a CASE branch only for the rows that take it: raw JSON is built for rejects only.
+  const parsed = (n: string) => `p_${n}`;
+  await readingRows(
+    engine,
+    source.path,
+    `CREATE OR REPLACE TABLE ${target} AS
+     SELECT ${names.map((n) => `${parsed(n)} AS ${n}`).join(", ")}, reason,
+            CASE WHEN reason IS NOT NULL THEN ${raw} END AS raw,
+            CASE WHEN reason IS NULL THEN hash(${names.map(parsed).join(", ")}) END AS row_hash
+     FROM (SELECT *, ${rejectCaseSql(table, "p_")} AS reason FROM (
+             SELECT ${fields.map((f) => `${f.sql} AS ${parsed(f.field)}`).join(", ")}, s.*
+             FROM ${reader.fromSql} s) s) s`,
+    { ...reader.params, ...params },
+    true,
   );
-  await engine.run(`DROP TABLE stage_${table}`);
-  await markDuplicates(engine, table, checked);
-
-  await engine.run(`INSERT INTO ${table} SELECT ${names.join(", ")} FROM ${checked} WHERE reason IS NULL`);
+  const lineOf = await lineNumbering(engine, reader);
+  await markDuplicates(engine, table, target);
+  await engine.run(
+    `CREATE OR REPLACE VIEW ${table} AS SELECT ${names.join(", ")} FROM ${target} WHERE reason IS NULL`,
+  );
   await engine.run(
     `INSERT INTO quarantine
-     SELECT $table, $path, line, reason, coalesce(raw, to_json(struct_pack(${names.map((n) => `${n} := ${n}`).join(", ")})))
-     FROM ${checked} WHERE reason IS NOT NULL`,
+     SELECT $table, $path, ${lineOf("t.rowid")}, reason,
+            coalesce(raw, to_json(struct_pack(${names.map((n) => `${n} := ${n}`).join(", ")})))
+     FROM ${target} t WHERE reason IS NOT NULL`,
     { table, path: source.path },
   );
-  for (const bad of staged.malformed) {
-    await engine.run("INSERT INTO quarantine VALUES ($table, $path, $line, 'malformed_line', $raw)", {
-      table,
-      path: source.path,
-      line: bad.line,
-      raw: bad.raw,
-    });
+  if (reader.errorsTable) {
+    await engine.run(
+      `INSERT INTO quarantine SELECT $table, $path, line, 'malformed_line', trim(csv_line, E'\\r\\n')
+       FROM ${reader.errorsTable}`,
+      { table, path: source.path },
+    );
   }
-  const counts = await engine.all<{ rows: number; loaded: number }>(
-    `SELECT count(*)::DOUBLE AS rows, count(*) FILTER (WHERE reason IS NULL)::DOUBLE AS loaded FROM ${checked}`,
+  const [counts] = await engine.all<{ rows: number; loaded: number }>(
+    `SELECT count(*)::DOUBLE AS rows, count(*) FILTER (WHERE reason IS NULL)::DOUBLE AS loaded FROM ${target}`,
   );
   const rejected = await rejectCounts(engine, table, source.path);
-  await engine.run(`DROP TABLE ${checked}`);
+  const malformed = rejected.find((r) => r.reason === "malformed_line")?.count ?? 0;
   return {
     table,
     path: source.path,
-    format: staged.format,
+    format: reader.format,
     mapping,
-    rowsRead: (counts[0]?.rows ?? 0) + staged.malformed.length,
-    rowsLoaded: counts[0]?.loaded ?? 0,
+    rowsRead: (counts?.rows ?? 0) + malformed,
+    rowsLoaded: counts?.loaded ?? 0,
     rejected,
   };
 }
 
-/** Marks every exact repeat of an earlier valid row (same canonical fields) as `duplicate_row`. */
-async function markDuplicates(engine: Engine, table: TableName, checked: string): Promise<void> {
+/**
+ * Maps a row's position (rowid, file order) to its line: rowid + first data line, plus one for every
+ * malformed line DuckDB set aside before it. Only rejected rows are numbered, so the correction is cheap.
+ */
+async function lineNumbering(engine: Engine, reader: FileReader): Promise<(rowid: string) => string> {
+  const base = (rowid: string) => `(${rowid} + ${reader.firstLine})`;
+  if (!reader.errorsTable) return base;
+  const [row] = await engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${reader.errorsTable}`);
+  if ((row?.n ?? 0) === 0) return base;
+  const errors = reader.errorsTable;
+  // The i-th malformed line (1-based) at line L shifts every row with rowid >= L - firstLine - (i - 1).
+  return (rowid) =>
+    `(${base(rowid)} + (SELECT count(*) FROM (SELECT line, row_number() OVER (ORDER BY line) AS i FROM ${errors}) e
+        WHERE e.line - ${reader.firstLine} - (e.i - 1) <= ${rowid}))`;
+}
+
+/**
+ * Marks every exact repeat of an earlier valid row as `duplicate_row`. Grouping on one 64-bit hash is
+ * far cheaper than on every field; rows that share a hash are then compared field by field.
+ */
+async function markDuplicates(engine: Engine, table: TableName, target: string): Promise<void> {
   const names = CANONICAL_FIELDS[table];
   await engine.run(
-    `CREATE OR REPLACE TEMP TABLE dup_${table} AS
-     SELECT ${names.join(", ")}, min(line) AS first_line FROM ${checked}
-     WHERE reason IS NULL GROUP BY ALL HAVING count(*) > 1`,
+    `CREATE OR REPLACE TEMP TABLE dup_hashes AS
+     SELECT row_hash FROM ${target} WHERE reason IS NULL GROUP BY row_hash HAVING count(*) > 1`,
   );
-  const [dups] = await engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM dup_${table}`);
-  if ((dups?.n ?? 0) > 0) {
+  const [candidates] = await engine.all<{ n: number }>("SELECT count(*)::INTEGER AS n FROM dup_hashes");
+  if ((candidates?.n ?? 0) > 0) {
     await engine.run(
-      `UPDATE ${checked} c SET reason = 'duplicate_row' FROM dup_${table} d
-       WHERE c.reason IS NULL AND ${names.map((n) => `c.${n} = d.${n}`).join(" AND ")} AND c.line <> d.first_line`,
+      `UPDATE ${target} t SET reason = 'duplicate_row' FROM (
+         SELECT rowid AS id, row_number() OVER (PARTITION BY ${names.join(", ")} ORDER BY rowid) AS k
+         FROM ${target} WHERE reason IS NULL AND row_hash IN (SELECT row_hash FROM dup_hashes)
+       ) d WHERE t.rowid = d.id AND d.k > 1`,
     );
   }
-  await engine.run(`DROP TABLE dup_${table}`);
+  await engine.run("DROP TABLE dup_hashes");
 }
 
 async function rejectCounts(engine: Engine, table: TableName, path: string): Promise<RejectCount[]> {

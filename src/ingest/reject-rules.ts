@@ -45,8 +45,11 @@ export const REJECT_RULES: Record<TableName, readonly { code: RejectCode; when: 
   ],
 };
 
-/** The SQL CASE giving a row's reject code, NULL when it passes. */
-export function rejectCaseSql(table: TableName): string {
-  const branches = REJECT_RULES[table].map((r) => `WHEN ${r.when} THEN '${r.code}'`).join(" ");
+/** The SQL CASE giving a row's reject code, NULL when it passes; field names take `prefix`. */
+export function rejectCaseSql(table: TableName, prefix = ""): string {
+  const field = /\b(user_id|device|source_id|start_ts|end_ts|ts|revenue|date|costs)\b/g;
+  const branches = REJECT_RULES[table]
+    .map((r) => `WHEN ${r.when.replace(field, (name) => prefix + name)} THEN '${r.code}'`)
+    .join(" ");
   return `CASE ${branches} END`;
 }

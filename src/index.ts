@@ -1,0 +1,15 @@
+/** channelscope as a library: named exports only. */
+export { DuckDbEngine, type DuckDbOptions } from "./engine/duckdb-engine.ts";
+export type { Engine, Row, SqlParams } from "./engine/engine.ts";
+export { QueryError } from "./engine/query-error.ts";
+export { type GenerateOptions, type GenerateSummary, generateSample } from "./generate/index.ts";
+export {
+  type DataQualityReport,
+  type IngestSources,
+  InputError,
+  ingest,
+  type QualityWarning,
+  type TableSource,
+  writeQuarantine,
+} from "./ingest/index.ts";
+export { formatQualityReport } from "./report/quality-text.ts";
