@@ -1,4 +1,8 @@
 /** channelscope as a library: named exports only. */
+
+export { FIGURE_NAMES, FIGURES, renderAllFigures } from "./charts/index.ts";
+export { renderPng, renderSvg } from "./charts/render.ts";
+export type { FigureContext } from "./charts/types.ts";
 export { DuckDbEngine, type DuckDbOptions } from "./engine/duckdb-engine.ts";
 export type { Engine, Row, SqlParams } from "./engine/engine.ts";
 export { QueryError } from "./engine/query-error.ts";

@@ -18,7 +18,7 @@ export async function checkCommand(
   flags: InputFlags & { json?: string; quarantine?: string },
 ): Promise<number> {
   const inputs = resolveInputs(flags);
-  const engine = await openEngine(flags);
+  const engine = await openEngine(flags, inputs.sources);
   try {
     const report = await ingest(engine, inputs.sources, inputs.bounds);
     if (report.quarantine.rows > 0) {

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
 import { DuckDbEngine } from "../engine/duckdb-engine.ts";
 import { TABLE_NAMES } from "../ingest/canonical.ts";
@@ -52,15 +53,31 @@ export function resolveInputs(flags: InputFlags, required: readonly string[] = [
   return { sources, config, bounds: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
 }
 
-/** Opens the engine as the flags say: a database file or memory, with a memory limit. */
-export async function openEngine(flags: InputFlags): Promise<DuckDbEngine> {
+/** Inputs larger than this (bytes, all files) are worked on in a scratch database on disk. */
+const IN_MEMORY_UP_TO = 256 * 1024 * 1024;
+
+/**
+ * Opens the engine as the flags say: `--db FILE` (kept), or memory for small inputs and a scratch file
+ * on disk for large ones (compressed on disk, it stays within the memory limit without thrashing).
+ */
+export async function openEngine(flags: InputFlags, sources: IngestSources = {}): Promise<DuckDbEngine> {
   const threads = flags.threads === undefined ? undefined : Number(flags.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
     throw new UsageError(`invalid threads: "${flags.threads}" (expected a whole number above 0)`);
   }
+  const inputBytes = Object.values(sources).reduce((sum, s) => sum + sizeOf(s.path), 0);
+  const path = flags.db ?? (inputBytes <= IN_MEMORY_UP_TO ? ":memory:" : undefined);
   return DuckDbEngine.open({
-    ...(flags.db ? { path: flags.db } : {}),
+    ...(path ? { path } : {}),
     memoryLimit: flags["memory-limit"] ?? "1500MB",
     ...(threads ? { threads } : {}),
   });
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // a missing file is reported by ingest, with its name
+  }
 }

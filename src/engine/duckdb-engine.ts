@@ -1,10 +1,18 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { duckdbDialect } from "./dialect.ts";
 import type { Engine, Row, SqlParams } from "./engine.ts";
 import { QueryError } from "./query-error.ts";
 
 export interface DuckDbOptions {
-  /** Database file; omitted = in memory (DuckDB still spills to its temp directory). */
+  /**
+   * Database file, kept after close. `":memory:"` keeps everything in memory (fast for small data).
+   * Omitted: a scratch file in the system temp directory, removed on close. On disk DuckDB writes
+   * large tables as compressed row groups, so 40M sessions fit a 1.5 GB memory limit without the
+   * heavy spilling an in-memory database suffers.
+   */
   path?: string;
   /** e.g. "1.5GB"; DuckDB's default is 80 % of RAM, too much beside Node on a shared machine. */
   memoryLimit?: string;
@@ -20,16 +28,19 @@ export class DuckDbEngine implements Engine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly scratchDir: string | null,
   ) {}
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
     const config: Record<string, string> = {};
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.threads) config.threads = String(options.threads);
-    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
-    const instance = await DuckDBInstance.create(options.path ?? ":memory:", config);
+    const scratchDir = options.path ? null : mkdtempSync(join(tmpdir(), "channelscope-"));
+    const path = options.path ?? join(scratchDir!, "work.duckdb");
+    config.temp_directory = options.tempDirectory ?? (scratchDir ? join(scratchDir, "spill") : `${path}.tmp`);
+    const instance = await DuckDBInstance.create(path, config);
     const connection = await instance.connect();
-    return new DuckDbEngine(instance, connection);
+    return new DuckDbEngine(instance, connection, scratchDir);
   }
 
   async version(): Promise<string> {
@@ -63,6 +74,7 @@ export class DuckDbEngine implements Engine {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
 }
 

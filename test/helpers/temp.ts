@@ -20,7 +20,7 @@ export function writeLines(dir: string, name: string, lines: readonly string[], 
 
 /** A fresh in-memory engine, closed when the test file finishes. */
 export async function freshEngine(): Promise<DuckDbEngine> {
-  const engine = await DuckDbEngine.open({ memoryLimit: "1GB", threads: 2 });
+  const engine = await DuckDbEngine.open({ path: ":memory:", memoryLimit: "1GB", threads: 2 });
   after(() => engine.close());
   return engine;
 }

@@ -1,0 +1,196 @@
+/**
+ * Bar charts shared by several figures. Categories (sources, devices) are horizontal bars in the
+ * order given (the figure sorts them by value); a category without a number (CAC `infinite` or
+ * `no_spend`, payback "not yet") gets a written note in its row instead of a misleading zero bar.
+ * Months are vertical columns in calendar order.
+ */
+import { NOTE_GREY } from "./palette.ts";
+import { BAR_STEP, bandLabelAngle, baseConfig, flatLeftTitle, header, PLOT_WIDTH, round } from "./theme.ts";
+import type { FigureContext, VegaLiteSpec } from "./types.ts";
+
+export interface BarRow {
+  label: string;
+  /** null: no bar; `text` (the note) is written in the row instead. */
+  value: number | null;
+  /** The value as written at the end of the bar (or the note). */
+  text: string;
+  color: string;
+}
+
+export interface BarOptions {
+  title: string;
+  subtitle?: string;
+  valueTitle: string;
+  categoryTitle: string;
+  /** d3 format of the value axis. */
+  axisFormat: string;
+  /** A reference line, e.g. ROMI break-even at 1. */
+  rule?: { value: number; label: string };
+}
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** Horizontal bars, one row per category in the order of `rows`, with the value written at the end. */
+export function categoryBars(ctx: FigureContext, rows: BarRow[], o: BarOptions): VegaLiteSpec {
+  const values = rows.map((r) => ({ ...r, value: r.value === null ? null : round(r.value) }));
+  const top = Math.max(0, ...values.map((r) => r.value ?? 0));
+  // Head-room to the right so the value written after the longest bar stays inside the plot.
+  const domainMax = Math.max(top * 1.22, (o.rule?.value ?? 0) * 1.15, top === 0 ? 1 : 0);
+  const y = {
+    field: "label",
+    type: "nominal" as const,
+    sort: rows.map((r) => r.label),
+    axis: {
+      ...flatLeftTitle(
+        o.categoryTitle,
+        rows.map((r) => r.label),
+      ),
+      labelLimit: 200,
+    },
+  };
+  const x = {
+    field: "value",
+    type: "quantitative" as const,
+    scale: { domain: [0, round(domainMax)], nice: false },
+    axis: { title: o.valueTitle, format: o.axisFormat, tickCount: 6 },
+  };
+  const rule = o.rule
+    ? [
+        {
+          data: { values: [{ at: o.rule.value, note: o.rule.label }] },
+          mark: { type: "rule" as const, strokeDash: [5, 3], color: "#333333" },
+          encoding: { x: { field: "at", type: "quantitative" as const } },
+        },
+        {
+          data: { values: [{ at: o.rule.value, note: o.rule.label }] },
+          mark: { type: "text" as const, align: "left" as const, baseline: "bottom" as const, dx: 3, y: -3 },
+          encoding: { x: { field: "at", type: "quantitative" as const }, text: { field: "note" } },
+        },
+      ]
+    : [];
+  return {
+    $schema: SCHEMA,
+    config: baseConfig(ctx.lang),
+    title: header(o.title, o.subtitle),
+    width: PLOT_WIDTH,
+    height: { step: BAR_STEP },
+    data: { values },
+    // y is given per layer: the reference rule has its own data and must span the plot, not add a row.
+    layer: [
+      {
+        transform: [{ filter: "datum.value !== null" }],
+        mark: { type: "bar", height: { band: 0.72 } },
+        encoding: {
+          y,
+          x,
+          color: { field: "color", type: "nominal", scale: null, legend: null },
+        },
+      },
+      {
+        transform: [{ filter: "datum.value !== null" }],
+        mark: { type: "text", align: "left", baseline: "middle", dx: 4 },
+        encoding: { y, x, text: { field: "text" } },
+      },
+      {
+        transform: [{ filter: "datum.value === null" }],
+        mark: { type: "text", align: "left", baseline: "middle", dx: 4, color: NOTE_GREY },
+        encoding: { y, x: { datum: 0, type: "quantitative" }, text: { field: "text" } },
+      },
+      ...rule,
+    ],
+  };
+}
+
+/** Plot width for `n` columns: the full width, but no column wider than 120 px (one month is a bar, not a wall). */
+export function columnsWidth(n: number, full = PLOT_WIDTH): number {
+  return Math.min(full, Math.max(n, 1) * 120);
+}
+
+export interface ColumnRow {
+  /** The column's category: a month `YYYY-MM`, a lag bucket, … */
+  key: string;
+  value: number | null;
+  text: string;
+  /** Drawn lighter: e.g. a month only partly inside the analysis window. */
+  partial?: boolean;
+}
+
+export interface ColumnOptions {
+  title: string;
+  subtitle?: string;
+  valueTitle: string;
+  keyTitle: string;
+  axisFormat: string;
+  color: string;
+  /** Widest tick label in px, to decide whether labels must slant. */
+  labelWidth?: number;
+}
+
+/**
+ * Vertical columns in the order of `rows` (months in calendar order, lag buckets in lag order: an
+ * ordered axis is never re-sorted by value); values written above when there is room for them.
+ */
+export function columns(ctx: FigureContext, rows: ColumnRow[], o: ColumnOptions): VegaLiteSpec {
+  const values = rows.map((r) => ({
+    ...r,
+    value: r.value === null ? null : round(r.value),
+    fill: r.partial ? `${o.color}80` : o.color,
+  }));
+  const keys = rows.map((r) => r.key);
+  const width = columnsWidth(keys.length);
+  const step = width / Math.max(keys.length, 1);
+  const longest = Math.max(0, ...rows.map((r) => r.text.length));
+  const writeValues = longest * 6 + 4 <= step;
+  const top = Math.max(0, ...values.map((r) => r.value ?? 0));
+  const x = {
+    field: "key",
+    type: "ordinal" as const,
+    scale: { domain: keys },
+    axis: { title: o.keyTitle, labelAngle: bandLabelAngle(keys.length, width, o.labelWidth ?? 42) },
+  };
+  const y = {
+    field: "value",
+    type: "quantitative" as const,
+    scale: { domain: [0, round(top === 0 ? 1 : top * (writeValues ? 1.1 : 1))] },
+    // No numbers at all (e.g. no spend in any month): an axis of 0..1 would only invite misreading.
+    axis: top === 0 ? null : { title: o.valueTitle, format: o.axisFormat },
+  };
+  return {
+    $schema: SCHEMA,
+    config: baseConfig(ctx.lang),
+    title: header(o.title, o.subtitle),
+    width,
+    height: 280,
+    data: { values },
+    encoding: { x },
+    layer: [
+      {
+        transform: [{ filter: "datum.value !== null" }],
+        mark: { type: "bar", width: { band: 0.75 } },
+        encoding: { y, color: { field: "fill", type: "nominal", scale: null, legend: null } },
+      },
+      ...(writeValues
+        ? [
+            {
+              transform: [{ filter: "datum.value !== null" }],
+              mark: { type: "text" as const, baseline: "bottom" as const, dy: -3 },
+              encoding: { y, text: { field: "text" } },
+            },
+          ]
+        : []),
+      {
+        // Months without a number (CAC `infinite` / `no_spend`) get their note written upright.
+        transform: [{ filter: "datum.value === null" }],
+        mark: {
+          type: "text",
+          angle: 270,
+          align: "left",
+          baseline: "middle",
+          dx: 6,
+          color: NOTE_GREY,
+        },
+        encoding: { y: { datum: 0, type: "quantitative" }, text: { field: "text" } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Conversion lag by source: one 100 % bar per source split into lag buckets, sources sorted by the
+ * share that buys on the first day. Segment positions are computed here so each share can be written
+ * in the middle of its segment.
+ */
+import { formatPercent, t } from "../../i18n/index.ts";
+import { LAG_BUCKETS, type Tables } from "../../metrics/tables.ts";
+import { inkLayers } from "../heatmap.ts";
+import { hexToRgb, sourcePalette, sourceStyle, textColorOn } from "../palette.ts";
+import { BAR_STEP, baseConfig, emptyFigure, flatLeftTitle, header, PLOT_WIDTH, round } from "../theme.ts";
+import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import { bucketLabel } from "./conversion-lag.ts";
+
+// Fast to slow, dark to light: an ordered scale, not five unrelated hues.
+const BUCKET_COLORS = ["#08306b", "#2171b5", "#6baed6", "#a6cee3", "#dbe9f6"];
+
+export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+  const { lang } = ctx;
+  const rows = tables.conversion_lag.filter((r) => r.dimension === "source");
+  if (rows.length === 0) return emptyFigure(ctx, "lagBySource.title");
+  const palette = sourcePalette(tables, lang);
+  const keys = [...new Set(rows.map((r) => r.key))];
+  const share = (key: string, bucket: string) =>
+    rows.find((r) => r.key === key && r.bucket === bucket)?.share ?? 0;
+  keys.sort(
+    (a, b) =>
+      share(b, "0d") - share(a, "0d") ||
+      palette.findIndex((p) => p.id === a) - palette.findIndex((p) => p.id === b),
+  );
+  const labels = LAG_BUCKETS.map((b) => bucketLabel(lang, b));
+  const values = keys.flatMap((key) => {
+    let x0 = 0;
+    return LAG_BUCKETS.map((bucket, i) => {
+      const s = share(key, bucket);
+      const seg = {
+        source: sourceStyle(palette, key).label,
+        bucket: labels[i]!,
+        x0: round(x0),
+        x1: round(x0 + s),
+        mid: round(x0 + s / 2),
+        // Written only where the segment is wide enough for "55 %".
+        text: s * PLOT_WIDTH >= 40 ? formatPercent(lang, s, 0) : "",
+        ink: textColorOn(hexToRgb(BUCKET_COLORS[i]!)),
+      };
+      x0 += s;
+      return seg;
+    });
+  });
+  const y = {
+    field: "source",
+    type: "nominal" as const,
+    sort: keys.map((k) => sourceStyle(palette, k).label),
+    axis: flatLeftTitle(
+      t(lang, "common.source"),
+      keys.map((k) => sourceStyle(palette, k).label),
+    ),
+  };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    config: baseConfig(lang),
+    title: header(t(lang, "lagBySource.title"), t(lang, "lagBySource.subtitle")),
+    width: PLOT_WIDTH,
+    height: { step: BAR_STEP },
+    data: { values },
+    encoding: { y },
+    layer: [
+      {
+        mark: { type: "bar", height: { band: 0.78 }, stroke: "white", strokeWidth: 1 },
+        encoding: {
+          x: {
+            field: "x0",
+            type: "quantitative",
+            scale: { domain: [0, 1], nice: false },
+            axis: { title: t(lang, "lag.axisShare"), format: ".0%" },
+          },
+          x2: { field: "x1" },
+          color: {
+            field: "bucket",
+            type: "nominal",
+            scale: { domain: labels, range: BUCKET_COLORS },
+            legend: { title: t(lang, "lagBySource.legend"), orient: "bottom", direction: "horizontal" },
+          },
+        },
+      },
+      ...inkLayers(10, { x: { field: "mid", type: "quantitative" as const }, text: { field: "text" } }),
+    ],
+  };
+}

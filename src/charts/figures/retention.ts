@@ -1,0 +1,36 @@
+/** Retention heatmap: acquisition cohort × lifetime, the share of the cohort that came back. */
+import { formatPercent, t } from "../../i18n/index.ts";
+import type { Tables } from "../../metrics/tables.ts";
+import { cohortHeatmap } from "../heatmap.ts";
+import type { Stop } from "../palette.ts";
+import { emptyFigure } from "../theme.ts";
+import type { FigureContext, VegaLiteSpec } from "../types.ts";
+
+const BLUES = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+
+export function retention(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+  const { lang } = ctx;
+  const rows = tables.retention;
+  if (!rows.some((r) => r.retention !== null)) return emptyFigure(ctx, "retention.title");
+  // Lifetime 0 is 100 % by definition; scaling the colours to it would wash out every later cell,
+  // so the ramp spans lifetimes 1+ and lifetime 0 takes the darkest colour (the scale clamps).
+  const later = rows.filter((r) => r.lifetime > 0 && r.retention !== null).map((r) => r.retention!);
+  const top = Math.max(0, ...later) || 1;
+  const stops: Stop[] = BLUES.map((color, i) => ({ value: (top * i) / (BLUES.length - 1), color }));
+  const weekly = rows[0]!.cohort.length === 10;
+  return cohortHeatmap(
+    ctx,
+    rows.map((r) => ({ cohort: r.cohort, lifetime: r.lifetime, value: r.retention })),
+    {
+      title: t(lang, "retention.title"),
+      subtitle: `${t(lang, "retention.subtitle")}; ${t(lang, "common.notObserved")}`,
+      cohortTitle: t(lang, weekly ? "common.visitCohortWeek" : "common.visitCohortMonth"),
+      lifetimeTitle: t(lang, weekly ? "common.lifetimeWeeks" : "common.lifetimeMonths"),
+      legendTitle: t(lang, "retention.legend"),
+      legendFormat: top < 0.1 ? ".1%" : ".0%",
+      stops,
+      // Whole percent from 10 % up ("100 %" fits a cell, "100,0 %" does not); a decimal below.
+      format: (v) => formatPercent(lang, v, v >= 0.1 ? 0 : 1),
+    },
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * Colours. Every figure of one run gives a source the same colour: sources are sorted naturally
+ * (1, 2, …, 10, then text ids) and take the palette in that order; `unattributed` is always grey.
+ * The palette is Tableau 10 with its grey swapped out (grey means "no source" here), then the light
+ * Tableau 20 tints for runs with more than ten sources.
+ */
+import { type Lang, t } from "../i18n/index.ts";
+import type { Tables } from "../metrics/tables.ts";
+
+export const UNATTRIBUTED = "unattributed";
+export const GREY = "#a0a0a0";
+export const NOTE_GREY = "#6b6b6b";
+const PALETTE = [
+  "#4e79a7",
+  "#f28e2b",
+  "#e15759",
+  "#76b7b2",
+  "#59a14f",
+  "#edc948",
+  "#b07aa1",
+  "#ff9da7",
+  "#9c755f",
+  "#17becf",
+  "#a0cbe8",
+  "#ffbe7d",
+  "#ff9d9a",
+  "#8cd17d",
+  "#f1ce63",
+  "#86bcb6",
+  "#d4a6c8",
+  "#d7b5a6",
+  "#bcbd22",
+  "#2f4b7c",
+];
+
+/** Natural order: digit runs compare as numbers, so `2` < `10`; ties fall back to plain order. */
+export function naturalCompare(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny) {
+      // Equal-length digit runs order as numbers when compared as text; `007` vs `7` falls through.
+      const ux = x.replace(/^0+/, "");
+      const uy = y.replace(/^0+/, "");
+      if (ux.length !== uy.length) return ux.length - uy.length;
+      if (ux !== uy) return ux < uy ? -1 : 1;
+    }
+    return x < y ? -1 : 1;
+  }
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface SourceStyle {
+  id: string;
+  /** What the reader sees: the id, or the translation of `unattributed`. */
+  label: string;
+  color: string;
+}
+
+/** Every source named anywhere in the tables, in natural order, `unattributed` last, with its colour. */
+export function sourcePalette(tables: Tables, lang: Lang): SourceStyle[] {
+  const ids = new Set<string>();
+  for (const r of tables.by_source) ids.add(r.source);
+  for (const r of tables.costs_by_source_month) ids.add(r.source);
+  for (const r of tables.conversion_lag) if (r.dimension === "source") ids.add(r.key);
+  const named = [...ids].filter((id) => id !== UNATTRIBUTED).sort(naturalCompare);
+  const out = named.map((id, i) => ({ id, label: id, color: PALETTE[i % PALETTE.length]! }));
+  if (ids.has(UNATTRIBUTED))
+    out.push({ id: UNATTRIBUTED, label: t(lang, "source.unattributed"), color: GREY });
+  return out;
+}
+
+/** Looks a source up in the palette (unknown ids, which a complete palette never has, go grey). */
+export function sourceStyle(palette: SourceStyle[], id: string): SourceStyle {
+  return palette.find((s) => s.id === id) ?? { id, label: id, color: GREY };
+}
+
+/** A colour stop of a continuous heatmap scale. */
+export interface Stop {
+  value: number;
+  color: string;
+}
+
+export function hexToRgb(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/**
+ * The colour a piecewise-linear RGB scale (Vega `interpolate: "rgb"`, clamped) gives `value`, so a
+ * heatmap can pick a text colour that stays readable on its cell.
+ */
+export function colorAt(stops: Stop[], value: number): [number, number, number] {
+  const first = stops[0]!;
+  const last = stops[stops.length - 1]!;
+  if (value <= first.value) return hexToRgb(first.color);
+  if (value >= last.value) return hexToRgb(last.color);
+  for (let i = 1; i < stops.length; i++) {
+    const hi = stops[i]!;
+    const lo = stops[i - 1]!;
+    if (value > hi.value) continue;
+    const f = (value - lo.value) / (hi.value - lo.value);
+    const a = hexToRgb(lo.color);
+    const b = hexToRgb(hi.color);
+    return [0, 1, 2].map((k) => a[k]! + (b[k]! - a[k]!) * f) as [number, number, number];
+  }
+  return hexToRgb(last.color);
+}
+
+/** Text colours on coloured cells: dark and white. */
+export const INKS = ["#1a1a1a", "#ffffff"] as const;
+
+/** Dark text on light cells, white on dark ones (WCAG relative luminance, threshold at mid-grey). */
+export function textColorOn([r, g, b]: [number, number, number]): string {
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return lum > 0.28 ? INKS[0] : INKS[1];
+}
