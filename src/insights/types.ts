@@ -1,0 +1,41 @@
+import type { Attribution } from "../metrics/tables.ts";
+
+/** What a finding recommends. */
+export type Verdict = "scale" | "cut" | "watch" | "too_few_buyers" | "info" | "caveat";
+
+/** A number a finding rests on, named so the report can show and format it. */
+export interface Evidence {
+  /** e.g. `romi_h`, `payback_lifetime`, `cac`, `buyers`, `spend_share`, `ltv_h`. */
+  metric: string;
+  value: number | string | null;
+  /** `ratio`, `money`, `count`, `share`, `months`, or `text`. */
+  unit: "ratio" | "money" | "count" | "share" | "months" | "text";
+}
+
+/** One statement a marketer can paste into a memo, with the numbers behind it. */
+export interface Finding {
+  /** Stable id, e.g. `source-5-scale`. */
+  id: string;
+  verdict: Verdict;
+  /** `source`, `cohort`, `device`, `attribution`, `data-quality`, `overall`. */
+  subject: "source" | "cohort" | "device" | "attribution" | "data-quality" | "overall";
+  /** Source id, cohort `YYYY-MM`, device, or null. */
+  key: string | null;
+  /** The sentence, in the report's language, with its numbers formatted. */
+  text: string;
+  evidence: Evidence[];
+}
+
+/** How the per-source verdict changes with the attribution model. */
+export interface SensitivityRow {
+  source: string;
+  verdicts: Record<Attribution, Verdict>;
+  romiH: Record<Attribution, number | null>;
+}
+
+export interface Insights {
+  horizon: number;
+  attribution: Attribution;
+  findings: Finding[];
+  sensitivity: SensitivityRow[];
+}
