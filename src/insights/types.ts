@@ -39,3 +39,29 @@ export interface Insights {
   findings: Finding[];
   sensitivity: SensitivityRow[];
 }
+
+/** A data-quality warning of the ingest audit, as far as insights need it. */
+export interface QualityNote {
+  /** e.g. `missing_cost_days`, `outside_window`, `zero_revenue` (see ingest/quality.ts). */
+  code: string;
+  /** The audit's English sentence; used as is only for unknown codes in English reports. */
+  message: string;
+  count: number;
+}
+
+export interface InsightOptions {
+  /** The model the report leads with; the others feed the sensitivity rows. */
+  attribution: Attribution;
+  /** H, months. */
+  horizon: number;
+  lang: "en" | "ru";
+  /** Money label written after amounts, e.g. `у.е.` or `USD`. */
+  currency: string;
+  qualityNotes?: QualityNote[];
+  /**
+   * Attributed buyers of mature cohorts per model and source, when the engine provides them: the
+   * too_few_buyers rule of docs/decisions.md counts those. Without them `by_source.buyers` (buyers of
+   * every cohort) stands in, which can only let more sources through the rule, never fewer.
+   */
+  matureBuyers?: Partial<Record<Attribution, Record<string, number>>>;
+}

@@ -1,0 +1,131 @@
+/**
+ * The pieces every finding's sentence is built from: numbers formatted per language, the model and
+ * payback phrases, lists of sources. Sentences themselves live in the i18n dictionaries.
+ */
+import { formatNumber, formatPercent, type Lang, type MessageKey, t } from "../i18n/index.ts";
+import type { Attribution, Cac } from "../metrics/tables.ts";
+import type { Evidence, Verdict } from "./types.ts";
+
+const NBSP = "\u00a0";
+
+/** What a finding needs to phrase its numbers. */
+export interface Phrasing {
+  lang: Lang;
+  currency: string;
+  horizon: number;
+  attribution: Attribution;
+}
+
+/** ROMI with two decimals (1.80 / 1,80); `not measurable` when null. */
+export function romiText(p: Phrasing, romi: number | null): string {
+  return romi === null ? t(p.lang, "insight.na") : formatNumber(p.lang, romi, 2);
+}
+
+/** An amount with the currency label after it, e.g. `5.20 у.е.`. */
+export function moneyText(p: Phrasing, amount: number | null): string {
+  return amount === null ? t(p.lang, "insight.na") : `${formatNumber(p.lang, amount, 2)}${NBSP}${p.currency}`;
+}
+
+/** CAC as a number with currency, "infinite" for spend without buyers, "no spend" otherwise. */
+export function cacText(p: Phrasing, cac: Cac): string {
+  if (cac === "infinite") return t(p.lang, "insight.cac.infinite");
+  if (cac === "no_spend") return t(p.lang, "cac.noSpend");
+  return moneyText(p, cac);
+}
+
+export function shareText(p: Phrasing, share: number): string {
+  return formatPercent(p.lang, share, 1);
+}
+
+/** Whole counts as such; fractional (linear) buyer counts with one decimal, so 29.6 never shows as 30. */
+export function countText(p: Phrasing, n: number): string {
+  return formatNumber(p.lang, n, Number.isInteger(n) ? 0 : 1);
+}
+
+/** Payback lifetime k as a phrase: month 0 is the month of the first purchase; null is "not yet". */
+export function paybackText(p: Phrasing, lifetime: number | null): string {
+  if (lifetime === null) return t(p.lang, "insight.payback.notYet");
+  if (lifetime === 0) return t(p.lang, "insight.payback.first");
+  return t(p.lang, "insight.payback.month", { month: lifetime });
+}
+
+const MODEL_KEYS: Record<Attribution, MessageKey> = {
+  "first-touch": "insight.model.first-touch",
+  "last-touch": "insight.model.last-touch",
+  linear: "insight.model.linear",
+};
+
+const UNDER_KEYS: Record<Attribution, MessageKey> = {
+  "first-touch": "insight.under.first-touch",
+  "last-touch": "insight.under.last-touch",
+  linear: "insight.under.linear",
+};
+
+const VERDICT_KEYS: Record<Verdict, MessageKey> = {
+  scale: "insight.verdict.scale",
+  cut: "insight.verdict.cut",
+  watch: "insight.verdict.watch",
+  too_few_buyers: "insight.verdict.too_few_buyers",
+  info: "insight.verdict.info",
+  caveat: "insight.verdict.caveat",
+};
+
+/** e.g. "first-touch attribution" / «атрибуция по первому касанию». */
+export function modelText(p: Phrasing, model: Attribution = p.attribution): string {
+  return t(p.lang, MODEL_KEYS[model]);
+}
+
+/** e.g. "under last-touch" / «по последнему касанию». */
+export function underText(lang: Lang, model: Attribution): string {
+  return t(lang, UNDER_KEYS[model]);
+}
+
+export function verdictText(lang: Lang, verdict: Verdict): string {
+  return t(lang, VERDICT_KEYS[verdict]);
+}
+
+/** `a`, `a and b`, `a, b and c` (ru: `и`). */
+export function joinAnd(lang: Lang, items: string[]): string {
+  if (items.length <= 1) return items[0] ?? "";
+  return `${items.slice(0, -1).join(", ")} ${t(lang, "insight.and")} ${items.at(-1)}`;
+}
+
+/** "source 3 (ROMI 0.35)" or "sources 3 (ROMI 0.35) and 9 (ROMI 0.42)". */
+export function sourceListText(p: Phrasing, sources: { source: string; romi: number | null }[]): string {
+  const items = sources.map((s) =>
+    t(p.lang, "insight.sourceRomi", { source: s.source, romi: romiText(p, s.romi) }),
+  );
+  const key: MessageKey = sources.length === 1 ? "insight.sources.one" : "insight.sources.many";
+  return t(p.lang, key, { list: joinAnd(p.lang, items) });
+}
+
+/**
+ * Source ids in reading order: runs of digits compare as numbers (2 before 10), the rest byte by
+ * byte, so ids like `007` and `7` stay distinct and the order never depends on the locale.
+ */
+export function compareSourceIds(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    if (/^\d/.test(x) && /^\d/.test(y)) {
+      const ux = x.replace(/^0+/, "");
+      const uy = y.replace(/^0+/, "");
+      if (ux.length !== uy.length) return ux.length - uy.length;
+      if (ux !== uy) return ux < uy ? -1 : 1;
+    }
+    return x < y ? -1 : 1;
+  }
+  if (pa.length !== pb.length) return pa.length - pb.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The two pieces of evidence every finding carries. */
+export function contextEvidence(p: Phrasing): Evidence[] {
+  return [
+    { metric: "horizon_months", value: p.horizon, unit: "months" },
+    { metric: "attribution", value: p.attribution, unit: "text" },
+  ];
+}

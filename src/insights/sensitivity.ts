@@ -1,0 +1,95 @@
+/**
+ * How much each verdict owes to the attribution model: the same rules applied to the by_source table
+ * of first-touch, last-touch and linear, and a caution wherever a paid source's verdict changes.
+ */
+import { t } from "../i18n/index.ts";
+import type { Attribution, BySourceRow, Tables } from "../metrics/tables.ts";
+import {
+  compareSourceIds,
+  contextEvidence,
+  type Phrasing,
+  romiText,
+  underText,
+  verdictText,
+} from "./phrases.ts";
+import { assessSources, classifySource, type SourceAssessment } from "./sources.ts";
+import type { Evidence, Finding, InsightOptions, SensitivityRow, Verdict } from "./types.ts";
+
+export const MODELS: readonly Attribution[] = ["first-touch", "last-touch", "linear"];
+
+/** A source that a model's table lacks: no buyers, nothing measured. */
+function missingRow(source: string): BySourceRow {
+  return {
+    source,
+    users: 0,
+    buyers: 0,
+    conversion_rate: null,
+    costs: 0,
+    cac: "no_spend",
+    ltv_h: null,
+    romi_h: null,
+    payback_lifetime: null,
+  };
+}
+
+/** One row per source seen under any model, in source-id order. */
+export function sensitivityRows(
+  byModel: Record<Attribution, Tables>,
+  horizon: number,
+  matureBuyers?: InsightOptions["matureBuyers"],
+): SensitivityRow[] {
+  const perModel = new Map<Attribution, Map<string, SourceAssessment>>();
+  const sources = new Set<string>();
+  for (const model of MODELS) {
+    const assessed = assessSources(byModel[model], horizon, matureBuyers?.[model]);
+    perModel.set(model, new Map(assessed.map((a) => [a.row.source, a])));
+    for (const a of assessed) sources.add(a.row.source);
+  }
+  return [...sources].sort(compareSourceIds).map((source) => {
+    const verdicts = {} as Record<Attribution, Verdict>;
+    const romiH = {} as Record<Attribution, number | null>;
+    for (const model of MODELS) {
+      const a = perModel.get(model)?.get(source);
+      verdicts[model] = a?.verdict ?? classifySource(missingRow(source), 0, horizon);
+      romiH[model] = a?.row.romi_h ?? null;
+    }
+    return { source, verdicts, romiH };
+  });
+}
+
+/** True when the models disagree on the source's verdict. */
+export function flips(row: SensitivityRow): boolean {
+  return new Set(MODELS.map((m) => row.verdicts[m])).size > 1;
+}
+
+/**
+ * "The verdict for source 2 depends on attribution: …" for every paid source whose verdict flips.
+ * Organic sources are left out: their only possible change (info vs too_few_buyers, on fractional
+ * linear counts near the minimum) recommends nothing either way.
+ */
+export function flipFindings(rows: SensitivityRow[], assessed: SourceAssessment[], p: Phrasing): Finding[] {
+  const paid = new Set(assessed.filter((a) => a.paid).map((a) => a.row.source));
+  return rows
+    .filter((row) => paid.has(row.source) && flips(row))
+    .map((row) => {
+      const items = MODELS.map((m) =>
+        t(p.lang, "insight.flip.item", {
+          verdict: verdictText(p.lang, row.verdicts[m]),
+          under: underText(p.lang, m),
+          romi: romiText(p, row.romiH[m]),
+        }),
+      );
+      const evidence: Evidence[] = MODELS.flatMap((m): Evidence[] => [
+        { metric: `romi_h:${m}`, value: row.romiH[m], unit: "ratio" },
+        { metric: `verdict:${m}`, value: row.verdicts[m], unit: "text" },
+      ]);
+      return {
+        id: `attribution-${row.source}-flip`,
+        verdict: "caveat",
+        subject: "attribution",
+        key: row.source,
+        text: t(p.lang, "insight.flip", { source: row.source, list: items.join("; "), horizon: p.horizon }),
+        evidence: [...evidence, ...contextEvidence(p)],
+      };
+    });
+}

@@ -1,0 +1,295 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { deriveInsights, type InsightOptions, type Insights } from "../src/insights/index.ts";
+import type { Attribution, BySourceRow, LtvRow, Tables } from "../src/metrics/tables.ts";
+
+const NBSP = "\u00a0";
+
+function source(id: string, o: Partial<BySourceRow>): BySourceRow {
+  const buyers = o.buyers ?? 100;
+  const costs = o.costs ?? 1000;
+  return {
+    source: id,
+    users: buyers * 10,
+    buyers,
+    conversion_rate: 0.1,
+    costs,
+    cac: costs === 0 ? "no_spend" : buyers === 0 ? "infinite" : costs / buyers,
+    ltv_h: null,
+    romi_h: null,
+    payback_lifetime: null,
+    ...o,
+  };
+}
+
+function ltv(cohort: string, size: number, values: number[]): LtvRow[] {
+  return values.map((v, k) => ({ cohort, lifetime: k, cohort_size: size, revenue: v * size, ltv: v }));
+}
+
+/**
+ * Horizon 3. Source 1: planted winner (ROMI 1.8, pays back in month 1); 3: planted loser (0.2, never);
+ * 2: scale under first-touch only; 10: watch; 4: 10 buyers; 9: spend, no buyers; 5: organic.
+ */
+function tablesFor(model: Attribution): Tables {
+  const romi2 = { "first-touch": 1.05, "last-touch": 0.92, linear: 0.97 }[model];
+  const by_source = [
+    source("10", { buyers: 200, costs: 1500, ltv_h: 5.25, romi_h: 0.7 }),
+    source("1", { buyers: 400, costs: 2000, ltv_h: 9, romi_h: 1.8, payback_lifetime: 1 }),
+    source("2", {
+      buyers: 300,
+      costs: 3000,
+      ltv_h: 10.5,
+      romi_h: romi2,
+      payback_lifetime: romi2 >= 1 ? 2 : null,
+    }),
+    source("3", { buyers: 120, costs: 6000, ltv_h: 10, romi_h: 0.2 }),
+    source("4", { buyers: 10, costs: 500, ltv_h: 45, romi_h: 0.9 }),
+    source("5", { buyers: model === "linear" ? 79.5 : 80, costs: 0, ltv_h: 7.5 }),
+    source("9", { buyers: 0, costs: 300, romi_h: 0 }),
+    source("unattributed", { buyers: 20, costs: 0, ltv_h: 4 }),
+  ];
+  return {
+    summary: [
+      { metric: "costs", value: 13300 },
+      { metric: "romi_h", value: 0.74 },
+    ],
+    activity_daily: [],
+    activity_weekly: [],
+    activity_monthly: [],
+    retention: [],
+    conversion_lag: [],
+    orders_by_cohort: [],
+    ltv: [
+      ...ltv("2017-12", 300, [5, 6, 7, 7.5]),
+      ...ltv("2018-01", 250, [6, 8, 9.5, 10]),
+      ...ltv("2018-02", 200, [7, 10, 12.25]),
+      ...ltv("2018-03", 150, [5.5, 7, 8]),
+      ...ltv("2018-04", 120, [6.5, 9]),
+      ...ltv("2018-05", 5, [40]),
+    ],
+    cac_by_cohort: [],
+    romi_by_cohort: [],
+    payback_by_cohort: [],
+    by_source,
+    by_device: [],
+    costs_by_source_month: [],
+  };
+}
+
+const BY_MODEL: Record<Attribution, Tables> = {
+  "first-touch": tablesFor("first-touch"),
+  "last-touch": tablesFor("last-touch"),
+  linear: tablesFor("linear"),
+};
+
+const NOTES: InsightOptions["qualityNotes"] = [
+  { code: "zero_revenue", message: "51 orders with revenue 0", count: 51 },
+  { code: "outside_window", message: "1 order outside the analysis window", count: 1 },
+  { code: "missing_cost_days", message: "6 source-days without a cost row", count: 6 },
+  { code: "brand_new_check", message: "2 rows look odd", count: 2 },
+];
+
+function derive(lang: "en" | "ru", over: Partial<InsightOptions> = {}, byModel = BY_MODEL): Insights {
+  const currency = lang === "ru" ? "у.е." : "USD";
+  return deriveInsights(byModel, {
+    attribution: "first-touch",
+    horizon: 3,
+    lang,
+    currency,
+    qualityNotes: NOTES,
+    ...over,
+  });
+}
+
+const find = (ins: Insights, id: string) => {
+  const f = ins.findings.find((x) => x.id === id);
+  assert.ok(f, `no finding ${id} in ${ins.findings.map((x) => x.id).join(", ")}`);
+  return f;
+};
+
+describe("deriveInsights: verdicts", () => {
+  const en = derive("en");
+
+  test("the planted winner is scale, the loser cut, the rest by the rules", () => {
+    const verdicts = Object.fromEntries(
+      en.findings.filter((f) => f.subject === "source").map((f) => [f.key, f.verdict]),
+    );
+    assert.deepEqual(verdicts, {
+      "1": "scale",
+      "2": "scale",
+      "3": "cut",
+      "10": "watch",
+      "4": "too_few_buyers",
+      "9": "too_few_buyers",
+      "5": "info",
+    });
+  });
+
+  test("findings come in the brief's order, best first inside a group", () => {
+    const ids = en.findings.map((f) => f.id).join(" ");
+    const expected =
+      "source-1-scale source-2-scale source-3-cut source-10-watch source-4-too_few_buyers " +
+      "source-9-too_few_buyers source-5-info overall-romi overall-budget-move cohorts-top-ltv " +
+      "attribution-2-flip caveat-zero_revenue caveat-outside_window caveat-missing_cost_days " +
+      "caveat-brand_new_check caveat-unattributed";
+    assert.equal(ids, expected);
+  });
+
+  test("a recommendation names ROMI, payback, CAC, spend share, buyers, horizon and model", () => {
+    const win = find(en, "source-1-scale").text;
+    for (const part of ["ROMI 1.80", "within 3 months", "payback in month 1", "CAC 5.00", "15.0% of spend"]) {
+      assert.ok(win.includes(part), `"${part}" not in: ${win}`);
+    }
+    assert.match(win, /400 buyers \(first-touch attribution\)/);
+    const lose = find(en, "source-3-cut").text;
+    assert.match(lose, /ROMI 0\.20 within 3 months, no payback yet\. CAC 50\.00.USD, 45\.1% of spend/);
+    const ev = Object.fromEntries(find(en, "source-1-scale").evidence.map((e) => [e.metric, e.value]));
+    assert.equal(ev.romi_h, 1.8);
+    assert.equal(ev.payback_lifetime, 1);
+    assert.equal(ev.horizon_months, 3);
+    assert.equal(ev.attribution, "first-touch");
+  });
+
+  test("too few buyers says so instead of ranking; infinite CAC is shown as such", () => {
+    assert.match(find(en, "source-4-too_few_buyers").text, /too few buyers to rank: 10, fewer than 30/);
+    assert.match(find(en, "source-9-too_few_buyers").text, /CAC infinite/);
+  });
+
+  test("an organic source gets buyers and LTV, never a CAC figure", () => {
+    const f = find(en, "source-5-info");
+    assert.match(f.text, /80 buyers, LTV 7\.50.USD within 3 months/);
+    assert.doesNotMatch(f.text, /CAC \d/);
+    assert.ok(!f.evidence.some((e) => e.metric === "cac"));
+  });
+
+  test("a payback lifetime within H-1 scales a source whose ROMI at H is below 1", () => {
+    const lifted = tablesFor("first-touch");
+    lifted.by_source = lifted.by_source.map((r) =>
+      r.source === "10" ? { ...r, romi_h: 0.8, payback_lifetime: 2 } : r,
+    );
+    const ins = derive("en", {}, { ...BY_MODEL, "first-touch": lifted });
+    assert.equal(find(ins, "source-10-scale").verdict, "scale");
+  });
+
+  test("mature-cohort buyer counts, when given, drive the minimum", () => {
+    const ins = derive("en", { matureBuyers: { "first-touch": { "1": 25 } } });
+    assert.match(find(ins, "source-1-too_few_buyers").text, /: 25, fewer than 30/);
+  });
+
+  test("the budget moves from the cut sources to the scale sources, with their spend shares", () => {
+    assert.equal(
+      find(en, "overall-budget-move").text,
+      "Move budget from source 3 (ROMI 0.20) to sources 1 (ROMI 1.80) and 2 (ROMI 1.05). " +
+        "The sources to cut take 45.1% of spend, the sources to scale 37.6% (ROMI within 3 months, first-touch attribution).",
+    );
+    assert.match(find(en, "overall-romi").text, /does not pay back yet: 13,300\.00.USD spent, ROMI 0\.74/);
+  });
+
+  test("with nothing to scale, the budget sentence only cuts", () => {
+    const noWinner = tablesFor("first-touch");
+    noWinner.by_source = noWinner.by_source.filter((r) => r.source !== "1" && r.source !== "2");
+    const ins = derive("en", {}, { ...BY_MODEL, "first-touch": noWinner });
+    const text = find(ins, "overall-budget-move").text;
+    assert.match(text, /^Cut spend on source 3 \(ROMI 0\.20\), which takes 72\.3% of/);
+  });
+
+  test("the most promising cohorts: top three by LTV at H-1, small cohorts left out", () => {
+    assert.equal(
+      find(en, "cohorts-top-ltv").text,
+      `The most promising buyer cohorts by LTV within 3 months: 2018-02 (12.25${NBSP}USD), 2018-01 (9.50${NBSP}USD) and 2018-03 (8.00${NBSP}USD).`,
+    );
+    const early = derive("en", { horizon: 6 });
+    const text = find(early, "cohorts-top-ltv").text;
+    assert.match(text, /No cohort is 6 months old yet; by LTV at month 1 .* 2018-02 \(10\.00/);
+  });
+});
+
+describe("deriveInsights: sensitivity", () => {
+  const en = derive("en");
+
+  test("every source has a verdict and ROMI under each model", () => {
+    assert.equal(en.sensitivity.map((r) => r.source).join(" "), "1 2 3 4 5 9 10");
+    const two = en.sensitivity.find((r) => r.source === "2");
+    assert.deepEqual(two?.verdicts, { "first-touch": "scale", "last-touch": "watch", linear: "watch" });
+    assert.deepEqual(two?.romiH, { "first-touch": 1.05, "last-touch": 0.92, linear: 0.97 });
+  });
+
+  test("only the flipping paid source gets a finding", () => {
+    const flips = en.findings.filter((f) => f.subject === "attribution");
+    assert.equal(flips.map((f) => f.key).join(" "), "2");
+    assert.equal(
+      flips[0]?.text,
+      "The verdict for source 2 depends on attribution (ROMI within 3 months): scale under first-touch (ROMI 1.05); " +
+        "watch under last-touch (ROMI 0.92); watch under linear (ROMI 0.97). Treat it with caution.",
+    );
+  });
+
+  test("the chosen model decides the headline verdicts", () => {
+    const last = derive("en", { attribution: "last-touch" });
+    assert.equal(find(last, "source-2-watch").verdict, "watch");
+    assert.match(find(last, "source-2-watch").text, /last-touch attribution/);
+    assert.equal(last.attribution, "last-touch");
+  });
+});
+
+const ALLOWED_LATIN = new Set(["ROMI", "CAC", "LTV"]);
+
+describe("deriveInsights: Russian", () => {
+  const ru = derive("ru");
+
+  test("numbers with a decimal comma, the horizon and the model in Russian", () => {
+    const win = find(ru, "source-1-scale").text;
+    assert.equal(
+      win,
+      `Источник 1 окупается: ROMI за 3 мес. — 1,80, окупаемость на 1-й месяц жизни когорты. CAC — 5,00${NBSP}у.е., ` +
+        `доля в расходах — 15,0${NBSP}%, покупателей — 400 (атрибуция по первому касанию). Бюджет на него стоит наращивать.`,
+    );
+    assert.match(find(ru, "overall-romi").text, /13\u00a0300,00\u00a0у\.е\./);
+    assert.match(find(ru, "source-9-too_few_buyers").text, /CAC — бесконечный/);
+  });
+
+  test("no English words except metric acronyms and source ids", () => {
+    const withNamedSource = tablesFor("first-touch");
+    withNamedSource.by_source.push(source("google", { buyers: 50, costs: 900, romi_h: 0.3 }));
+    const named = derive("ru", {}, { ...BY_MODEL, "first-touch": withNamedSource });
+    for (const ins of [ru, named]) {
+      for (const f of ins.findings) {
+        const latin = (f.text.match(/[A-Za-z]+/g) ?? []).filter(
+          (w) => !ALLOWED_LATIN.has(w) && w !== "google",
+        );
+        assert.deepEqual(latin, [], `${f.id}: ${f.text}`);
+      }
+    }
+    assert.match(find(named, "source-google-cut").text, /^Источник google не окупается/);
+  });
+
+  test("an unknown audit code gets a Russian sentence, not the audit's English", () => {
+    assert.match(find(ru, "caveat-brand_new_check").text, /^Других замечаний по качеству данных — 2/);
+    assert.equal(find(derive("en"), "caveat-brand_new_check").text, "2 rows look odd.");
+  });
+});
+
+describe("deriveInsights: determinism and validation", () => {
+  test("the same findings whatever the order of the input rows", () => {
+    const shuffled = (t: Tables): Tables => ({
+      ...t,
+      by_source: [...t.by_source].reverse(),
+      ltv: [...t.ltv].reverse(),
+    });
+    const a = derive("en");
+    const b = derive(
+      "en",
+      {},
+      {
+        "first-touch": shuffled(BY_MODEL["first-touch"]),
+        "last-touch": shuffled(BY_MODEL["last-touch"]),
+        linear: shuffled(BY_MODEL.linear),
+      },
+    );
+    assert.deepEqual(b, a);
+  });
+
+  test("an invalid horizon is refused with a message a user can act on", () => {
+    assert.throws(() => derive("en", { horizon: 0 }), /invalid horizon: 0/);
+  });
+});
