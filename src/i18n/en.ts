@@ -365,6 +365,16 @@ export const en = {
   "report.def.romi": "LTV / CAC, cumulative per buyer cohort: money back per unit spent; 1.00 = break-even.",
   "report.def.payback":
     "The smallest lifetime k with ROMI ≥ 1; “not yet” while every observed value stays below 1.",
+  // --- terminal summary (src/report/terminal-summary.ts) ---
+  "terminal.title": "channelscope: {from} to {to} (exclusive)",
+  "terminal.users": "Users",
+  "terminal.buyers": "Buyers",
+  "terminal.conversion": "Conversion",
+  "terminal.revenue": "Revenue",
+  "terminal.costs": "Marketing spend",
+  "terminal.verdicts": "Verdicts ({model}, horizon {horizon} months):",
+  "terminal.caveats": "{count} data-quality notes: see the report.",
+  "terminal.output": "Report: {path}",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

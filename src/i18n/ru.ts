@@ -370,4 +370,14 @@ export const ru: Messages = {
     "LTV / CAC, нарастающим итогом по когорте покупателей: сколько денег вернулось на единицу расходов; 1,00 — безубыточность.",
   "report.def.payback":
     "Наименьший период жизни k, при котором ROMI ≥ 1; «ещё нет», пока все наблюдённые значения ниже 1.",
+  // --- итог в терминале (src/report/terminal-summary.ts) ---
+  "terminal.title": "channelscope: с {from} по {to} (не включая)",
+  "terminal.users": "Пользователи",
+  "terminal.buyers": "Покупатели",
+  "terminal.conversion": "Конверсия",
+  "terminal.revenue": "Выручка",
+  "terminal.costs": "Расходы на маркетинг",
+  "terminal.verdicts": "Выводы ({model}, горизонт {horizon} мес.):",
+  "terminal.caveats": "Замечаний о качестве данных: {count}; подробности в отчёте.",
+  "terminal.output": "Отчёт: {path}",
 };

@@ -1,0 +1,49 @@
+/** The methods note: definitions in the spec's words, and the choices this run made. */
+import { formatNumber, type MessageKey, tMaybe } from "../../i18n/index.ts";
+import { attributionName, fmtWindow, tr, type View } from "./format.ts";
+import { type Html, html } from "./html.ts";
+
+/** Term and definition keys, in the order a reader meets the numbers. */
+const DEFINITIONS: readonly [term: MessageKey, text: MessageKey][] = [
+  ["report.kpi.users", "report.def.users"],
+  ["report.kpi.buyers", "report.def.buyers"],
+  ["report.kpi.conversionRate", "report.def.conversion"],
+  ["report.def.activityTerm", "report.def.activity"],
+  ["report.kpi.sticky", "report.def.sticky"],
+  ["report.kpi.asl", "report.def.asl"],
+  ["report.sub.retention", "report.def.retention"],
+  ["report.def.ltvTerm", "report.def.ltv"],
+  ["report.def.cacTerm", "report.def.cac"],
+  ["report.def.romiTerm", "report.def.romi"],
+  ["report.sub.payback", "report.def.payback"],
+];
+
+export interface MethodChoices {
+  /** Margin applied to revenue in LTV and ROMI (spec default 1.0). */
+  margin: number | null;
+  cohortGrain: "month" | "week" | null;
+  window: { from: string; to: string } | null;
+}
+
+export function methodsBody(v: View, c: MethodChoices): Html {
+  const defs = DEFINITIONS.map(([term, text]) => html`<dt>${tr(v, term)}</dt><dd>${tr(v, text)}</dd>`);
+  const model = tMaybe(v.lang, `report.choice.attribution.${v.attribution}`, "");
+  const choices: string[] = [
+    tr(v, "report.choice.horizon"),
+    model || tr(v, "report.choice.attributionOther", { model: attributionName(v, v.attribution) }),
+  ];
+  if (c.margin !== null) {
+    choices.push(
+      tr(v, c.margin === 1 ? "report.choice.marginDefault" : "report.choice.margin", {
+        margin: formatNumber(v.lang, c.margin, 2),
+      }),
+    );
+  }
+  if (c.cohortGrain !== null) choices.push(tr(v, `report.choice.grain.${c.cohortGrain}`));
+  if (c.window !== null)
+    choices.push(tr(v, "report.choice.window", { window: fmtWindow(v, c.window.from, c.window.to) }));
+  choices.push(tr(v, "report.choice.partial"), tr(v, "report.choice.unobserved"), tr(v, "report.choice.cac"));
+  return html`<p>${tr(v, "report.methods.intro")} <code>spec/metrics.md</code>, <code>docs/decisions.md</code>.</p>
+<h3>${tr(v, "report.methods.choices")}</h3><ul>${choices.map((x) => html`<li>${x}</li>`)}</ul>
+<h3>${tr(v, "report.methods.definitions")}</h3><dl class="methods">${defs}</dl>`;
+}

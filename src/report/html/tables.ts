@@ -1,0 +1,108 @@
+/** The report's data tables: by source, by device, and the attribution sensitivity of verdicts. */
+import type { SensitivityRow, Verdict } from "../../insights/types.ts";
+import type { Attribution, ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
+import {
+  attributionName,
+  DASH,
+  deviceName,
+  fmtCac,
+  fmtCount,
+  fmtMoney,
+  fmtMonths,
+  fmtRatio,
+  fmtShare,
+  sourceName,
+  tr,
+  type View,
+} from "./format.ts";
+import { type Child, type Html, html } from "./html.ts";
+
+export interface Column<R> {
+  head: string;
+  cell: (row: R) => Child;
+  numeric?: boolean;
+}
+
+/** A plain table; numeric columns are right-aligned. `flag` marks rows to highlight. */
+export function dataTable<R>(
+  columns: readonly Column<R>[],
+  rows: readonly R[],
+  opts: { flag?: (row: R) => boolean } = {},
+): Html {
+  const cls = (c: Column<R>) => (c.numeric ? "num" : null);
+  return html`<div class="table-wrap"><table><thead><tr>${columns.map(
+    (c) => html`<th${cls(c) ? html` class="num"` : ""} scope="col">${c.head}</th>`,
+  )}</tr></thead><tbody>${rows.map(
+    (r) =>
+      html`<tr${opts.flag?.(r) ? html` class="flag"` : ""}>${columns.map(
+        (c) => html`<td${cls(c) ? html` class="num"` : ""}>${c.cell(r)}</td>`,
+      )}</tr>\n`,
+  )}</tbody></table></div>`;
+}
+
+/** ROMI coloured by which side of break-even it is on. */
+function romi(v: View, x: number | null): Child {
+  if (x === null) return DASH;
+  return html`<span class="${x >= 1 ? "good-text" : "bad-text"}">${fmtRatio(v, x)}</span>`;
+}
+
+/** Payback: a lifetime, "not yet" for a paid source that has not paid back, "—" when nothing was spent. */
+function payback(v: View, row: BySourceRow): string {
+  if (row.payback_lifetime !== null) return fmtMonths(v, row.payback_lifetime);
+  return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
+}
+
+export function bySourceTable(v: View, rows: readonly BySourceRow[]): Html {
+  const columns: Column<BySourceRow>[] = [
+    { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
+    { head: tr(v, "common.users"), cell: (r) => fmtCount(v, r.users), numeric: true },
+    { head: tr(v, "report.col.buyers"), cell: (r) => fmtCount(v, r.buyers), numeric: true },
+    { head: tr(v, "report.col.conversion"), cell: (r) => fmtShare(v, r.conversion_rate), numeric: true },
+    { head: tr(v, "report.col.costs"), cell: (r) => fmtMoney(v, r.costs), numeric: true },
+    { head: "CAC", cell: (r) => fmtCac(v, r.cac), numeric: true },
+    { head: tr(v, "report.col.ltvH"), cell: (r) => fmtMoney(v, r.ltv_h), numeric: true },
+    {
+      head: tr(v, "report.col.romiH"),
+      cell: (r) => romi(v, r.romi_h),
+      numeric: true,
+    },
+    { head: tr(v, "report.col.payback"), cell: (r) => payback(v, r), numeric: true },
+  ];
+  return dataTable(columns, rows);
+}
+
+export function byDeviceTable(v: View, rows: readonly ByDeviceRow[]): Html {
+  return dataTable<ByDeviceRow>(
+    [
+      { head: tr(v, "common.device"), cell: (r) => deviceName(v, r.device) },
+      { head: tr(v, "common.users"), cell: (r) => fmtCount(v, r.users), numeric: true },
+      { head: tr(v, "report.col.buyers"), cell: (r) => fmtCount(v, r.buyers), numeric: true },
+      { head: tr(v, "report.col.conversion"), cell: (r) => fmtShare(v, r.conversion_rate), numeric: true },
+      { head: tr(v, "report.col.ltvH"), cell: (r) => fmtMoney(v, r.ltv_h), numeric: true },
+    ],
+    rows,
+  );
+}
+
+const MODELS: readonly Attribution[] = ["first-touch", "last-touch", "linear"];
+
+export function verdictShort(v: View, verdict: Verdict): string {
+  return tr(v, `report.verdictShort.${verdict}`);
+}
+
+/** Per source: the verdict and ROMI at H under each model; rows whose verdict depends on the model are flagged. */
+export function sensitivityTable(v: View, rows: readonly SensitivityRow[]): Html {
+  const depends = (r: SensitivityRow) => new Set(MODELS.map((m) => r.verdicts[m])).size > 1;
+  const columns: Column<SensitivityRow>[] = [
+    { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
+    ...MODELS.map(
+      (m): Column<SensitivityRow> => ({
+        head: attributionName(v, m),
+        cell: (r) =>
+          html`${verdictShort(v, r.verdicts[m])}<br><span class="note">ROMI ${fmtRatio(v, r.romiH[m])}</span>`,
+      }),
+    ),
+    { head: tr(v, "report.sensitivity.depends"), cell: (r) => (depends(r) ? tr(v, "report.yes") : DASH) },
+  ];
+  return dataTable(columns, rows, { flag: depends });
+}

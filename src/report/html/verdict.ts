@@ -1,0 +1,78 @@
+/** The verdict: findings grouped by what they recommend, each with the numbers it rests on. */
+import { tMaybe } from "../../i18n/index.ts";
+import type { Evidence, Finding, Insights, Verdict } from "../../insights/types.ts";
+import {
+  attributionName,
+  DASH,
+  fmtCount,
+  fmtMoney,
+  fmtMonths,
+  fmtRatio,
+  fmtShare,
+  sourceName,
+  tr,
+  type View,
+} from "./format.ts";
+import { type Html, html } from "./html.ts";
+
+/** Groups in reading order: what to do first, then what to be careful about. */
+const GROUPS: readonly Verdict[] = ["scale", "cut", "watch", "too_few_buyers", "caveat", "info"];
+
+/** An evidence value in its unit; text values that name a model or `unattributed` are translated. */
+export function evidenceValue(v: View, e: Evidence): string {
+  if (e.value === null) return DASH;
+  if (typeof e.value === "string") {
+    if (e.value === "infinite") return "∞";
+    if (e.value === "no_spend") return tr(v, "cac.noSpend");
+    if (e.unit === "text") return sourceName(v, attributionName(v, e.value));
+    const n = Number(e.value);
+    if (!Number.isFinite(n)) return e.value;
+    return evidenceValue(v, { ...e, value: n });
+  }
+  switch (e.unit) {
+    case "ratio":
+      return fmtRatio(v, e.value);
+    case "money":
+      return fmtMoney(v, e.value);
+    case "count":
+      return fmtCount(v, e.value);
+    case "share":
+      return fmtShare(v, e.value);
+    case "months":
+      return fmtMonths(v, e.value);
+    default:
+      return String(e.value);
+  }
+}
+
+/** The evidence's name: a known metric in the report's language, else the metric id as given. */
+export function evidenceLabel(v: View, metric: string): string {
+  return tMaybe(v.lang, `report.evidence.${metric}`, metric).replaceAll("{horizon}", String(v.horizon));
+}
+
+function finding(v: View, f: Finding): Html {
+  const chips = f.evidence.map(
+    (e) => html`<li><b>${evidenceLabel(v, e.metric)}</b> ${evidenceValue(v, e)}</li>`,
+  );
+  return html`<li data-finding="${f.id}"><p>${f.text}</p>${
+    chips.length ? html`<ul class="evidence">${chips}</ul>` : ""
+  }</li>`;
+}
+
+/** The verdict section body; a short note when insights were not computed or found nothing. */
+export function verdictBody(v: View, insights: Insights | null): Html {
+  if (insights === null) return html`<p class="note">${tr(v, "report.verdict.none")}</p>`;
+  const basis = html`<p class="note">${tr(v, "report.verdict.basis", {
+    attribution: attributionName(v, insights.attribution),
+    horizon: insights.horizon,
+  })}</p>`;
+  if (insights.findings.length === 0) return html`${basis}<p>${tr(v, "report.verdict.empty")}</p>`;
+  const groups = GROUPS.map((g) => {
+    const items = insights.findings.filter((f) => f.verdict === g);
+    if (items.length === 0) return "";
+    return html`<div class="verdict-group verdict-${g}"><h3>${tr(v, `report.verdict.${g}`)}</h3><ul class="findings">${items.map(
+      (f) => finding(v, f),
+    )}</ul></div>`;
+  });
+  return html`${basis}${groups}`;
+}

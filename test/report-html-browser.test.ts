@@ -1,0 +1,104 @@
+/**
+ * The report in a real browser: headless Chromium (Debian's `/usr/bin/chromium`, driven by
+ * playwright-core) opens index.html from disk, every figure must be visible, nothing may be logged as
+ * an error or fetched, and full-page screenshots land in /tmp/report-look/ for a person to look at.
+ * Skipped, with a message, where Chromium is not installed.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { FIGURE_NAMES, FIGURES, renderSvg } from "../src/charts/index.ts";
+import type { Lang } from "../src/i18n/index.ts";
+import { renderReportHtml } from "../src/report/html/index.ts";
+import { reportInput, reportTables } from "./report-html-fixture.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const LOOK_DIR = "/tmp/report-look";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test`;
+
+async function writeReport(lang: Lang): Promise<string> {
+  const tables = reportTables();
+  const ctx = { lang, currency: lang === "ru" ? "у.е." : "USD", horizon: 6, attribution: "first-touch" };
+  const figures = [];
+  for (const name of FIGURE_NAMES) figures.push({ name, svg: await renderSvg(FIGURES[name](tables, ctx)) });
+  const dir = `${LOOK_DIR}/${lang}`;
+  mkdirSync(dir, { recursive: true });
+  const path = `${dir}/index.html`;
+  writeFileSync(path, renderReportHtml(reportInput(lang, tables, figures)));
+  return path;
+}
+
+describe("HTML report in headless Chromium", { skip }, () => {
+  let browser: Browser;
+  before(async () => {
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const lang of ["en", "ru"] as const) {
+    test(`${lang}: figures visible, no console error, no request; screenshots`, async () => {
+      const file = pathToFileURL(await writeReport(lang)).href;
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      page.on("request", (r) => requests.push(r.url()));
+      await page.goto(file, { waitUntil: "load" });
+
+      const figures = page.locator("figure.fig > svg");
+      assert.equal(await figures.count(), FIGURE_NAMES.length);
+      for (const name of FIGURE_NAMES) {
+        const svg = page.locator(`figure[data-figure="${name}"] > svg`);
+        assert.ok(await svg.isVisible(), `${name} is visible`);
+        const box = await svg.boundingBox();
+        assert.ok(
+          box && box.width > 200 && box.height > 100,
+          `${name} has a real size: ${JSON.stringify(box)}`,
+        );
+      }
+      // Nothing wider than the page: tables and figures fit (or scroll inside their own box).
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the window`);
+
+      mkdirSync(LOOK_DIR, { recursive: true });
+      await page.screenshot({ path: `${LOOK_DIR}/${lang}.png`, fullPage: true });
+      await page.setViewportSize({ width: 390, height: 800 });
+      const narrow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(narrow <= 0, `on a phone the page is ${narrow}px wider than the screen`);
+      await page.screenshot({ path: `${LOOK_DIR}/${lang}-narrow.png`, fullPage: false });
+      await page.emulateMedia({ media: "print" });
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.screenshot({ path: `${LOOK_DIR}/${lang}-print.png`, fullPage: true });
+      const pdf = await page.pdf({ format: "A4", printBackground: true });
+      writeFileSync(`${LOOK_DIR}/${lang}.pdf`, pdf);
+      assert.ok(pdf.subarray(0, 5).toString() === "%PDF-", "prints to PDF");
+      await page.close();
+
+      assert.deepEqual(problems, [], "console errors or warnings");
+      assert.deepEqual(
+        requests.filter((u) => u !== file),
+        [],
+        "requests besides the page itself",
+      );
+    });
+  }
+});

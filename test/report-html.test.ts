@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { FIGURE_NAMES, FIGURES, renderSvg } from "../src/charts/index.ts";
+import type { Lang } from "../src/i18n/index.ts";
+import { type ReportInput, renderReportHtml } from "../src/report/html/index.ts";
+import { EMPTY_TABLES } from "./charts-fixture.ts";
+import { reportInput, reportTables } from "./report-html-fixture.ts";
+
+const NBSP = "\u00a0";
+const ORDER = [
+  "verdict",
+  "kpis",
+  "product",
+  "sales",
+  "marketing",
+  "sensitivity",
+  "sources",
+  "quality",
+  "methods",
+];
+
+async function realFigures(lang: Lang, tables = reportTables()): Promise<ReportInput["figures"]> {
+  const ctx = { lang, currency: lang === "ru" ? "у.е." : "USD", horizon: 6, attribution: "first-touch" };
+  const out: ReportInput["figures"] = [];
+  for (const name of FIGURE_NAMES) out.push({ name, svg: await renderSvg(FIGURES[name](tables, ctx)) });
+  return out;
+}
+
+const FULL: Partial<Record<Lang, Promise<string>>> = {};
+function fullReport(lang: Lang): Promise<string> {
+  FULL[lang] ??= realFigures(lang).then((figures) =>
+    renderReportHtml(reportInput(lang, reportTables(), figures)),
+  );
+  return FULL[lang];
+}
+
+/** What a reader sees: no style sheet, no markup; `<code>` (file names, ids) is data, not prose. */
+function visibleText(doc: string): string {
+  return doc
+    .replace(/<style[\s\S]*?<\/style>/g, " ")
+    .replace(/<code>[\s\S]*?<\/code>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&(?:[a-z]+|#\d+);/g, " ");
+}
+
+const sectionIds = (doc: string) => [...doc.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]);
+
+describe("HTML report", () => {
+  test("structure: sections in order, every figure inlined once, KPI cards", async () => {
+    const doc = await fullReport("en");
+    assert.match(doc, /^<!DOCTYPE html>\n<html lang="en">/);
+    assert.deepEqual(sectionIds(doc), ORDER);
+    for (const name of FIGURE_NAMES) {
+      assert.equal(doc.split(`data-figure="${name}"`).length - 1, 1, `${name} inlined once`);
+    }
+    assert.equal((doc.match(/<svg\b/g) ?? []).length, FIGURE_NAMES.length);
+    for (const text of [
+      "Which traffic sources pay off",
+      "2017-06-01 – 2018-05-31",
+      "228,169",
+      "16.0%",
+      "10 min 44 s",
+    ]) {
+      assert.ok(doc.includes(text), `shows ${text}`);
+    }
+    assert.match(doc, /<p class="label">ROMI at 6 months<\/p><p class="value">0.81<\/p>/);
+    assert.match(doc, /<h3>Scale up<\/h3>[\s\S]*<h3>Cut or rework<\/h3>[\s\S]*<h3>Watch<\/h3>/);
+    const best = reportTables().by_source.find((r) => r.source === "5")!;
+    const finding = doc.slice(doc.indexOf('data-finding="source-5-scale"'));
+    assert.ok(
+      finding.includes(`<li><b>ROMI at 6 mo</b> ${best.romi_h!.toFixed(2)}</li>`),
+      "evidence numbers beside the finding",
+    );
+    assert.match(doc, /<h3>Too few buyers to judge<\/h3>[\s\S]*<h3>Caveats<\/h3>/);
+  });
+
+  test("ids are unique across the inlined figures and every url(#id) resolves", async () => {
+    const doc = await fullReport("en");
+    const ids = [...doc.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+      "duplicate ids",
+    );
+    for (const [, ref] of doc.matchAll(/url\(#([^)]+)\)/g))
+      assert.ok(ids.includes(ref!), `url(#${ref}) resolves`);
+    assert.ok(ids.includes("fig-romi-heatmap-gradient_0"), "heatmap gradients are prefixed per figure");
+  });
+
+  test("self-contained: no script, stylesheet link, image or network reference", async () => {
+    const doc = await fullReport("ru");
+    const urls = [...doc.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]);
+    const allowed = new Set(["http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"]);
+    assert.deepEqual(
+      urls.filter((u) => !allowed.has(u)),
+      [],
+    );
+    for (const [, attr] of doc.matchAll(/\s(xmlns(?::\w+)?)="https?:/g)) assert.match(attr!, /^xmlns/);
+    assert.doesNotMatch(doc, /<script|<link|<img|<iframe|@import|@font-face|\ssrc=/i);
+    for (const [, ref] of doc.matchAll(/url\(([^)]*)\)/g))
+      assert.match(ref!, /^#/, "url() only to local ids");
+  });
+
+  test("Russian: every word translated, numbers and dates in Russian style", async () => {
+    const doc = await fullReport("ru");
+    assert.match(doc, /<html lang="ru">/);
+    const allowed = new Set(["ROMI", "CAC", "LTV", "DAU", "WAU", "MAU", "ASL", "CSV"]);
+    const latin = [...new Set(visibleText(doc).match(/[A-Za-z]{2,}/g) ?? [])].filter((w) => !allowed.has(w));
+    assert.deepEqual(latin, [], "English left in the Russian report");
+    for (const text of [
+      "Какие источники трафика окупаются",
+      "01.06.2017 – 31.05.2018",
+      `228${NBSP}169`,
+      `16,0${NBSP}%`,
+      `252${NBSP}057${NBSP}у.е.`,
+      "10 мин 44 с",
+      "<h2>Выводы</h2>",
+      "нет расходов",
+      "без источника",
+      "сессия заканчивается раньше, чем начинается",
+    ]) {
+      assert.ok(doc.includes(text), `shows ${JSON.stringify(text)}`);
+    }
+  });
+
+  test("CAC words, not-observed dashes and their footnote", () => {
+    const tables = reportTables({ noBuyers: ["3"] });
+    tables.by_source[0]!.ltv_h = null;
+    for (const [lang, noSpend, notYet] of [
+      ["en", "no spend", "not observed yet"],
+      ["ru", "нет расходов", "ещё не наблюдалось"],
+    ] as const) {
+      const doc = renderReportHtml(reportInput(lang, tables, []));
+      const sources = doc.slice(doc.indexOf('<section id="sources"'), doc.indexOf('<section id="quality"'));
+      const row = (s: string) => sources.split("<tr>").find((r) => r.startsWith(`<td>${s}</td>`)) ?? "";
+      assert.match(row("3"), /<td class="num">∞<\/td>/, "spend without buyers: ∞");
+      assert.ok(row("6").includes(`<td class="num">${noSpend}</td>`), "free source: no spend");
+      assert.match(row("1"), /<td class="num">—<\/td>/, "null: dash");
+      assert.ok(sources.includes(notYet), "footnote for the dash");
+    }
+  });
+
+  test("escapes text from data: ids, file names, finding text", () => {
+    const evil = `<script>alert("x")</script>&'`;
+    const tables = reportTables({ sources: ["1", evil] });
+    tables.by_device[0]!.device = `<img src=x onerror=alert(1)>`;
+    const input = reportInput("en", tables, [{ name: "activity", svg: "<svg></svg>" }]);
+    input.generatedFrom.inputs = [`visits<u>.csv`];
+    input.insights!.findings[0]!.text = evil;
+    input.insights!.findings[0]!.id = `"onmouseover="x`;
+    input.quality!.files[0]!.path = `a"><q>.csv`;
+    input.quality!.warnings[0]!.examples = [evil];
+    const doc = renderReportHtml(input);
+    assert.doesNotMatch(doc, /<script|<img|<u>|<q>|"onmouseover/);
+    assert.ok(doc.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;"));
+    assert.ok(doc.includes("visits&lt;u&gt;.csv"));
+    assert.ok(doc.includes("a&quot;&gt;&lt;q&gt;.csv"));
+  });
+
+  test("only the figures given are shown; empty inputs still give a valid page", () => {
+    const some = renderReportHtml(
+      reportInput("en", reportTables(), [{ name: "activity", svg: "<svg></svg>" }]),
+    );
+    assert.ok(some.includes('data-figure="activity"'));
+    assert.doesNotMatch(some, /<h3>Retention<\/h3>|<h3>Spend<\/h3>|data-figure="retention"/);
+    assert.deepEqual(
+      sectionIds(some),
+      ORDER.filter((id) => id !== "marketing"),
+    );
+
+    const empty = renderReportHtml({ ...reportInput("ru", EMPTY_TABLES, []), insights: null, quality: null });
+    assert.deepEqual(sectionIds(empty), ["verdict", "quality", "methods"]);
+    assert.ok(empty.includes("рекомендации для этого запуска не рассчитывались"));
+    assert.ok(empty.includes("Отчёта о качестве данных для этого запуска нет"));
+  });
+
+  for (const lang of ["en", "ru"] as const) {
+    test(`golden: report-${lang}.html`, () => {
+      const tables = reportTables({ months: 3, sources: ["1", "2", "unattributed"], free: ["unattributed"] });
+      // Tiny stand-in figures keep the snapshot about the page; one has an id to show the prefixing.
+      const figures = [
+        { name: "activity", svg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>' },
+        {
+          name: "romi-heatmap",
+          svg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>',
+        },
+      ];
+      assertGoldenHtml(`report-${lang}`, renderReportHtml(reportInput(lang, tables, figures)));
+    });
+  }
+});
+
+const GOLDEN_DIR = fileURLToPath(new URL("./golden/", import.meta.url));
+
+/** Volatile parts out (a footer timestamp, if any; real figures' bodies), then compare with the golden. */
+function assertGoldenHtml(name: string, doc: string): void {
+  const actual = doc
+    .replace(/<footer>[\s\S]*?<\/footer>/g, "<footer>[generated]</footer>")
+    .replace(/(<svg\b[^>]*>)[\s\S]{2000,}?<\/svg>/g, "$1[figure]</svg>");
+  mkdirSync(GOLDEN_DIR, { recursive: true });
+  const path = `${GOLDEN_DIR}${name}.html`;
+  const changed = `${GOLDEN_DIR}${name}-changed.html`;
+  if (!existsSync(path) || process.env.UPDATE_GOLDEN === "1") {
+    writeFileSync(path, actual);
+    rmSync(changed, { force: true });
+    return;
+  }
+  if (readFileSync(path, "utf8") === actual) {
+    rmSync(changed, { force: true });
+    return;
+  }
+  writeFileSync(changed, actual);
+  assert.fail(`golden ${name}.html differs: see ${changed} (UPDATE_GOLDEN=1 accepts it)`);
+}
