@@ -3,6 +3,7 @@ import { checkCommand, checkFlags, checkHelp } from "./check-command.ts";
 import { demoCommand, demoFlags, demoHelp } from "./demo-command.ts";
 import { reportFailure, UsageError } from "./errors.ts";
 import { generateCommand, generateFlags, generateHelp } from "./generate-command.ts";
+import { reportCommand, reportFlags, reportHelp } from "./report-command.ts";
 
 interface Command {
   help: string;
@@ -12,6 +13,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   demo: { help: demoHelp, flags: demoFlags, run: (f) => demoCommand(f) },
+  report: { help: reportHelp, flags: reportFlags, run: (f) => reportCommand(f) },
   check: { help: checkHelp, flags: checkFlags, run: (f) => checkCommand(f) },
   generate: { help: generateHelp, flags: generateFlags, run: (f) => generateCommand(f) },
 };

@@ -23,6 +23,16 @@ export interface Dialect {
   /** Formats a DATE as `YYYY-MM` / `YYYY-MM-DD`. */
   formatMonth(date: string): string;
   formatDay(date: string): string;
+  /** Whole calendar days from `a` to `b` (date parts only), as INTEGER. */
+  daysBetween(a: string, b: string): string;
+  /** Microseconds from timestamp `a` to `b`, as BIGINT (the engine's timestamp resolution). */
+  microsBetween(a: string, b: string): string;
+  /** Timestamp `ts` plus `us` microseconds. */
+  addMicros(ts: string, us: string): string;
+  /** True when the text `expr` is the canonical decimal form of an unsigned 64-bit integer. */
+  isCanonicalU64(expr: string): string;
+  /** The unsigned 64-bit integer written in `expr` (only where isCanonicalU64 holds). */
+  toU64(expr: string): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -38,4 +48,10 @@ export const duckdbDialect: Dialect = {
   countDistinct: (expr) => `count(DISTINCT ${expr})`,
   formatMonth: (date) => `strftime(${date}, '%Y-%m')`,
   formatDay: (date) => `strftime(${date}, '%Y-%m-%d')`,
+  daysBetween: (a, b) => `CAST(datediff('day', ${a}, ${b}) AS INTEGER)`,
+  microsBetween: (a, b) => `(epoch_us(${b}) - epoch_us(${a}))`,
+  addMicros: (ts, us) => `(${ts} + to_microseconds(${us}))`,
+  // The round trip rejects `007`, `+7`, ` 7` and `7_0`, which the cast alone would accept.
+  isCanonicalU64: (expr) => `(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR) IS NOT DISTINCT FROM ${expr})`,
+  toU64: (expr) => `CAST(${expr} AS UBIGINT)`,
 };

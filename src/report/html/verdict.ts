@@ -24,6 +24,8 @@ export function evidenceValue(v: View, e: Evidence): string {
   if (typeof e.value === "string") {
     if (e.value === "infinite") return "∞";
     if (e.value === "no_spend") return tr(v, "cac.noSpend");
+    if (e.unit === "text" && e.metric.startsWith("verdict"))
+      return tMaybe(v.lang, `report.verdictValue.${e.value}`, e.value);
     if (e.unit === "text") return sourceName(v, attributionName(v, e.value));
     const n = Number(e.value);
     if (!Number.isFinite(n)) return e.value;
@@ -45,15 +47,23 @@ export function evidenceValue(v: View, e: Evidence): string {
   }
 }
 
-/** The evidence's name: a known metric in the report's language, else the metric id as given. */
+/**
+ * The evidence's name: a known metric in the report's language, else the metric id as given. Per-model
+ * evidence (`romi_h:linear`) reads as the metric followed by the model.
+ */
 export function evidenceLabel(v: View, metric: string): string {
-  return tMaybe(v.lang, `report.evidence.${metric}`, metric).replaceAll("{horizon}", String(v.horizon));
+  const [base = metric, model] = metric.split(":");
+  const label = tMaybe(v.lang, `report.evidence.${base}`, base).replaceAll("{horizon}", String(v.horizon));
+  return model ? `${label} · ${attributionName(v, model)}` : label;
 }
 
+/** Evidence every finding shares, stated once above the verdicts instead of on every chip row. */
+const STATED_ONCE = new Set(["horizon_months", "attribution"]);
+
 function finding(v: View, f: Finding): Html {
-  const chips = f.evidence.map(
-    (e) => html`<li><b>${evidenceLabel(v, e.metric)}</b> ${evidenceValue(v, e)}</li>`,
-  );
+  const chips = f.evidence
+    .filter((e) => !STATED_ONCE.has(e.metric))
+    .map((e) => html`<li><b>${evidenceLabel(v, e.metric)}</b> ${evidenceValue(v, e)}</li>`);
   return html`<li data-finding="${f.id}"><p>${f.text}</p>${
     chips.length ? html`<ul class="evidence">${chips}</ul>` : ""
   }</li>`;

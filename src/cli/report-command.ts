@@ -1,0 +1,87 @@
+import { mkdirSync } from "node:fs";
+import { UsageError } from "./errors.ts";
+import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
+
+export const reportFlags = {
+  ...INPUT_FLAGS,
+  out: { type: "string" },
+  horizon: { type: "string" },
+  margin: { type: "string" },
+  attribution: { type: "string" },
+  "cohort-grain": { type: "string" },
+  currency: { type: "string" },
+  lang: { type: "string" },
+  "no-figures": { type: "boolean" },
+} as const;
+
+export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
+    [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
+    [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures]
+  Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
+  DIR/figures/*.svg|png and DIR/quarantine.csv (when rows were rejected); prints a summary.`;
+
+type ReportFlags = InputFlags & {
+  out?: string;
+  horizon?: string;
+  margin?: string;
+  attribution?: string;
+  "cohort-grain"?: string;
+  currency?: string;
+  lang?: string;
+  "no-figures"?: boolean;
+};
+
+const OPTION_KEYS = ["horizon", "margin", "attribution", "cohortGrain", "currency", "from", "to"] as const;
+
+export async function reportCommand(flags: ReportFlags): Promise<number> {
+  if (!flags.out) throw new UsageError("missing --out DIR (where to write the report)");
+  const lang = parseLang(flags.lang);
+  const inputs = resolveInputs(flags, ["visits", "orders", "costs"]);
+  const fromConfig = Object.fromEntries(
+    OPTION_KEYS.filter((k) => k in inputs.config).map((k) => [k, inputs.config[k]]),
+  );
+  const fromFlags = {
+    horizon: flags.horizon,
+    margin: flags.margin,
+    attribution: flags.attribution,
+    cohortGrain: flags["cohort-grain"],
+    currency: flags.currency,
+    from: flags.from,
+    to: flags.to,
+  };
+  const raw = {
+    ...fromConfig,
+    ...Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined)),
+    lang,
+  };
+
+  const progress = (step: string) => {
+    // Progress only where a person watches; CI logs and pipes get the summary alone.
+    if (process.stderr.isTTY) process.stderr.write(`  … ${step}\n`);
+  };
+  const { analyze } = await import("../analyze.ts");
+  const { writeReport } = await import("../report/write-report.ts");
+  const { terminalSummary } = await import("../report/terminal-summary.ts");
+  const engine = await openEngine(flags, inputs.sources);
+  try {
+    progress("ingest and metrics");
+    const analysis = await analyze(engine, inputs.sources, raw);
+    mkdirSync(flags.out, { recursive: true });
+    const written = await writeReport(analysis, engine, flags.out, {
+      lang,
+      visuals: !flags["no-figures"],
+      onStep: progress,
+    });
+    process.stdout.write(
+      `${terminalSummary(analysis, lang, { html: written.html, out: written.metricsJson })}\n`,
+    );
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+function parseLang(raw: string | undefined): "en" | "ru" {
+  if (raw === undefined || raw === "en" || raw === "ru") return raw ?? "en";
+  throw new UsageError(`invalid lang: "${raw}" (expected en or ru)`);
+}

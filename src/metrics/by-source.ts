@@ -1,0 +1,176 @@
+import { UNATTRIBUTED } from "./attribution.ts";
+import { type ConversionRates, rateOf } from "./conversion.ts";
+import { lastMonth, monthLifetimes } from "./foundation-orders.ts";
+import { matureMonths } from "./ltv.ts";
+import { cacOf, paybackLifetime } from "./marketing.ts";
+import { compareIds, HORIZON, MARGIN, type MetricRun, num, numOrNull, text } from "./query.ts";
+import type { MarketingStats, SourceFlags } from "./result.ts";
+import type { ByDeviceRow, BySourceRow } from "./tables.ts";
+import { T } from "./temp-tables.ts";
+
+/** Below this many attributed buyers in mature cohorts a source is flagged `too_few_buyers`. */
+export const TOO_FEW_BUYERS = 30;
+
+interface Attributed {
+  buyers: number;
+  matureBuyers: number;
+  matureRevenue: number;
+}
+
+/** SQL key NULL = buyers without a qualifying session. */
+function keyOf(value: unknown): string {
+  return value === null || value === undefined ? UNATTRIBUTED : text(value as string);
+}
+
+/** Attributed buyers (all cohorts), and buyers and revenue in lifetimes 0..H-1 of mature cohorts. */
+async function attributed(run: MetricRun, dim: "source" | "device"): Promise<Map<string, Attributed>> {
+  const rows = await run.with({ dim }).all(`
+    WITH b AS (
+      SELECT key, sum(buyers) AS buyers,
+        sum(buyers) FILTER (WHERE cohort IN (SELECT month_start FROM ${matureMonths(run)} m)) AS mature_buyers
+      FROM ${T.attrBuyers} WHERE dim = $dim GROUP BY key),
+    r AS (
+      SELECT key, sum(revenue) AS revenue FROM ${T.attrRevenue}
+      WHERE dim = $dim AND lifetime < ${HORIZON} AND cohort IN (SELECT month_start FROM ${matureMonths(run)} m)
+      GROUP BY key)
+    SELECT b.key, b.buyers, coalesce(b.mature_buyers, 0) AS mature_buyers, coalesce(r.revenue, 0) AS mature_revenue
+    FROM b LEFT JOIN r ON r.key IS NOT DISTINCT FROM b.key`);
+  return new Map(
+    rows.map((r) => [
+      keyOf(r.key),
+      { buyers: num(r.buyers), matureBuyers: num(r.mature_buyers), matureRevenue: num(r.mature_revenue) },
+    ]),
+  );
+}
+
+/** Spend per source over the window and over the mature cohorts' months. */
+async function spend(run: MetricRun): Promise<Map<string, { costs: number; mature: number }>> {
+  const rows = await run.all(`
+    SELECT source_id AS key, CAST(sum(costs) AS DOUBLE) AS costs,
+      CAST(coalesce(sum(costs) FILTER (WHERE month_start IN (SELECT month_start FROM ${matureMonths(run)} m)), 0)
+        AS DOUBLE) AS mature
+    FROM ${T.costs} GROUP BY source_id`);
+  return new Map(rows.map((r) => [text(r.key), { costs: num(r.costs), mature: num(r.mature) }]));
+}
+
+/**
+ * ROMI_s(k) = margin x attributed revenue in lifetimes 0..k of the cohorts with lifetime k observed /
+ * spend of s in those cohorts' months, for every source with spend and every lifetime of the window.
+ */
+async function romiBySourceLifetime(run: MetricRun): Promise<MarketingStats["romiBySourceLifetime"]> {
+  const { d } = run;
+  const rows = await run.all(`
+    WITH ks AS ${monthLifetimes()},
+    rev AS (
+      SELECT r.key, ks.lifetime AS k, sum(r.revenue) AS revenue
+      FROM ${T.attrRevenue} r CROSS JOIN ks CROSS JOIN ${lastMonth()} x
+      WHERE r.dim = 'source' AND r.lifetime <= ks.lifetime
+        AND ${d.monthsBetween("r.cohort", "x.last_month")} >= ks.lifetime
+      GROUP BY 1, 2),
+    sp AS (
+      SELECT s.source_id AS key, ks.lifetime AS k,
+        sum(c.costs) FILTER (WHERE ${d.monthsBetween("c.month_start", "x.last_month")} >= ks.lifetime) AS spend
+      FROM (SELECT DISTINCT source_id FROM ${T.costs}) s CROSS JOIN ks CROSS JOIN ${lastMonth()} x
+      LEFT JOIN ${T.costs} c ON c.source_id = s.source_id
+      GROUP BY 1, 2)
+    SELECT sp.key AS source, sp.k AS lifetime,
+      CASE WHEN sp.spend <> 0 THEN ${MARGIN} * coalesce(rev.revenue, 0) / CAST(sp.spend AS DOUBLE) END AS romi
+    FROM sp LEFT JOIN rev ON rev.key = sp.key AND rev.k = sp.k
+    ORDER BY sp.k`);
+  const out = rows.map((r) => ({
+    source: text(r.source),
+    lifetime: num(r.lifetime),
+    romi: numOrNull(r.romi),
+  }));
+  return out.sort((a, b) => compareIds(a.source, b.source) || a.lifetime - b.lifetime);
+}
+
+function orderedKeys(...sets: Iterable<string>[]): string[] {
+  const keys = new Set<string>();
+  for (const set of sets) for (const key of set) keys.add(key);
+  const sorted = [...keys].filter((k) => k !== UNATTRIBUTED).sort(compareIds);
+  return keys.has(UNATTRIBUTED) ? [...sorted, UNATTRIBUTED] : sorted;
+}
+
+const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
+
+export interface BySourceResult {
+  bySource: BySourceRow[];
+  byDevice: ByDeviceRow[];
+  marketing: Pick<
+    MarketingStats,
+    "cacBySourceCohort" | "romiBySourceLifetime" | "sources" | "tooFewBuyersThreshold"
+  >;
+}
+
+/**
+ * by_source.csv and by_device.csv: `users` and conversion by acquisition (first session); buyers, CAC,
+ * ltv_h, romi_h and payback by the attribution model. Sources come from visits, attribution and costs.
+ */
+export async function bySource(run: MetricRun, conversion: ConversionRates): Promise<BySourceResult> {
+  const margin = run.options.margin;
+  const sources = await attributed(run, "source");
+  const devices = await attributed(run, "device");
+  const spendOf = await spend(run);
+  const romi = await romiBySourceLifetime(run);
+  const none: Attributed = { buyers: 0, matureBuyers: 0, matureRevenue: 0 };
+
+  const bySourceRows = orderedKeys(conversion.source.keys(), sources.keys(), spendOf.keys()).map((source) => {
+    const a = sources.get(source) ?? none;
+    const s = spendOf.get(source) ?? { costs: 0, mature: 0 };
+    const acquired = conversion.source.get(source);
+    return {
+      source,
+      users: acquired?.users ?? 0,
+      buyers: a.buyers,
+      conversion_rate: rateOf(acquired),
+      costs: s.costs,
+      cac: cacOf(s.costs, a.buyers),
+      ltv_h: ratio(margin * a.matureRevenue, a.matureBuyers),
+      romi_h: ratio(margin * a.matureRevenue, s.mature),
+      payback_lifetime: paybackLifetime(romi.filter((r) => r.source === source)),
+    };
+  });
+  const byDeviceRows = orderedKeys(conversion.device.keys(), devices.keys()).map((device) => {
+    const a = devices.get(device) ?? none;
+    const acquired = conversion.device.get(device);
+    return {
+      device,
+      users: acquired?.users ?? 0,
+      buyers: a.buyers,
+      conversion_rate: rateOf(acquired),
+      ltv_h: ratio(margin * a.matureRevenue, a.matureBuyers),
+    };
+  });
+  const flags: SourceFlags[] = bySourceRows.map(({ source }) => {
+    const matureBuyers = (sources.get(source) ?? none).matureBuyers;
+    return { source, matureBuyers, tooFewBuyers: matureBuyers < TOO_FEW_BUYERS };
+  });
+  return {
+    bySource: bySourceRows,
+    byDevice: byDeviceRows,
+    marketing: {
+      cacBySourceCohort: await cacBySourceCohort(run),
+      romiBySourceLifetime: romi,
+      sources: flags,
+      tooFewBuyersThreshold: TOO_FEW_BUYERS,
+    },
+  };
+}
+
+/** Spend of s in month c / buyers of cohort c attributed to s, for cells with spend or buyers. */
+async function cacBySourceCohort(run: MetricRun): Promise<MarketingStats["cacBySourceCohort"]> {
+  const rows = await run.all(`
+    WITH b AS (SELECT key, cohort, buyers FROM ${T.attrBuyers} WHERE dim = 'source')
+    SELECT CASE WHEN b.cohort IS NOT NULL THEN b.key ELSE c.source_id END AS key,
+      ${run.d.formatMonth("coalesce(b.cohort, c.month_start)")} AS cohort,
+      CAST(coalesce(c.costs, 0) AS DOUBLE) AS costs, coalesce(b.buyers, 0) AS buyers
+    FROM b FULL JOIN ${T.costs} c ON c.source_id = b.key AND c.month_start = b.cohort`);
+  const out = rows.map((r) => {
+    const costs = num(r.costs);
+    const newBuyers = num(r.buyers);
+    return { source: keyOf(r.key), cohort: text(r.cohort), costs, newBuyers, cac: cacOf(costs, newBuyers) };
+  });
+  const rank = new Map(orderedKeys(out.map((r) => r.source)).map((k, i) => [k, i]));
+  return out.sort((a, b) => rank.get(a.source)! - rank.get(b.source)! || (a.cohort < b.cohort ? -1 : 1));
+}

@@ -1,0 +1,170 @@
+import type { AnalysisOptions } from "./options.ts";
+import type { Cac, CohortGrain, Tables } from "./tables.ts";
+
+/**
+ * Everything `analyze` computes, and the documented schema of `metrics.json`. `tables` holds the tidy
+ * exported tables (tables.ts); the other members hold what the spec asks for that is not a table row.
+ *
+ * Conventions: money is in `options.currency` (JS numbers, summed exactly in SQL and converted once);
+ * durations carry their unit in the name (`S` seconds, `Minutes`, `Days`); ratios are plain fractions
+ * (0.25 = 25 %); months are `YYYY-MM`, weeks and days `YYYY-MM-DD` (weeks by their Monday). `null` means
+ * unobserved or undefined (nothing to divide by) — never 0 in disguise, never NaN.
+ */
+export interface MetricsResult {
+  /** The options the numbers were computed with, after defaults. */
+  options: AnalysisOptions;
+  tables: Tables;
+  data: DataFacts;
+  activity: ActivityStats;
+  sessions: SessionStats;
+  retention: RetentionStats;
+  conversion: ConversionStats;
+  orders: OrderStats;
+  ltv: LtvStats;
+  marketing: MarketingStats;
+}
+
+/** Sizes of the analysed data. */
+export interface DataFacts {
+  /** Distinct users with a session in the window. */
+  users: number;
+  /** Sessions starting in the window (invalid ones included). */
+  sessions: number;
+  /** Distinct users with an order in the window (with or without a session). */
+  buyers: number;
+  orders: number;
+  /** Revenue of the window's orders. */
+  revenue: number;
+  /** Spend dated in the window. */
+  costs: number;
+  /** Rows of the canonical tables outside `[from, to)`, excluded from every metric. */
+  excluded: { visits: number; orders: number; costs: number };
+  /** Distinct (source, device) pairs among windowed sessions. */
+  sourceDevicePairs: number;
+  /** Users were keyed as exact 64-bit integers rather than text (a speed-up; results are identical). */
+  numericUserKeys: boolean;
+}
+
+/** A mean over the periods of an activity series. */
+export interface PeriodMean {
+  /** Headline: mean over complete periods; over all periods when none is complete. */
+  mean: number | null;
+  /** Mean over every period of the series, partial ones included. */
+  meanAllPeriods: number | null;
+  periods: number;
+  completePeriods: number;
+  /** True when no period was complete, so `mean` includes partial periods. */
+  fromPartialPeriods: boolean;
+}
+
+export interface ActivityStats {
+  dau: PeriodMean;
+  wau: PeriodMean;
+  mau: PeriodMean;
+  /** Headline DAU / headline WAU. */
+  stickyWau: number | null;
+  /** Headline DAU / headline MAU. */
+  stickyMau: number | null;
+  /** Mean over days with DAU > 0 of sessions / DAU. */
+  sessionsPerUserDay: number | null;
+}
+
+export interface HistogramBin {
+  /** Lower bound in seconds, inclusive. */
+  fromS: number;
+  /** Upper bound in seconds, exclusive; null for the open last bin (3600 s and more). */
+  toS: number | null;
+  sessions: number;
+}
+
+/** Session length = end - start in seconds, over valid sessions. */
+export interface SessionStats {
+  /** Sessions with end >= start. */
+  valid: number;
+  /** Sessions that end before they start: left out of the length statistics, still counted as sessions. */
+  invalid: number;
+  /** Average session length (ASL). */
+  meanS: number | null;
+  /** Linear interpolation between order statistics, as quantile_cont. */
+  medianS: number | null;
+  /** Most frequent length; ties go to the shortest. */
+  modeS: number | null;
+  p90S: number | null;
+  /** 60-second bins from 0 to 3600 s, then one open bin. */
+  histogram: HistogramBin[];
+}
+
+export interface RetentionStats {
+  grain: CohortGrain;
+  /** Per lifetime: plain mean of retention over the cohorts whose cell is observed, and how many. */
+  meanByLifetime: { lifetime: number; retention: number | null; cohorts: number }[];
+}
+
+export interface ConversionLagStats {
+  /** Buyers whose lag is measured (a session at or before the first order). */
+  buyers: number;
+  meanDays: number | null;
+  medianDays: number | null;
+  medianMinutes: number | null;
+  /** Buyers without any session in the window. */
+  excludedNoSession: number;
+  /** Buyers whose first order precedes their first session. */
+  excludedOrderFirst: number;
+}
+
+export interface ConversionStats {
+  lag: ConversionLagStats;
+  /** Users (with a session) who are buyers. */
+  convertedUsers: number;
+  /** convertedUsers / users. */
+  rate: number | null;
+  /** Per acquisition cohort (at `retention.grain`). */
+  byCohort: { cohort: string; users: number; buyers: number; conversionRate: number | null }[];
+}
+
+export interface OrderStats {
+  /** Revenue / orders over the window. */
+  aov: number | null;
+  /** Per calendar month of the window; aov null in a month without orders. */
+  aovByMonth: { month: string; orders: number; revenue: number; aov: number | null }[];
+  /** Plain mean over mature buyer cohorts of orders in lifetimes 0..H-1 / cohort size. */
+  ordersPerBuyerH: number | null;
+  /** Mature cohorts with buyers behind ordersPerBuyerH. */
+  ordersPerBuyerHCohorts: number;
+}
+
+export interface LtvStats {
+  horizon: number;
+  /** Margin x revenue in lifetimes 0..H-1 of buyers of mature cohorts / those buyers. */
+  ltvH: number | null;
+  /** Plain mean of LTV(c, H-1) over mature cohorts with buyers (notebook practice). */
+  ltvHCohortMean: number | null;
+  /** Window months whose lifetime H-1 is observed (`YYYY-MM`), with or without buyers. */
+  matureCohorts: string[];
+  /** Buyers of the mature cohorts. */
+  matureBuyers: number;
+}
+
+export interface SourceFlags {
+  source: string;
+  /** Attributed buyers (fractional under linear) in mature cohorts. */
+  matureBuyers: number;
+  /** Fewer than `tooFewBuyersThreshold` mature buyers: too few to rank reliably. */
+  tooFewBuyers: boolean;
+}
+
+export interface MarketingStats {
+  /** Spend per source over the window and its share of all spend (null when there is no spend). */
+  spendBySource: { source: string; costs: number; share: number | null }[];
+  spendByMonth: { month: string; costs: number; share: number | null }[];
+  /** All spend / all buyers of the window. */
+  cac: Cac;
+  /** CAC per source x buyer cohort, for cells with spend or attributed buyers. */
+  cacBySourceCohort: { source: string; cohort: string; costs: number; newBuyers: number; cac: Cac }[];
+  /** Margin x revenue in lifetimes 0..H-1 of mature cohorts' buyers / spend in those months. */
+  romiH: number | null;
+  /** ROMI_s(k) per source over the cohorts with lifetime k observed; null without spend. */
+  romiBySourceLifetime: { source: string; lifetime: number; romi: number | null }[];
+  sources: SourceFlags[];
+  tooFewBuyersThreshold: number;
+}
