@@ -35,8 +35,8 @@ if (!existsSync("/usr/bin/time")) {
 }
 mkdirSync(OUT, { recursive: true });
 
-/** Runs `channelscope ...args` under /usr/bin/time; returns wall seconds and peak RSS in MB. */
-function measure(args: string[]): { wallS: number; peakRssMb: number } {
+/** Runs `channelscope ...args` under /usr/bin/time; returns wall seconds, peak RSS in MB and phases. */
+function measure(args: string[]): { wallS: number; peakRssMb: number; phases: Record<string, number> } {
   const result = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", process.execPath, BIN, ...args], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
@@ -47,7 +47,11 @@ function measure(args: string[]): { wallS: number; peakRssMb: number } {
       `channelscope ${args.join(" ")} failed (${result.status}):\n${result.stderr.slice(-2000)}`,
     );
   }
-  return { wallS: Number(match[1]), peakRssMb: Math.round(Number(match[2]) / 1024) };
+  // `report --timings` prints `timing PHASE MS ms` lines: the metric suite alone is one of them.
+  const phases = Object.fromEntries(
+    [...result.stderr.matchAll(/^timing (\S+) (\d+) ms$/gm)].map((m) => [m[1]!, Number(m[2]) / 1000]),
+  );
+  return { wallS: Number(match[1]), peakRssMb: Math.round(Number(match[2]) / 1024), phases };
 }
 
 const results: Measure[] = [];
@@ -57,7 +61,11 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
   const dir = join(OUT, `data-${scale}M`);
   const csv = join(dir, "csv");
   const parquet = join(dir, "parquet");
-  const record = (step: string, m: { wallS: number; peakRssMb: number }, sessions: number) => {
+  const record = (
+    step: string,
+    m: { wallS: number; peakRssMb: number; phases?: Record<string, number> },
+    sessions: number,
+  ) => {
     const row = {
       scale: `${scale}M`,
       step,
@@ -66,8 +74,11 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
       perSecond: Math.round(sessions / Math.max(m.wallS, 0.001)),
     };
     results.push(row);
+    const phases = Object.entries(m.phases ?? {})
+      .map(([k, v]) => `${k} ${v.toFixed(2)}s`)
+      .join(", ");
     console.log(
-      `${row.scale.padEnd(6)} ${step.padEnd(26)} ${m.wallS.toFixed(2).padStart(8)} s ${String(m.peakRssMb).padStart(6)} MB  ${(row.perSecond / 1e6).toFixed(2)}M sessions/s`,
+      `${row.scale.padEnd(6)} ${step.padEnd(28)} ${m.wallS.toFixed(2).padStart(8)} s ${String(m.peakRssMb).padStart(6)} MB  ${(row.perSecond / 1e6).toFixed(2)}M sessions/s${phases ? `  (${phases})` : ""}`,
     );
   };
   const reuse =
@@ -96,6 +107,16 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
   ];
   record("ingest+audit csv", measure(["check", ...inputs(csv, "csv")]), sessions);
   record("ingest+audit parquet", measure(["check", ...inputs(parquet, "parquet")]), sessions);
+  const report = (extra: string[]) => [
+    "report",
+    ...inputs(csv, "csv").slice(0, 6),
+    "--out",
+    join(dir, "report"),
+    "--timings",
+    ...extra,
+  ];
+  record("report json+csv", measure(report(["--no-figures"])), sessions);
+  record("report full (figures, html)", measure(report([])), sessions);
 }
 writeFileSync(join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nresults: ${join(OUT, "results.json")}`);

@@ -29,6 +29,8 @@ export interface Analysis {
 
 export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
   lang?: "en" | "ru";
+  /** Called with each phase's name and wall milliseconds (ingest, metrics, sensitivity, insights). */
+  onPhase?: (phase: string, ms: number) => void;
 }
 
 const VERSION = (
@@ -47,16 +49,20 @@ export async function analyze(
 ): Promise<Analysis> {
   // Fail on bad options before reading gigabytes: validate once with a placeholder window.
   normalizeOptions({ from: "2000-01-01", to: "2000-01-02", ...raw });
+  const phase = timer(raw.onPhase);
   const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
   const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
+  phase("ingest");
   const options = normalizeOptions(raw, await readDataBounds(engine));
   const metrics = await computeMetrics(engine, options);
+  phase("metrics");
 
   const byModel = { [options.attribution]: metrics.tables } as Record<Attribution, Tables>;
   for (const model of ATTRIBUTIONS) {
     if (model !== options.attribution)
       byModel[model] = (await computeMetrics(engine, { ...options, attribution: model })).tables;
   }
+  phase("sensitivity");
   const qualityNotes: QualityNote[] = dataQuality.warnings.map((w) => ({
     code: w.code,
     message: w.message,
@@ -69,6 +75,7 @@ export async function analyze(
     currency: options.currency,
     qualityNotes,
   });
+  phase("insights");
   const bySourceByModel = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, byModel[m].by_source])) as Record<
     Attribution,
     Tables["by_source"]
@@ -87,6 +94,16 @@ export async function analyze(
     options,
   };
   return { metadata, dataQuality, metrics, bySourceByModel, insights };
+}
+
+/** Reports the time since the previous call under the given phase name. */
+function timer(onPhase: AnalyzeOptions["onPhase"]): (name: string) => void {
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    onPhase?.(name, now - last);
+    last = now;
+  };
 }
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {

@@ -12,13 +12,15 @@ export const reportFlags = {
   currency: { type: "string" },
   lang: { type: "string" },
   "no-figures": { type: "boolean" },
+  timings: { type: "boolean" },
 } as const;
 
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
-    [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures]
+    [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures] [--timings]
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
-  DIR/figures/*.svg|png and DIR/quarantine.csv (when rows were rejected); prints a summary.`;
+  DIR/figures/*.svg|png and DIR/quarantine.csv (when rows were rejected); prints a summary.
+  --timings prints each phase's wall time to stderr (used by npm run bench).`;
 
 type ReportFlags = InputFlags & {
   out?: string;
@@ -29,6 +31,7 @@ type ReportFlags = InputFlags & {
   currency?: string;
   lang?: string;
   "no-figures"?: boolean;
+  timings?: boolean;
 };
 
 const OPTION_KEYS = ["horizon", "margin", "attribution", "cohortGrain", "currency", "from", "to"] as const;
@@ -65,13 +68,18 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
   const engine = await openEngine(flags, inputs.sources);
   try {
     progress("ingest and metrics");
-    const analysis = await analyze(engine, inputs.sources, raw);
+    const timing = (phase: string, ms: number) => {
+      if (flags.timings) process.stderr.write(`timing ${phase} ${ms.toFixed(0)} ms\n`);
+    };
+    const analysis = await analyze(engine, inputs.sources, { ...raw, onPhase: timing });
+    const started = performance.now();
     mkdirSync(flags.out, { recursive: true });
     const written = await writeReport(analysis, engine, flags.out, {
       lang,
       visuals: !flags["no-figures"],
       onStep: progress,
     });
+    timing(flags["no-figures"] ? "write" : "write+figures", performance.now() - started);
     process.stdout.write(
       `${terminalSummary(analysis, lang, { html: written.html, out: written.metricsJson })}\n`,
     );
