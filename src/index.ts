@@ -1,5 +1,6 @@
 /** channelscope as a library: named exports only. */
 
+export { type Analysis, type AnalysisMetadata, type AnalyzeOptions, analyze } from "./analyze.ts";
 export { FIGURE_NAMES, FIGURES, renderAllFigures } from "./charts/index.ts";
 export { renderPng, renderSvg } from "./charts/render.ts";
 export type { FigureContext } from "./charts/types.ts";
@@ -16,4 +17,12 @@ export {
   type TableSource,
   writeQuarantine,
 } from "./ingest/index.ts";
+export { deriveInsights } from "./insights/index.ts";
+export type { Evidence, Finding, Insights, Verdict } from "./insights/types.ts";
+export { computeMetrics } from "./metrics/compute.ts";
+export { type AnalysisOptions, normalizeOptions, OptionsError } from "./metrics/options.ts";
+export type { MetricsResult } from "./metrics/result.ts";
+export type * from "./metrics/tables.ts";
+export { renderReportHtml } from "./report/html/index.ts";
 export { formatQualityReport } from "./report/quality-text.ts";
+export { writeReport } from "./report/write-report.ts";
