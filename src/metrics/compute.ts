@@ -74,7 +74,9 @@ async function assemble(run: MetricRun, facts: FoundationFacts): Promise<Metrics
     lag,
     convertedUsers: rates.all.buyers,
     rate: rateOf(rates.all),
-    byCohort: [...rates.cohort].map(([cohort, c]) => ({ ...c, cohort, conversionRate: rateOf(c) })),
+    byCohort: [...rates.cohort]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([cohort, c]) => ({ cohort, ...c, conversionRate: rateOf(c) })),
   };
   const headline: Record<(typeof SUMMARY_METRICS)[number], SummaryRow["value"]> = {
     users: data.users,

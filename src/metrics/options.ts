@@ -95,10 +95,14 @@ export function normalizeOptions(
   const from = pick("from", defaultFrom(bounds), parseDate, "a date YYYY-MM-DD");
   const to = pick("to", defaultTo(bounds), parseDate, "a date YYYY-MM-DD, exclusive");
   const datesValid = problems.length === before;
-  if (from === null && !input.has("from"))
-    problems.push("missing from: there are no visits to take the default from");
-  if (to === null && !input.has("to"))
-    problems.push("missing to: there are no visits to take the default from");
+  for (const [name, value] of [
+    ["from", from],
+    ["to", to],
+  ] as const) {
+    if (value === null && !input.has(name)) {
+      problems.push(`missing ${name}: no visits in the data to default it from (expected a date YYYY-MM-DD)`);
+    }
+  }
   if (datesValid && from !== null && to !== null && from >= to) {
     problems.push(`invalid window: from ${from} is not before to ${to} (to is exclusive)`);
   }
