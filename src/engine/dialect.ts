@@ -51,7 +51,7 @@ export const duckdbDialect: Dialect = {
   daysBetween: (a, b) => `CAST(datediff('day', ${a}, ${b}) AS INTEGER)`,
   microsBetween: (a, b) => `(epoch_us(${b}) - epoch_us(${a}))`,
   addMicros: (ts, us) => `(${ts} + to_microseconds(${us}))`,
-  // The round trip rejects `007`, `+7`, ` 7` and `7_0`, which the cast alone would accept.
+  // The round trip rejects `007`, `+7`, ` 7`, `7_0` and `1e3`, which the cast alone would accept.
   isCanonicalU64: (expr) => `(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR) IS NOT DISTINCT FROM ${expr})`,
   toU64: (expr) => `CAST(${expr} AS UBIGINT)`,
 };
