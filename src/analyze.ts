@@ -3,7 +3,7 @@ import type { Engine } from "./engine/engine.ts";
 import { type DataQualityReport, type IngestSources, ingest } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
 import type { Insights, QualityNote } from "./insights/types.ts";
-import { computeMetrics } from "./metrics/compute.ts";
+import { computeWithSensitivity } from "./metrics/compute.ts";
 import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, readDataBounds } from "./metrics/options.ts";
 import type { MetricsResult } from "./metrics/result.ts";
 import type { Attribution, Tables } from "./metrics/tables.ts";
@@ -54,15 +54,15 @@ export async function analyze(
   const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
   phase("ingest");
   const options = normalizeOptions(raw, await readDataBounds(engine));
-  const metrics = await computeMetrics(engine, options);
+  const { metrics, byModel: breakdowns } = await computeWithSensitivity(engine, options);
+  // Every model shares the chosen model's tables but for its own attributed breakdowns.
+  const byModel = Object.fromEntries(
+    ATTRIBUTIONS.map((m) => [
+      m,
+      { ...metrics.tables, by_source: breakdowns[m].bySource, by_device: breakdowns[m].byDevice },
+    ]),
+  ) as Record<Attribution, Tables>;
   phase("metrics");
-
-  const byModel = { [options.attribution]: metrics.tables } as Record<Attribution, Tables>;
-  for (const model of ATTRIBUTIONS) {
-    if (model !== options.attribution)
-      byModel[model] = (await computeMetrics(engine, { ...options, attribution: model })).tables;
-  }
-  phase("sensitivity");
   const qualityNotes: QualityNote[] = dataQuality.warnings.map((w) => ({
     code: w.code,
     message: w.message,

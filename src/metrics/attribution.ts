@@ -64,16 +64,18 @@ function linearSql(): string {
     LEFT JOIN totals t ON t.uk = b.uk`;
 }
 
+// Each cell is rounded to 1e-12 as a DECIMAL: every later sum over cells is then exact and does not
+// depend on the order DuckDB's threads add them in (DOUBLE sums changed in the last digit between runs).
 async function buildAttributedCells(run: MetricRun): Promise<void> {
   await run.run(`CREATE OR REPLACE TEMP TABLE ${T.attrRevenue} AS
-    SELECT dim, key, cohort, lifetime, sum(CAST(rn AS DOUBLE) / d) AS revenue
+    SELECT dim, key, cohort, lifetime, sum(CAST(CAST(rn AS DOUBLE) / d AS DECIMAL(38, 12))) AS revenue
     FROM (
       SELECT a.dim, a.key, l.cohort, l.lifetime, a.d, sum(l.revenue * a.n) AS rn
       FROM ${T.lifetimes} l JOIN ${T.attr} a ON a.uk = l.uk
       GROUP BY ALL)
     GROUP BY ALL`);
   await run.run(`CREATE OR REPLACE TEMP TABLE ${T.attrBuyers} AS
-    SELECT dim, key, cohort, sum(CAST(nn AS DOUBLE) / d) AS buyers
+    SELECT dim, key, cohort, sum(CAST(CAST(nn AS DOUBLE) / d AS DECIMAL(38, 12))) AS buyers
     FROM (SELECT dim, key, cohort, d, sum(n) AS nn FROM ${T.attr} GROUP BY ALL)
     GROUP BY ALL`);
 }

@@ -1,5 +1,6 @@
 import type { Engine } from "../engine/engine.ts";
 import { activitySeries, activityStats } from "./activity.ts";
+import { buildAttribution } from "./attribution.ts";
 import { bySource } from "./by-source.ts";
 import { conversionLagStats, conversionLagTable, conversionRates, rateOf } from "./conversion.ts";
 import { buildFoundation, type FoundationFacts } from "./foundation.ts";
@@ -11,13 +12,19 @@ import {
   paybackByCohort,
   romiByCohort,
 } from "./marketing.ts";
-import { type AnalysisOptions, normalizeOptions, readDataBounds } from "./options.ts";
+import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, readDataBounds } from "./options.ts";
 import { orderStats, ordersByCohort } from "./orders.ts";
 import { FROM_DATE, MetricRun, num, TO_DATE } from "./query.ts";
 import type { DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
-import { SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
+import {
+  type Attribution,
+  type ByDeviceRow,
+  type BySourceRow,
+  SUMMARY_METRICS,
+  type SummaryRow,
+} from "./tables.ts";
 import { dropTempTables, T } from "./temp-tables.ts";
 
 // Temp tables live on the engine's one connection: runs on the same engine wait for each other.
@@ -32,13 +39,40 @@ export async function computeMetrics(
   engine: Engine,
   options: Partial<AnalysisOptions> = {},
 ): Promise<MetricsResult> {
+  return (await queued(engine, () => compute(engine, options, false))).metrics;
+}
+
+/** The attributed breakdowns under one model. */
+export interface ModelBreakdown {
+  bySource: BySourceRow[];
+  byDevice: ByDeviceRow[];
+}
+
+/**
+ * computeMetrics under the chosen model, plus by_source and by_device under every attribution model,
+ * for the sensitivity of the verdicts. The foundation (the passes over visits) is built once; only
+ * attribution is redone per model, so this costs far less than three full runs.
+ */
+export async function computeWithSensitivity(
+  engine: Engine,
+  options: Partial<AnalysisOptions> = {},
+): Promise<{ metrics: MetricsResult; byModel: Record<Attribution, ModelBreakdown> }> {
+  const { metrics, byModel } = await queued(engine, () => compute(engine, options, true));
+  return { metrics, byModel: byModel! };
+}
+
+function queued<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
   const previous = running.get(engine) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => compute(engine, options));
+  const next = previous.catch(() => undefined).then(work);
   running.set(engine, next);
   return next;
 }
 
-async function compute(engine: Engine, raw: Partial<AnalysisOptions>): Promise<MetricsResult> {
+async function compute(
+  engine: Engine,
+  raw: Partial<AnalysisOptions>,
+  allModels: boolean,
+): Promise<{ metrics: MetricsResult; byModel?: Record<Attribution, ModelBreakdown> }> {
   const bounds = raw.from && raw.to ? undefined : await readDataBounds(engine);
   const options = normalizeOptions({ ...raw }, bounds);
   const base = new MetricRun(engine, options, {
@@ -48,8 +82,19 @@ async function compute(engine: Engine, raw: Partial<AnalysisOptions>): Promise<M
     horizon: options.horizon,
   });
   try {
-    const { run, facts } = await buildFoundation(base);
-    return await assemble(run, facts);
+    const { run, facts, key } = await buildFoundation(base);
+    const metrics = await assemble(run, facts);
+    if (!allModels) return { metrics };
+    const byModel = {} as Record<Attribution, ModelBreakdown>;
+    byModel[options.attribution] = { bySource: metrics.tables.by_source, byDevice: metrics.tables.by_device };
+    const rates = await conversionRates(run, options.cohortGrain);
+    for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
+      const other = run.withOptions({ ...options, attribution: model });
+      await buildAttribution(other, key, model);
+      const { bySource: sources, byDevice: devices } = await bySource(other, rates);
+      byModel[model] = { bySource: sources, byDevice: devices };
+    }
+    return { metrics, byModel };
   } finally {
     await dropTempTables(base);
   }

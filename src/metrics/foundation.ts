@@ -1,6 +1,6 @@
 import { buildAttribution } from "./attribution.ts";
 import { buildBuyers, buildCosts, ordersIdsNumeric } from "./foundation-orders.ts";
-import { buildUsers, buildVisitProfile, chooseUserKey } from "./foundation-visits.ts";
+import { buildUsers, buildVisitProfile, chooseUserKey, type UserKey } from "./foundation-visits.ts";
 import type { MetricRun } from "./query.ts";
 
 /** What the foundation learnt about the data; also reported in the result for diagnosis. */
@@ -18,7 +18,9 @@ export interface FoundationFacts {
  * parameters the metric modules need. Order matters: users before buyers (acquisition facts), buyers
  * before attribution.
  */
-export async function buildFoundation(base: MetricRun): Promise<{ run: MetricRun; facts: FoundationFacts }> {
+export async function buildFoundation(
+  base: MetricRun,
+): Promise<{ run: MetricRun; facts: FoundationFacts; key: UserKey }> {
   const days = daysBetween(base.options.from, base.options.to);
   const withDays = base.with({ days });
   const visitFacts = await buildVisitProfile(withDays);
@@ -29,7 +31,7 @@ export async function buildFoundation(base: MetricRun): Promise<{ run: MetricRun
   await buildBuyers(run, key);
   await buildCosts(run);
   await buildAttribution(run, key, run.options.attribution);
-  return { run, facts: { days, combos: visitFacts.combos, numericUserKeys } };
+  return { run, facts: { days, combos: visitFacts.combos, numericUserKeys }, key };
 }
 
 function daysBetween(from: string, to: string): number {

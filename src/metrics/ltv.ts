@@ -35,7 +35,8 @@ export async function ltvStats(run: MetricRun): Promise<LtvStats> {
   const { d } = run;
   const [row] = await run.all(`
     SELECT ${MARGIN} * CAST(sum(cum_revenue) AS DOUBLE) / sum(size) AS ltv_h,
-      avg(${MARGIN} * CAST(cum_revenue AS DOUBLE) / size) AS cohort_mean,
+      -- averaged as fixed-point decimals: an exact sum, the same whatever order threads add in
+      avg(CAST(${MARGIN} * CAST(cum_revenue AS DOUBLE) / size AS DECIMAL(38, 12))) AS cohort_mean,
       CAST(coalesce(sum(size), 0) AS INTEGER) AS buyers
     FROM ${T.cohortCells} WHERE observed AND lifetime = ${HORIZON} - 1`);
   const months = await run.all(`SELECT ${d.formatMonth("month_start")} AS month FROM ${matureMonths(run)} m

@@ -40,7 +40,7 @@ export async function orderStats(run: MetricRun): Promise<OrderStats> {
       SELECT cohort, any_value(size) AS size, sum(orders) FILTER (WHERE lifetime < ${HORIZON}) AS orders,
         bool_or(observed AND lifetime = ${HORIZON} - 1) AS mature
       FROM ${T.cohortCells} GROUP BY cohort)
-    SELECT avg(CAST(orders AS DOUBLE) / size) AS value, CAST(count(*) AS INTEGER) AS cohorts
+    SELECT avg(CAST(CAST(orders AS DOUBLE) / size AS DECIMAL(38, 12))) AS value, CAST(count(*) AS INTEGER) AS cohorts
     FROM c WHERE mature`);
   return {
     aov: numOrNull(totals?.aov),

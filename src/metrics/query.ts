@@ -18,6 +18,11 @@ export class MetricRun {
     this.d = engine.dialect;
   }
 
+  /** The same run under other options (e.g. another attribution model over the same foundation). */
+  withOptions(options: AnalysisOptions): MetricRun {
+    return new MetricRun(this.engine, options, this.params);
+  }
+
   /** A copy with more parameters (e.g. facts learnt while building the foundation). */
   with(extra: SqlParams): MetricRun {
     return new MetricRun(this.engine, this.options, { ...this.params, ...extra });
