@@ -29,7 +29,12 @@ export interface Analysis {
 
 export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
   lang?: "en" | "ru";
-  /** Called with each phase's name and wall milliseconds (ingest, metrics, sensitivity, insights). */
+  /**
+   * Memory limit for the metric phase, e.g. `"4GB"`. Ingest streams and wants little; the metric
+   * passes over 40M sessions run faster with more room than ingest should take.
+   */
+  metricsMemoryLimit?: string;
+  /** Called with each phase's name and wall milliseconds (ingest, metrics, insights). */
   onPhase?: (phase: string, ms: number) => void;
 }
 
@@ -54,6 +59,7 @@ export async function analyze(
   const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
   phase("ingest");
   const options = normalizeOptions(raw, await readDataBounds(engine));
+  if (raw.metricsMemoryLimit) await engine.setMemoryLimit?.(raw.metricsMemoryLimit);
   const { metrics, byModel: breakdowns } = await computeWithSensitivity(engine, options);
   // Every model shares the chosen model's tables but for its own attributed breakdowns.
   const byModel = Object.fromEntries(

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
-import { DuckDbEngine } from "../engine/duckdb-engine.ts";
+import { DuckDbEngine, MEMORY_LIMIT } from "../engine/duckdb-engine.ts";
 import { TABLE_NAMES } from "../ingest/canonical.ts";
 import type { IngestSources } from "../ingest/index.ts";
 import { type ConfigFile, loadConfig, tableSource } from "./config.ts";
@@ -53,6 +53,13 @@ export function resolveInputs(flags: InputFlags, required: readonly string[] = [
   return { sources, config, bounds: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
 }
 
+/**
+ * Ingest keeps DuckDB's buffer pool small so the whole process stays under 2 GB at 40M sessions
+ * (DuckDB allocates some memory outside the pool, Node takes ~150 MB); metrics then get more room.
+ */
+export const INGEST_MEMORY_LIMIT = "1200MB";
+export const METRICS_MEMORY_LIMIT = "4GB";
+
 /** Inputs larger than this (bytes, all files) are worked on in a scratch database on disk. */
 const IN_MEMORY_UP_TO = 256 * 1024 * 1024;
 
@@ -61,6 +68,9 @@ const IN_MEMORY_UP_TO = 256 * 1024 * 1024;
  * on disk for large ones (compressed on disk, it stays within the memory limit without thrashing).
  */
 export async function openEngine(flags: InputFlags, sources: IngestSources = {}): Promise<DuckDbEngine> {
+  if (flags["memory-limit"] !== undefined && !MEMORY_LIMIT.test(flags["memory-limit"])) {
+    throw new UsageError(`invalid memory-limit: "${flags["memory-limit"]}" (expected e.g. 1500MB or 4GB)`);
+  }
   const threads = flags.threads === undefined ? undefined : Number(flags.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
     throw new UsageError(`invalid threads: "${flags.threads}" (expected a whole number above 0)`);
@@ -69,7 +79,7 @@ export async function openEngine(flags: InputFlags, sources: IngestSources = {})
   const path = flags.db ?? (inputBytes <= IN_MEMORY_UP_TO ? ":memory:" : undefined);
   return DuckDbEngine.open({
     ...(path ? { path } : {}),
-    memoryLimit: flags["memory-limit"] ?? "1500MB",
+    memoryLimit: flags["memory-limit"] ?? INGEST_MEMORY_LIMIT,
     ...(threads ? { threads } : {}),
   });
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { UsageError } from "./errors.ts";
-import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
+import { INPUT_FLAGS, type InputFlags, METRICS_MEMORY_LIMIT, openEngine, resolveInputs } from "./inputs.ts";
 
 export const reportFlags = {
   ...INPUT_FLAGS,
@@ -71,7 +71,8 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     const timing = (phase: string, ms: number) => {
       if (flags.timings) process.stderr.write(`timing ${phase} ${ms.toFixed(0)} ms\n`);
     };
-    const analysis = await analyze(engine, inputs.sources, { ...raw, onPhase: timing });
+    const metricsMemoryLimit = flags["memory-limit"] ?? METRICS_MEMORY_LIMIT;
+    const analysis = await analyze(engine, inputs.sources, { ...raw, metricsMemoryLimit, onPhase: timing });
     const started = performance.now();
     mkdirSync(flags.out, { recursive: true });
     const written = await writeReport(analysis, engine, flags.out, {

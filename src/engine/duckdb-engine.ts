@@ -20,7 +20,7 @@ export interface DuckDbOptions {
   tempDirectory?: string;
 }
 
-/** The DuckDB adapter: one instance, one connection, every statement through here. */
+/** The DuckDB adapter: one instance, one connection (plus forks), every statement through here. */
 export class DuckDbEngine implements Engine {
   readonly name = "duckdb";
   readonly dialect = duckdbDialect;
@@ -29,6 +29,8 @@ export class DuckDbEngine implements Engine {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly scratchDir: string | null,
+    /** A fork owns only its connection: closing it leaves the instance to the engine it came from. */
+    private readonly isFork = false,
   ) {}
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
@@ -71,12 +73,37 @@ export class DuckDbEngine implements Engine {
     }
   }
 
+  /**
+   * A second connection to the same database (the HTTP server opens one per request). It sees every
+   * table and view, but its TEMP tables are its own, and DuckDB resolves a name in the temp schema
+   * before main: a fork can shadow `visits` with a filtered temp table without touching other
+   * connections. Close it when done; the original engine must outlive it.
+   */
+  async fork(): Promise<DuckDbEngine> {
+    return new DuckDbEngine(this.instance, await this.instance.connect(), null, true);
+  }
+
+  /** Cancels the statement running on this connection; it fails with an "Interrupted" QueryError. */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  async setMemoryLimit(limit: string): Promise<void> {
+    // SET takes no bound parameter: the value is checked against a strict pattern instead.
+    if (!MEMORY_LIMIT.test(limit))
+      throw new Error(`invalid memory limit: "${limit}" (expected e.g. 1500MB or 4GB)`);
+    await this.run(`SET memory_limit = '${limit}'`);
+  }
+
   async close(): Promise<void> {
     this.connection.closeSync();
+    if (this.isFork) return;
     this.instance.closeSync();
     if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
 }
+
+export const MEMORY_LIMIT = /^\d+(\.\d+)?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 /** CHANNELSCOPE_PROFILE=1 prints every statement's duration to stderr, slowest work first to spot. */
 const PROFILING = process.env.CHANNELSCOPE_PROFILE === "1";
