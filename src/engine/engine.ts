@@ -20,5 +20,13 @@ export interface Engine {
   run(sql: string, params?: SqlParams): Promise<void>;
   /** Runs a query and returns every row (use only for results, never for raw logs). */
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
+  /** Changes how much memory the engine may use from now on, e.g. `"1200MB"`, `"4GB"`. */
+  setMemoryLimit?(limit: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: another connection to the same database whose temp tables are private to it (see
+   * DuckDbEngine.fork); `interrupt` cancels its running statement. Used by the HTTP server.
+   */
+  fork?(): Promise<Engine>;
+  interrupt?(): void;
 }
