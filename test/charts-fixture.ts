@@ -3,6 +3,7 @@
  * twelve monthly cohorts with unobserved corners, sources 1–10 without 8 (6 and 7 free, as in the
  * real costs), an `unattributed` row, and two devices. Numbers are deterministic (seeded).
  */
+import type { FigureExtras } from "../src/charts/types.ts";
 import { LAG_BUCKETS, type Tables } from "../src/metrics/tables.ts";
 
 function prng(seed: number): () => number {
@@ -201,10 +202,54 @@ export function makeTables(o: FixtureOptions = {}): Tables {
     const b = Math.round(users * 0.15);
     t.by_device.push({ device, users, buyers: b, conversion_rate: b / users, ltv_h: 5 + 4 * rnd() });
   }
+  // Lag by acquisition cohort, from its own generator so the numbers above stay as they were.
+  const lagRnd = prng((o.seed ?? 7) + 1000);
+  for (const [ci, c] of cohorts.entries()) {
+    // Later cohorts have had less time: fewer slow buyers, and fewer buyers overall.
+    const w = LAG_BUCKETS.map(
+      (_, i) => (i === 0 ? 5 : 1) * (0.5 + lagRnd()) * (i === 4 ? 1 - ci / months : 1),
+    );
+    const sum = w.reduce((a, x) => a + x, 0);
+    const n = Math.round(buyers[ci]! * (1 - ci / (months + 2)));
+    LAG_BUCKETS.forEach((bucket, i) => {
+      t.conversion_lag.push({
+        dimension: "cohort",
+        key: c,
+        bucket,
+        buyers: Math.round((n * w[i]!) / sum),
+        share: w[i]! / sum,
+      });
+    });
+  }
   t.summary = [
     { metric: "users", value: sizes.reduce((a, x) => a + x, 0) },
     { metric: "buyers", value: total },
     { metric: "horizon_months", value: 6 },
   ];
   return t;
+}
+
+/**
+ * The figure extras of a run (session-length histogram and statistics, AOV per month) for the window
+ * of `makeTables({ months })`: lengths shaped like the Afisha sessions (most under a few minutes, a
+ * long tail, a heavy open bin), minute-resolution statistics.
+ */
+export function makeExtras(o: { months?: number; seed?: number } = {}): FigureExtras {
+  const months = o.months ?? 12;
+  const rnd = prng((o.seed ?? 7) + 2000);
+  const scale = months * 30_000;
+  const sessionHistogram = Array.from({ length: 61 }, (_, bin) => ({
+    fromS: bin * 60,
+    toS: bin < 60 ? (bin + 1) * 60 : null,
+    sessions:
+      bin === 60
+        ? Math.round(scale * 0.023)
+        : Math.round(scale * (bin === 0 ? 0.07 : 0.16 * Math.exp(-0.105 * (bin - 1))) * (0.95 + 0.1 * rnd())),
+  }));
+  const aovByMonth = Array.from({ length: months }, (_, i) => {
+    const orders = Math.round(1800 + 4000 * rnd());
+    const revenue = r2(orders * (4.6 + 0.7 * rnd()));
+    return { month: addMonths("2017-06", i), orders, revenue, aov: revenue / orders };
+  });
+  return { sessionHistogram, sessionStats: { meanS: 643.6, medianS: 300, modeS: 60 }, aovByMonth };
 }

@@ -5,13 +5,19 @@ import { naturalCompare } from "../src/charts/palette.ts";
 import { en } from "../src/i18n/en.ts";
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "../src/i18n/index.ts";
 import { ru } from "../src/i18n/ru.ts";
-import { EMPTY_TABLES, makeTables } from "./charts-fixture.ts";
+import { EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
 
 const NBSP = "\u00a0";
-const RU: FigureContext = { lang: "ru", currency: "у.е.", horizon: 6, attribution: "last-touch" };
+const RU: FigureContext = {
+  lang: "ru",
+  currency: "у.е.",
+  horizon: 6,
+  attribution: "last-touch",
+  extras: makeExtras(),
+};
 
 /** Latin words a Russian figure may show: metric abbreviations and the horizon symbol. */
-const ALLOWED_LATIN = new Set(["ROMI", "CAC", "LTV", "DAU", "WAU", "MAU", "H"]);
+const ALLOWED_LATIN = new Set(["ROMI", "CAC", "LTV", "DAU", "WAU", "MAU", "ASL", "H"]);
 
 /** Every text a reader sees in a spec's titles and axis/legend titles, plus drawn labels and notes. */
 function visibleTexts(spec: unknown): string[] {

@@ -8,6 +8,7 @@ import {
   FIGURE_NAMES,
   FIGURES,
   type FigureContext,
+  type FigureExtras,
   renderAllFigures,
   renderPng,
   renderSvg,
@@ -15,7 +16,7 @@ import {
 } from "../src/charts/index.ts";
 import { t } from "../src/i18n/index.ts";
 import type { Tables } from "../src/metrics/tables.ts";
-import { EMPTY_TABLES, makeTables } from "./charts-fixture.ts";
+import { EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
 import { assertGolden } from "./charts-golden.ts";
 
 const EN: FigureContext = { lang: "en", currency: "USD", horizon: 6, attribution: "first-touch" };
@@ -28,7 +29,22 @@ const CASES: Record<string, Tables> = {
   "no costs": makeTables({ withCosts: false }),
   "source without buyers": makeTables({ noBuyers: ["3"] }),
   empty: EMPTY_TABLES,
+  "extras absent": makeTables(),
 };
+
+/** The `ctx.extras` of each case (session length, AOV by month); absent for the last two. */
+const EXTRAS: Record<string, FigureExtras | undefined> = {
+  realistic: makeExtras(),
+  "one source": makeExtras(),
+  "one month": makeExtras({ months: 1 }),
+  "no costs": makeExtras(),
+  "source without buyers": makeExtras(),
+};
+const READS_EXTRAS = ["session-length", "aov-by-month"] as const;
+const withExtras = (ctx: FigureContext, name = "realistic"): FigureContext => ({
+  ...ctx,
+  extras: EXTRAS[name],
+});
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -63,9 +79,12 @@ function dataRows(spec: unknown): Record<string, unknown>[] {
 
 describe("every figure builds and renders", () => {
   for (const [name, tables] of Object.entries(CASES)) {
-    for (const ctx of [EN, RU]) {
+    for (const base of [EN, RU]) {
+      const ctx = withExtras(base, name);
       test(`${name} (${ctx.lang})`, async () => {
-        for (const figure of FIGURE_NAMES) {
+        // Without extras only the figures that read them change (to their placeholder).
+        const names = name === "extras absent" ? READS_EXTRAS : FIGURE_NAMES;
+        for (const figure of names) {
           const spec = FIGURES[figure](tables, ctx);
           assert.deepEqual(compileSpec(spec).warnings, [], `${figure}: Vega-Lite warnings`);
           const svg = await renderSvg(spec);
@@ -85,7 +104,7 @@ describe("every figure builds and renders", () => {
 
 describe("rendering", () => {
   test("the same spec gives the same SVG bytes, also when renders overlap", async () => {
-    const specs = FIGURE_NAMES.map((n) => FIGURES[n](CASES.realistic!, EN));
+    const specs = FIGURE_NAMES.map((n) => FIGURES[n](CASES.realistic!, withExtras(EN)));
     const first = await Promise.all(specs.map((s) => renderSvg(s)));
     const again = await Promise.all([...specs].reverse().map((s) => renderSvg(s)));
     assert.deepEqual(again.reverse(), first);
@@ -102,7 +121,7 @@ describe("rendering", () => {
   test("renderAllFigures writes an SVG and a PNG per figure", async () => {
     const dir = mkdtempSync(join(tmpdir(), "channelscope-charts-"));
     after(() => rmSync(dir, { recursive: true, force: true }));
-    const out = await renderAllFigures(CASES.realistic!, RU, dir, { scale: 1 });
+    const out = await renderAllFigures(CASES.realistic!, withExtras(RU), dir, { scale: 1 });
     assert.deepEqual(
       out.map((f) => f.name),
       FIGURE_NAMES,

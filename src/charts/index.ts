@@ -1,14 +1,18 @@
 /**
  * The figure registry and the batch renderer: every figure is a pure function of `Tables` and a
- * `FigureContext`; `renderAllFigures` writes each as `<name>.svg` and `<name>.png`.
+ * `FigureContext`; `renderAllFigures` writes each as `<name>.svg` and `<name>.png`. A few figures
+ * (session length, AOV by month) also read `ctx.extras`, numbers of `MetricsResult` that are not
+ * tables; without them they draw the "no data" placeholder.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Tables } from "../metrics/tables.ts";
 import { activity } from "./figures/activity.ts";
+import { aovByMonth } from "./figures/aov-by-month.ts";
 import { cacByCohort } from "./figures/cac-by-cohort.ts";
 import { cacBySource } from "./figures/cac-by-source.ts";
 import { conversionLag } from "./figures/conversion-lag.ts";
+import { conversionLagByCohort } from "./figures/conversion-lag-by-cohort.ts";
 import { conversionLagBySource } from "./figures/conversion-lag-by-source.ts";
 import { ltvByDevice } from "./figures/ltv-by-device.ts";
 import { ltvBySource } from "./figures/ltv-by-source.ts";
@@ -19,20 +23,34 @@ import { purchasesPerMonth } from "./figures/purchases-per-month.ts";
 import { retention } from "./figures/retention.ts";
 import { romiBySource } from "./figures/romi-by-source.ts";
 import { romiHeatmap } from "./figures/romi-heatmap.ts";
+import { sessionLength } from "./figures/session-length.ts";
+import { sessionsPerDay } from "./figures/sessions-per-day.ts";
 import { spendBySource } from "./figures/spend-by-source.ts";
 import { type PngOptions, renderPng, renderSvg } from "./render.ts";
 import type { FigureBuilder, FigureContext } from "./types.ts";
 
 export { compileSpec, type PngOptions, renderPng, renderSvg } from "./render.ts";
-export type { FigureBuilder, FigureContext, VegaLiteSpec } from "./types.ts";
+export type {
+  AovMonth,
+  FigureBuilder,
+  FigureContext,
+  FigureExtras,
+  SessionLengthBin,
+  SessionLengthStats,
+  VegaLiteSpec,
+} from "./types.ts";
 
 /** Every figure by file name, in the order a report tells the story: product, orders, money. */
 export const FIGURES = {
   activity,
+  "sessions-per-day": sessionsPerDay,
+  "session-length": sessionLength,
   retention,
   "conversion-lag": conversionLag,
   "conversion-lag-by-source": conversionLagBySource,
+  "conversion-lag-by-cohort": conversionLagByCohort,
   "purchases-per-month": purchasesPerMonth,
+  "aov-by-month": aovByMonth,
   "ltv-heatmap": ltvHeatmap,
   "ltv-curves": ltvCurves,
   "ltv-by-source": ltvBySource,

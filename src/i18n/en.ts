@@ -90,6 +90,31 @@ export const en = {
   "payback.axis": "Payback lifetime, months",
   "payback.notYet": "not yet paid back",
 
+  // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
+  "sessionsDay.title": "Sessions per day",
+  "sessionsDay.subtitle":
+    "Thin line: sessions started each day; thick line: 7-day moving average (centred, partial days left out)",
+  "sessionsDay.axis": "Sessions per day",
+  "sessionsDay.busiest": "busiest day: {date}, {value} sessions",
+  "sessionLength.title": "Session length",
+  "sessionLength.subtitle":
+    "Sessions by length in 1-minute bins; the last bar holds every session of an hour or longer",
+  "sessionLength.axis": "Session length, minutes",
+  "sessionLength.axisSessions": "Sessions",
+  "sessionLength.mean": "mean (ASL) {value}",
+  "sessionLength.median": "median {value}",
+  "sessionLength.mode": "mode {value}",
+  "lagByCohort.title": "Time to first purchase by cohort",
+  "lagByCohort.subtitle":
+    "Share of the cohort's buyers by days from first visit to first order; on the right: buyers in the cohort",
+  "aovMonth.title": "Average order value by month",
+  "aovMonth.subtitle": "Revenue / orders in each calendar month; dashed line: the whole period",
+  "aovMonth.axis": "Average order value, {currency}",
+  "aovMonth.mean": "whole period",
+  "aovMonth.noOrders": "no orders",
+  "report.sub.sessions": "Sessions",
+  // ---- end of issue 4 figures ----
+
   "insight.na": "not measurable",
   "insight.and": "and",
   "insight.cac.infinite": "infinite (spend but no buyers)",
@@ -381,6 +406,36 @@ export const en = {
   "terminal.verdicts": "Verdicts ({model}, horizon {horizon} months):",
   "terminal.caveats": "{count} data-quality notes: see the report.",
   "terminal.output": "Report: {path}",
+  // --- dashboard (src/web, channelscope serve) ---
+  "dash.title": "channelscope dashboard",
+  "dash.page.overview": "Overview",
+  "dash.filters": "Filters",
+  "dash.filter.from": "From",
+  "dash.filter.to": "To (inclusive)",
+  "dash.filter.sources": "Sources",
+  "dash.filter.devices": "Devices",
+  "dash.filter.attribution": "Attribution",
+  "dash.filter.horizon": "Horizon, months",
+  "dash.filter.grain": "Cohorts",
+  "dash.filter.all": "all",
+  "dash.filter.reset": "Reset",
+  "dash.grain.month": "by month",
+  "dash.grain.week": "by week",
+  "dash.language": "Language",
+  "dash.loading": "Computing…",
+  "dash.error": "Could not load the analysis: {message}",
+  "dash.token.prompt": "This server needs an access token.",
+  "dash.token.label": "Token",
+  "dash.token.submit": "Open",
+  "dash.note.filtered":
+    "Only users acquired through {what} (first session in the period): all their sessions and orders, and the spend of the chosen sources.",
+  "dash.note.deviceCosts":
+    "Spend is not split by device: CAC and ROMI set these users against all spend of their sources.",
+  "dash.note.sourcesLabel": "sources {list}",
+  "dash.note.devicesLabel": "devices {list}",
+  "dash.note.and": "and",
+  "dash.hint.clickSource": "Click a source in a chart or a row of the table to filter by it.",
+  "dash.shareHint": "The address bar holds every setting: copy it to share this view.",
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -90,6 +90,31 @@ export const ru: Messages = {
   "payback.axis": "Срок окупаемости, мес.",
   "payback.notYet": "ещё не окупился",
 
+  // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
+  "sessionsDay.title": "Сессии по дням",
+  "sessionsDay.subtitle":
+    "Тонкая линия — сессии за день; толстая — скользящее среднее за 7 дней (по центру окна, без неполных дней)",
+  "sessionsDay.axis": "Сессий в день",
+  "sessionsDay.busiest": "самый загруженный день: {date}, сессий: {value}",
+  "sessionLength.title": "Длительность сессий",
+  "sessionLength.subtitle":
+    "Число сессий по длительности с шагом в минуту; последний столбец — все сессии длиной от часа",
+  "sessionLength.axis": "Длительность сессии, мин",
+  "sessionLength.axisSessions": "Число сессий",
+  "sessionLength.mean": "среднее (ASL) {value}",
+  "sessionLength.median": "медиана {value}",
+  "sessionLength.mode": "мода {value}",
+  "lagByCohort.title": "Время до первой покупки по когортам",
+  "lagByCohort.subtitle":
+    "Доля покупателей когорты по числу дней от первого визита до первого заказа; справа — число покупателей когорты",
+  "aovMonth.title": "Средний чек по месяцам",
+  "aovMonth.subtitle": "Выручка / число заказов за каждый календарный месяц; пунктир — за весь период",
+  "aovMonth.axis": "Средний чек, {currency}",
+  "aovMonth.mean": "за весь период",
+  "aovMonth.noOrders": "нет заказов",
+  "report.sub.sessions": "Сессии",
+  // ---- end of issue 4 figures ----
+
   "insight.na": "не рассчитывается",
   "insight.and": "и",
   "insight.cac.infinite": "бесконечный (расходы есть, покупателей нет)",
@@ -386,4 +411,34 @@ export const ru: Messages = {
   "terminal.verdicts": "Выводы ({model}, горизонт {horizon} мес.):",
   "terminal.caveats": "Замечаний о качестве данных: {count}; подробности в отчёте.",
   "terminal.output": "Отчёт: {path}",
+  // --- дашборд (src/web, channelscope serve) ---
+  "dash.title": "Дашборд channelscope",
+  "dash.page.overview": "Обзор",
+  "dash.filters": "Фильтры",
+  "dash.filter.from": "С",
+  "dash.filter.to": "По (включительно)",
+  "dash.filter.sources": "Источники",
+  "dash.filter.devices": "Устройства",
+  "dash.filter.attribution": "Атрибуция",
+  "dash.filter.horizon": "Горизонт, мес.",
+  "dash.filter.grain": "Когорты",
+  "dash.filter.all": "все",
+  "dash.filter.reset": "Сбросить",
+  "dash.grain.month": "по месяцам",
+  "dash.grain.week": "по неделям",
+  "dash.language": "Язык",
+  "dash.loading": "Считаем…",
+  "dash.error": "Не удалось получить анализ: {message}",
+  "dash.token.prompt": "Для этого сервера нужен токен доступа.",
+  "dash.token.label": "Токен",
+  "dash.token.submit": "Открыть",
+  "dash.note.filtered":
+    "Только пользователи, привлечённые через {what} (первая сессия в периоде): все их сессии и заказы и расходы на выбранные источники.",
+  "dash.note.deviceCosts":
+    "Расходы не делятся по устройствам: CAC и ROMI соотносят этих пользователей со всеми расходами на их источники.",
+  "dash.note.sourcesLabel": "источники {list}",
+  "dash.note.devicesLabel": "устройства {list}",
+  "dash.note.and": "и",
+  "dash.hint.clickSource": "Щёлкните источник на графике или строку таблицы, чтобы отфильтровать по нему.",
+  "dash.shareHint": "Все настройки — в адресной строке: скопируйте её, чтобы поделиться этим видом.",
 };

@@ -50,7 +50,19 @@ export async function writeReport(
   step("figures");
   const { renderAllFigures } = await import("../charts/index.ts");
   const { options: o } = metadata;
-  const ctx = { lang: options.lang, currency: o.currency, horizon: o.horizon, attribution: o.attribution };
+  const { meanS, medianS, modeS, histogram } = metrics.sessions;
+  const ctx = {
+    lang: options.lang,
+    currency: o.currency,
+    horizon: o.horizon,
+    attribution: o.attribution,
+    // Numbers some figures need beyond the tables (session length, AOV by month).
+    extras: {
+      sessionHistogram: histogram,
+      sessionStats: { meanS, medianS, modeS },
+      aovByMonth: metrics.orders.aovByMonth,
+    },
+  };
   const rendered = await renderAllFigures(metrics.tables, ctx, outDir);
   const figures = await Promise.all(
     rendered.map(async (f) => ({ name: f.name, svg: await readFile(f.svg, "utf8") })),

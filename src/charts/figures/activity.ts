@@ -9,11 +9,11 @@ import { baseConfig, emptyFigure, header, PLOT_WIDTH } from "../theme.ts";
 import type { FigureContext, VegaLiteSpec } from "../types.ts";
 
 const LINE = "#4e5d6c";
-const PARTIAL = "#d62728";
-const DAY_MS = 86_400_000;
+export const PARTIAL = "#d62728";
+export const DAY_MS = 86_400_000;
 
 /** Period start (`YYYY-MM-DD` or `YYYY-MM`) as UTC epoch ms, so no local time zone shifts a day. */
-function periodStart(period: string): number {
+export function periodStart(period: string): number {
   const [y = 0, m = 1, d = 1] = period.split("-").map(Number);
   return Date.UTC(y, m - 1, d);
 }
@@ -26,7 +26,7 @@ function meanUsers(rows: ActivityRow[]): number {
 }
 
 /** Roughly one month label per 45 px (a short month name is about 25 px); January labels carry the year. */
-function monthTickStep(fromMs: number, toMs: number): number {
+export function monthTickStep(fromMs: number, toMs: number): number {
   const months = (toMs - fromMs) / (30.4 * DAY_MS);
   return Math.max(1, Math.ceil(months / (PLOT_WIDTH / 45)));
 }

@@ -12,7 +12,7 @@ import type { FigureContext, VegaLiteSpec } from "../types.ts";
 import { bucketLabel } from "./conversion-lag.ts";
 
 // Fast to slow, dark to light: an ordered scale, not five unrelated hues.
-const BUCKET_COLORS = ["#08306b", "#2171b5", "#6baed6", "#a6cee3", "#dbe9f6"];
+export const BUCKET_COLORS = ["#08306b", "#2171b5", "#6baed6", "#a6cee3", "#dbe9f6"];
 
 export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
   const { lang } = ctx;

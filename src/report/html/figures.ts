@@ -16,11 +16,12 @@ export interface ReportFigure {
 export const SECTION_FIGURES = {
   product: [
     ["report.sub.activity", ["activity"]],
+    ["report.sub.sessions", ["sessions-per-day", "session-length"]],
     ["report.sub.retention", ["retention"]],
   ],
   sales: [
-    ["report.sub.conversion", ["conversion-lag", "conversion-lag-by-source"]],
-    ["report.sub.purchases", ["purchases-per-month"]],
+    ["report.sub.conversion", ["conversion-lag", "conversion-lag-by-source", "conversion-lag-by-cohort"]],
+    ["report.sub.purchases", ["purchases-per-month", "aov-by-month"]],
     ["report.sub.ltv", ["ltv-heatmap", "ltv-curves", "ltv-by-source", "ltv-by-device"]],
   ],
   marketing: [
