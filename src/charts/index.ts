@@ -26,10 +26,10 @@ import { romiHeatmap } from "./figures/romi-heatmap.ts";
 import { sessionLength } from "./figures/session-length.ts";
 import { sessionsPerDay } from "./figures/sessions-per-day.ts";
 import { spendBySource } from "./figures/spend-by-source.ts";
-import { type PngOptions, renderPng, renderSvg } from "./render.ts";
+import { type PngOptions, renderPngAsync, renderSvg } from "./render.ts";
 import type { FigureBuilder, FigureContext } from "./types.ts";
 
-export { compileSpec, type PngOptions, renderPng, renderSvg } from "./render.ts";
+export { compileSpec, type PngOptions, renderPng, renderPngAsync, renderSvg } from "./render.ts";
 export type {
   AovMonth,
   FigureBuilder,
@@ -85,12 +85,15 @@ export async function renderAllFigures(
   const dir = join(outDir, "figures");
   await mkdir(dir, { recursive: true });
   const out: RenderedFigure[] = [];
+  const rasters: Promise<void>[] = [];
   for (const name of FIGURE_NAMES) {
     const svg = await renderSvg(FIGURES[name](tables, ctx));
     const paths = { name, svg: join(dir, `${name}.svg`), png: join(dir, `${name}.png`) };
     await writeFile(paths.svg, svg);
-    await writeFile(paths.png, renderPng(svg, png));
+    // Rasterise in the background while the next figure compiles; each PNG is written when done.
+    rasters.push(renderPngAsync(svg, png).then((buffer) => writeFile(paths.png, buffer)));
     out.push(paths);
   }
+  await Promise.all(rasters);
   return out;
 }

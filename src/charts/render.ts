@@ -5,7 +5,7 @@
  * its fallback, so the SVG opened in a browser keeps the same layout.
  */
 import { fileURLToPath } from "node:url";
-import { Resvg } from "@resvg/resvg-js";
+import { Resvg, type ResvgRenderOptions, renderAsync } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile } from "vega-lite";
 import { type FontMetrics, loadFontMetrics } from "./font-metrics.ts";
@@ -114,11 +114,23 @@ export interface PngOptions {
 
 /** Rasterises an SVG (from `renderSvg`) to PNG with the bundled fonts only, on a white background. */
 export function renderPng(svg: string, options: PngOptions = {}): Buffer {
+  return new Resvg(svg, pngOptions(options)).render().asPng();
+}
+
+/**
+ * The same on libuv's thread pool: the caller can compile the next figure while this one rasterises,
+ * which puts the second core to work (the PNGs are most of the report's figure time).
+ */
+export async function renderPngAsync(svg: string, options: PngOptions = {}): Promise<Buffer> {
+  return (await renderAsync(svg, pngOptions(options))).asPng();
+}
+
+function pngOptions(options: PngOptions): ResvgRenderOptions {
   const fitTo =
     options.width !== undefined
       ? ({ mode: "width", value: Math.round(options.width) } as const)
       : ({ mode: "zoom", value: options.scale ?? 2 } as const);
-  const resvg = new Resvg(svg, {
+  return {
     fitTo,
     background: "white",
     font: {
@@ -127,6 +139,5 @@ export function renderPng(svg: string, options: PngOptions = {}): Buffer {
       defaultFontFamily: FONT_FAMILY,
       sansSerifFamily: FONT_FAMILY,
     },
-  });
-  return resvg.render().asPng();
+  };
 }
