@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import type { Engine } from "./engine/engine.ts";
 import { type DataQualityReport, type IngestSources, ingest } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
-import type { Insights, QualityNote } from "./insights/types.ts";
-import { computeWithSensitivity } from "./metrics/compute.ts";
+import type { Insights } from "./insights/types.ts";
+import { computeAllModels } from "./metrics/compute.ts";
 import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, readDataBounds } from "./metrics/options.ts";
 import type { MetricsResult } from "./metrics/result.ts";
 import type { Attribution, Tables } from "./metrics/tables.ts";
@@ -27,6 +27,9 @@ export interface Analysis {
   insights: Insights;
 }
 
+/** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
+export type MetricsDocument = MetricsResult & Omit<Analysis, "metrics">;
+
 export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
   lang?: "en" | "ru";
   /**
@@ -34,7 +37,7 @@ export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
    * passes over 40M sessions run faster with more room than ingest should take.
    */
   metricsMemoryLimit?: string;
-  /** Called with each phase's name and wall milliseconds (ingest, metrics, insights). */
+  /** Called with each phase's name and wall milliseconds (ingest, metrics). */
   onPhase?: (phase: string, ms: number) => void;
 }
 
@@ -43,9 +46,9 @@ const VERSION = (
 ).version;
 
 /**
- * The whole pipeline on an engine: ingest and audit the exports, compute every metric under the
- * chosen model (and by_source under the other two, for the sensitivity table), derive the verdicts.
- * Options are the raw ones of the CLI, config file or API; one normaliser validates them.
+ * The whole pipeline on an engine: ingest and audit the exports, compute every metric under every
+ * attribution model (one foundation, re-attributed), derive the verdicts. Options are the raw ones of
+ * the CLI, config file or API; one normaliser validates them.
  */
 export async function analyze(
   engine: Engine,
@@ -60,36 +63,44 @@ export async function analyze(
   phase("ingest");
   const options = normalizeOptions(raw, await readDataBounds(engine));
   if (raw.metricsMemoryLimit) await engine.setMemoryLimit?.(raw.metricsMemoryLimit);
-  const { metrics, byModel: breakdowns } = await computeWithSensitivity(engine, options);
-  // Every model shares the chosen model's tables but for its own attributed breakdowns.
-  const byModel = Object.fromEntries(
-    ATTRIBUTIONS.map((m) => [
-      m,
-      { ...metrics.tables, by_source: breakdowns[m].bySource, by_device: breakdowns[m].byDevice },
-    ]),
-  ) as Record<Attribution, Tables>;
+  const results = await computeAllModels(engine, options);
   phase("metrics");
-  const qualityNotes: QualityNote[] = dataQuality.warnings.map((w) => ({
-    code: w.code,
-    message: w.message,
-    count: w.count,
-  }));
-  const insights = deriveInsights(byModel, {
+  const engineInfo = { name: engine.name, version: await engine.version() };
+  return assembleAnalysis(results, { options, lang: raw.lang ?? "en", dataQuality, engine: engineInfo });
+}
+
+/**
+ * An Analysis from the metrics of every model: the chosen model's metrics, by_source under each, the
+ * verdicts in the requested language and the metadata. Pure: no query (the server calls it per request).
+ */
+export function assembleAnalysis(
+  results: Record<Attribution, MetricsResult>,
+  ctx: {
+    options: AnalysisOptions;
+    lang: "en" | "ru";
+    dataQuality: DataQualityReport;
+    engine: { name: string; version: string };
+  },
+): Analysis {
+  const { options, dataQuality } = ctx;
+  const tablesByModel = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, results[m].tables])) as Record<
+    Attribution,
+    Tables
+  >;
+  const insights = deriveInsights(tablesByModel, {
     attribution: options.attribution,
     horizon: options.horizon,
-    lang: raw.lang ?? "en",
+    lang: ctx.lang,
     currency: options.currency,
-    qualityNotes,
+    qualityNotes: dataQuality.warnings.map((w) => ({ code: w.code, message: w.message, count: w.count })),
   });
-  phase("insights");
-  const bySourceByModel = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, byModel[m].by_source])) as Record<
-    Attribution,
-    Tables["by_source"]
-  >;
+  const bySourceByModel = Object.fromEntries(
+    ATTRIBUTIONS.map((m) => [m, results[m].tables.by_source]),
+  ) as Record<Attribution, Tables["by_source"]>;
   const metadata: AnalysisMetadata = {
     tool: "channelscope",
     version: VERSION,
-    engine: { name: engine.name, version: await engine.version() },
+    engine: ctx.engine,
     inputs: dataQuality.files.map((f) => ({
       table: f.table,
       path: f.path,
@@ -99,7 +110,13 @@ export async function analyze(
     })),
     options,
   };
-  return { metadata, dataQuality, metrics, bySourceByModel, insights };
+  return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights };
+}
+
+/** The metrics.json document of an analysis. */
+export function metricsDocument(analysis: Analysis): MetricsDocument {
+  const { metrics, ...rest } = analysis;
+  return { ...rest, ...metrics };
 }
 
 /** Reports the time since the previous call under the given phase name. */

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
-import { computeWithSensitivity } from "../src/metrics/compute.ts";
+import { computeAllModels } from "../src/metrics/compute.ts";
 import { freshEngine, tempDir } from "./helpers/temp.ts";
 
 describe("metrics are reproducible to the last digit", () => {
@@ -21,7 +21,7 @@ describe("metrics are reproducible to the last digit", () => {
     });
     const runs: string[] = [];
     for (let i = 0; i < 3; i++)
-      runs.push(JSON.stringify(await computeWithSensitivity(engine, { attribution: "linear" })));
+      runs.push(JSON.stringify(await computeAllModels(engine, { attribution: "linear" })));
     assert.equal(runs[1], runs[0]);
     assert.equal(runs[2], runs[0]);
   });

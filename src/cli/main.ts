@@ -4,6 +4,7 @@ import { demoCommand, demoFlags, demoHelp } from "./demo-command.ts";
 import { reportFailure, UsageError } from "./errors.ts";
 import { generateCommand, generateFlags, generateHelp } from "./generate-command.ts";
 import { reportCommand, reportFlags, reportHelp } from "./report-command.ts";
+import { serveCommand, serveFlags, serveHelp } from "./serve-command.ts";
 
 interface Command {
   help: string;
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   report: { help: reportHelp, flags: reportFlags, run: (f) => reportCommand(f) },
   check: { help: checkHelp, flags: checkFlags, run: (f) => checkCommand(f) },
   generate: { help: generateHelp, flags: generateFlags, run: (f) => generateCommand(f) },
+  serve: { help: serveHelp, flags: serveFlags, run: (f) => serveCommand(f) },
 };
 
 function usage(): string {

@@ -433,6 +433,8 @@ export const en = {
     "Spend is not split by device: CAC and ROMI set these users against all spend of their sources.",
   "dash.note.sourcesLabel": "sources {list}",
   "dash.note.devicesLabel": "devices {list}",
+  "dash.note.sourceLabel": "source {list}",
+  "dash.note.deviceLabel": "device {list}",
   "dash.note.and": "and",
   "dash.hint.clickSource": "Click a source in a chart or a row of the table to filter by it.",
   "dash.shareHint": "The address bar holds every setting: copy it to share this view.",

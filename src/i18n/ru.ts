@@ -438,6 +438,8 @@ export const ru: Messages = {
     "Расходы не делятся по устройствам: CAC и ROMI соотносят этих пользователей со всеми расходами на их источники.",
   "dash.note.sourcesLabel": "источники {list}",
   "dash.note.devicesLabel": "устройства {list}",
+  "dash.note.sourceLabel": "источник {list}",
+  "dash.note.deviceLabel": "устройство {list}",
   "dash.note.and": "и",
   "dash.hint.clickSource": "Щёлкните источник на графике или строку таблицы, чтобы отфильтровать по нему.",
   "dash.shareHint": "Все настройки — в адресной строке: скопируйте её, чтобы поделиться этим видом.",

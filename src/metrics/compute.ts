@@ -1,7 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
 import { activitySeries, activityStats } from "./activity.ts";
 import { buildAttribution } from "./attribution.ts";
-import { bySource } from "./by-source.ts";
+import { type BySourceResult, bySource } from "./by-source.ts";
 import { conversionLagStats, conversionLagTable, conversionRates, rateOf } from "./conversion.ts";
 import { buildFoundation, type FoundationFacts } from "./foundation.ts";
 import { ltvMatrix, ltvStats } from "./ltv.ts";
@@ -18,13 +18,7 @@ import { FROM_DATE, MetricRun, num, TO_DATE } from "./query.ts";
 import type { DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
-import {
-  type Attribution,
-  type ByDeviceRow,
-  type BySourceRow,
-  SUMMARY_METRICS,
-  type SummaryRow,
-} from "./tables.ts";
+import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
 import { dropTempTables, T } from "./temp-tables.ts";
 
 // Temp tables live on the engine's one connection: runs on the same engine wait for each other.
@@ -42,23 +36,17 @@ export async function computeMetrics(
   return (await queued(engine, () => compute(engine, options, false))).metrics;
 }
 
-/** The attributed breakdowns under one model. */
-export interface ModelBreakdown {
-  bySource: BySourceRow[];
-  byDevice: ByDeviceRow[];
-}
-
 /**
- * computeMetrics under the chosen model, plus by_source and by_device under every attribution model,
- * for the sensitivity of the verdicts. The foundation (the passes over visits) is built once; only
- * attribution is redone per model, so this costs far less than three full runs.
+ * The full result under every attribution model, from one foundation: the passes over visits run
+ * once and only attribution (by_source, by_device and the per-source marketing figures) is redone per
+ * model, so this costs far less than three computeMetrics runs. Everything else is shared.
  */
-export async function computeWithSensitivity(
+export async function computeAllModels(
   engine: Engine,
   options: Partial<AnalysisOptions> = {},
-): Promise<{ metrics: MetricsResult; byModel: Record<Attribution, ModelBreakdown> }> {
-  const { metrics, byModel } = await queued(engine, () => compute(engine, options, true));
-  return { metrics, byModel: byModel! };
+): Promise<Record<Attribution, MetricsResult>> {
+  const { byModel } = await queued(engine, () => compute(engine, options, true));
+  return byModel!;
 }
 
 function queued<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
@@ -72,7 +60,7 @@ async function compute(
   engine: Engine,
   raw: Partial<AnalysisOptions>,
   allModels: boolean,
-): Promise<{ metrics: MetricsResult; byModel?: Record<Attribution, ModelBreakdown> }> {
+): Promise<{ metrics: MetricsResult; byModel?: Record<Attribution, MetricsResult> }> {
   const bounds = raw.from && raw.to ? undefined : await readDataBounds(engine);
   const options = normalizeOptions({ ...raw }, bounds);
   const base = new MetricRun(engine, options, {
@@ -85,19 +73,32 @@ async function compute(
     const { run, facts, key } = await buildFoundation(base);
     const metrics = await assemble(run, facts);
     if (!allModels) return { metrics };
-    const byModel = {} as Record<Attribution, ModelBreakdown>;
-    byModel[options.attribution] = { bySource: metrics.tables.by_source, byDevice: metrics.tables.by_device };
+    const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
     const rates = await conversionRates(run, options.cohortGrain);
     for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
       const other = run.withOptions({ ...options, attribution: model });
       await buildAttribution(other, key, model);
-      const { bySource: sources, byDevice: devices } = await bySource(other, rates);
-      byModel[model] = { bySource: sources, byDevice: devices };
+      byModel[model] = underModel(metrics, model, await bySource(other, rates));
     }
     return { metrics, byModel };
   } finally {
     await dropTempTables(base);
   }
+}
+
+/** `base` re-attributed: the attribution-dependent parts replaced, everything else shared. */
+function underModel(base: MetricsResult, model: Attribution, attributed: BySourceResult): MetricsResult {
+  return {
+    ...base,
+    options: { ...base.options, attribution: model },
+    tables: {
+      ...base.tables,
+      summary: base.tables.summary.map((r) => (r.metric === "attribution" ? { ...r, value: model } : r)),
+      by_source: attributed.bySource,
+      by_device: attributed.byDevice,
+    },
+    marketing: { ...base.marketing, ...attributed.marketing },
+  };
 }
 
 async function assemble(run: MetricRun, facts: FoundationFacts): Promise<MetricsResult> {

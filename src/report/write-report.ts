@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Analysis } from "../analyze.ts";
+import { type Analysis, metricsDocument } from "../analyze.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
@@ -34,7 +34,7 @@ export async function writeReport(
   options: WriteReportOptions,
 ): Promise<WrittenReport> {
   const step = options.onStep ?? (() => {});
-  const { metadata, dataQuality, metrics, insights, bySourceByModel } = analysis;
+  const { metadata, dataQuality, metrics, insights } = analysis;
   let quarantine: string | null = null;
   if (dataQuality.quarantine.rows > 0) {
     quarantine = join(outDir, "quarantine.csv");
@@ -42,8 +42,7 @@ export async function writeReport(
     dataQuality.quarantine.path = quarantine;
   }
   const metricsJson = join(outDir, "metrics.json");
-  const document = { metadata, dataQuality, ...metrics, bySourceByModel, insights };
-  await writeFile(metricsJson, `${JSON.stringify(document, null, 2)}\n`);
+  await writeFile(metricsJson, `${JSON.stringify(metricsDocument(analysis), null, 2)}\n`);
   const tables = writeCsvTables(metrics.tables, join(outDir, "tables"));
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 

@@ -1,0 +1,109 @@
+/**
+ * The analysis behind the API, with its memory: finished documents (serialised, per request) and
+ * model results (per filter and window, shared by every attribution model and language) in LRU
+ * caches; identical work in flight is shared; at most `concurrency` computations run at once.
+ */
+import { gzipSync } from "node:zlib";
+import {
+  AnalysisTimeout,
+  analysisDocument,
+  type Cancellable,
+  computeModels,
+  type ModelResults,
+} from "./analysis.ts";
+import { Gate, Lru, Memo } from "./cache.ts";
+import type { Dataset } from "./dataset.ts";
+import { type AnalysisRequest, computationKey, documentKey } from "./params.ts";
+
+export interface ServiceLimits {
+  /** Per computation (and per request, queueing included), ms. Default 30 s. */
+  timeLimitMs?: number;
+  /** Computations at once. Default 2: DuckDB already spreads one over the cores. */
+  concurrency?: number;
+  /** Computations allowed to wait; more get 503 at once. Default 64. */
+  queueLimit?: number;
+  /** Filter/window combinations kept (three models each). Default 32. */
+  resultEntries?: number;
+  /** Response documents kept. Default 64. */
+  documentEntries?: number;
+}
+
+export interface ServiceHooks {
+  /** Called as a computation starts (tests count them; a throw fails that computation). */
+  onCompute?: (key: string, request: AnalysisRequest) => void | Promise<void>;
+}
+
+/** A serialised response, gzipped on first demand. */
+export class ResponseBody {
+  private gz: Buffer | undefined;
+  constructor(readonly json: Buffer) {}
+  gzip(): Buffer {
+    this.gz ??= gzipSync(this.json, { level: 6 });
+    return this.gz;
+  }
+}
+
+export class AnalysisService {
+  readonly timeLimitMs: number;
+  private readonly results: Memo<ModelResults>;
+  private readonly documents: Memo<ResponseBody>;
+  private readonly gate: Gate;
+  private readonly running = new Set<Cancellable>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private stopped = false;
+  computations = 0;
+
+  constructor(
+    readonly dataset: Dataset,
+    limits: ServiceLimits = {},
+    private readonly hooks: ServiceHooks = {},
+  ) {
+    this.timeLimitMs = limits.timeLimitMs ?? 30_000;
+    this.results = new Memo(new Lru(limits.resultEntries ?? 32));
+    this.documents = new Memo(new Lru(limits.documentEntries ?? 64));
+    this.gate = new Gate(limits.concurrency ?? 2, limits.queueLimit ?? 64);
+  }
+
+  /** The document for `req`, from the cache or computed. */
+  document(req: AnalysisRequest): Promise<ResponseBody> {
+    return this.documents.get(documentKey(req), async () => {
+      const byModel = await this.results.get(computationKey(req), () => this.compute(req));
+      return new ResponseBody(Buffer.from(JSON.stringify(analysisDocument(this.dataset, req, byModel))));
+    });
+  }
+
+  private compute(req: AnalysisRequest): Promise<ModelResults> {
+    const queuedAt = performance.now();
+    const job = this.gate.run(async () => {
+      // Everyone who asked has been answered 503 by now: do not start work nobody waits for.
+      if (this.stopped) throw new AnalysisTimeout("stopping");
+      const waited = performance.now() - queuedAt;
+      if (waited >= this.timeLimitMs) throw new AnalysisTimeout(this.timeLimitMs);
+      this.computations++;
+      await this.hooks.onCompute?.(computationKey(req), req);
+      return computeModels(this.dataset, req, this.timeLimitMs - waited, this.running);
+    });
+    this.pending.add(job);
+    const forget = () => this.pending.delete(job);
+    job.then(forget, forget);
+    return job;
+  }
+
+  stats() {
+    return {
+      computations: this.computations,
+      running: this.running.size,
+      queued: this.gate.queued,
+      cachedResults: this.results.cache.size,
+      cachedDocuments: this.documents.cache.size,
+      documentHits: this.documents.cache.hits,
+    };
+  }
+
+  /** Stops every computation and waits until their connections are closed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const c of this.running) c.cancel();
+    await Promise.allSettled([...this.pending]);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * One analysis for the API: the metrics of all three attribution models on a private connection with
+ * the request's filters, then the same document `report` writes as metrics.json. This is the part of
+ * `analyze` after ingest (the server ingests once, at start-up); the models are computed together and
+ * cached together, so switching the attribution model or the language costs no query.
+ */
+import {
+  type AnalysisMetadata,
+  assembleAnalysis,
+  type MetricsDocument,
+  metricsDocument,
+} from "../analyze.ts";
+import type { Engine, Row, SqlParams } from "../engine/engine.ts";
+import { computeAllModels } from "../metrics/compute.ts";
+import type { MetricsResult } from "../metrics/result.ts";
+import type { Attribution } from "../metrics/tables.ts";
+import type { Dataset } from "./dataset.ts";
+import { shadowWithFilter } from "./filtered-data.ts";
+import type { AnalysisRequest } from "./params.ts";
+
+export type ModelResults = Record<Attribution, MetricsResult>;
+
+/** The metrics.json document, plus what the server filtered by. */
+export type AnalysisDocument = MetricsDocument & {
+  metadata: AnalysisMetadata & { filters: { sources: string[]; devices: string[] } };
+};
+
+/** The computation ran past its time limit and was interrupted. */
+export class AnalysisTimeout extends Error {
+  constructor(ms: number | "stopping") {
+    super(
+      ms === "stopping"
+        ? "the server is stopping: analysis cancelled"
+        : `analysis took longer than ${Math.round(ms / 1000)} s and was stopped`,
+    );
+    this.name = "AnalysisTimeout";
+  }
+}
+
+/** Something running that can be told to stop (the server stops all of them when it closes). */
+export interface Cancellable {
+  cancel(): void;
+}
+
+/**
+ * Computes every model for `req` on a fresh fork of the dataset's engine, stopping the running
+ * statement (and refusing further ones) once `timeLimitMs` has passed or `cancel` is called; while it
+ * runs it sits in `running`.
+ */
+export async function computeModels(
+  dataset: Dataset,
+  req: AnalysisRequest,
+  timeLimitMs: number,
+  running: Set<Cancellable> = new Set(),
+): Promise<ModelResults> {
+  if (!dataset.engine.fork)
+    throw new Error(`the ${dataset.engine.name} engine cannot open a second connection`);
+  const fork = await dataset.engine.fork();
+  const guarded = new DeadlineEngine(fork, timeLimitMs);
+  running.add(guarded);
+  try {
+    const { from, to } = req.options;
+    await shadowWithFilter(guarded, { from, to, sources: req.sources, devices: req.devices });
+    // One foundation, re-attributed per model: far cheaper than a full run per model.
+    return await computeAllModels(guarded, req.options);
+  } catch (error) {
+    if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
+    throw error;
+  } finally {
+    running.delete(guarded);
+    guarded.stop();
+    await fork.close();
+  }
+}
+
+/** The response document for `req` from the three models' results. Pure and fast (no query). */
+export function analysisDocument(
+  dataset: Dataset,
+  req: AnalysisRequest,
+  byModel: ModelResults,
+): AnalysisDocument {
+  const analysis = assembleAnalysis(byModel, {
+    options: req.options,
+    lang: req.lang,
+    dataQuality: dataset.dataQuality,
+    engine: { name: dataset.engine.name, version: dataset.engineVersion },
+  });
+  const document = metricsDocument(analysis);
+  const filters = { sources: req.sources, devices: req.devices };
+  return { ...document, metadata: { ...document.metadata, filters } };
+}
+
+/**
+ * An engine that stops at a deadline: the statement running then is interrupted, and any later one
+ * fails at once, so the metric code unwinds within a statement's time.
+ */
+class DeadlineEngine implements Engine, Cancellable {
+  /** Why it stopped: its time ran out, or the server is closing. */
+  expired: false | "time" | "stop" = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly inner: Engine,
+    ms: number,
+  ) {
+    this.timer = setTimeout(() => this.stopNow("time"), ms);
+  }
+
+  cancel(): void {
+    this.stopNow("stop");
+  }
+
+  private stopNow(why: "time" | "stop"): void {
+    this.expired = why;
+    this.inner.interrupt?.();
+  }
+
+  get name() {
+    return this.inner.name;
+  }
+  get dialect() {
+    return this.inner.dialect;
+  }
+  version() {
+    return this.inner.version();
+  }
+  run(sql: string, params?: SqlParams): Promise<void> {
+    if (this.expired) return Promise.reject(new Error("deadline passed"));
+    return this.inner.run(sql, params);
+  }
+  all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    if (this.expired) return Promise.reject(new Error("deadline passed"));
+    return this.inner.all<T>(sql, params);
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+  close(): Promise<void> {
+    this.stop();
+    return this.inner.close();
+  }
+}

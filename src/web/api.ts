@@ -1,0 +1,55 @@
+/**
+ * Talking to the server. A token (servers on a non-loopback address need one) comes once from the
+ * address's fragment (`#token=…`, never sent over the network by the browser) or from the form the
+ * dashboard shows after a 401; it is kept for the tab's session and removed from the address, so a
+ * shared link never carries it.
+ */
+import type { AnalysisDocument } from "../server/analysis.ts";
+import type { FilterChoices } from "../server/filter-choices.ts";
+
+const TOKEN_KEY = "channelscope-token";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problems: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Moves a `#token=` fragment into session storage and out of the address bar. */
+export function adoptTokenFromFragment(): void {
+  const match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (!match?.[1]) return;
+  setToken(decodeURIComponent(match[1]));
+  history.replaceState(history.state, "", location.pathname + location.search);
+}
+
+export function setToken(token: string): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(path, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+    ...(signal ? { signal } : {}),
+  });
+  const body = (await response.json().catch(() => null)) as { error?: string; problems?: string[] } | null;
+  if (!response.ok) {
+    throw new ApiError(response.status, body?.error ?? `HTTP ${response.status}`, body?.problems ?? []);
+  }
+  return body as T;
+}
+
+export function fetchChoices(): Promise<FilterChoices> {
+  return getJson<FilterChoices>("/api/filters");
+}
+
+export function fetchAnalysis(query: URLSearchParams, signal: AbortSignal): Promise<AnalysisDocument> {
+  const text = query.toString();
+  return getJson<AnalysisDocument>(`/api/analysis${text ? `?${text}` : ""}`, signal);
+}

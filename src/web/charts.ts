@@ -1,0 +1,89 @@
+/**
+ * Figures in the browser: the same builders as the report (charts/FIGURES) give Vega-Lite specs,
+ * compiled here and drawn by Vega as SVG. Expressions run in vega-interpreter rather than through
+ * `new Function`, so the page works under a strict Content-Security-Policy (no 'unsafe-eval').
+ * Tooltips show each mark's fields; in by-source figures a click on a source reports its id.
+ */
+import { parse, View } from "vega";
+import { expressionInterpreter } from "vega-interpreter";
+import { compile } from "vega-lite";
+import { Handler } from "vega-tooltip";
+import { FIGURES, type FigureContext, type FigureName } from "../charts/index.ts";
+import { sourcePalette, UNATTRIBUTED } from "../charts/palette.ts";
+import type { Tables } from "../metrics/tables.ts";
+import { timestampsForInterpreter } from "./vega-compat.ts";
+
+/** Figures with one mark per source: clicking a mark filters the dashboard by that source. */
+const BY_SOURCE = new Set<string>([
+  "conversion-lag-by-source",
+  "ltv-by-source",
+  "spend-by-source",
+  "cac-by-source",
+  "romi-by-source",
+  "payback-by-source",
+]);
+
+const tooltip = new Handler({ disableDefaultStyle: true, theme: "light" });
+let views: View[] = [];
+
+/** Removes the views drawn before (their listeners and timers go with them). */
+export function clearCharts(): void {
+  for (const view of views) view.finalize();
+  views = [];
+}
+
+/**
+ * Draws every `figure[data-figure]` under `root` from `tables`; `onSource` gets the id of a source
+ * clicked in a by-source figure.
+ */
+export async function drawCharts(
+  root: HTMLElement,
+  tables: Tables,
+  ctx: FigureContext,
+  onSource: (id: string) => void,
+): Promise<void> {
+  clearCharts();
+  const byLabel = new Map(
+    sourcePalette(tables, ctx.lang)
+      .filter((s) => s.id !== UNATTRIBUTED)
+      .map((s) => [s.label, s.id]),
+  );
+  const figures = [...root.querySelectorAll<HTMLElement>("figure[data-figure]")];
+  await Promise.all(
+    figures.map(async (figure) => {
+      const name = figure.dataset.figure as FigureName;
+      const build = FIGURES[name];
+      if (!build) return;
+      const clickable = BY_SOURCE.has(name);
+      const spec = build(tables, ctx);
+      const config = spec.config ?? {};
+      // Every mark explains itself on hover; by-source marks look clickable.
+      const mark = {
+        ...config.mark,
+        tooltip: { content: "encoding" as const },
+        ...(clickable ? { cursor: "pointer" as const } : {}),
+      };
+      const vegaSpec = timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
+      figure.replaceChildren();
+      const view = new View(parse(vegaSpec, undefined, { ast: true }), {
+        expr: expressionInterpreter,
+        renderer: "svg",
+        container: figure,
+        hover: true,
+      });
+      view.tooltip(tooltip.call);
+      if (clickable) {
+        view.addEventListener("click", (_event, item) => {
+          const datum = (item as { datum?: Record<string, unknown> } | null | undefined)?.datum;
+          const label = [datum?.label, datum?.source].find((v): v is string => typeof v === "string");
+          const id = label === undefined ? undefined : byLabel.get(label);
+          if (id !== undefined) onSource(id);
+        });
+      }
+      views.push(view);
+      await view.runAsync();
+      const svg = figure.querySelector("svg");
+      svg?.setAttribute("role", "img");
+    }),
+  );
+}

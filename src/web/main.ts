@@ -1,0 +1,181 @@
+/**
+ * The dashboard: state in the address (state.ts), the analysis from the API (api.ts), pages from the
+ * report's parts (pages.ts), figures drawn by Vega (charts.ts). One fetch per distinct analysis query;
+ * switching pages redraws from the document in hand.
+ */
+import { t } from "../i18n/index.ts";
+import type { AnalysisDocument } from "../server/analysis.ts";
+import type { FilterChoices } from "../server/filter-choices.ts";
+import { ApiError, adoptTokenFromFragment, fetchAnalysis, fetchChoices, setToken } from "./api.ts";
+import { clearCharts, drawCharts } from "./charts.ts";
+import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
+import { filterNote, pageHtml, viewOf } from "./pages.ts";
+import {
+  addDays,
+  analysisQuery,
+  type DashboardState,
+  type Page,
+  readState,
+  stateSearch,
+  toggle,
+} from "./state.ts";
+
+const app = document.getElementById("app")!;
+let state: DashboardState = readState(location.search);
+let choices: FilterChoices | null = null;
+let shown: { key: string; doc: AnalysisDocument } | null = null;
+let inFlight: AbortController | null = null;
+
+app.innerHTML = `<header class="dash-head"></header><nav class="tabs"></nav>
+<form class="filters" novalidate></form><div class="status" role="status" aria-live="polite"></div>
+<main id="page"></main>`;
+const part = (selector: string) => app.querySelector<HTMLElement>(selector)!;
+const head = part(".dash-head");
+const tabs = part(".tabs");
+const filters = part(".filters");
+const status = part(".status");
+const page = part("#page");
+
+function renderFrame(): void {
+  document.documentElement.lang = state.lang;
+  document.title = t(state.lang, "dash.title");
+  head.innerHTML = String(headerHtml(state));
+  tabs.innerHTML = String(tabsHtml(state));
+  if (!choices) return;
+  const focused = (document.activeElement as HTMLInputElement | null)?.name;
+  filters.innerHTML = String(filtersHtml(state, choices));
+  if (focused) filters.querySelector<HTMLElement>(`[name="${focused}"]`)?.focus();
+}
+
+function setStatus(text: string, kind: "busy" | "error" | "" = ""): void {
+  status.textContent = text;
+  status.className = `status ${kind}`;
+  page.toggleAttribute("aria-busy", kind === "busy");
+}
+
+async function renderPage(): Promise<void> {
+  if (!shown) return;
+  const v = viewOf(shown.doc, state.lang);
+  page.innerHTML = `${filterNote(v, shown.doc)}${pageHtml(state.page, v, shown.doc)}`;
+  page.querySelectorAll<HTMLTableRowElement>(".by-source tbody tr").forEach((row, i) => {
+    const id = shown?.doc.tables.by_source[i]?.source;
+    if (id && id !== "unattributed") {
+      row.dataset.pick = id;
+      row.classList.add("pick");
+    }
+  });
+  const { meanS, medianS, modeS, histogram } = shown.doc.sessions;
+  const ctx = {
+    lang: v.lang,
+    currency: v.currency,
+    horizon: v.horizon,
+    attribution: v.attribution,
+    // As report/write-report.ts: numbers some figures need beyond the tables.
+    extras: {
+      sessionHistogram: histogram,
+      sessionStats: { meanS, medianS, modeS },
+      aovByMonth: shown.doc.orders.aovByMonth,
+    },
+  };
+  await drawCharts(page, shown.doc.tables, ctx, (id) => update({ sources: [id] }));
+}
+
+/** Fetches the analysis for the state unless it is the one on screen, then draws the page. */
+async function load(): Promise<void> {
+  const query = analysisQuery(state);
+  const key = query.toString();
+  if (shown?.key === key) return renderPage();
+  inFlight?.abort();
+  const controller = new AbortController();
+  inFlight = controller;
+  setStatus(t(state.lang, "dash.loading"), "busy");
+  try {
+    const doc = await fetchAnalysis(query, controller.signal);
+    if (controller.signal.aborted) return;
+    shown = { key, doc };
+    setStatus("");
+    await renderPage();
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    if (error instanceof ApiError && error.status === 401) return askToken(true);
+    const message =
+      error instanceof ApiError && error.problems.length
+        ? error.problems.join("; ")
+        : String((error as Error).message);
+    setStatus(t(state.lang, "dash.error", { message }), "error");
+  }
+}
+
+function update(patch: Partial<DashboardState>): void {
+  state = { ...state, ...patch };
+  history.pushState(null, "", stateSearch(state) || location.pathname);
+  renderFrame();
+  void load();
+}
+
+function askToken(failed: boolean): void {
+  clearCharts();
+  page.innerHTML = String(tokenFormHtml(state.lang, failed));
+  setStatus("");
+}
+
+app.addEventListener("click", (event) => {
+  const target = (event.target as HTMLElement).closest<HTMLElement>(
+    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick]",
+  );
+  if (!target) return;
+  const d = target.dataset;
+  if (d.page !== undefined) {
+    event.preventDefault();
+    update({ page: d.page as Page });
+  } else if (d.lang !== undefined) update({ lang: d.lang === "ru" ? "ru" : "en" });
+  else if (d.source !== undefined) update({ sources: d.source ? toggle(state.sources, d.source) : [] });
+  else if (d.device !== undefined) update({ devices: d.device ? toggle(state.devices, d.device) : [] });
+  else if (d.reset !== undefined)
+    update({ from: null, to: null, attribution: null, horizon: null, grain: null, sources: [], devices: [] });
+  else if (d.pick) update({ sources: [d.pick] });
+});
+
+filters.addEventListener("change", (event) => {
+  const input = event.target as HTMLInputElement | HTMLSelectElement;
+  if (!input.name || (input instanceof HTMLInputElement && !input.checkValidity())) return;
+  const value = input.value || null;
+  if (input.name === "last") update({ to: value ? addDays(value, 1) : null });
+  else if (
+    input.name === "from" ||
+    input.name === "attribution" ||
+    input.name === "horizon" ||
+    input.name === "grain"
+  )
+    update({ [input.name]: value });
+});
+
+app.addEventListener("submit", (event) => {
+  const form = event.target as HTMLFormElement;
+  event.preventDefault();
+  if (!form.matches("[data-token-form]")) return;
+  const token = new FormData(form).get("token");
+  if (typeof token === "string" && token) setToken(token);
+  void start();
+});
+
+window.addEventListener("popstate", () => {
+  state = readState(location.search);
+  renderFrame();
+  void load();
+});
+
+async function start(): Promise<void> {
+  try {
+    choices = await fetchChoices();
+  } catch (error) {
+    renderFrame();
+    if (error instanceof ApiError && error.status === 401) return askToken(false);
+    return setStatus(t(state.lang, "dash.error", { message: String((error as Error).message) }), "error");
+  }
+  renderFrame();
+  await load();
+}
+
+adoptTokenFromFragment();
+void start();
