@@ -52,9 +52,19 @@ export function evidenceValue(v: View, e: Evidence): string {
  * evidence (`romi_h:linear`) reads as the metric followed by the model.
  */
 export function evidenceLabel(v: View, metric: string): string {
-  const [base = metric, model] = metric.split(":");
+  const [base = metric, suffix] = metric.split(":");
   const label = tMaybe(v.lang, `report.evidence.${base}`, base).replaceAll("{horizon}", String(v.horizon));
-  return model ? `${label} · ${attributionName(v, model)}` : label;
+  if (suffix === undefined) return label;
+  // The suffix names a model (romi_h:linear), a source (romi_h:3) or a cohort (ltv:2017-10).
+  const isModel = ["first-touch", "last-touch", "linear"].includes(suffix);
+  const what = isModel ? attributionName(v, suffix) : base === "romi_h" ? sourceLabel(v, suffix) : suffix;
+  return `${label} · ${what}`;
+}
+
+function sourceLabel(v: View, source: string): string {
+  return source === "unattributed"
+    ? sourceName(v, source)
+    : `${tMaybe(v.lang, "report.evidence.source", "source")} ${source}`;
 }
 
 /** Evidence every finding shares, stated once above the verdicts instead of on every chip row. */
