@@ -5,6 +5,7 @@
  * Tableau 20 tints for runs with more than ten sources.
  */
 import { type Lang, t } from "../i18n/index.ts";
+import { naturalIdOrder as naturalCompare } from "../metrics/id-order.ts";
 import type { Tables } from "../metrics/tables.ts";
 
 export const UNATTRIBUTED = "unattributed";
@@ -32,29 +33,6 @@ const PALETTE = [
   "#bcbd22",
   "#2f4b7c",
 ];
-
-/** Natural order: digit runs compare as numbers, so `2` < `10`; ties fall back to plain order. */
-export function naturalCompare(a: string, b: string): number {
-  const pa = a.match(/\d+|\D+/g) ?? [];
-  const pb = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i]!;
-    const y = pb[i]!;
-    if (x === y) continue;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny) {
-      // Equal-length digit runs order as numbers when compared as text; `007` vs `7` falls through.
-      const ux = x.replace(/^0+/, "");
-      const uy = y.replace(/^0+/, "");
-      if (ux.length !== uy.length) return ux.length - uy.length;
-      if (ux !== uy) return ux < uy ? -1 : 1;
-    }
-    return x < y ? -1 : 1;
-  }
-  if (pa.length !== pb.length) return pa.length - pb.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export interface SourceStyle {
   id: string;
@@ -125,3 +103,5 @@ export function textColorOn([r, g, b]: [number, number, number]): string {
   const lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   return lum > 0.28 ? INKS[0] : INKS[1];
 }
+
+export { naturalCompare };

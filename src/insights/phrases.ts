@@ -99,29 +99,6 @@ export function sourceListText(p: Phrasing, sources: { source: string; romi: num
   return t(p.lang, key, { list: joinAnd(p.lang, items) });
 }
 
-/**
- * Source ids in reading order: runs of digits compare as numbers (2 before 10), the rest byte by
- * byte, so ids like `007` and `7` stay distinct and the order never depends on the locale.
- */
-export function compareSourceIds(a: string, b: string): number {
-  const pa = a.match(/\d+|\D+/g) ?? [];
-  const pb = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i]!;
-    const y = pb[i]!;
-    if (x === y) continue;
-    if (/^\d/.test(x) && /^\d/.test(y)) {
-      const ux = x.replace(/^0+/, "");
-      const uy = y.replace(/^0+/, "");
-      if (ux.length !== uy.length) return ux.length - uy.length;
-      if (ux !== uy) return ux < uy ? -1 : 1;
-    }
-    return x < y ? -1 : 1;
-  }
-  if (pa.length !== pb.length) return pa.length - pb.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The two pieces of evidence every finding carries. */
 export function contextEvidence(p: Phrasing): Evidence[] {
   return [
@@ -129,3 +106,5 @@ export function contextEvidence(p: Phrasing): Evidence[] {
     { metric: "attribution", value: p.attribution, unit: "text" },
   ];
 }
+
+export { naturalIdOrder as compareSourceIds } from "../metrics/id-order.ts";
