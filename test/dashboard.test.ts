@@ -6,7 +6,7 @@
  * is logged as an error and nothing is fetched from elsewhere. Screenshots go to /tmp/dashboard-look/.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import type { Browser, Locator, Page } from "playwright-core";
 import { parse, View } from "vega";
@@ -17,23 +17,12 @@ import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
 import { describeDataset, startServer } from "../src/server/index.ts";
 import { timestampsForInterpreter } from "../src/web/vega-compat.ts";
+import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
 import { freshEngine, tempDir } from "./helpers/temp.ts";
 import { reportTables } from "./report-html-fixture.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const LOOK_DIR = "/tmp/dashboard-look";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the dashboard test`;
+const skip = skipWithoutChromium("the dashboard test");
 
 const text = async (l: Locator) => (await l.textContent()) ?? "";
 
@@ -69,8 +58,7 @@ describe("dashboard in headless Chromium", { skip }, async () => {
   };
   const dataset = await describeDataset(engine, await ingest(engine, sources), "USD");
   const server = await startServer({ dataset, port: 0 });
-  const { chromium } = await import("playwright-core");
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  const browser: Browser = await launchChromium();
   after(async () => {
     await browser.close();
     await server.close();

@@ -5,29 +5,18 @@
  * Skipped, with a message, where Chromium is not installed.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { FIGURE_NAMES, FIGURES, renderSvg } from "../src/charts/index.ts";
 import type { Lang } from "../src/i18n/index.ts";
 import { renderReportHtml } from "../src/report/html/index.ts";
+import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
 import { reportInput, reportTables } from "./report-html-fixture.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const LOOK_DIR = "/tmp/report-look";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) to run the browser test`;
+const skip = skipWithoutChromium("the browser test");
 
 async function writeReport(lang: Lang): Promise<string> {
   const tables = reportTables();
@@ -44,8 +33,7 @@ async function writeReport(lang: Lang): Promise<string> {
 describe("HTML report in headless Chromium", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
