@@ -199,6 +199,18 @@ describe("a 25k-user sample, read back in plain JS", () => {
     assert.ok(conversion > 0.14 && conversion < 0.18, `conversion ${conversion}`);
   });
 
+  test("no cliff on the 1st: sessions on a month's 1st match the last 3 days before it", () => {
+    const perDay = new Map<string, number>();
+    for (const v of visits) perDay.set(v[3]!.slice(0, 10), (perDay.get(v[3]!.slice(0, 10)) ?? 0) + 1);
+    const n = (d: string): number => perDay.get(d)!;
+    const mean = (x: number[]): number => x.reduce((s, v) => s + v, 0) / x.length;
+    const days = [...perDay.keys()].sort();
+    const firsts = days.flatMap((d, i) => (d.endsWith("-01") && i > 0 ? [i] : []));
+    const ratios = firsts.map((i) => n(days[i]!) / mean(days.slice(i - 3, i).map(n)));
+    // Repeats confined to the acquisition month made every month climb and fall on the 1st: mean ratio ~0.7.
+    assert.ok(ratios.length === 11 && mean(ratios) >= 0.85 && mean(ratios) <= 1.2, `ratios ${ratios}`);
+  });
+
   test("every buyer's first order is at or after a session", () => {
     const firstOrder = new Map<string, string>();
     for (const [ts, , uid] of orders) {

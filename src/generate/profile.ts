@@ -76,10 +76,10 @@ export const COHORT_SIZES = [
   13259, 13140, 10181, 16704, 25977, 27248, 25268, 22624, 22197, 20589, 15709, 15273,
 ];
 
-/** Daily seasonality inside a month: weekday factors (Monday first) and one-off spikes. */
+/** Daily seasonality on top of the smooth monthly level: weekday factors (Monday first) and one-off spikes. */
 export const WEEKDAY_FACTORS = [1.04, 1.04, 1.04, 1.12, 1.1, 0.86, 0.8];
 /** Afisha's busiest day was Black Friday 2017-11-24 (4,042 sessions, ~3x an ordinary November day). */
-export const DAY_SPIKES: Readonly<Record<string, number>> = { "2017-11-24": 3.2, "2017-11-25": 1.4 };
+export const DAY_SPIKES: Readonly<Record<string, number>> = { "2017-11-24": 3.35, "2017-11-25": 1.4 };
 
 /** Relative activity by hour of day (session starts and orders): quiet nights, busy middays. */
 export const HOUR_WEIGHTS = [
@@ -99,11 +99,18 @@ export const RETENTION = {
   seasonalExponent: 0.5,
 };
 
-/** Extra sessions: in the acquisition month (after the first) and in every month a user returns. */
+/**
+ * Extra sessions: early repeats soon after the first session, and more in every month a user returns.
+ * Early repeats are not confined to the acquisition month (that made daily sessions climb through
+ * every month and drop on the 1st); the ones landing in a later month count towards its retention,
+ * and the return draws are lowered by exactly that much (samplers.returnProbabilities).
+ */
 export const SESSIONS = {
-  /** Probability of more sessions in the acquisition month; then 1 + geometric(mean) of them. */
-  firstMonthRepeatProbability: 0.16,
-  firstMonthRepeatMeanBeyondOne: 0.6,
+  /** Probability of early repeats; then 1 + geometric(mean) of them. */
+  earlyRepeatProbability: 0.175,
+  earlyRepeatMeanBeyondOne: 0.6,
+  /** An early repeat on another day comes 1 + floor(exponential(mean)) days after the first one's day. */
+  earlyRepeatMeanDays: 4,
   /** Sessions in a return month: 1 + geometric(mean). */
   returnMonthMeanBeyondOne: 0.3,
   /** Probability that a further session is on the same day (a later time), else another day. */

@@ -96,9 +96,8 @@ export class UserSimulator {
     const firstStart = day * MINUTES_PER_DAY + samplers.minuteOfDay.sample(rng);
     this.writeSession(firstStart, this.source, this.device);
 
-    if (rng.chance(SESSIONS.firstMonthRepeatProbability)) {
-      const extra = 1 + rng.geometric(SESSIONS.firstMonthRepeatMeanBeyondOne);
-      this.laterSessions(firstStart, extra, cohort, day + 1);
+    if (rng.chance(SESSIONS.earlyRepeatProbability)) {
+      this.laterSessions(firstStart, 1 + rng.geometric(SESSIONS.earlyRepeatMeanBeyondOne), -1);
     }
     const row = cohort * MONTHS;
     for (let m = cohort + 1; m < MONTHS; m++) {
@@ -107,7 +106,7 @@ export class UserSimulator {
       const firstSession = returnDay * MINUTES_PER_DAY + samplers.minuteOfDay.sample(rng);
       this.writeSwitchedSession(firstSession);
       const extra = rng.geometric(SESSIONS.returnMonthMeanBeyondOne);
-      if (extra > 0) this.laterSessions(firstSession, extra, m, -1);
+      if (extra > 0) this.laterSessions(firstSession, extra, m);
     }
 
     const profile = SOURCES[this.source]!;
@@ -117,28 +116,28 @@ export class UserSimulator {
   }
 
   /**
-   * `count` more sessions in month `m` after the one at `previous`: each on the same day a little
-   * later, or on another day of the month (from `minDay` on; -1 = any day of the month). A session
-   * that would spill past the month is skipped, so retention stays as planted.
+   * `count` more sessions after the one at `previous`: each on the same day a little later, or on a
+   * later day. Early repeats (m = -1) come 1 + floor(exponential) days after the first session's day,
+   * whatever the month: confining them to the acquisition month squeezed late-month users' repeats
+   * into its last days, so daily sessions climbed through every month and fell on the 1st. In a return
+   * month m the day is drawn from that month. Sessions after the period are not written.
    */
-  private laterSessions(previous: number, count: number, m: number, minDay: number): void {
+  private laterSessions(previous: number, count: number, m: number): void {
     const { rng, samplers } = this;
-    const month = PERIOD_MONTHS[m]!;
-    const monthEnd = (month.lastDay + 1) * MINUTES_PER_DAY - 1;
+    const previousDay = Math.floor(previous / MINUTES_PER_DAY);
     let last = previous;
     for (let i = 0; i < count; i++) {
       let start: number;
-      const firstDay = minDay < 0 ? month.firstDay : minDay;
-      if (firstDay > month.lastDay || rng.chance(SESSIONS.sameDayProbability)) {
+      if (rng.chance(SESSIONS.sameDayProbability)) {
         start = last + 1 + Math.floor(rng.exponential(SESSIONS.sameDayGapMeanMinutes));
-        if (start > monthEnd) continue;
       } else {
         const day =
-          minDay < 0
-            ? month.firstDay + samplers.dayInMonth[m]!.sample(rng)
-            : firstDay + rng.int(month.lastDay - firstDay + 1);
+          m < 0
+            ? previousDay + 1 + Math.floor(rng.exponential(SESSIONS.earlyRepeatMeanDays))
+            : PERIOD_MONTHS[m]!.firstDay + samplers.dayInMonth[m]!.sample(rng);
         start = day * MINUTES_PER_DAY + samplers.minuteOfDay.sample(rng);
       }
+      if (start > LAST_MINUTE) continue;
       this.writeSwitchedSession(start);
       last = start;
     }

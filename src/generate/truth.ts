@@ -16,11 +16,11 @@ import {
   SWITCHING,
   WEEKDAY_FACTORS,
 } from "./profile.ts";
-import { monthActivity, plantedRetention } from "./samplers.ts";
+import { monthActivity, plantedRetention, returnProbabilities } from "./samplers.ts";
 import type { SimulationCounts } from "./simulate.ts";
 
 /** Bumped whenever the same seed would produce different files. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 /**
  * truth.json: what was planted (parameters) and what came out (counts), so tests and the metrics can
@@ -36,6 +36,8 @@ export function buildTruth(options: {
   const { seed, users, counts, costs } = options;
   const round = (x: number): number => Math.round(x * 1e6) / 1e6;
   const cohorts = PERIOD_MONTHS.map((m) => m.label);
+  const months = cohorts.length;
+  const returnDraw = returnProbabilities();
   return {
     generator: "channelscope generate",
     generatorVersion: GENERATOR_VERSION,
@@ -57,7 +59,7 @@ export function buildTruth(options: {
     })),
     switching: SWITCHING,
     acquisition: {
-      note: "monthly shares of new users follow the published Afisha cohort sizes",
+      note: "monthly shares of new users follow the published Afisha cohort sizes; the daily level moves smoothly across month boundaries (pycnophylactic interpolation) and the day factors shape it",
       monthShares: cohorts.map((month, i) => ({ month, activity: round(monthActivity(i)) })),
       weekdayFactorsMondayFirst: WEEKDAY_FACTORS,
       daySpikes: DAY_SPIKES,
@@ -67,9 +69,11 @@ export function buildTruth(options: {
       formula:
         "P(session in month c+k) = (month1First + month1Step*c) * k^-decayExponent * activity(c+k)^seasonalExponent",
       ...RETENTION,
+      note: "early repeat sessions may land in later months; the return draw is lowered to (p - s) / (1 - s), s = that spill, so early repeats leave P(session in month c+k) as planted (visits just before later first orders add a little, as before)",
       planted: cohorts.map((cohort, c) => ({
         cohort,
         byLifetime: cohorts.slice(c + 1).map((_, i) => round(plantedRetention(c, i + 1))),
+        returnDrawByLifetime: cohorts.slice(c + 1).map((_, i) => round(returnDraw[c * months + c + 1 + i]!)),
       })),
     },
     sessions: SESSIONS,
