@@ -8,7 +8,7 @@ import { movingAverage } from "../src/charts/figures/sessions-per-day.ts";
 import { compileSpec, FIGURES, type FigureContext, renderSvg } from "../src/charts/index.ts";
 import { t } from "../src/i18n/index.ts";
 import { LAG_BUCKETS } from "../src/metrics/tables.ts";
-import { EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
+import { dataRows, EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
 import { assertGolden } from "./charts-golden.ts";
 
 const EN: FigureContext = {
@@ -21,25 +21,9 @@ const EN: FigureContext = {
 const RU: FigureContext = { ...EN, lang: "ru", currency: "у.е." };
 const NO_DATA = [{ note: t("en", "common.noData") }];
 
-/** Rows of the inline data of a spec and of its layers, each tagged with its layer's mark type. */
-function rows(spec: unknown): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === "object") {
-      const n = node as Record<string, unknown>;
-      const values = (n.data as { values?: unknown[] } | undefined)?.values;
-      if (Array.isArray(values)) out.push(...(values as Record<string, unknown>[]));
-      for (const [k, v] of Object.entries(n)) if (k !== "data") walk(v);
-    }
-  };
-  walk(spec);
-  return out;
-}
-
 /** Every string drawn by a text mark with a constant or field text, from the spec's data. */
 const texts = (spec: unknown) =>
-  rows(spec).flatMap((r) =>
+  dataRows(spec).flatMap((r) =>
     [r.text, r.note].flat().filter((x): x is string => typeof x === "string" && x !== ""),
   );
 
@@ -47,7 +31,7 @@ describe("sessions per day", () => {
   test("daily sessions, a 7-day average and the busiest day annotated", () => {
     const tables = makeTables();
     const spec = FIGURES["sessions-per-day"](tables, EN);
-    const days = rows(spec).filter((r) => "avg" in r);
+    const days = dataRows(spec).filter((r) => "avg" in r);
     assert.equal(days.length, tables.activity_daily.length);
     const top = Math.max(...tables.activity_daily.map((r) => r.sessions));
     const peak = tables.activity_daily.find((r) => r.sessions === top)!;
@@ -84,21 +68,21 @@ describe("sessions per day", () => {
     const tables = makeTables({ months: 1 });
     tables.activity_daily[0]!.partial = true;
     const spec = FIGURES["sessions-per-day"](tables, EN);
-    assert.ok(rows(spec).some((r) => r.partial === true && r.kind === t("en", "activity.partial")));
-    assert.deepEqual(rows(FIGURES["sessions-per-day"](EMPTY_TABLES, EN)), NO_DATA);
+    assert.ok(dataRows(spec).some((r) => r.partial === true && r.kind === t("en", "activity.partial")));
+    assert.deepEqual(dataRows(FIGURES["sessions-per-day"](EMPTY_TABLES, EN)), NO_DATA);
   });
 });
 
 describe("session length", () => {
   test("61 bins in minutes, the open one set apart, mean/median/mode labelled per language", () => {
     const spec = FIGURES["session-length"](makeTables(), EN);
-    const bins = rows(spec).filter((r) => "sessions" in r);
+    const bins = dataRows(spec).filter((r) => "sessions" in r);
     assert.equal(bins.length, 61);
     assert.deepEqual(bins[1], { from: 1, to: 2, sessions: bins[1]!.sessions, open: false });
     assert.equal(bins[60]!.open, true);
     assert.ok((bins[60]!.from as number) > 60, "the 60+ bin does not touch the last minute");
     assert.deepEqual(
-      rows(spec).filter((r) => "at" in r),
+      dataRows(spec).filter((r) => "at" in r),
       [
         { at: 1, text: "mode 1 min" },
         { at: 5, text: "median 5 min" },
@@ -110,16 +94,16 @@ describe("session length", () => {
 
   test("without extras, or without sessions, the placeholder", () => {
     const bare = { ...EN, extras: undefined };
-    assert.deepEqual(rows(FIGURES["session-length"](makeTables(), bare)), NO_DATA);
+    assert.deepEqual(dataRows(FIGURES["session-length"](makeTables(), bare)), NO_DATA);
     const zero = makeExtras().sessionHistogram!.map((b) => ({ ...b, sessions: 0 }));
     const spec = FIGURES["session-length"](makeTables(), { ...EN, extras: { sessionHistogram: zero } });
-    assert.deepEqual(rows(spec), NO_DATA);
+    assert.deepEqual(dataRows(spec), NO_DATA);
   });
 
   test("without the statistics the histogram is drawn without rules", async () => {
     const ctx = { ...EN, extras: { sessionHistogram: makeExtras().sessionHistogram } };
     const spec = FIGURES["session-length"](makeTables(), ctx);
-    assert.equal(rows(spec).filter((r) => "at" in r).length, 0);
+    assert.equal(dataRows(spec).filter((r) => "at" in r).length, 0);
     assert.deepEqual(compileSpec(spec).warnings, []);
     await renderSvg(spec);
   });
@@ -128,7 +112,7 @@ describe("session length", () => {
 describe("conversion lag by cohort", () => {
   test("one 100 % bar per cohort in calendar order, buckets in lag order", () => {
     const tables = makeTables();
-    const segs = rows(FIGURES["conversion-lag-by-cohort"](tables, EN)).filter((r) => "x0" in r);
+    const segs = dataRows(FIGURES["conversion-lag-by-cohort"](tables, EN)).filter((r) => "x0" in r);
     const cohorts = [...new Set(segs.map((s) => s.cohort as string))];
     assert.deepEqual(cohorts, [...cohorts].sort());
     assert.equal(cohorts.length, 12);
@@ -166,7 +150,7 @@ describe("conversion lag by cohort", () => {
   test("no cohort rows: the placeholder", () => {
     const tables = makeTables();
     tables.conversion_lag = tables.conversion_lag.filter((r) => r.dimension !== "cohort");
-    assert.deepEqual(rows(FIGURES["conversion-lag-by-cohort"](tables, EN)), NO_DATA);
+    assert.deepEqual(dataRows(FIGURES["conversion-lag-by-cohort"](tables, EN)), NO_DATA);
   });
 });
 
@@ -174,13 +158,13 @@ describe("AOV by month", () => {
   test("a column per month, the window's AOV (revenue / orders) as the reference line", () => {
     const months = EN.extras!.aovByMonth!;
     const spec = FIGURES["aov-by-month"](makeTables(), EN);
-    const cols = rows(spec).filter((r) => "key" in r);
+    const cols = dataRows(spec).filter((r) => "key" in r);
     assert.deepEqual(
       cols.map((c) => c.key),
       months.map((m) => m.month),
     );
     const mean = months.reduce((a, m) => a + m.revenue, 0) / months.reduce((a, m) => a + m.orders, 0);
-    const rule = rows(spec).find((r) => "mean" in r)!;
+    const rule = dataRows(spec).find((r) => "mean" in r)!;
     assert.ok(Math.abs((rule.mean as number) - mean) < 1e-4);
     assert.deepEqual(rule.text, ["whole period", mean.toFixed(2)]);
     const ru = FIGURES["aov-by-month"](makeTables(), RU) as { layer: { encoding?: unknown }[] };
@@ -194,17 +178,17 @@ describe("AOV by month", () => {
     extras.aovByMonth = extras.aovByMonth!.map((m, i) =>
       i === 1 ? { ...m, orders: 0, revenue: 0, aov: null } : m,
     );
-    const cols = rows(FIGURES["aov-by-month"](tables, { ...EN, extras })).filter((r) => "key" in r);
+    const cols = dataRows(FIGURES["aov-by-month"](tables, { ...EN, extras })).filter((r) => "key" in r);
     assert.equal(cols[1]!.value, null);
     assert.equal(cols[1]!.note, t("en", "aovMonth.noOrders"));
     assert.notEqual(cols[2]!.fill, cols[0]!.fill);
   });
 
   test("without extras or orders: the placeholder", () => {
-    assert.deepEqual(rows(FIGURES["aov-by-month"](makeTables(), { ...EN, extras: {} })), NO_DATA);
+    assert.deepEqual(dataRows(FIGURES["aov-by-month"](makeTables(), { ...EN, extras: {} })), NO_DATA);
     const none = makeExtras().aovByMonth!.map((m) => ({ ...m, orders: 0, revenue: 0, aov: null }));
     assert.deepEqual(
-      rows(FIGURES["aov-by-month"](makeTables(), { ...EN, extras: { aovByMonth: none } })),
+      dataRows(FIGURES["aov-by-month"](makeTables(), { ...EN, extras: { aovByMonth: none } })),
       NO_DATA,
     );
   });

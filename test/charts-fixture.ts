@@ -253,3 +253,19 @@ export function makeExtras(o: { months?: number; seed?: number } = {}): FigureEx
   });
   return { sessionHistogram, sessionStats: { meanS: 643.6, medianS: 300, modeS: 60 }, aovByMonth };
 }
+
+/** Rows of the inline data of a spec and of its layers/panels, for checks on what is drawn. */
+export function dataRows(spec: unknown): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const n = node as Record<string, unknown>;
+      const values = (n.data as { values?: unknown[] } | undefined)?.values;
+      if (Array.isArray(values)) out.push(...(values as Record<string, unknown>[]));
+      for (const [k, v] of Object.entries(n)) if (k !== "data") walk(v);
+    }
+  };
+  walk(spec);
+  return out;
+}

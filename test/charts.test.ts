@@ -16,7 +16,7 @@ import {
 } from "../src/charts/index.ts";
 import { t } from "../src/i18n/index.ts";
 import type { Tables } from "../src/metrics/tables.ts";
-import { EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
+import { dataRows, EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
 import { assertGolden } from "./charts-golden.ts";
 
 const EN: FigureContext = { lang: "en", currency: "USD", horizon: 6, attribution: "first-touch" };
@@ -60,22 +60,6 @@ function titleOf(spec: VegaLiteSpec): string {
 }
 
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-/** Rows of the inline data of a spec and of its layers/panels, for checks on what is drawn. */
-function dataRows(spec: unknown): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === "object") {
-      const n = node as Record<string, unknown>;
-      const values = (n.data as { values?: unknown[] } | undefined)?.values;
-      if (Array.isArray(values)) out.push(...(values as Record<string, unknown>[]));
-      for (const [k, v] of Object.entries(n)) if (k !== "data") walk(v);
-    }
-  };
-  walk(spec);
-  return out;
-}
 
 describe("every figure builds and renders", () => {
   for (const [name, tables] of Object.entries(CASES)) {

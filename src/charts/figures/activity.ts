@@ -26,6 +26,27 @@ function meanUsers(rows: ActivityRow[]): number {
 }
 
 /** Roughly one month label per 45 px (a short month name is about 25 px); January labels carry the year. */
+/**
+ * The layer that rings partial periods (only partly inside the window) in red, with a legend entry
+ * `partialLabel`; the data rows carry `partial` and `kind` (= partialLabel).
+ */
+export function partialPoints<X, Y>(x: X, y: Y, partialLabel: string) {
+  return {
+    transform: [{ filter: "datum.partial" }],
+    mark: { type: "point" as const, filled: false, size: 46, strokeWidth: 2 },
+    encoding: {
+      x,
+      y,
+      color: {
+        field: "kind",
+        type: "nominal" as const,
+        scale: { domain: [partialLabel], range: [PARTIAL] },
+        legend: { title: null, orient: "bottom" as const, symbolType: "circle" },
+      },
+    },
+  };
+}
+
 export function monthTickStep(fromMs: number, toMs: number): number {
   const months = (toMs - fromMs) / (30.4 * DAY_MS);
   return Math.max(1, Math.ceil(months / (PLOT_WIDTH / 45)));
@@ -98,20 +119,7 @@ export function activity(tables: Tables, ctx: FigureContext): VegaLiteSpec {
           },
           encoding: { x, y },
         },
-        {
-          transform: [{ filter: "datum.partial" }],
-          mark: { type: "point" as const, filled: false, size: 46, strokeWidth: 2 },
-          encoding: {
-            x,
-            y,
-            color: {
-              field: "kind",
-              type: "nominal" as const,
-              scale: { domain: [partialLabel], range: [PARTIAL] },
-              legend: { title: null, orient: "bottom" as const, symbolType: "circle" },
-            },
-          },
-        },
+        partialPoints(x, y, partialLabel),
         {
           data: { values: [{ mean, text: t(lang, "activity.mean", { value: formatNumber(lang, mean) }) }] },
           layer: [

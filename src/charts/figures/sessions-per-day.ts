@@ -7,7 +7,7 @@ import { formatDate, formatNumber, t } from "../../i18n/index.ts";
 import type { ActivityRow, Tables } from "../../metrics/tables.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round, TEXT } from "../theme.ts";
 import type { FigureContext, VegaLiteSpec } from "../types.ts";
-import { DAY_MS, monthTickStep, PARTIAL, periodStart } from "./activity.ts";
+import { DAY_MS, monthTickStep, PARTIAL, partialPoints, periodStart } from "./activity.ts";
 
 const DAILY = "#a3afbb";
 const AVERAGE = "#2f4257";
@@ -115,24 +115,7 @@ export function sessionsPerDay(tables: Tables, ctx: FigureContext): VegaLiteSpec
             },
           ]
         : []),
-      ...(values.some((v) => v.partial)
-        ? [
-            {
-              transform: [{ filter: "datum.partial" }],
-              mark: { type: "point" as const, filled: false, size: 46, strokeWidth: 2 },
-              encoding: {
-                x,
-                y,
-                color: {
-                  field: "kind",
-                  type: "nominal" as const,
-                  scale: { domain: [partialLabel], range: [PARTIAL] },
-                  legend: { title: null, orient: "bottom" as const, symbolType: "circle" },
-                },
-              },
-            },
-          ]
-        : []),
+      ...(values.some((v) => v.partial) ? [partialPoints(x, y, partialLabel)] : []),
       {
         data: { values: [{ ts: peak.ts, sessions: peak.sessions, text: note }] },
         layer: [
