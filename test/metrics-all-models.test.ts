@@ -4,23 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { generateSample } from "../src/generate/index.ts";
-import { ingest } from "../src/ingest/index.ts";
 import { computeAllModels, computeMetrics } from "../src/metrics/compute.ts";
 import { ATTRIBUTIONS } from "../src/metrics/options.ts";
-import { freshEngine, tempDir } from "./helpers/temp.ts";
+import { ingestedSample } from "./helpers/sample.ts";
 
 describe("every model from one foundation = a full run per model", () => {
   for (const chosen of ATTRIBUTIONS) {
     it(`chosen ${chosen}`, async () => {
-      const dir = tempDir();
-      await generateSample({ out: dir, users: 4000, seed: 13 });
-      const engine = await freshEngine();
-      await ingest(engine, {
-        visits: { path: `${dir}/visits_log_us.csv` },
-        orders: { path: `${dir}/orders_log_us.csv` },
-        costs: { path: `${dir}/costs_us.csv` },
-      });
+      const { engine } = await ingestedSample(4000, 13);
       const all = await computeAllModels(engine, { attribution: chosen, horizon: 4 });
       for (const model of ATTRIBUTIONS) {
         const alone = await computeMetrics(engine, { attribution: model, horizon: 4 });

@@ -4,21 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { generateSample } from "../src/generate/index.ts";
-import { ingest } from "../src/ingest/index.ts";
 import { computeAllModels } from "../src/metrics/compute.ts";
-import { freshEngine, tempDir } from "./helpers/temp.ts";
+import { ingestedSample } from "./helpers/sample.ts";
 
 describe("metrics are reproducible to the last digit", () => {
   it("three runs under every attribution model give identical JSON", async () => {
-    const dir = tempDir();
-    await generateSample({ out: dir, users: 30_000, seed: 5 });
-    const engine = await freshEngine();
-    await ingest(engine, {
-      visits: { path: `${dir}/visits_log_us.csv` },
-      orders: { path: `${dir}/orders_log_us.csv` },
-      costs: { path: `${dir}/costs_us.csv` },
-    });
+    const { engine } = await ingestedSample(30_000, 5);
     const runs: string[] = [];
     for (let i = 0; i < 3; i++)
       runs.push(JSON.stringify(await computeAllModels(engine, { attribution: "linear" })));

@@ -5,14 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { generateSample } from "../src/generate/index.ts";
-import { ingest } from "../src/ingest/index.ts";
 import { computeMetrics } from "../src/metrics/index.ts";
 import { normalizeOptions, readDataBounds } from "../src/metrics/options.ts";
 import type { Attribution, CohortGrain } from "../src/metrics/tables.ts";
 import { assertSameTables, closeEnough } from "./fixtures/compare-tables.ts";
 import { canonicalRecords } from "./helpers/canonical-records.ts";
-import { freshEngine, tempDir } from "./helpers/temp.ts";
+import { ingestedSample } from "./helpers/sample.ts";
 import { naiveDetails } from "./naive/index.ts";
 
 const CASES: {
@@ -31,14 +29,7 @@ const CASES: {
 describe("SQL engine = naive reference on generated data", () => {
   for (const c of CASES) {
     it(`seed ${c.seed}, ${c.users} users, ${c.attribution}, ${c.grain} cohorts, H=${c.horizon}`, async () => {
-      const dir = tempDir();
-      await generateSample({ out: dir, users: c.users, seed: c.seed });
-      const engine = await freshEngine();
-      await ingest(engine, {
-        visits: { path: `${dir}/visits_log_us.csv` },
-        orders: { path: `${dir}/orders_log_us.csv` },
-        costs: { path: `${dir}/costs_us.csv` },
-      });
+      const { engine } = await ingestedSample(c.users, c.seed);
       const options = normalizeOptions(
         { attribution: c.attribution, cohortGrain: c.grain, horizon: String(c.horizon) },
         await readDataBounds(engine),

@@ -6,11 +6,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { generateSample } from "../src/generate/index.ts";
-import { ingest } from "../src/ingest/index.ts";
 import { computeMetrics } from "../src/metrics/index.ts";
 import { normalizeOptions, readDataBounds } from "../src/metrics/options.ts";
-import { freshEngine, tempDir } from "./helpers/temp.ts";
+import { ingestedSample } from "./helpers/sample.ts";
 
 interface PlantedSource {
   id: string;
@@ -20,15 +18,8 @@ interface PlantedSource {
 }
 
 describe("the engine recovers the planted truth", async () => {
-  const dir = tempDir();
-  await generateSample({ out: dir, users: 40_000, seed: 21 });
+  const { engine, dir } = await ingestedSample(40_000, 21);
   const truth = JSON.parse(readFileSync(`${dir}/truth.json`, "utf8")) as { sources: PlantedSource[] };
-  const engine = await freshEngine();
-  await ingest(engine, {
-    visits: { path: `${dir}/visits_log_us.csv` },
-    orders: { path: `${dir}/orders_log_us.csv` },
-    costs: { path: `${dir}/costs_us.csv` },
-  });
   const result = await computeMetrics(engine, normalizeOptions({}, await readDataBounds(engine)));
   const bySource = new Map(result.tables.by_source.map((r) => [r.source, r]));
 

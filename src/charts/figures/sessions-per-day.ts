@@ -7,7 +7,7 @@ import { formatDate, formatNumber, t } from "../../i18n/index.ts";
 import type { ActivityRow, Tables } from "../../metrics/tables.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round, TEXT } from "../theme.ts";
 import type { FigureContext, VegaLiteSpec } from "../types.ts";
-import { DAY_MS, monthTickStep, PARTIAL, partialPoints, periodStart } from "./activity.ts";
+import { DAY_MS, monthTickStep, partialPoints, periodStart } from "./activity.ts";
 
 const DAILY = "#a3afbb";
 const AVERAGE = "#2f4257";
