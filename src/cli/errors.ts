@@ -1,5 +1,6 @@
 import { QueryError } from "../engine/query-error.ts";
 import { InputError } from "../ingest/input-error.ts";
+import { OptionsError } from "../metrics/options.ts";
 
 /** A mistake on the command line: printed as one line with exit status 2. */
 export class UsageError extends Error {
@@ -9,16 +10,13 @@ export class UsageError extends Error {
   }
 }
 
-/** Errors a user can act on, by name, so modules can add their own without a dependency cycle. */
-const USER_ERRORS = new Set(["InputError", "UsageError", "OptionsError"]);
-
 /**
  * Turns any failure into one line on stderr and an exit status: 2 for problems with the input or the
  * options, 1 for our own faults. The stack is shown only with CHANNELSCOPE_DEBUG=1.
  */
 export function reportFailure(error: unknown): number {
   const debug = process.env.CHANNELSCOPE_DEBUG === "1";
-  if (error instanceof Error && (error instanceof InputError || USER_ERRORS.has(error.name))) {
+  if (error instanceof InputError || error instanceof UsageError || error instanceof OptionsError) {
     process.stderr.write(`channelscope: ${error.message}\n`);
     return 2;
   }

@@ -48,6 +48,7 @@ export async function ingest(
 export async function writeQuarantine(engine: Engine, path: string): Promise<void> {
   await engine.run(
     `COPY (SELECT table_name AS "table", file, line, reason, raw FROM quarantine ORDER BY table_name, file, line)
-     TO '${path.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`,
+     TO $path (FORMAT csv, HEADER true)`,
+    { path },
   );
 }
