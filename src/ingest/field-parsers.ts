@@ -1,6 +1,6 @@
 import type { TableName } from "./canonical.ts";
+import { type FileReader, isExactIdType } from "./file-reader.ts";
 import { InputError } from "./input-error.ts";
-import { type FileReader, isExactIdType } from "./stage.ts";
 import { detectTimestampFormat, type TimestampFormat, timestampSql } from "./timestamp-format.ts";
 
 type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
@@ -24,13 +24,13 @@ export interface ParsedField {
 }
 
 /**
- * Builds the parse expression of every canonical field from the staged column that feeds it, by the
+ * Builds the parse expression of every canonical field from the input column that feeds it, by the
  * column's type: text is trimmed and cast with try_ functions (a bad value becomes NULL and the row
  * is rejected, never the file); typed Parquet columns are used as they are.
  */
 export async function fieldParsers(
   table: TableName,
-  staged: FileReader,
+  reader: FileReader,
   mapping: Record<string, string>,
   sampleOf: (identifier: string) => Promise<string[]>,
   datePattern?: string,
@@ -39,16 +39,16 @@ export async function fieldParsers(
   const params: Record<string, string> = {};
   for (const [field, kind] of Object.entries(FIELD_KINDS[table])) {
     const column = mapping[field]!;
-    const id = `s.${staged.identifiers.get(column)!}`;
-    const type = staged.types.get(column) ?? "VARCHAR";
+    const id = `s.${reader.identifiers.get(column)!}`;
+    const type = reader.types.get(column) ?? "VARCHAR";
     const text = type === "VARCHAR";
     const rawSql = text ? id : `CAST(${id} AS VARCHAR)`;
-    const where = { path: staged.path, column };
+    const where = { path: reader.path, column };
     let sql: string;
     if (kind === "id" || kind === "label") {
       if (!isExactIdType(type) && kind === "id") {
         throw new InputError(
-          `${staged.path}: column "${column}" holds ids as ${type}: ids above 2^53 cannot be exact (expected text or integer ids)`,
+          `${reader.path}: column "${column}" holds ids as ${type}: ids above 2^53 cannot be exact (expected text or integer ids)`,
         );
       }
       sql = `NULLIF(trim(${rawSql}), '')`;

@@ -3,8 +3,8 @@ import { CANONICAL_FIELDS, type TableName } from "./canonical.ts";
 import { resolveMapping } from "./column-mapping.ts";
 import { fieldParsers } from "./field-parsers.ts";
 import type { FileFormat } from "./file-format.ts";
+import { type FileReader, openReader, readingRows } from "./file-reader.ts";
 import { type RejectCode, rejectCaseSql } from "./reject-rules.ts";
-import { type FileReader, openReader, readingRows } from "./stage.ts";
 
 export interface TableSource {
   path: string;
