@@ -61,7 +61,10 @@ export async function analyze(
   const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
   const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
   phase("ingest");
-  const options = normalizeOptions(raw, await readDataBounds(engine));
+  // Ingest already derived the spec's default window from visits; reuse it rather than scan visits again.
+  const { window } = dataQuality;
+  const fromVisits = window.basis === "visits" ? { from: window.from, to: window.to } : {};
+  const options = normalizeOptions({ ...fromVisits, ...raw }, await dataBounds(engine, fromVisits));
   if (raw.metricsMemoryLimit) await engine.setMemoryLimit?.(raw.metricsMemoryLimit);
   const results = await computeAllModels(engine, options);
   phase("metrics");
@@ -117,6 +120,11 @@ export function assembleAnalysis(
 export function metricsDocument(analysis: Analysis): MetricsDocument {
   const { metrics, ...rest } = analysis;
   return { ...rest, ...metrics };
+}
+
+/** Visit bounds for the default window, read only when ingest could not take them from visits. */
+async function dataBounds(engine: Engine, known: { from?: string }) {
+  return known.from === undefined ? readDataBounds(engine) : undefined;
 }
 
 /** Reports the time since the previous call under the given phase name. */
