@@ -55,8 +55,9 @@ export async function analyze(
   sources: IngestSources,
   raw: AnalyzeOptions = {},
 ): Promise<Analysis> {
-  // Fail on bad options before reading gigabytes: validate once with a placeholder window.
-  normalizeOptions({ from: "2000-01-01", to: "2000-01-02", ...raw });
+  // Fail on bad options before reading gigabytes. The window's default comes from the data, so a
+  // missing side gets a placeholder that can never make `from >= to` by itself.
+  normalizeOptions({ ...raw, from: raw.from ?? "1970-01-01", to: raw.to ?? "9999-12-31" });
   const phase = timer(raw.onPhase);
   const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
   const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
