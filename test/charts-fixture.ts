@@ -5,17 +5,7 @@
  */
 import type { FigureExtras } from "../src/charts/types.ts";
 import { LAG_BUCKETS, type Tables } from "../src/metrics/tables.ts";
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from "./helpers/prng.ts";
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 

@@ -21,6 +21,7 @@ import {
   P4,
   P5,
 } from "./fixtures/hand-made.ts";
+import { mulberry32 } from "./helpers/prng.ts";
 import { naiveConversionLag, naiveDetails, naiveSessionStats, naiveTables } from "./naive/index.ts";
 import { parseMoney } from "./naive/numbers.ts";
 
@@ -140,17 +141,6 @@ describe("naive reference on the hand-made fixture", () => {
 });
 
 /* ---------------------------------- properties on random inputs --------------------------------- */
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pad(n: number): string {
   return String(n).padStart(2, "0");
