@@ -11,7 +11,7 @@ import { hexToRgb, NOTE_GREY, textColorOn } from "../palette.ts";
 import { BAR_STEP, baseConfig, emptyFigure, flatLeftTitle, header, PLOT_WIDTH, round } from "../theme.ts";
 import type { FigureContext, VegaLiteSpec } from "../types.ts";
 import { bucketLabel } from "./conversion-lag.ts";
-import { BUCKET_COLORS } from "./conversion-lag-by-source.ts";
+import { BUCKET_COLORS, bucketColor } from "./conversion-lag-by-source.ts";
 
 /** Tallest the bars get in all (weekly cohorts: about 53 rows). */
 const MAX_HEIGHT = 620;
@@ -79,12 +79,7 @@ export function conversionLagByCohort(tables: Tables, ctx: FigureContext): VegaL
         encoding: {
           x,
           x2: { field: "x1" },
-          color: {
-            field: "bucket",
-            type: "nominal",
-            scale: { domain: labels, range: BUCKET_COLORS },
-            legend: { title: t(lang, "lagBySource.legend"), orient: "bottom", direction: "horizontal" },
-          },
+          color: bucketColor(lang, labels),
         },
       },
       ...inkLayers(10, { x: { field: "mid", type: "quantitative" as const }, text: { field: "text" } }),

@@ -14,6 +14,20 @@ import { bucketLabel } from "./conversion-lag.ts";
 // Fast to slow, dark to light: an ordered scale, not five unrelated hues.
 export const BUCKET_COLORS = ["#08306b", "#2171b5", "#6baed6", "#a6cee3", "#dbe9f6"];
 
+/** Colour of the lag buckets in the stacked-bar figures: dark = fast, with the shared legend. */
+export function bucketColor(lang: FigureContext["lang"], labels: string[]) {
+  return {
+    field: "bucket",
+    type: "nominal" as const,
+    scale: { domain: labels, range: BUCKET_COLORS },
+    legend: {
+      title: t(lang, "lagBySource.legend"),
+      orient: "bottom" as const,
+      direction: "horizontal" as const,
+    },
+  };
+}
+
 export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
   const { lang } = ctx;
   const rows = tables.conversion_lag.filter((r) => r.dimension === "source");
@@ -74,12 +88,7 @@ export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaL
             axis: { title: t(lang, "lag.axisShare"), format: ".0%" },
           },
           x2: { field: "x1" },
-          color: {
-            field: "bucket",
-            type: "nominal",
-            scale: { domain: labels, range: BUCKET_COLORS },
-            legend: { title: t(lang, "lagBySource.legend"), orient: "bottom", direction: "horizontal" },
-          },
+          color: bucketColor(lang, labels),
         },
       },
       ...inkLayers(10, { x: { field: "mid", type: "quantitative" as const }, text: { field: "text" } }),
