@@ -68,8 +68,11 @@ export const FIGURE_NAMES = Object.keys(FIGURES) as FigureName[];
 
 export interface RenderedFigure {
   name: FigureName;
+  /** Paths written. */
   svg: string;
   png: string;
+  /** The SVG markup itself, for pages that inline it. */
+  markup: string;
 }
 
 /**
@@ -92,7 +95,7 @@ export async function renderAllFigures(
     await writeFile(paths.svg, svg);
     // Rasterise in the background while the next figure compiles; each PNG is written when done.
     rasters.push(renderPngAsync(svg, png).then((buffer) => writeFile(paths.png, buffer)));
-    out.push(paths);
+    out.push({ ...paths, markup: svg });
   }
   await Promise.all(rasters);
   return out;

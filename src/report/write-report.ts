@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Analysis, metricsDocument } from "../analyze.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -63,9 +63,7 @@ export async function writeReport(
     },
   };
   const rendered = await renderAllFigures(metrics.tables, ctx, outDir);
-  const figures = await Promise.all(
-    rendered.map(async (f) => ({ name: f.name, svg: await readFile(f.svg, "utf8") })),
-  );
+  const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
 
   step("html");
   const { renderReportHtml } = await import("./html/index.ts");
