@@ -73,6 +73,16 @@ export class DuckDbEngine implements Engine {
     }
   }
 
+  async createTemp(name: string, select: string, params?: SqlParams): Promise<void> {
+    // A plain table, not TEMP: DuckDB's temp tables belong to one connection, and the server's
+    // requests slice a cube from connections of their own.
+    await this.run(`CREATE OR REPLACE TABLE ${tableName(name)} AS ${select}`, params);
+  }
+
+  async dropTemp(name: string): Promise<void> {
+    await this.run(`DROP TABLE IF EXISTS ${tableName(name)}`);
+  }
+
   /**
    * A second connection to the same database (the HTTP server opens one per request). It sees every
    * table and view, but its TEMP tables are its own, and DuckDB resolves a name in the temp schema
@@ -101,6 +111,12 @@ export class DuckDbEngine implements Engine {
     this.instance.closeSync();
     if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
+}
+
+/** Run-scoped table names are made by the cube (letters, digits, underscores); anything else is a bug. */
+function tableName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid table name: ${name}`);
+  return name;
 }
 
 export const MEMORY_LIMIT = /^\d+(\.\d+)?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;

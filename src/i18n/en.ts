@@ -77,6 +77,7 @@ export const en = {
   "cac.axis": "CAC, {currency} per buyer",
   "cac.infinite": "∞: spend but no buyers",
   "cac.noSpend": "no spend",
+  "cac.notApplicable": "not applicable: spend is not split by device",
 
   "romiHeatmap.title": "Cumulative ROMI by cohort",
   "romiHeatmap.subtitle": "LTV / CAC; 1.0 = break-even: blue pays back, red does not yet",

@@ -77,6 +77,7 @@ export const ru: Messages = {
   "cac.axis": "CAC, {currency} на покупателя",
   "cac.infinite": "∞: расходы есть, покупателей нет",
   "cac.noSpend": "нет расходов",
+  "cac.notApplicable": "неприменимо: расходы не делятся по устройствам",
 
   "romiHeatmap.title": "Накопленный ROMI по когортам",
   "romiHeatmap.subtitle": "LTV / CAC; 1,0 — безубыточность: синий окупается, красный пока нет",

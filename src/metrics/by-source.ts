@@ -1,12 +1,11 @@
 import { UNATTRIBUTED } from "./attribution.ts";
+import { lastMonth, matureMonths, monthLifetimes } from "./cohort-cells.ts";
 import { type ConversionRates, rateOf } from "./conversion.ts";
-import { lastMonth, monthLifetimes } from "./foundation-orders.ts";
-import { matureMonths } from "./ltv.ts";
-import { cacOf, paybackLifetime } from "./marketing.ts";
-import { compareIds, HORIZON, MARGIN, type MetricRun, num, numOrNull, text } from "./query.ts";
+import { naturalIdOrder } from "./id-order.ts";
+import { cacOf, paybackLifetime, sliceSpend, withheldCac } from "./marketing.ts";
+import { HORIZON, MARGIN, type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { MarketingStats, SourceFlags } from "./result.ts";
 import type { ByDeviceRow, BySourceRow } from "./tables.ts";
-import { T } from "./temp-tables.ts";
 
 /** Below this many attributed buyers in mature cohorts a source is flagged `too_few_buyers`. */
 export const TOO_FEW_BUYERS = 30;
@@ -22,18 +21,25 @@ function keyOf(value: unknown): string {
   return value === null || value === undefined ? UNATTRIBUTED : text(value as string);
 }
 
-/** Attributed buyers (all cohorts), and buyers and revenue in lifetimes 0..H-1 of mature cohorts. */
+/**
+ * Attributed buyers (all cohorts), and buyers and revenue in lifetimes 0..H-1 of mature cohorts, under
+ * the run's model (`$model`), summed over the slice's acquisition combos.
+ */
 async function attributed(run: MetricRun, dim: "source" | "device"): Promise<Map<string, Attributed>> {
-  const rows = await run.with({ dim }).all(`
+  const { t } = run;
+  const rows = await run.withOptions(run.options, { dim }).all(`
     WITH b AS (
-      SELECT key, sum(buyers) AS buyers,
-        sum(buyers) FILTER (WHERE cohort IN (SELECT month_start FROM ${matureMonths(run)} m)) AS mature_buyers
-      FROM ${T.attrBuyers} WHERE dim = $dim GROUP BY key),
+      SELECT a.key AS key, sum(a.buyers) AS buyers,
+        sum(CASE WHEN a.cohort IN (SELECT m.month_start FROM ${matureMonths(run)} m) THEN a.buyers ELSE 0 END)
+          AS mature_buyers
+      FROM ${t.attrBuyers} a WHERE a.model = $model AND a.dim = $dim AND ${run.inCombos("a.r")} GROUP BY a.key),
     r AS (
-      SELECT key, sum(revenue) AS revenue FROM ${T.attrRevenue}
-      WHERE dim = $dim AND lifetime < ${HORIZON} AND cohort IN (SELECT month_start FROM ${matureMonths(run)} m)
-      GROUP BY key)
-    SELECT b.key, b.buyers, coalesce(b.mature_buyers, 0) AS mature_buyers, coalesce(r.revenue, 0) AS mature_revenue
+      SELECT a.key AS key, sum(a.revenue) AS revenue FROM ${t.attrRevenue} a
+      WHERE a.model = $model AND a.dim = $dim AND ${run.inCombos("a.r")} AND a.lifetime < ${HORIZON}
+        AND a.cohort IN (SELECT m.month_start FROM ${matureMonths(run)} m)
+      GROUP BY a.key)
+    SELECT b.key AS key, b.buyers AS buyers, coalesce(b.mature_buyers, 0) AS mature_buyers,
+      coalesce(r.revenue, 0) AS mature_revenue
     FROM b LEFT JOIN r ON r.key IS NOT DISTINCT FROM b.key`);
   return new Map(
     rows.map((r) => [
@@ -46,10 +52,10 @@ async function attributed(run: MetricRun, dim: "source" | "device"): Promise<Map
 /** Spend per source over the window and over the mature cohorts' months. */
 async function spend(run: MetricRun): Promise<Map<string, { costs: number; mature: number }>> {
   const rows = await run.all(`
-    SELECT source_id AS key, CAST(sum(costs) AS DOUBLE) AS costs,
-      CAST(coalesce(sum(costs) FILTER (WHERE month_start IN (SELECT month_start FROM ${matureMonths(run)} m)), 0)
-        AS DOUBLE) AS mature
-    FROM ${T.costs} GROUP BY source_id`);
+    SELECT k.source_id AS key, CAST(sum(k.costs) AS DOUBLE) AS costs,
+      CAST(coalesce(sum(CASE WHEN k.month_start IN (SELECT m.month_start FROM ${matureMonths(run)} m)
+        THEN k.costs END), 0) AS DOUBLE) AS mature
+    FROM ${sliceSpend(run)} k GROUP BY k.source_id`);
   return new Map(rows.map((r) => [text(r.key), { costs: num(r.costs), mature: num(r.mature) }]));
 }
 
@@ -58,21 +64,22 @@ async function spend(run: MetricRun): Promise<Map<string, { costs: number; matur
  * spend of s in those cohorts' months, for every source with spend and every lifetime of the window.
  */
 async function romiBySourceLifetime(run: MetricRun): Promise<MarketingStats["romiBySourceLifetime"]> {
-  const { d } = run;
+  const { d, t } = run;
   const rows = await run.all(`
-    WITH ks AS ${monthLifetimes()},
+    WITH ks AS ${monthLifetimes(run)},
     rev AS (
-      SELECT r.key, ks.lifetime AS k, sum(r.revenue) AS revenue
-      FROM ${T.attrRevenue} r CROSS JOIN ks CROSS JOIN ${lastMonth()} x
-      WHERE r.dim = 'source' AND r.lifetime <= ks.lifetime
-        AND ${d.monthsBetween("r.cohort", "x.last_month")} >= ks.lifetime
-      GROUP BY 1, 2),
+      SELECT a.key AS key, ks.lifetime AS k, sum(a.revenue) AS revenue
+      FROM ${t.attrRevenue} a CROSS JOIN ks CROSS JOIN ${lastMonth(run)} x
+      WHERE a.model = $model AND a.dim = 'source' AND ${run.inCombos("a.r")} AND a.lifetime <= ks.lifetime
+        AND ${d.monthsBetween("a.cohort", "x.last_month")} >= ks.lifetime
+      GROUP BY a.key, ks.lifetime),
+    spend AS ${sliceSpend(run)},
     sp AS (
       SELECT s.source_id AS key, ks.lifetime AS k,
-        sum(c.costs) FILTER (WHERE ${d.monthsBetween("c.month_start", "x.last_month")} >= ks.lifetime) AS spend
-      FROM (SELECT DISTINCT source_id FROM ${T.costs}) s CROSS JOIN ks CROSS JOIN ${lastMonth()} x
-      LEFT JOIN ${T.costs} c ON c.source_id = s.source_id
-      GROUP BY 1, 2)
+        sum(CASE WHEN ${d.monthsBetween("c.month_start", "x.last_month")} >= ks.lifetime THEN c.costs END) AS spend
+      FROM (SELECT DISTINCT spend.source_id AS source_id FROM spend) s CROSS JOIN ks CROSS JOIN ${lastMonth(run)} x
+      LEFT JOIN spend c ON c.source_id = s.source_id
+      GROUP BY s.source_id, ks.lifetime)
     SELECT sp.key AS source, sp.k AS lifetime,
       CASE WHEN sp.spend <> 0 THEN ${MARGIN} * coalesce(rev.revenue, 0) / CAST(sp.spend AS DOUBLE) END AS romi
     FROM sp LEFT JOIN rev ON rev.key = sp.key AND rev.k = sp.k
@@ -80,15 +87,15 @@ async function romiBySourceLifetime(run: MetricRun): Promise<MarketingStats["rom
   const out = rows.map((r) => ({
     source: text(r.source),
     lifetime: num(r.lifetime),
-    romi: numOrNull(r.romi),
+    romi: run.scope.withheld ? null : numOrNull(r.romi),
   }));
-  return out.sort((a, b) => compareIds(a.source, b.source) || a.lifetime - b.lifetime);
+  return out.sort((a, b) => naturalIdOrder(a.source, b.source) || a.lifetime - b.lifetime);
 }
 
 function orderedKeys(...sets: Iterable<string>[]): string[] {
   const keys = new Set<string>();
   for (const set of sets) for (const key of set) keys.add(key);
-  const sorted = [...keys].filter((k) => k !== UNATTRIBUTED).sort(compareIds);
+  const sorted = [...keys].filter((k) => k !== UNATTRIBUTED).sort(naturalIdOrder);
   return keys.has(UNATTRIBUTED) ? [...sorted, UNATTRIBUTED] : sorted;
 }
 
@@ -125,9 +132,9 @@ export async function bySource(run: MetricRun, conversion: ConversionRates): Pro
       buyers: a.buyers,
       conversion_rate: rateOf(acquired),
       costs: s.costs,
-      cac: cacOf(s.costs, a.buyers),
+      cac: withheldCac(run, cacOf(s.costs, a.buyers)),
       ltv_h: ratio(margin * a.matureRevenue, a.matureBuyers),
-      romi_h: ratio(margin * a.matureRevenue, s.mature),
+      romi_h: run.scope.withheld ? null : ratio(margin * a.matureRevenue, s.mature),
       payback_lifetime: paybackLifetime(romi.filter((r) => r.source === source)),
     };
   });
@@ -160,16 +167,25 @@ export async function bySource(run: MetricRun, conversion: ConversionRates): Pro
 
 /** Spend of s in month c / buyers of cohort c attributed to s, for cells with spend or buyers. */
 async function cacBySourceCohort(run: MetricRun): Promise<MarketingStats["cacBySourceCohort"]> {
+  const { t } = run;
   const rows = await run.all(`
-    WITH b AS (SELECT key, cohort, buyers FROM ${T.attrBuyers} WHERE dim = 'source')
+    WITH b AS (
+      SELECT a.key AS key, a.cohort AS cohort, sum(a.buyers) AS buyers FROM ${t.attrBuyers} a
+      WHERE a.model = $model AND a.dim = 'source' AND ${run.inCombos("a.r")} GROUP BY a.key, a.cohort)
     SELECT CASE WHEN b.cohort IS NOT NULL THEN b.key ELSE c.source_id END AS key,
       ${run.d.formatMonth("coalesce(b.cohort, c.month_start)")} AS cohort,
       CAST(coalesce(c.costs, 0) AS DOUBLE) AS costs, coalesce(b.buyers, 0) AS buyers
-    FROM b FULL JOIN ${T.costs} c ON c.source_id = b.key AND c.month_start = b.cohort`);
+    FROM b FULL JOIN ${sliceSpend(run)} c ON c.source_id = b.key AND c.month_start = b.cohort`);
   const out = rows.map((r) => {
     const costs = num(r.costs);
     const newBuyers = num(r.buyers);
-    return { source: keyOf(r.key), cohort: text(r.cohort), costs, newBuyers, cac: cacOf(costs, newBuyers) };
+    return {
+      source: keyOf(r.key),
+      cohort: text(r.cohort),
+      costs,
+      newBuyers,
+      cac: withheldCac(run, cacOf(costs, newBuyers)),
+    };
   });
   const rank = new Map(orderedKeys(out.map((r) => r.source)).map((k, i) => [k, i]));
   return out.sort((a, b) => rank.get(a.source)! - rank.get(b.source)! || (a.cohort < b.cohort ? -1 : 1));

@@ -75,7 +75,7 @@ export function normalizeOptions(
   const attribution = pick<Attribution>(
     "attribution",
     DEFAULT_OPTIONS.attribution,
-    (v) => oneOf(v, ATTRIBUTIONS),
+    parseAttribution,
     `one of ${ATTRIBUTIONS.join(", ")}`,
   );
   const cohortGrain = pick<CohortGrain>(
@@ -150,6 +150,11 @@ function parseMargin(value: unknown): number | undefined {
         ? Number(value)
         : NaN;
   return Number.isFinite(n) && n > 0 && n <= 1 ? n : undefined;
+}
+
+/** An attribution model name as the options accept it (any case), or undefined. */
+export function parseAttribution(value: unknown): Attribution | undefined {
+  return oneOf(value, ATTRIBUTIONS);
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
