@@ -37,4 +37,10 @@ export interface Engine {
    */
   fork?(): Promise<Engine>;
   interrupt?(): void;
+  /**
+   * Optional: an engine that does not read input files itself (ClickHouse) names the engine that
+   * ingests and audits them (DuckDB); `importCanonical` then copies the canonical tables it holds in.
+   */
+  readonly staging?: Engine;
+  importCanonical?(): Promise<void>;
 }
