@@ -60,7 +60,10 @@ export async function analyze(
   normalizeOptions({ ...raw, from: raw.from ?? "1970-01-01", to: raw.to ?? "9999-12-31" });
   const phase = timer(raw.onPhase);
   const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
-  const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
+  // An engine that does not read files (ClickHouse) has them ingested and audited by its staging
+  // engine, then takes over the canonical tables.
+  const dataQuality = await ingest(engine.staging ?? engine, sources, stripUndefined(bounds));
+  await engine.importCanonical?.();
   phase("ingest");
   // Ingest already derived the spec's default window from visits; reuse it rather than scan visits again.
   const { window } = dataQuality;

@@ -4,6 +4,7 @@ export { type Analysis, type AnalysisMetadata, type AnalyzeOptions, analyze } fr
 export { FIGURE_NAMES, FIGURES, renderAllFigures } from "./charts/index.ts";
 export { renderPng, renderSvg } from "./charts/render.ts";
 export type { FigureContext } from "./charts/types.ts";
+export { type ChdbOptions, ClickHouseEngine, type ClickHouseOptions } from "./engine/clickhouse-engine.ts";
 export { DuckDbEngine, type DuckDbOptions } from "./engine/duckdb-engine.ts";
 export type { Engine, Row, SqlParams } from "./engine/engine.ts";
 export { QueryError } from "./engine/query-error.ts";

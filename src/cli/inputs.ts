@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
-import { DuckDbEngine, MEMORY_LIMIT } from "../engine/duckdb-engine.ts";
+import { DuckDbEngine, type DuckDbOptions, MEMORY_LIMIT } from "../engine/duckdb-engine.ts";
 import { TABLE_NAMES } from "../ingest/canonical.ts";
 import type { IngestSources } from "../ingest/index.ts";
 import { type ConfigFile, loadConfig, tableSource } from "./config.ts";
@@ -68,6 +68,11 @@ const IN_MEMORY_UP_TO = 256 * 1024 * 1024;
  * on disk for large ones (compressed on disk, it stays within the memory limit without thrashing).
  */
 export async function openEngine(flags: InputFlags, sources: IngestSources = {}): Promise<DuckDbEngine> {
+  return DuckDbEngine.open(duckDbOptions(flags, sources));
+}
+
+/** The DuckDB options the flags ask for (also those of the ClickHouse engine's staging DuckDB). */
+export function duckDbOptions(flags: InputFlags, sources: IngestSources = {}): DuckDbOptions {
   if (flags["memory-limit"] !== undefined && !MEMORY_LIMIT.test(flags["memory-limit"])) {
     throw new UsageError(`invalid memory-limit: "${flags["memory-limit"]}" (expected e.g. 1500MB or 4GB)`);
   }
@@ -77,11 +82,11 @@ export async function openEngine(flags: InputFlags, sources: IngestSources = {})
   }
   const inputBytes = Object.values(sources).reduce((sum, s) => sum + sizeOf(s.path), 0);
   const path = flags.db ?? (inputBytes <= IN_MEMORY_UP_TO ? ":memory:" : undefined);
-  return DuckDbEngine.open({
+  return {
     ...(path ? { path } : {}),
     memoryLimit: flags["memory-limit"] ?? INGEST_MEMORY_LIMIT,
     ...(threads ? { threads } : {}),
-  });
+  };
 }
 
 function sizeOf(path: string): number {

@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
+import { ENGINE_FLAGS, ENGINE_HELP, type EngineFlags, openChosenEngine } from "./engine-option.ts";
 import { UsageError } from "./errors.ts";
-import { INPUT_FLAGS, type InputFlags, METRICS_MEMORY_LIMIT, openEngine, resolveInputs } from "./inputs.ts";
+import { INPUT_FLAGS, type InputFlags, METRICS_MEMORY_LIMIT, resolveInputs } from "./inputs.ts";
 
 export const reportFlags = {
   ...INPUT_FLAGS,
+  ...ENGINE_FLAGS,
   out: { type: "string" },
   horizon: { type: "string" },
   margin: { type: "string" },
@@ -18,21 +20,23 @@ export const reportFlags = {
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
     [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures] [--timings]
+${ENGINE_HELP}
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
   DIR/figures/*.svg|png and DIR/quarantine.csv (when rows were rejected); prints a summary.
   --timings prints each phase's wall time to stderr (used by npm run bench).`;
 
-type ReportFlags = InputFlags & {
-  out?: string;
-  horizon?: string;
-  margin?: string;
-  attribution?: string;
-  "cohort-grain"?: string;
-  currency?: string;
-  lang?: string;
-  "no-figures"?: boolean;
-  timings?: boolean;
-};
+type ReportFlags = InputFlags &
+  EngineFlags & {
+    out?: string;
+    horizon?: string;
+    margin?: string;
+    attribution?: string;
+    "cohort-grain"?: string;
+    currency?: string;
+    lang?: string;
+    "no-figures"?: boolean;
+    timings?: boolean;
+  };
 
 const OPTION_KEYS = ["horizon", "margin", "attribution", "cohortGrain", "currency", "from", "to"] as const;
 
@@ -65,7 +69,7 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
   const { analyze } = await import("../analyze.ts");
   const { writeReport } = await import("../report/write-report.ts");
   const { terminalSummary } = await import("../report/terminal-summary.ts");
-  const engine = await openEngine(flags, inputs.sources);
+  const engine = await openChosenEngine(flags, inputs.sources);
   try {
     progress("ingest and metrics");
     const timing = (phase: string, ms: number) => {

@@ -1,9 +1,11 @@
 import { normalizeOptions } from "../metrics/options.ts";
+import { ENGINE_FLAGS, type EngineFlags, parseEngineName } from "./engine-option.ts";
 import { UsageError } from "./errors.ts";
 import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
 
 export const serveFlags = {
   ...INPUT_FLAGS,
+  ...ENGINE_FLAGS,
   host: { type: "string" },
   port: { type: "string" },
   token: { type: "string" },
@@ -16,11 +18,19 @@ export const serveHelp = `channelscope serve --visits V --orders O --costs C [--
   Ctrl+C. --db FILE alone reuses a database an earlier run ingested. A host other than loopback needs
   --token (or CHANNELSCOPE_TOKEN), checked as "Authorization: Bearer T". See docs/serve.md.`;
 
-type ServeFlags = InputFlags & { host?: string; port?: string; token?: string; currency?: string };
+type ServeFlags = InputFlags &
+  EngineFlags & { host?: string; port?: string; token?: string; currency?: string };
 
 const MIN_TOKEN = 16;
 
 export async function serveCommand(flags: ServeFlags): Promise<number> {
+  if (parseEngineName(flags.engine) !== "duckdb") {
+    // Each dashboard request filters on a private connection whose temp tables shadow the data
+    // (Engine.fork); ClickHouse has no such shadowing, so serve stays on DuckDB for now.
+    throw new UsageError(
+      `serve runs on --engine duckdb only (got ${flags.engine}); use report --engine ${flags.engine}`,
+    );
+  }
   const { isLoopbackHost } = await import("../server/http.ts");
   const host = flags.host ?? "127.0.0.1";
   const port = parsePort(flags.port);

@@ -72,7 +72,9 @@ export class ClickHouseEngine implements Engine {
     try {
       await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
     } catch (error) {
-      throw new QueryError(`cannot reach ClickHouse at ${options.url}: ${messageOf(error)}`, "", error);
+      // The origin only: a URL may carry credentials, which are never printed.
+      const where = new URL(options.url).origin;
+      throw new QueryError(`cannot reach ClickHouse at ${where}: ${messageOf(error)}`, "", error);
     } finally {
       await bootstrap.close();
     }

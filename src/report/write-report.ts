@@ -38,7 +38,8 @@ export async function writeReport(
   let quarantine: string | null = null;
   if (dataQuality.quarantine.rows > 0) {
     quarantine = join(outDir, "quarantine.csv");
-    await writeQuarantine(engine, quarantine);
+    // The quarantine stays where the files were audited (DuckDB, also for the ClickHouse engine).
+    await writeQuarantine(engine.staging ?? engine, quarantine);
     dataQuality.quarantine.path = quarantine;
   }
   const metricsJson = join(outDir, "metrics.json");
