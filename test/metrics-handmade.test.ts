@@ -9,40 +9,40 @@ import { normalizeOptions } from "../src/metrics/options.ts";
 import type { Attribution, CohortGrain } from "../src/metrics/tables.ts";
 import { assertTablesMatch, closeEnough } from "./fixtures/compare-tables.ts";
 import { expectedFor, expectedLagStats, expectedSessionStats, handMadeInput } from "./fixtures/hand-made.ts";
-import { loadRecords } from "./helpers/canonical-records.ts";
-import { freshEngine } from "./helpers/temp.ts";
+import { ENGINES, loadRecordsOn } from "./helpers/engines.ts";
 
 const MODELS: Attribution[] = ["first-touch", "last-touch", "linear"];
 
-describe("SQL engine on the hand-made fixture", async () => {
-  const engine = await freshEngine();
-  await loadRecords(engine, handMadeInput);
+for (const kind of ENGINES)
+  describe(`SQL engine on the hand-made fixture (${kind.name})`, async () => {
+    const engine = await kind.open();
+    await loadRecordsOn(engine, handMadeInput);
 
-  for (const [model, grain] of [
-    ...MODELS.map((m) => [m, "month"] as const),
-    ["first-touch", "week"] as const,
-  ]) {
-    it(`${model}, ${grain} cohorts: every table as worked out by hand`, async () => {
-      const expected = expectedFor(model, grain as CohortGrain);
-      const options = normalizeOptions({ ...expected.options });
-      const result = await computeMetrics(engine, options);
-      assertTablesMatch(result.tables, expected.tables);
-    });
-  }
-
-  it("session statistics and conversion-lag exclusions", async () => {
-    const expected = expectedFor("first-touch", "month");
-    const result = await computeMetrics(engine, normalizeOptions({ ...expected.options }));
-    const s = result.sessions;
-    for (const [got, want] of [
-      [s.meanS, expectedSessionStats.mean_s],
-      [s.medianS, expectedSessionStats.median_s],
-      [s.modeS, expectedSessionStats.mode_s],
-      [s.p90S, expectedSessionStats.p90_s],
-    ] as const) {
-      assert.ok(got !== null && want !== null && closeEnough(got, want), `${got} vs ${want}`);
+    for (const [model, grain] of [
+      ...MODELS.map((m) => [m, "month"] as const),
+      ["first-touch", "week"] as const,
+    ]) {
+      it(`${model}, ${grain} cohorts: every table as worked out by hand`, async () => {
+        const expected = expectedFor(model, grain as CohortGrain);
+        const options = normalizeOptions({ ...expected.options });
+        const result = await computeMetrics(engine, options);
+        assertTablesMatch(result.tables, expected.tables);
+      });
     }
-    assert.equal(result.conversion.lag.excludedNoSession, expectedLagStats.excluded_no_session);
-    assert.equal(result.conversion.lag.excludedOrderFirst, expectedLagStats.excluded_order_first);
+
+    it("session statistics and conversion-lag exclusions", async () => {
+      const expected = expectedFor("first-touch", "month");
+      const result = await computeMetrics(engine, normalizeOptions({ ...expected.options }));
+      const s = result.sessions;
+      for (const [got, want] of [
+        [s.meanS, expectedSessionStats.mean_s],
+        [s.medianS, expectedSessionStats.median_s],
+        [s.modeS, expectedSessionStats.mode_s],
+        [s.p90S, expectedSessionStats.p90_s],
+      ] as const) {
+        assert.ok(got !== null && want !== null && closeEnough(got, want), `${got} vs ${want}`);
+      }
+      assert.equal(result.conversion.lag.excludedNoSession, expectedLagStats.excluded_no_session);
+      assert.equal(result.conversion.lag.excludedOrderFirst, expectedLagStats.excluded_order_first);
+    });
   });
-});

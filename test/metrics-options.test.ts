@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type DataBounds, normalizeOptions, OptionsError } from "../src/metrics/index.ts";
+import { type DataBounds, normalizeOptions, OptionsError, readDataBounds } from "../src/metrics/index.ts";
+import { ENGINES, loadRecordsOn } from "./helpers/engines.ts";
 
 const BOUNDS: DataBounds = { firstVisitStart: "2017-06-01 00:01:00", lastVisitStart: "2018-05-31 23:59:00" };
 
@@ -84,3 +85,33 @@ describe("normalizeOptions", () => {
     assert.equal(normalizeOptions({ from: "2018-01-01", to: "2018-02-01" }, none).to, "2018-02-01");
   });
 });
+
+for (const kind of ENGINES) {
+  describe(`the default window from the data (${kind.name})`, () => {
+    it("runs from the first visit's day to the day after the last one; no visits, no bounds", async () => {
+      const engine = await kind.open();
+      const visit = (start_ts: string) => ({
+        user_id: "1",
+        device: "desktop",
+        source_id: "1",
+        start_ts,
+        end_ts: start_ts,
+      });
+      await loadRecordsOn(engine, {
+        visits: [
+          visit("2017-06-01 00:01:00"),
+          visit("2018-05-31 23:59:59.999999"),
+          visit("2017-12-31 12:00:00"),
+        ],
+        orders: [],
+        costs: [],
+      });
+      const bounds = await readDataBounds(engine);
+      const { from, to } = normalizeOptions({}, bounds);
+      assert.deepEqual([from, to], ["2017-06-01", "2018-06-01"]);
+      const empty = await kind.open();
+      await loadRecordsOn(empty, { visits: [], orders: [], costs: [] });
+      assert.deepEqual(await readDataBounds(empty), { firstVisitStart: null, lastVisitStart: null });
+    });
+  });
+}

@@ -29,6 +29,10 @@ export const clickhouseDialect: Dialect = {
   daysBetween: (a, b) => `toInt32(dateDiff('day', toDate(${a}), toDate(${b})))`,
   microsBetween: (a, b) => microsDiff(a, b),
   addMicros: (ts, us) => `addMicroseconds(${ts}, ${us})`,
+  addDays: (date, days) => `addDays(toDate(${date}), toInt32(${days}))`,
+  intDivide: (num, den) => `intDiv(${num}, ${den})`,
+  // numbers() yields UInt64; DuckDB's range is BIGINT, so subtracting from it can go negative.
+  integerSeries: (count) => `(SELECT toInt64(number) AS i FROM numbers(toUInt64(${count})))`,
   // The round trip rejects `007`, `+7`, ` 7` and `1e3`. NULL counts as canonical, as DuckDB's
   // `NULL IS NOT DISTINCT FROM NULL` does.
   // A comparison is a UInt8 in ClickHouse; toBool makes it the boolean DuckDB returns.

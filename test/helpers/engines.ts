@@ -9,6 +9,10 @@ import { CHDB_INSTALL, loadChdb } from "../../src/engine/chdb-connection.ts";
 import { ClickHouseEngine } from "../../src/engine/clickhouse-engine.ts";
 import { DuckDbEngine } from "../../src/engine/duckdb-engine.ts";
 import type { Engine } from "../../src/engine/engine.ts";
+import { generateSample } from "../../src/generate/index.ts";
+import { type DataQualityReport, type IngestSources, ingest } from "../../src/ingest/index.ts";
+import { loadRecords } from "./canonical-records.ts";
+import { tempDir } from "./temp.ts";
 
 export interface TestEngine {
   name: "duckdb" | "chdb";
@@ -51,4 +55,40 @@ async function closedAfter(opening: Promise<Engine>): Promise<Engine> {
  */
 export function ingestSide(engine: Engine): { loader: Engine; publish: () => Promise<void> } {
   return { loader: engine.staging ?? engine, publish: async () => engine.importCanonical?.() };
+}
+
+/** Plain records into fresh canonical tables of `engine` (loaded by its ingesting side). */
+export async function loadRecordsOn(engine: Engine, input: Parameters<typeof loadRecords>[1]): Promise<void> {
+  const { loader, publish } = ingestSide(engine);
+  await loadRecords(loader, input);
+  await publish();
+}
+
+/** Ingests files for `engine` as analyze() does: on its ingesting side, then handed over. */
+export async function ingestOn(
+  engine: Engine,
+  sources: IngestSources,
+  bounds: { from?: string; to?: string } = {},
+): Promise<DataQualityReport> {
+  const { loader, publish } = ingestSide(engine);
+  const report = await ingest(loader, sources, bounds);
+  await publish();
+  return report;
+}
+
+/** A generated sample of `users` (seed `seed`) ingested into a fresh engine of kind `kind`. */
+export async function ingestedSampleOn(
+  kind: TestEngine,
+  users: number,
+  seed: number,
+): Promise<{ engine: Engine; dir: string }> {
+  const dir = tempDir();
+  await generateSample({ out: dir, users, seed });
+  const engine = await kind.open();
+  await ingestOn(engine, {
+    visits: { path: `${dir}/visits_log_us.csv` },
+    orders: { path: `${dir}/orders_log_us.csv` },
+    costs: { path: `${dir}/costs_us.csv` },
+  });
+  return { engine, dir };
 }

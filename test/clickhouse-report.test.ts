@@ -1,0 +1,83 @@
+/**
+ * `report --engine chdb` against `report --engine duckdb` on the generated sample: the metrics.json
+ * documents must agree in every member (counts and money exactly, other numbers to 1e-9 relative),
+ * apart from the engine named in the metadata.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { generateSample } from "../src/generate/index.ts";
+import { CHDB_SKIP } from "./helpers/engines.ts";
+import { tempDir } from "./helpers/temp.ts";
+
+const BIN = new URL("../bin/channelscope.js", import.meta.url).pathname;
+
+/**
+ * Every difference between two JSON values, as `path: a vs b`. Integers and strings must be equal;
+ * fractional numbers may differ by 1e-9 relative (ratios computed in another order of summation).
+ */
+export function jsonDifferences(a: unknown, b: unknown, path = "$", out: string[] = []): string[] {
+  if (typeof a === "number" && typeof b === "number") {
+    const exact = Number.isInteger(a) && Number.isInteger(b);
+    const close = Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+    if (exact ? a !== b : !close) out.push(`${path}: ${a} vs ${b}`);
+  } else if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) out.push(`${path}: ${a.length} vs ${b.length} items`);
+    else for (const [i, x] of a.entries()) jsonDifferences(x, b[i], `${path}[${i}]`, out);
+  } else if (a && b && typeof a === "object" && typeof b === "object") {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys)
+      jsonDifferences(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${path}.${k}`,
+        out,
+      );
+  } else if (a !== b) out.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+  return out;
+}
+
+describe("report --engine chdb = report --engine duckdb", { skip: CHDB_SKIP }, async () => {
+  if (CHDB_SKIP) return;
+  const dir = tempDir();
+  await generateSample({ out: dir, users: 6000, seed: 5 });
+  const inputs = ["visits_log_us", "orders_log_us", "costs_us"].flatMap((f, i) => [
+    ["--visits", "--orders", "--costs"][i]!,
+    join(dir, `${f}.csv`),
+  ]);
+
+  const report = (engine: string, extra: string[]) => {
+    const out = join(dir, `${engine}-${extra.join("")}`);
+    const r = spawnSync(
+      process.execPath,
+      [BIN, "report", ...inputs, "--out", out, "--no-figures", "--engine", engine, ...extra],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")) as Record<string, unknown>;
+    // The quarantine (written by the staging DuckDB on both engines) is compared by content.
+    const quality = doc.dataQuality as { quarantine: { path: string | null } };
+    const quarantine = quality.quarantine.path ? readFileSync(quality.quarantine.path, "utf8") : null;
+    quality.quarantine.path = quality.quarantine.path?.replace(out, "OUT") ?? null;
+    return { ...doc, quarantine } as Record<string, unknown>;
+  };
+
+  for (const extra of [[], ["--attribution", "linear", "--cohort-grain", "week", "--horizon", "3"]]) {
+    it(`metrics.json tables and every metric agree ${extra.join(" ") || "(defaults)"}`, () => {
+      const duck = report("duckdb", extra);
+      const ch = report("chdb", extra);
+      const engineOf = (doc: Record<string, unknown>) =>
+        (doc.metadata as { engine: { name: string } }).engine;
+      assert.equal(engineOf(duck).name, "duckdb");
+      assert.equal(engineOf(ch).name, "chdb");
+      for (const doc of [duck, ch]) delete (doc.metadata as { engine?: unknown }).engine;
+      assert.deepEqual(jsonDifferences(duck, ch), []);
+      // The comparison is worth something only if the tables are full.
+      const tables = duck.tables as Record<string, unknown[]>;
+      assert.ok(tables.by_source!.length >= 8 && tables.ltv!.length > 20 && tables.retention!.length > 20);
+      assert.match(String(duck.quarantine), /^table,file,line,reason,raw\n.+/, "the sample plants rejected rows");
+    });
+  }
+});
