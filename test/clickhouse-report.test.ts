@@ -10,34 +10,10 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { generateSample } from "../src/generate/index.ts";
 import { CHDB_SKIP } from "./helpers/engines.ts";
+import { jsonDifferences } from "./helpers/json-differences.ts";
 import { tempDir } from "./helpers/temp.ts";
 
 const BIN = new URL("../bin/channelscope.js", import.meta.url).pathname;
-
-/**
- * Every difference between two JSON values, as `path: a vs b`. Integers and strings must be equal;
- * fractional numbers may differ by 1e-9 relative (ratios computed in another order of summation).
- */
-export function jsonDifferences(a: unknown, b: unknown, path = "$", out: string[] = []): string[] {
-  if (typeof a === "number" && typeof b === "number") {
-    const exact = Number.isInteger(a) && Number.isInteger(b);
-    const close = Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-    if (exact ? a !== b : !close) out.push(`${path}: ${a} vs ${b}`);
-  } else if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) out.push(`${path}: ${a.length} vs ${b.length} items`);
-    else for (const [i, x] of a.entries()) jsonDifferences(x, b[i], `${path}[${i}]`, out);
-  } else if (a && b && typeof a === "object" && typeof b === "object") {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys)
-      jsonDifferences(
-        (a as Record<string, unknown>)[k],
-        (b as Record<string, unknown>)[k],
-        `${path}.${k}`,
-        out,
-      );
-  } else if (a !== b) out.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
-  return out;
-}
 
 describe("report --engine chdb = report --engine duckdb", { skip: CHDB_SKIP }, async () => {
   if (CHDB_SKIP) return;
@@ -77,7 +53,11 @@ describe("report --engine chdb = report --engine duckdb", { skip: CHDB_SKIP }, a
       // The comparison is worth something only if the tables are full.
       const tables = duck.tables as Record<string, unknown[]>;
       assert.ok(tables.by_source!.length >= 8 && tables.ltv!.length > 20 && tables.retention!.length > 20);
-      assert.match(String(duck.quarantine), /^table,file,line,reason,raw\n.+/, "the sample plants rejected rows");
+      assert.match(
+        String(duck.quarantine),
+        /^table,file,line,reason,raw\n.+/,
+        "the sample plants rejected rows",
+      );
     });
   }
 });

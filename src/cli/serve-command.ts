@@ -1,7 +1,8 @@
+import type { Engine } from "../engine/engine.ts";
 import { normalizeOptions } from "../metrics/options.ts";
-import { ENGINE_FLAGS, type EngineFlags, parseEngineName } from "./engine-option.ts";
+import { ENGINE_FLAGS, type EngineFlags, openChosenEngine } from "./engine-option.ts";
 import { UsageError } from "./errors.ts";
-import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
+import { INPUT_FLAGS, type InputFlags, type ResolvedInputs, resolveInputs } from "./inputs.ts";
 
 export const serveFlags = {
   ...INPUT_FLAGS,
@@ -14,6 +15,7 @@ export const serveFlags = {
 
 export const serveHelp = `channelscope serve --visits V --orders O --costs C [--host 127.0.0.1] [--port 8080] [--token T]
     [--db FILE.duckdb] [--from YYYY-MM-DD --to YYYY-MM-DD] [--currency USD]
+    [--engine duckdb|clickhouse|chdb] [--clickhouse-url URL]
   Ingests once, then serves the dashboard and the JSON API (GET /api/analysis, /api/health) until
   Ctrl+C. --db FILE alone reuses a database an earlier run ingested. A host other than loopback needs
   --token (or CHANNELSCOPE_TOKEN), checked as "Authorization: Bearer T". See docs/serve.md.`;
@@ -24,13 +26,6 @@ type ServeFlags = InputFlags &
 const MIN_TOKEN = 16;
 
 export async function serveCommand(flags: ServeFlags): Promise<number> {
-  if (parseEngineName(flags.engine) !== "duckdb") {
-    // Each dashboard request filters on a private connection whose temp tables shadow the data
-    // (Engine.fork); ClickHouse has no such shadowing, so serve stays on DuckDB for now.
-    throw new UsageError(
-      `serve runs on --engine duckdb only (got ${flags.engine}); use report --engine ${flags.engine}`,
-    );
-  }
   const { isLoopbackHost } = await import("../server/http.ts");
   const host = flags.host ?? "127.0.0.1";
   const port = parsePort(flags.port);
@@ -55,14 +50,18 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   const progress = (step: string) => {
     if (process.stderr.isTTY) process.stderr.write(`  … ${step}\n`);
   };
-  const engine = await openEngine(flags, inputs?.sources ?? {});
+  if (reuse && (flags.engine ?? "duckdb") !== "duckdb")
+    throw new UsageError(
+      `--db FILE reuses a DuckDB database: it cannot be combined with --engine ${flags.engine}`,
+    );
+  const engine = await openChosenEngine(flags, inputs?.sources ?? {});
   const { auditStoredDatabase, describeDataset, startServer } = await import("../server/index.ts");
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     progress(reuse ? `reading ${flags.db}` : "ingesting");
     const bounds = { ...(flags.from ? { from: flags.from } : {}), ...(flags.to ? { to: flags.to } : {}) };
     const dataQuality = inputs
-      ? await (await import("../ingest/index.ts")).ingest(engine, inputs.sources, inputs.bounds)
+      ? await ingestFiles(engine, inputs)
       : await auditStoredDatabase(engine, flags.db!, bounds);
     progress("bundling the dashboard");
     const dataset = await describeDataset(engine, dataQuality, currency);
@@ -81,6 +80,14 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     await server?.close();
     await engine.close();
   }
+}
+
+/** Ingests on the engine's staging side (DuckDB for ClickHouse) and hands the tables over. */
+async function ingestFiles(engine: Engine, inputs: ResolvedInputs) {
+  const { ingest } = await import("../ingest/index.ts");
+  const report = await ingest(engine.staging ?? engine, inputs.sources, inputs.bounds);
+  await engine.importCanonical?.();
+  return report;
 }
 
 function parsePort(raw: string | undefined): number {

@@ -59,9 +59,14 @@ export class ClickHouseEngine implements Engine {
      * reasons, same quarantine); importCanonical then hands the canonical tables over as Parquet.
      */
     readonly staging: DuckDbEngine,
+    /** A fork shares the client and the database; closing it leaves both to its origin. */
+    private readonly isFork = false,
   ) {
     this.settings = { ...EXACT_SETTINGS, ...(threads ? { max_threads: threads } : {}) };
   }
+
+  /** Statements in flight, so interrupt() can cancel them. */
+  private readonly inFlight = new Set<AbortController>();
 
   /** A ClickHouse server over HTTP(S). Credentials are passed through, never logged. */
   static async connect(options: ClickHouseOptions): Promise<ClickHouseEngine> {
@@ -105,7 +110,14 @@ export class ClickHouseEngine implements Engine {
   async run(sql: string, params?: SqlParams): Promise<void> {
     const query = this.translate(sql, params);
     try {
-      await this.client.command({ query, query_params: params ?? {}, clickhouse_settings: this.settings });
+      await this.cancellable((abort_signal) =>
+        this.client.command({
+          query,
+          query_params: params ?? {},
+          clickhouse_settings: this.settings,
+          abort_signal,
+        }),
+      );
     } catch (error) {
       throw new QueryError(messageOf(error), query, error);
     }
@@ -114,13 +126,16 @@ export class ClickHouseEngine implements Engine {
   async all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     const query = this.translate(sql, params);
     try {
-      const result = await this.client.query({
-        query,
-        query_params: params ?? {},
-        format: "JSONEachRow",
-        clickhouse_settings: this.settings,
+      return await this.cancellable(async (abort_signal) => {
+        const result = await this.client.query({
+          query,
+          query_params: params ?? {},
+          format: "JSONEachRow",
+          clickhouse_settings: this.settings,
+          abort_signal,
+        });
+        return result.json<T>();
       });
-      return await result.json<T>();
     } catch (error) {
       throw new QueryError(messageOf(error), query, error);
     }
@@ -175,12 +190,48 @@ export class ClickHouseEngine implements Engine {
     this.settings.max_memory_usage = String(bytesOf(limit));
   }
 
+  /**
+   * Another handle on the same database for the dashboard's requests: the cube's tables are visible
+   * to it (they live in the run's database), and interrupt() cancels only its own statements.
+   */
+  async fork(): Promise<ClickHouseEngine> {
+    const threads = this.settings.max_threads as number | undefined;
+    const fork = new ClickHouseEngine(
+      this.name,
+      this.client,
+      this.database,
+      false,
+      threads,
+      this.staging,
+      true,
+    );
+    if (this.settings.max_memory_usage !== undefined)
+      fork.settings.max_memory_usage = this.settings.max_memory_usage;
+    return fork;
+  }
+
+  /** Cancels the statements running on this handle; they fail with a QueryError. */
+  interrupt(): void {
+    for (const controller of this.inFlight) controller.abort();
+  }
+
   async close(): Promise<void> {
+    if (this.isFork) return;
     try {
       if (this.dropDatabaseOnClose) await this.run(`DROP DATABASE IF EXISTS ${this.database}`);
     } finally {
       await this.client.close();
       await this.staging.close();
+    }
+  }
+
+  private async cancellable<R>(start: (signal: AbortSignal) => Promise<R>): Promise<R> {
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    try {
+      return await start(controller.signal);
+    } finally {
+      this.inFlight.delete(controller);
     }
   }
 
