@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Engine } from "./engine/engine.ts";
-import { type DataQualityReport, type IngestSources, ingest } from "./ingest/index.ts";
+import type { TablesInPlace } from "./ingest/clickhouse-tables.ts";
+import { type DataQualityReport, type IngestSources, InputError, ingest } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
 import type { Insights } from "./insights/types.ts";
 import { computeAllModels } from "./metrics/compute.ts";
@@ -37,6 +38,11 @@ export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
    * passes over 40M sessions run faster with more room than ingest should take.
    */
   metricsMemoryLimit?: string;
+  /**
+   * Inputs that are tables already in ClickHouse (`path` = `database.table`), read and audited in
+   * place; only with a ClickHouse engine. The other inputs are files.
+   */
+  tables?: TablesInPlace;
   /** Called with each phase's name and wall milliseconds (ingest, metrics). */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -60,10 +66,7 @@ export async function analyze(
   normalizeOptions({ ...raw, from: raw.from ?? "1970-01-01", to: raw.to ?? "9999-12-31" });
   const phase = timer(raw.onPhase);
   const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
-  // An engine that does not read files (ClickHouse) has them ingested and audited by its staging
-  // engine, then takes over the canonical tables.
-  const dataQuality = await ingest(engine.staging ?? engine, sources, stripUndefined(bounds));
-  await engine.importCanonical?.();
+  const dataQuality = await ingestFor(engine, sources, raw.tables, stripUndefined(bounds));
   phase("ingest");
   // Ingest already derived the spec's default window from visits; reuse it rather than scan visits again.
   const { window } = dataQuality;
@@ -124,6 +127,28 @@ export function assembleAnalysis(
 export function metricsDocument(analysis: Analysis): MetricsDocument {
   const { metrics, ...rest } = analysis;
   return { ...rest, ...metrics };
+}
+
+/**
+ * Ingest and audit for `engine`. An engine that does not read files (ClickHouse) has them loaded by
+ * its staging DuckDB and takes the canonical tables over; tables in ClickHouse are read in place.
+ */
+export async function ingestFor(
+  engine: Engine,
+  sources: IngestSources,
+  tables: TablesInPlace | undefined,
+  bounds: { from?: string; to?: string },
+): Promise<DataQualityReport> {
+  if (tables && Object.keys(tables).length > 0) {
+    const { ClickHouseEngine } = await import("./engine/clickhouse-engine.ts");
+    if (!(engine instanceof ClickHouseEngine))
+      throw new InputError("tables read in place (--visits-table ...) need --engine clickhouse or chdb");
+    const { ingestInPlace } = await import("./ingest/clickhouse-tables.ts");
+    return ingestInPlace(engine, sources, tables, bounds);
+  }
+  const report = await ingest(engine.staging ?? engine, sources, bounds);
+  await engine.importCanonical?.();
+  return report;
 }
 
 /** Visit bounds for the default window, read only when ingest could not take them from visits. */

@@ -1,29 +1,33 @@
 import { writeFileSync } from "node:fs";
-import { ingest, writeQuarantine } from "../ingest/index.ts";
+import { writeQuarantine } from "../ingest/index.ts";
 import { formatQualityReport } from "../report/quality-text.ts";
-import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
+import { ENGINE_FLAGS, type EngineFlags, openChosenEngine } from "./engine-option.ts";
+import { INPUT_FLAGS, type InputFlags, resolveInputs } from "./inputs.ts";
 
 export const checkFlags = {
   ...INPUT_FLAGS,
+  ...ENGINE_FLAGS,
   json: { type: "string" },
   quarantine: { type: "string" },
 } as const;
 
 export const checkHelp = `channelscope check --visits V --orders O --costs C [--json FILE] [--quarantine FILE]
+    [--engine clickhouse|chdb --visits-table DB.TABLE --orders-table DB.TABLE --costs-table DB.TABLE]
   Reads the exports, prints the data-quality report and writes rejected rows to the quarantine file
   (default ./quarantine.csv, only when rows were rejected). Any of the three inputs may be omitted.
   Exit status 0 when the data can be analysed, 2 on a fatal problem with an input.`;
 
 export async function checkCommand(
-  flags: InputFlags & { json?: string; quarantine?: string },
+  flags: InputFlags & EngineFlags & { json?: string; quarantine?: string },
 ): Promise<number> {
   const inputs = resolveInputs(flags);
-  const engine = await openEngine(flags, inputs.sources);
+  const engine = await openChosenEngine(flags, inputs.sources);
   try {
-    const report = await ingest(engine, inputs.sources, inputs.bounds);
+    const { ingestFor } = await import("../analyze.ts");
+    const report = await ingestFor(engine, inputs.sources, inputs.tables, inputs.bounds);
     if (report.quarantine.rows > 0) {
       const path = flags.quarantine ?? "quarantine.csv";
-      await writeQuarantine(engine, path);
+      await writeQuarantine(engine.staging ?? engine, path);
       report.quarantine.path = path;
     }
     process.stdout.write(`${formatQualityReport(report)}\n`);

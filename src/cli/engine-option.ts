@@ -15,7 +15,8 @@ export type EngineFlags = { engine?: string; "clickhouse-url"?: string };
 export const ENGINE_HELP = `    [--engine duckdb|clickhouse|chdb] [--clickhouse-url http://host:8123]
   --engine clickhouse runs the metrics on a ClickHouse server (user, password and database from
   CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE); chdb is embedded ClickHouse (optional
-  package). Files are loaded and audited in DuckDB either way.`;
+  package). Files are loaded and audited in DuckDB either way; --visits-table DB.TABLE (and
+  --orders-table, --costs-table) reads a table already in ClickHouse in place.`;
 
 export const ENGINE_NAMES = ["duckdb", "clickhouse", "chdb"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import type { ParseArgsConfig } from "node:util";
 import { DuckDbEngine, type DuckDbOptions, MEMORY_LIMIT } from "../engine/duckdb-engine.ts";
 import { TABLE_NAMES } from "../ingest/canonical.ts";
+import type { TablesInPlace } from "../ingest/clickhouse-tables.ts";
 import type { IngestSources } from "../ingest/index.ts";
 import { type ConfigFile, loadConfig, tableSource } from "./config.ts";
 import { UsageError } from "./errors.ts";
@@ -11,6 +12,9 @@ export const INPUT_FLAGS = {
   visits: { type: "string" },
   orders: { type: "string" },
   costs: { type: "string" },
+  "visits-table": { type: "string" },
+  "orders-table": { type: "string" },
+  "costs-table": { type: "string" },
   config: { type: "string" },
   map: { type: "string", multiple: true },
   "date-format": { type: "string" },
@@ -27,6 +31,8 @@ export type InputFlags = {
 
 export interface ResolvedInputs {
   sources: IngestSources;
+  /** Inputs that are tables already in ClickHouse (`--visits-table db.visits`), read in place. */
+  tables: TablesInPlace;
   config: ConfigFile;
   bounds: { from?: string; to?: string };
 }
@@ -35,22 +41,32 @@ export interface ResolvedInputs {
 export function resolveInputs(flags: InputFlags, required: readonly string[] = []): ResolvedInputs {
   const { config, dir } = loadConfig(flags.config);
   const sources: IngestSources = {};
+  const tables: TablesInPlace = {};
   for (const table of TABLE_NAMES) {
+    const inPlace = flags[`${table}-table`];
+    if (inPlace !== undefined) {
+      if (flags[table] !== undefined)
+        throw new UsageError(`--${table} and --${table}-table: give one of them`);
+      // The same column mapping (--map, config columns) as a file; the path is the table's name.
+      tables[table] = tableSource(table, inPlace, flags.map ?? [], config, dir, undefined);
+      continue;
+    }
     const source = tableSource(table, flags[table], flags.map ?? [], config, dir, flags["date-format"]);
     if (source) sources[table] = source;
   }
-  const missing = required.filter((t) => !sources[t as keyof IngestSources]);
+  const given = (t: string) => sources[t as keyof IngestSources] ?? tables[t as keyof TablesInPlace];
+  const missing = required.filter((t) => !given(t));
   if (missing.length > 0) {
     throw new UsageError(
       `missing input: ${missing.map((t) => `--${t} FILE`).join(", ")} (or set it in the config file)`,
     );
   }
-  if (Object.keys(sources).length === 0) {
+  if (Object.keys(sources).length === 0 && Object.keys(tables).length === 0) {
     throw new UsageError("no input given (expected --visits, --orders and/or --costs, or a config file)");
   }
   const from = flags.from ?? (typeof config.from === "string" ? config.from : undefined);
   const to = flags.to ?? (typeof config.to === "string" ? config.to : undefined);
-  return { sources, config, bounds: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
+  return { sources, tables, config, bounds: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
 }
 
 /**

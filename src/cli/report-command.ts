@@ -76,7 +76,12 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
       if (flags.timings) process.stderr.write(`timing ${phase} ${ms.toFixed(0)} ms\n`);
     };
     const metricsMemoryLimit = flags["memory-limit"] ?? METRICS_MEMORY_LIMIT;
-    const analysis = await analyze(engine, inputs.sources, { ...raw, metricsMemoryLimit, onPhase: timing });
+    const analysis = await analyze(engine, inputs.sources, {
+      ...raw,
+      tables: inputs.tables,
+      metricsMemoryLimit,
+      onPhase: timing,
+    });
     const started = performance.now();
     mkdirSync(flags.out, { recursive: true });
     const written = await writeReport(analysis, engine, flags.out, {

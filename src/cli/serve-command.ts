@@ -1,8 +1,7 @@
-import type { Engine } from "../engine/engine.ts";
 import { normalizeOptions } from "../metrics/options.ts";
 import { ENGINE_FLAGS, type EngineFlags, openChosenEngine } from "./engine-option.ts";
 import { UsageError } from "./errors.ts";
-import { INPUT_FLAGS, type InputFlags, type ResolvedInputs, resolveInputs } from "./inputs.ts";
+import { INPUT_FLAGS, type InputFlags, resolveInputs } from "./inputs.ts";
 
 export const serveFlags = {
   ...INPUT_FLAGS,
@@ -61,7 +60,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     progress(reuse ? `reading ${flags.db}` : "ingesting");
     const bounds = { ...(flags.from ? { from: flags.from } : {}), ...(flags.to ? { to: flags.to } : {}) };
     const dataQuality = inputs
-      ? await ingestFiles(engine, inputs)
+      ? await (await import("../analyze.ts")).ingestFor(engine, inputs.sources, inputs.tables, inputs.bounds)
       : await auditStoredDatabase(engine, flags.db!, bounds);
     progress("bundling the dashboard");
     const dataset = await describeDataset(engine, dataQuality, currency);
@@ -80,14 +79,6 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     await server?.close();
     await engine.close();
   }
-}
-
-/** Ingests on the engine's staging side (DuckDB for ClickHouse) and hands the tables over. */
-async function ingestFiles(engine: Engine, inputs: ResolvedInputs) {
-  const { ingest } = await import("../ingest/index.ts");
-  const report = await ingest(engine.staging ?? engine, inputs.sources, inputs.bounds);
-  await engine.importCanonical?.();
-  return report;
 }
 
 function parsePort(raw: string | undefined): number {

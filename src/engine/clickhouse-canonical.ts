@@ -29,10 +29,14 @@ export interface ParquetSink {
  * table, written by DuckDB and read by ClickHouse, then removed. Parquet keeps the types (text ids,
  * microsecond timestamps, decimal money) with no text round trip.
  */
-export async function handOverCanonical(staging: DuckDbEngine, sink: ParquetSink): Promise<void> {
+export async function handOverCanonical(
+  staging: DuckDbEngine,
+  sink: ParquetSink,
+  tables: readonly CanonicalTable[] = CANONICAL_TABLES,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "channelscope-handover-"));
   try {
-    for (const table of CANONICAL_TABLES) {
+    for (const table of tables) {
       const path = join(dir, `${table}.parquet`);
       // The table name comes from the fixed list above; the path is a bound parameter.
       await staging.run(`COPY (SELECT * FROM ${table}) TO $path (FORMAT parquet)`, { path });

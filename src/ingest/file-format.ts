@@ -4,6 +4,8 @@ import { gunzipSync } from "node:zlib";
 import { InputError } from "./input-error.ts";
 
 export type FileFormat = "csv" | "parquet" | "ndjson";
+/** Where a table came from: a file format, or a table read in place in ClickHouse. */
+export type InputFormat = FileFormat | "clickhouse";
 
 /** Decides the format from the file name: .csv/.tsv/.txt (optionally .gz), .parquet, .ndjson/.jsonl/.json. */
 export function detectFormat(path: string): FileFormat {

@@ -2,7 +2,7 @@ import type { Engine } from "../engine/engine.ts";
 import { CANONICAL_FIELDS, type TableName } from "./canonical.ts";
 import { resolveMapping } from "./column-mapping.ts";
 import { fieldParsers } from "./field-parsers.ts";
-import type { FileFormat } from "./file-format.ts";
+import type { InputFormat } from "./file-format.ts";
 import { type FileReader, openReader, readingRows } from "./file-reader.ts";
 import { type RejectCode, rejectCaseSql } from "./reject-rules.ts";
 
@@ -24,7 +24,7 @@ export interface RejectCount {
 export interface TableLoad {
   table: TableName;
   path: string;
-  format: FileFormat;
+  format: InputFormat;
   /** Canonical field -> input column actually used. */
   mapping: Record<string, string>;
   rowsRead: number;
