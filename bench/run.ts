@@ -6,6 +6,9 @@
  *   npm run bench                       # 0.4M, 4M and 40M sessions
  *   npm run bench -- --scales 0.4,4     # a subset (millions of sessions)
  *   npm run bench -- --reuse            # keep generated data between runs
+ *
+ * With the optional chdb package installed, `report --engine chdb` (embedded ClickHouse) is measured
+ * beside DuckDB's `report --no-figures`.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +32,13 @@ interface Measure {
 const { values } = parseArgs({
   options: { scales: { type: "string", default: "0.4,4,40" }, reuse: { type: "boolean", default: false } },
 });
+/** chdb is optional (546 MB): the ClickHouse step runs only where it is installed. */
+const chdbInstalled = await import("chdb/connection" as string).then(
+  () => true,
+  () => false,
+);
+if (!chdbInstalled)
+  console.log("chdb not installed: the chdb engine is not measured (npm install --no-save chdb@3.4.0)");
 if (!existsSync("/usr/bin/time")) {
   console.error("bench needs /usr/bin/time (Debian: apt-get install -y time)");
   process.exit(2);
@@ -116,6 +126,8 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
     ...extra,
   ];
   record("report json+csv", measure(report(["--no-figures"])), sessions);
+  if (chdbInstalled)
+    record("report json+csv, chdb", measure(report(["--no-figures", "--engine", "chdb"])), sessions);
   record("report full (figures, html)", measure(report([])), sessions);
 }
 writeFileSync(join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
