@@ -188,7 +188,8 @@ async function dataFacts(run: MetricRun, context: SliceContext): Promise<DataFac
   const [row] = await run.all(`
     SELECT CAST((SELECT coalesce(sum(n.users), 0) FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")}) AS DOUBLE) AS users,
       CAST((SELECT coalesce(sum(a.sessions), 0) FROM ${t.actDay} a WHERE ${run.inCombos("a.r")}) AS DOUBLE) AS sessions,
-      CAST((SELECT count(*) FROM ${t.newBuyers} b WHERE ${run.inCombos("b.r")}) AS DOUBLE) AS buyers,
+      CAST((SELECT coalesce(sum(b.buyers), 0) FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS DOUBLE)
+        AS buyers,
       CAST((SELECT coalesce(sum(o.orders), 0) FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS orders,
       CAST((SELECT coalesce(sum(o.revenue), 0) FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS revenue,
       CAST((SELECT coalesce(sum(k.costs), 0) FROM ${t.costs} k WHERE ${run.inSources("k.s")}) AS DOUBLE) AS costs`);

@@ -51,6 +51,10 @@ export function windowTableNames(prefix: string) {
     lengths: `${prefix}_lengths`,
     /** One row per new buyer (first order in the window): cohort, acquisition, lag. */
     newBuyers: `${prefix}_new_buyers`,
+    /** Measured conversion lags per (combo, acquisition month, acquisition week, lag bucket). */
+    lagBuckets: `${prefix}_lag_buckets`,
+    /** New buyers per (combo, buyer cohort): the cohorts' sizes without a scan of the buyers. */
+    buyerCohorts: `${prefix}_buyer_cohorts`,
     /** Orders and revenue per (new buyer, lifetime month) inside the window. */
     lifetimes: `${prefix}_lifetimes`,
     /** Per (combo, buyer cohort, lifetime): orders, revenue and ordering buyers. */

@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
+import { LAG_BUCKET_SQL } from "./conversion.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { BoundSql, FROM_DATE, FROM_TS, num, TO_DATE, TO_TS } from "./query.ts";
 
@@ -107,6 +108,18 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
       b.acq_month AS acq_month, b.acq_week AS acq_week,
       CASE WHEN b.attributable = 1 THEN ${d.secondsBetween("b.first_session_ts", "b.first_order_ts")} END AS lag_s
     FROM ${data.buyers} b WHERE ${IN_WINDOW_TS("b.first_order_ts")}`,
+  );
+  await q.createTemp(
+    t.lagBuckets,
+    `SELECT b.r AS r, b.acq_month AS acq_month, b.acq_week AS acq_week, ${LAG_BUCKET_SQL("b.lag_s")} AS bucket,
+      CAST(count(*) AS BIGINT) AS buyers
+    FROM ${t.newBuyers} b WHERE b.attributable = 1
+    GROUP BY b.r, b.acq_month, b.acq_week, ${LAG_BUCKET_SQL("b.lag_s")}`,
+  );
+  await q.createTemp(
+    t.buyerCohorts,
+    `SELECT b.r AS r, b.cohort AS cohort, CAST(count(*) AS BIGINT) AS buyers
+    FROM ${t.newBuyers} b GROUP BY b.r, b.cohort`,
   );
   await q.createTemp(
     t.lifetimes,
