@@ -30,17 +30,17 @@ async function attributed(run: MetricRun, dim: "source" | "device"): Promise<Map
   const rows = await run.withOptions(run.options, { dim }).all(`
     WITH b AS (
       SELECT a.key AS key, sum(a.buyers) AS buyers,
-        sum(CASE WHEN a.cohort IN (SELECT m.month_start FROM ${matureMonths(run)} m) THEN a.buyers ELSE 0 END)
+        sum(CASE WHEN a.cohort IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m) THEN a.buyers ELSE 0 END)
           AS mature_buyers
       FROM ${t.attrBuyers} a WHERE a.model = $model AND a.dim = $dim AND ${run.inCombos("a.r")} GROUP BY a.key),
     r AS (
       SELECT a.key AS key, sum(a.revenue) AS revenue FROM ${t.attrRevenue} a
       WHERE a.model = $model AND a.dim = $dim AND ${run.inCombos("a.r")} AND a.lifetime < ${HORIZON}
-        AND a.cohort IN (SELECT m.month_start FROM ${matureMonths(run)} m)
+        AND a.cohort IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m)
       GROUP BY a.key)
     SELECT b.key AS key, b.buyers AS buyers, coalesce(b.mature_buyers, 0) AS mature_buyers,
       coalesce(r.revenue, 0) AS mature_revenue
-    FROM b LEFT JOIN r ON r.key IS NOT DISTINCT FROM b.key`);
+    FROM b LEFT JOIN r ON ${run.d.nullSafeEquals("r.key", "b.key")}`);
   return new Map(
     rows.map((r) => [
       keyOf(r.key),
@@ -53,7 +53,7 @@ async function attributed(run: MetricRun, dim: "source" | "device"): Promise<Map
 async function spend(run: MetricRun): Promise<Map<string, { costs: number; mature: number }>> {
   const rows = await run.all(`
     SELECT k.source_id AS key, CAST(sum(k.costs) AS DOUBLE) AS costs,
-      CAST(coalesce(sum(CASE WHEN k.month_start IN (SELECT m.month_start FROM ${matureMonths(run)} m)
+      CAST(coalesce(sum(CASE WHEN k.month_start IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m)
         THEN k.costs END), 0) AS DOUBLE) AS mature
     FROM ${sliceSpend(run)} k GROUP BY k.source_id`);
   return new Map(rows.map((r) => [text(r.key), { costs: num(r.costs), mature: num(r.mature) }]));

@@ -186,13 +186,13 @@ async function assemble(run: MetricRun, context: SliceContext): Promise<MetricsR
 async function dataFacts(run: MetricRun, context: SliceContext): Promise<DataFacts> {
   const { t } = run;
   const [row] = await run.all(`
-    SELECT CAST((SELECT coalesce(sum(n.users), 0) FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")}) AS DOUBLE) AS users,
-      CAST((SELECT coalesce(sum(a.sessions), 0) FROM ${t.actDay} a WHERE ${run.inCombos("a.r")}) AS DOUBLE) AS sessions,
-      CAST((SELECT coalesce(sum(b.buyers), 0) FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS DOUBLE)
+    SELECT CAST((SELECT coalesce(sum(n.users), 0) AS v FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")}) AS DOUBLE) AS users,
+      CAST((SELECT coalesce(sum(a.sessions), 0) AS v FROM ${t.actDay} a WHERE ${run.inCombos("a.r")}) AS DOUBLE) AS sessions,
+      CAST((SELECT coalesce(sum(b.buyers), 0) AS v FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS DOUBLE)
         AS buyers,
-      CAST((SELECT coalesce(sum(o.orders), 0) FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS orders,
-      CAST((SELECT coalesce(sum(o.revenue), 0) FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS revenue,
-      CAST((SELECT coalesce(sum(k.costs), 0) FROM ${t.costs} k WHERE ${run.inSources("k.s")}) AS DOUBLE) AS costs`);
+      CAST((SELECT coalesce(sum(o.orders), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS orders,
+      CAST((SELECT coalesce(sum(o.revenue), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS revenue,
+      CAST((SELECT coalesce(sum(k.costs), 0) AS v FROM ${t.costs} k WHERE ${run.inSources("k.s")}) AS DOUBLE) AS costs`);
   return {
     users: num(row?.users),
     sessions: num(row?.sessions),

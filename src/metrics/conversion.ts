@@ -29,8 +29,8 @@ export async function conversionLagStats(run: MetricRun): Promise<ConversionLagS
     l AS (SELECT nb.lag_s AS s FROM nb WHERE nb.attributable = 1)
     SELECT CAST(count(*) AS INTEGER) AS buyers, avg(l.s) / ${DAY_S} AS mean_days,
       ${d.quantile("l.s", 0.5)} / ${DAY_S} AS median_days, ${d.quantile("l.s", 0.5)} / 60 AS median_minutes,
-      (SELECT CAST(count(*) AS INTEGER) FROM nb WHERE nb.is_user = 0) AS no_session,
-      (SELECT CAST(count(*) AS INTEGER) FROM nb WHERE nb.is_user = 1 AND nb.attributable = 0) AS order_first
+      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 0) AS no_session,
+      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 1 AND nb.attributable = 0) AS order_first
     FROM l`);
   return {
     buyers: num(row?.buyers),

@@ -58,7 +58,7 @@ export async function buildDataCube(engine: Engine, t: DataTables): Promise<Data
   const [facts] = await q.all(`
     SELECT CAST(count(*) AS INTEGER) AS combos, CAST(min(first_start) AS VARCHAR) AS first_start,
       CAST(max(last_start) AS VARCHAR) AS last_start, CAST(coalesce(min(ids_numeric), 1) AS INTEGER) AS visit_ids,
-      CAST((SELECT coalesce(min(CASE WHEN ${d.isCanonicalU64("o.user_id")} THEN 1 ELSE 0 END), 1) FROM orders o)
+      CAST((SELECT coalesce(min(CASE WHEN ${d.isCanonicalU64("o.user_id")} THEN 1 ELSE 0 END), 1) AS v FROM orders o)
         AS INTEGER) AS order_ids
     FROM ${t.combos}`);
   const combos = await q.all(`SELECT r, source_id, device FROM ${t.combos} ORDER BY r`);

@@ -49,11 +49,11 @@ export async function buildWindowCube(
     FROM ${data.costsDay} k WHERE ${IN_WINDOW_DAY("k.day_date")} GROUP BY k.s, ${d.truncMonth("k.day_date")}`,
   );
   const [out] = await q.all(`
-    SELECT CAST((SELECT coalesce(sum(sessions), 0) FROM ${data.userDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
+    SELECT CAST((SELECT coalesce(sum(sessions), 0) AS v FROM ${data.userDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
         AS DOUBLE) AS visits,
-      CAST((SELECT coalesce(sum(orders), 0) FROM ${data.buyerDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
+      CAST((SELECT coalesce(sum(orders), 0) AS v FROM ${data.buyerDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
         AS DOUBLE) AS orders,
-      CAST((SELECT coalesce(sum(cost_rows), 0) FROM ${data.costsDay} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
+      CAST((SELECT coalesce(sum(cost_rows), 0) AS v FROM ${data.costsDay} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
         AS DOUBLE) AS costs`);
   return { days, excluded: { visits: num(out?.visits), orders: num(out?.orders), costs: num(out?.costs) } };
 }

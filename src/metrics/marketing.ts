@@ -113,12 +113,12 @@ export async function marketingTotals(run: MetricRun): Promise<MarketingTotals> 
     ORDER BY 1, 2`);
   const [totals] = await run.all(`
     WITH k AS ${sliceSpend(run)}
-    SELECT CAST(coalesce((SELECT sum(k.costs) FROM k), 0) AS DOUBLE) AS costs,
-      CAST((SELECT coalesce(sum(b.buyers), 0) FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS INTEGER)
+    SELECT CAST(coalesce((SELECT sum(k.costs) AS v FROM k), 0) AS DOUBLE) AS costs,
+      CAST((SELECT coalesce(sum(b.buyers), 0) AS v FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS INTEGER)
         AS buyers,
-      CAST((SELECT sum(cc.cum_revenue) FROM ${cohortCells(run)} cc WHERE cc.observed = 1
+      CAST((SELECT sum(cc.cum_revenue) AS v FROM ${cohortCells(run)} cc WHERE cc.observed = 1
         AND cc.lifetime = ${HORIZON} - 1) AS DOUBLE) AS revenue_h,
-      CAST((SELECT sum(k.costs) FROM k WHERE k.month_start IN (SELECT m.month_start FROM ${matureMonths(run)} m))
+      CAST((SELECT sum(k.costs) AS v FROM k WHERE k.month_start IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m))
         AS DOUBLE) AS spend_h`);
   const spendH = numOrNull(totals?.spend_h);
   const romiH =
