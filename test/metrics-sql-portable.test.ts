@@ -13,8 +13,7 @@ const DIR = new URL("../src/metrics/", import.meta.url);
 /** SQL fragments of a module: template literals that contain a SELECT, holes replaced by `X`. */
 function sqlOf(source: string): string[] {
   const out: string[] = [];
-  let i = 0;
-  while ((i = source.indexOf("`", i)) !== -1) {
+  for (let i = source.indexOf("`"); i !== -1; i = source.indexOf("`", i)) {
     let j = i + 1;
     let text = "";
     while (j < source.length && source[j] !== "`") {
