@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Engine } from "./engine/engine.ts";
-import { type DataQualityReport, type IngestSources, ingest } from "./ingest/index.ts";
+import { type DataQualityReport, type IngestSources, ingest, type QualityWarning } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
 import type { Insights } from "./insights/types.ts";
 import { buildCube, dropCube, sliceCube } from "./metrics/cube.ts";
@@ -117,8 +117,8 @@ export function assembleAnalysis(
     devices: string[];
   },
 ): Analysis {
-  const { dataQuality } = ctx;
-  const { options } = results[ctx.attribution];
+  const { options, window } = results[ctx.attribution];
+  const dataQuality = withWindowWarning(ctx.dataQuality, window);
   const tablesByModel = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, results[m].tables])) as Record<
     Attribution,
     Tables
@@ -151,6 +151,24 @@ export function assembleAnalysis(
     filters: results[options.attribution].filter,
   };
   return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights };
+}
+
+/**
+ * The audit plus a warning when the window asked for reached beyond the visits and was clamped: the
+ * days outside the data are not observed, so they are left out rather than counted as zeros.
+ */
+function withWindowWarning(dq: DataQualityReport, window: AnalysisWindow): DataQualityReport {
+  if (!window.clamped) return dq;
+  const days = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000));
+  const cut = days(window.requested.from, window.from) + days(window.to, window.requested.to);
+  const warning: QualityWarning = {
+    code: "window_beyond_data",
+    table: "visits",
+    count: cut,
+    message: `the requested window ${window.requested.from} to ${window.requested.to} reaches ${cut} days beyond the sessions log; analysed ${window.from} to ${window.to}`,
+    examples: [`requested ${window.requested.from}..${window.requested.to}`, `used ${window.from}..${window.to}`],
+  };
+  return { ...dq, warnings: [warning, ...dq.warnings] };
 }
 
 /** The metrics.json document of an analysis. */
