@@ -5,9 +5,9 @@
  *
  * Meaning of the window (docs/decisions.md, "Window and filters"): acquisition comes from the whole
  * history; the window is clamped to the visits' days. The visits run from 2017-12-31 to 2018-03-04, so
- * the window above ends the day after the last visit and is not clamped (user 7's visit on the last day keeps
- * it so: the spend of 03-03 and buyer 4's order of 03-03 stay inside). Users A, A2, 3, 5, 6 are
- * acquired in the window; 7 was acquired on 2017-12-31, before it, so 7 counts in activity only.
+ * the window above ends the day after the last visit and is not clamped (7's visit on the last day
+ * keeps it so: the spend and buyer 4's order of 03-03 stay inside). Users A, A2, 3, 5, 6 are acquired
+ * in the window; 7 was acquired on 2017-12-31, before it, so 7 counts in activity only.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
