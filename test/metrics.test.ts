@@ -369,16 +369,9 @@ describe("the window and the filters on the same hand-made dataset", () => {
     near(r.conversion.rate, 0, "conversion rate"); // 6 did not buy
   });
 
-  // ENGINE DISAGREES: docs/decisions.md ("Shapes and edge cases": by_source / by_device "list every key
-  // seen in window visits or costs, plus unattributed") and test/naive/segments.ts list sources 2 and 3
-  // and device desktop here; the engine (src/metrics/by-source.ts) lists only keys of new users'
-  // acquisition, attributed buyers and spend, so it drops 2, 3 and desktop once from is narrowed.
-  // Marked todo (it runs and reports, but does not turn the suite red) until the lead settles which
-  // side changes; drop the option to make it a failure.
-  const disagreement = "ENGINE DISAGREES: by_source / by_device keys (decisions.md, Shapes and edge cases)";
-  it("lists every source and device seen in the narrowed window's visits", {
-    todo: disagreement,
-  }, async () => {
+  // decisions.md ("Shapes and edge cases"): by_source / by_device list every key seen in the window's
+  // visits or costs, plus unattributed — also once `from` is narrowed past the keys' new users.
+  it("lists every source and device seen in the narrowed window's visits", async () => {
     const r = await computeMetrics(engine, { ...WINDOW, from: "2018-02-01" });
     // Visits in [02-01, 03-05): 3 desktop/3 (02-01, invalid), 6 desktop/2 and touch/10 (02-05),
     // A touch/2 (02-10), 6 desktop/2 (02-20), A2 touch/1 (02-26), 3 desktop/1 (03-01), 7 touch/1

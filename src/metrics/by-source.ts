@@ -92,6 +92,15 @@ async function romiBySourceLifetime(run: MetricRun): Promise<MarketingStats["rom
   return out.sort((a, b) => naturalIdOrder(a.source, b.source) || a.lifetime - b.lifetime);
 }
 
+/** Sources and devices of the window's sessions by the slice's users (docs/decisions.md: every key seen). */
+async function seenKeys(run: MetricRun): Promise<{ sources: string[]; devices: string[] }> {
+  const { t } = run;
+  const rows = await run.all(`
+    SELECT DISTINCT c.source_id AS source_id, c.device AS device
+    FROM ${t.seenCombos} s JOIN ${t.combos} c ON c.r = s.sr WHERE ${run.inCombos("s.r")}`);
+  return { sources: rows.map((r) => text(r.source_id)), devices: rows.map((r) => text(r.device)) };
+}
+
 function orderedKeys(...sets: Iterable<string>[]): string[] {
   const keys = new Set<string>();
   for (const set of sets) for (const key of set) keys.add(key);
@@ -122,7 +131,13 @@ export async function bySource(run: MetricRun, conversion: ConversionRates): Pro
   const romi = await romiBySourceLifetime(run);
   const none: Attributed = { buyers: 0, matureBuyers: 0, matureRevenue: 0 };
 
-  const bySourceRows = orderedKeys(conversion.source.keys(), sources.keys(), spendOf.keys()).map((source) => {
+  const seen = await seenKeys(run);
+  const bySourceRows = orderedKeys(
+    seen.sources,
+    conversion.source.keys(),
+    sources.keys(),
+    spendOf.keys(),
+  ).map((source) => {
     const a = sources.get(source) ?? none;
     const s = spendOf.get(source) ?? { costs: 0, mature: 0 };
     const acquired = conversion.source.get(source);
@@ -138,7 +153,7 @@ export async function bySource(run: MetricRun, conversion: ConversionRates): Pro
       payback_lifetime: paybackLifetime(romi.filter((r) => r.source === source)),
     };
   });
-  const byDeviceRows = orderedKeys(conversion.device.keys(), devices.keys()).map((device) => {
+  const byDeviceRows = orderedKeys(seen.devices, conversion.device.keys(), devices.keys()).map((device) => {
     const a = devices.get(device) ?? none;
     const acquired = conversion.device.get(device);
     return {

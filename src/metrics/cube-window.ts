@@ -92,6 +92,10 @@ async function buildActivity(q: BoundSql, data: DataTables, t: WindowTables): Pr
     GROUP BY u.r, u.acq_month, u.acq_week`,
   );
   await q.createTemp(
+    t.seenCombos,
+    `SELECT DISTINCT s.r AS r, s.sr AS sr FROM ${data.sessionCombos} s WHERE ${IN_WINDOW_DAY("s.day_date")}`,
+  );
+  await q.createTemp(
     t.lengths,
     `SELECT l.r AS r, l.len_s AS len_s, CAST(sum(l.sessions) AS BIGINT) AS sessions
     FROM ${data.dayLengths} l WHERE ${IN_WINDOW_DAY("l.day_date")} GROUP BY l.r, l.len_s`,
