@@ -37,7 +37,8 @@ describe("dashboard filter change latency (0.4M sessions)", { skip }, async () =
   const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const settled = () =>
     page.waitForFunction(() => {
-      if (document.querySelector("#page[aria-busy]") || !document.querySelector("#page section")) return false;
+      if (document.querySelector("#page[aria-busy]") || !document.querySelector("#page section"))
+        return false;
       const figures = [...document.querySelectorAll("#page figure[data-figure]")];
       return figures.length > 0 && figures.every((f) => f.querySelector("svg") || f.querySelector(".empty"));
     });

@@ -1,7 +1,13 @@
 import type { Engine } from "../engine/engine.ts";
 import { activitySeries, activityStats } from "./activity.ts";
-import { type BySourceResult, bySource } from "./by-source.ts";
-import { conversionLagStats, conversionLagTable, conversionRates, rateOf } from "./conversion.ts";
+import { type BySourceResult, bySourceAllModels } from "./by-source.ts";
+import {
+  type ConversionRates,
+  conversionLagStats,
+  conversionLagTable,
+  conversionRates,
+  rateOf,
+} from "./conversion.ts";
 import {
   type AcquisitionFilter,
   buildCube,
@@ -76,12 +82,12 @@ export async function assembleSlice(
   context: SliceContext,
 ): Promise<Record<Attribution, MetricsResult>> {
   const run = new MetricRun(engine, options, tables, scope);
-  const metrics = await assemble(run, context);
-  const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   const rates = await conversionRates(run, options.cohortGrain);
+  const attributed = await bySourceAllModels(run, rates);
+  const metrics = await assemble(run, context, rates, attributed[options.attribution]);
+  const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
-    const other = run.withOptions({ ...options, attribution: model });
-    byModel[model] = underModel(metrics, model, await bySource(other, rates));
+    byModel[model] = underModel(metrics, model, attributed[model]);
   }
   return byModel;
 }
@@ -101,20 +107,23 @@ function underModel(base: MetricsResult, model: Attribution, attributed: BySourc
   };
 }
 
-async function assemble(run: MetricRun, context: SliceContext): Promise<MetricsResult> {
+async function assemble(
+  run: MetricRun,
+  context: SliceContext,
+  rates: ConversionRates,
+  sources: BySourceResult,
+): Promise<MetricsResult> {
   const { options } = run;
   const data = await dataFacts(run, context);
   const series = await activitySeries(run);
   const activity = activityStats(series);
   const sessions = await sessionStats(run);
   const retention = await retentionMatrix(run, options.cohortGrain);
-  const rates = await conversionRates(run, options.cohortGrain);
   const lag = await conversionLagStats(run);
   const orders = await orderStats(run);
   const ltv = await ltvStats(run);
   const totals = await marketingTotals(run);
   const romi = await romiByCohort(run);
-  const sources = await bySource(run, rates);
 
   const conversion = {
     lag,
