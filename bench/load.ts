@@ -74,7 +74,9 @@ async function cachedPhase(url: string, paths: string[]): Promise<Phase> {
     connections,
     duration,
     timeout: 60,
-    requests: [{ method: "GET", setupRequest: (req: object) => ({ ...req, path: paths[i++ % paths.length] }) }],
+    requests: [
+      { method: "GET", setupRequest: (req: object) => ({ ...req, path: paths[i++ % paths.length] }) },
+    ],
   });
   return {
     phase: "cached",
@@ -113,7 +115,8 @@ async function timedPhase(name: string, base: string, conns: number, count: numb
   await Promise.all(Array.from({ length: conns }, worker));
   const wallS = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!);
+  const at = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!);
   return {
     phase: name,
     connections: conns,
@@ -180,7 +183,10 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
   const startS = (performance.now() - t0) / 1000;
   try {
     const base = url.replace(/\/$/, "");
-    const filters = (await (await fetch(`${base}/api/filters`)).json()) as { sources: string[]; devices: string[] };
+    const filters = (await (await fetch(`${base}/api/filters`)).json()) as {
+      sources: string[];
+      devices: string[];
+    };
     const views = ["", "?sources=1,2", "?sources=3", "?devices=touch", "?attribution=linear", "?lang=ru"].map(
       (q) => `/api/analysis${q}`,
     );

@@ -159,14 +159,18 @@ export function assembleAnalysis(
  */
 function withWindowWarning(dq: DataQualityReport, window: AnalysisWindow): DataQualityReport {
   if (!window.clamped) return dq;
-  const days = (a: string, b: string) => Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000));
+  const days = (a: string, b: string) =>
+    Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000));
   const cut = days(window.requested.from, window.from) + days(window.to, window.requested.to);
   const warning: QualityWarning = {
     code: "window_beyond_data",
     table: "visits",
     count: cut,
     message: `the requested window ${window.requested.from} to ${window.requested.to} reaches ${cut} days beyond the sessions log; analysed ${window.from} to ${window.to}`,
-    examples: [`requested ${window.requested.from}..${window.requested.to}`, `used ${window.from}..${window.to}`],
+    examples: [
+      `requested ${window.requested.from}..${window.requested.to}`,
+      `used ${window.from}..${window.to}`,
+    ],
   };
   return { ...dq, warnings: [warning, ...dq.warnings] };
 }
