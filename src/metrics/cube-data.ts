@@ -157,15 +157,18 @@ async function buildActiveDays(q: UserKeyed, t: DataTables): Promise<void> {
   const both = `${t.userDays}_both`;
   await q.createTemp(
     both,
-    `SELECT x.uk AS uk, x.r AS r, x.acq_day AS acq_day, x.acq_month AS acq_month, x.acq_week AS acq_week,
-      x.day_date AS day_date, x.len_s AS len_s, x.sr AS sr, CAST(count(*) AS INTEGER) AS sessions,
+    // A user's acquisition facts depend on the user alone: carried as min() rather than grouping keys,
+    // so the large (user, day) grouping hashes two columns, not six.
+    `SELECT x.uk AS uk, min(x.r) AS r, min(x.acq_day) AS acq_day, min(x.acq_month) AS acq_month,
+      min(x.acq_week) AS acq_week, x.day_date AS day_date, x.len_s AS len_s, x.sr AS sr,
+      CAST(count(*) AS INTEGER) AS sessions,
       CAST(grouping(x.uk) AS INTEGER) AS no_user, CAST(grouping(x.len_s) AS INTEGER) AS no_len
     FROM (
       SELECT u.uk AS uk, u.r AS r, u.acq_day AS acq_day, u.acq_month AS acq_month, u.acq_week AS acq_week,
         ${d.truncDay("v.start_ts")} AS day_date, ${d.secondsBetween("v.start_ts", "v.end_ts")} AS len_s, c.r AS sr
       FROM visits v JOIN ${t.users} u ON u.uk = ${q.key("v.user_id")}
       JOIN ${t.combos} c ON c.source_id = v.source_id AND c.device = v.device) x
-    GROUP BY GROUPING SETS ((x.uk, x.r, x.acq_day, x.acq_month, x.acq_week, x.day_date), (x.r, x.day_date, x.len_s),
+    GROUP BY GROUPING SETS ((x.uk, x.day_date), (x.r, x.day_date, x.len_s),
       (x.r, x.sr, x.day_date))`,
   );
   await q.createTemp(
