@@ -35,6 +35,8 @@ export const clickhouseDialect: Dialect = {
   integerSeries: (count) => `(SELECT toInt64(number) AS i FROM numbers(toUInt64(${count})))`,
   // The round trip rejects `007`, `+7`, ` 7` and `1e3`. NULL counts as canonical, as DuckDB's
   // `NULL IS NOT DISTINCT FROM NULL` does.
+  // isNotDistinctFrom is ClickHouse's null-safe join key (it is accepted in JOIN ON, where this is used).
+  nullSafeEquals: (a, b) => `isNotDistinctFrom(${a}, ${b})`,
   // A comparison is a UInt8 in ClickHouse; toBool makes it the boolean DuckDB returns.
   isCanonicalU64: (expr) =>
     `toBool(${expr} IS NULL OR ifNull(toString(toUInt64OrNull(${expr})) = ${expr}, false))`,

@@ -6,6 +6,8 @@ export interface QualityWarning {
   code:
     | "zero_revenue"
     | "outside_window"
+    /** The analysis window reached beyond the visits and was clamped (added by analyze, not ingest). */
+    | "window_beyond_data"
     | "orders_without_visits"
     | "missing_cost_days"
     | "spend_without_sessions"
