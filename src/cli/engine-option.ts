@@ -53,6 +53,8 @@ export async function openChosenEngine(
   }
   const url = clickhouseUrl(flags["clickhouse-url"] ?? process.env.CLICKHOUSE_URL);
   const env = process.env;
+  const { QueryError } = await import("../engine/query-error.ts");
+  // An unreachable server or refused credentials is the user's to fix: one line, exit status 2.
   return ClickHouseEngine.connect({
     url,
     ...(env.CLICKHOUSE_USER ? { username: env.CLICKHOUSE_USER } : {}),
@@ -60,6 +62,8 @@ export async function openChosenEngine(
     ...(env.CLICKHOUSE_DATABASE ? { database: env.CLICKHOUSE_DATABASE } : {}),
     staging,
     ...(threads ? { threads } : {}),
+  }).catch((error: unknown) => {
+    throw error instanceof QueryError && error.sql === "" ? new UsageError(error.message) : error;
   });
 }
 

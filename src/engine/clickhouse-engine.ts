@@ -1,5 +1,10 @@
 import { createReadStream } from "node:fs";
-import { type ClickHouseClient, type ClickHouseSettings, createClient } from "@clickhouse/client";
+import {
+  type ClickHouseClient,
+  ClickHouseLogLevel,
+  type ClickHouseSettings,
+  createClient,
+} from "@clickhouse/client";
 import { openChdbConnection } from "./chdb-connection.ts";
 import { type CanonicalTable, CLICKHOUSE_CANONICAL, handOverCanonical } from "./clickhouse-canonical.ts";
 import { clickhouseDialect } from "./clickhouse-dialect.ts";
@@ -32,6 +37,9 @@ export interface ChdbOptions {
   threads?: number;
   staging?: DuckDbOptions;
 }
+
+/** Failures reach the user once, as a QueryError: the client's own error log would repeat them. */
+const QUIET = { level: ClickHouseLogLevel.OFF };
 
 /** Database names are identifiers in SQL text, so only plain ones are accepted. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -73,7 +81,7 @@ export class ClickHouseEngine implements Engine {
     const database = checkedDatabase(options.database ?? "channelscope");
     const auth = { username: options.username ?? "default", password: options.password ?? "" };
     // The database must exist before a client may name it on every request.
-    const bootstrap = createClient({ url: options.url, ...auth });
+    const bootstrap = createClient({ url: options.url, ...auth, log: QUIET });
     try {
       await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
     } catch (error) {
@@ -83,7 +91,7 @@ export class ClickHouseEngine implements Engine {
     } finally {
       await bootstrap.close();
     }
-    const client = createClient({ url: options.url, ...auth, database });
+    const client = createClient({ url: options.url, ...auth, database, log: QUIET });
     const staging = await DuckDbEngine.open(options.staging ?? STAGING);
     return new ClickHouseEngine("clickhouse", client, database, false, options.threads, staging);
   }
@@ -93,7 +101,7 @@ export class ClickHouseEngine implements Engine {
     const own = options.database === undefined;
     chdbEngines += 1;
     const database = checkedDatabase(options.database ?? `cs_${process.pid}_${chdbEngines}`);
-    const client = createClient({ connection: await openChdbConnection(options.path) });
+    const client = createClient({ connection: await openChdbConnection(options.path), log: QUIET });
     const staging = await DuckDbEngine.open(options.staging ?? STAGING);
     const engine = new ClickHouseEngine("chdb", client, database, own, options.threads, staging);
     // The in-process connection has no per-request database: the session's USE sets it.
