@@ -58,6 +58,7 @@ function spendOver(ctx: Context, source: string, includeMonth: (month: string) =
  * lifetime k observed / spend of s in those months; null when never (or no spend).
  */
 function sourcePayback(ctx: Context, weights: ReadonlyMap<string, Weights>, source: string): number | null {
+  if (ctx.spendWithheld) return null;
   for (let k = 0; k < ctx.windowMonths.length; k++) {
     const observed = (m: string) => monthLifetimeObserved(ctx, m, k);
     const spend = spendOver(ctx, source, observed);
@@ -69,8 +70,9 @@ function sourcePayback(ctx: Context, weights: ReadonlyMap<string, Weights>, sour
 }
 
 /**
- * Keys: every source seen in in-window visits or costs, plus every attributed key (including
- * `unattributed` when some buyer has no session at or before the first order).
+ * Keys: every source seen in the window's visits of the kept users or in the window's costs of the
+ * chosen sources, plus every attributed key (including `unattributed` when some new buyer has no
+ * session at or before the first order). Users and conversion count new users by acquisition.
  */
 export function bySourceRows(ctx: Context): BySourceRow[] {
   const weights = allWeights(ctx, "source_id");
@@ -91,15 +93,15 @@ export function bySourceRows(ctx: Context): BySourceRow[] {
       buyers: b,
       conversion_rate: ratio(acq.converted, acq.users),
       costs: microToNumber(spend),
-      cac: cacValue(spend, b),
+      cac: cacValue(ctx, spend, b),
       ltv_h: ltv.ltv_h,
-      romi_h: matureSpend === 0 ? null : ltv.revenue / matureSpend,
+      romi_h: ctx.spendWithheld || matureSpend === 0 ? null : ltv.revenue / matureSpend,
       payback_lifetime: sourcePayback(ctx, weights, source),
     };
   });
 }
 
-/** Keys: every device seen in in-window visits, plus attributed keys (`unattributed`). */
+/** Keys: every device seen in the window's visits of the kept users, plus attributed keys (`unattributed`). */
 export function byDeviceRows(ctx: Context): ByDeviceRow[] {
   const weights = allWeights(ctx, "device");
   const buyers = attributedBuyers(weights);
