@@ -8,13 +8,14 @@
  * Windows start mid-month, end mid-week, begin before the data or run past it (clamped). The
  * generated samples are perturbed on purpose: sessions ending before they start, buyers without
  * any session, orders before the first visit day and after the last, spend before the data and
- * spend of a source nobody visits through.
+ * spend of a source nobody visits through. The SQL side is src/metrics/cube.ts: buildCube once per
+ * sample, sliceCube per case (all three models at once).
  *
  * A failure names its case seed; rerun one case with FILTER_CASE=<seed>.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Engine } from "../src/engine/engine.ts";
+import { buildCube, dropCube, sliceCube } from "../src/metrics/cube.ts";
 import type { AnalysisOptions } from "../src/metrics/options.ts";
 import type { MetricsResult } from "../src/metrics/result.ts";
 import type {
@@ -32,19 +33,6 @@ import { ingestedSample } from "./helpers/sample.ts";
 import { freshEngine } from "./helpers/temp.ts";
 import { addDays, dayOf, tsSeconds } from "./naive/calendar.ts";
 import { type NaiveFilter, type NaiveInput, naiveDetails } from "./naive/index.ts";
-
-/** The SQL side (src/metrics/cube.ts, issue 8). */
-interface Cube {
-  drop(): Promise<void>;
-}
-interface CubeModule {
-  buildCube(engine: Engine): Promise<Cube>;
-  sliceCube(
-    cube: Cube,
-    options: Partial<AnalysisOptions>,
-    filter: NaiveFilter,
-  ): Promise<Record<Attribution, MetricsResult>>;
-}
 
 const MODELS: Attribution[] = ["first-touch", "last-touch", "linear"];
 
@@ -233,23 +221,9 @@ function compareSlice(input: NaiveInput, c: Case, byModel: Record<Attribution, M
   }
 }
 
-async function loadCubeModule(): Promise<CubeModule | undefined> {
-  // Until the cube lands (issue 8) the module is missing; the suite says so instead of failing.
-  const path = "../src/metrics/cube.ts";
-  try {
-    return (await import(path)) as CubeModule;
-  } catch (error) {
-    if ((error as { code?: string }).code === "ERR_MODULE_NOT_FOUND") return undefined;
-    throw error;
-  }
-}
-
 const only = process.env.FILTER_CASE === undefined ? undefined : Number(process.env.FILTER_CASE);
-const cubeModule = await loadCubeModule();
 
-describe("cube slices = naive reference on the whole data, random filters", {
-  skip: cubeModule === undefined && "src/metrics/cube.ts does not exist yet (issue 8)",
-}, () => {
+describe("cube slices = naive reference on the whole data, random filters", () => {
   for (const sample of SAMPLES) {
     const seeds = Array.from({ length: sample.cases }, (_, i) => sample.seed * 1000 + i);
     if (only !== undefined && !seeds.includes(only)) continue;
@@ -258,7 +232,6 @@ describe("cube slices = naive reference on the whole data, random filters", {
       const input = perturb(await canonicalRecords(generated), sample.seed);
       const engine = await freshEngine();
       await loadRecords(engine, input);
-      const { buildCube, sliceCube } = cubeModule!;
       const cube = await buildCube(engine);
 
       it("the data exercises the awkward paths", () => {
@@ -279,7 +252,7 @@ describe("cube slices = naive reference on the whole data, random filters", {
       }
 
       it("drops the cube", async () => {
-        await cube.drop();
+        await dropCube(cube);
       });
     });
   }
