@@ -211,6 +211,36 @@ function compareSlice(input: NaiveInput, c: Case, byModel: Record<Attribution, M
       near(lag.medianDays, naive.conversionLag.median_days, "lag median days");
       near(sql.activity.dau.meanAllPeriods, naive.allPeriodsMean.dau, "DAU over all periods");
       near(sql.activity.mau.meanAllPeriods, naive.allPeriodsMean.mau, "MAU over all periods");
+      assert.deepEqual(
+        { from: sql.window.from, to: sql.window.to, clamped: sql.window.clamped },
+        naive.window,
+        "effective window",
+      );
+      assert.deepEqual(sql.data.excluded, naive.outOfWindow, "rows outside the window");
+      assert.equal(sql.marketing.withheld !== null, c.filter.devices.length > 0, "spend withheld");
+      const averages = sql.retention.meanByLifetime;
+      assert.equal(averages.length, naive.retentionAverages.length, "retention averages");
+      naive.retentionAverages.forEach((a, i) => {
+        assert.equal(averages[i]!.lifetime, a.lifetime);
+        assert.equal(averages[i]!.cohorts, a.cohorts, `retention average cohorts at ${a.lifetime}`);
+        near(averages[i]!.retention, a.retention, `retention average at ${a.lifetime}`);
+      });
+      assert.deepEqual(
+        sql.orders.aovByMonth.map((m) => [m.month, m.orders]),
+        naive.aovByMonth.map((m) => [m.month, m.orders]),
+        "orders per month",
+      );
+      for (const [i, m] of naive.aovByMonth.entries())
+        near(sql.orders.aovByMonth[i]!.aov, m.aov, `AOV ${m.month}`);
+      // As sets: the SQL lists sources in natural id order, the naive in code-point order.
+      assert.deepEqual(
+        sql.marketing.sources
+          .filter((f) => f.tooFewBuyers)
+          .map((f) => f.source)
+          .sort(),
+        [...naive.tooFewBuyers].sort(),
+        "too_few_buyers",
+      );
     } catch (error) {
       const what = error instanceof Error ? error.message : String(error);
       throw new Error(
