@@ -339,7 +339,9 @@ describe("cube on a minimal slice: which rows cac_by_cohort, by_source and by_de
   // With sources ["1"], src 2's February spend is not the slice's: February has neither either.
   const cacSource1 = [cacAll[0]!];
   // decisions.md: "by_source / by_device list every key seen in window visits or costs": src 7 and
-  // touch are seen in a's February visit (users 0 by acquisition, no buyer, no spend).
+  // touch are seen in a's February visit (users 0 by acquisition, no buyer, no spend). Under a source
+  // or device filter "the keys seen are those of the chosen sources and devices": with sources ["1"]
+  // a's src-7 touch visit lists neither.
   const src7 = {
     source: "7",
     users: 0,
@@ -390,12 +392,12 @@ describe("cube on a minimal slice: which rows cac_by_cohort, by_source and by_de
       },
     },
     {
-      name: 'sources ["1"]: no February or March row in cac_by_cohort; src 7 and touch rows',
+      name: 'sources ["1"]: no February or March row in cac_by_cohort; no src 7 or touch row',
       filter: { sources: ["1"], devices: [] },
       expected: {
         cac_by_cohort: { rows: cacSource1, complete: true },
-        by_source: { rows: [src1, src7], complete: true },
-        by_device: { rows: [desktop, touch], complete: true },
+        by_source: { rows: [src1], complete: true },
+        by_device: { rows: [desktop], complete: true },
       },
     },
   ];

@@ -205,13 +205,12 @@ describe("naive: source and device filters keep acquisition cells", () => {
     }
     // LTV does not divide by spend: Feb cohort {n v}: 35 / 2 (k is gone)
     assert.equal(t.ltv.find((r) => r.cohort === "2018-02" && r.lifetime === 0)?.ltv, 17.5);
-    // by_device: touch is a key (r's February session) with no new user and no buyer.
+    // by_device: r's February touch session lists no touch row under a device filter (decisions.md:
+    // the keys seen are those of the chosen devices); nobody is credited to touch either (r's only
+    // session before the first order is desktop).
     assert.deepEqual(
       t.by_device.map((r) => [r.device, r.users, r.buyers]),
-      [
-        ["desktop", 3, 3],
-        ["touch", 0, 0],
-      ],
+      [["desktop", 3, 3]],
     );
   });
 
@@ -237,12 +236,17 @@ describe("naive: source and device filters keep acquisition cells", () => {
         ["2018-02", 12, 1, 12], // v
       ],
     );
-    // Source 2 is a key (r's and m's later sessions) with no user, no buyer and no chosen spend.
+    // r's and m's later src-2 sessions list no src-2 row (decisions.md: under a filter the keys seen
+    // are those of the chosen sources), and no model credits src 2 (r's first order precedes it).
     assert.deepEqual(
       t.by_source.map((r) => [r.source, r.users, r.buyers, r.costs, r.cac]),
+      [["1", 3, 2, 12, 6]], // r m v; buyers r v
+    );
+    assert.deepEqual(
+      t.by_device.map((r) => [r.device, r.users, r.buyers]),
       [
-        ["1", 3, 2, 12, 6], // r m v; buyers r v
-        ["2", 0, 0, 0, "no_spend"],
+        ["desktop", 2, 2], // r v (r's touch visit is through src 2: not listed)
+        ["touch", 1, 0], // m's src-1 touch visit
       ],
     );
     // Retention: Jan {r}: Feb r (02-05) → 1, Mar 0; Feb {m v}: Mar m → 1/2.

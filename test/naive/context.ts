@@ -80,6 +80,7 @@ export interface Context {
   /** Options with `from` / `to` of the effective (clamped) window. */
   options: MetricOptions;
   window: EffectiveWindow;
+  filter: NaiveFilter;
   /** Sessions of kept users starting in the window (activity). */
   sessions: Session[];
   /** Orders of kept users in the window (activity). */
@@ -232,6 +233,7 @@ export function buildContext(
   return {
     options,
     window,
+    filter,
     sessions: windowSessions.filter((s) => kept.has(s.user_id)),
     orders: windowOrders.filter((o) => kept.has(o.user_id)),
     costs,
@@ -246,6 +248,21 @@ export function buildContext(
       costs: costsOut,
     },
   };
+}
+
+/**
+ * The window's sessions whose source and device a by_source / by_device row is listed for
+ * (decisions.md "Shapes"): every session of the kept users without a filter; under a source or device
+ * filter only those of a chosen source and a chosen device (a kept user's later visit through another
+ * source or device lists no row for it).
+ */
+export function listedSessions(ctx: Context): Session[] {
+  const { sources, devices } = ctx.filter;
+  return ctx.sessions.filter(
+    (s) =>
+      (sources.length === 0 || sources.includes(s.source_id)) &&
+      (devices.length === 0 || devices.includes(s.device)),
+  );
 }
 
 /** The user's first session of the whole history (tie order), or undefined for a buyer without sessions. */
