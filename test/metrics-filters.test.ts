@@ -11,7 +11,8 @@
  * spend of a source nobody visits through. The SQL side is src/metrics/cube.ts: buildCube once per
  * sample, sliceCube per case (all three models at once).
  *
- * A failure names its case seed; rerun one case with FILTER_CASE=<seed>.
+ * A failure names its case seed; rerun one case with FILTER_CASE=<seed>. FILTER_SOAK=<n> runs n times
+ * as many cases per sample (a longer hunt, not for CI).
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -252,10 +253,11 @@ function compareSlice(input: NaiveInput, c: Case, byModel: Record<Attribution, M
 }
 
 const only = process.env.FILTER_CASE === undefined ? undefined : Number(process.env.FILTER_CASE);
+const soak = Math.max(1, Math.floor(Number(process.env.FILTER_SOAK ?? 1)) || 1);
 
 describe("cube slices = naive reference on the whole data, random filters", () => {
   for (const sample of SAMPLES) {
-    const seeds = Array.from({ length: sample.cases }, (_, i) => sample.seed * 1000 + i);
+    const seeds = Array.from({ length: sample.cases * soak }, (_, i) => sample.seed * 1000 + i);
     if (only !== undefined && !seeds.includes(only)) continue;
     describe(`sample seed ${sample.seed}, ${sample.users} users`, async () => {
       const { engine: generated } = await ingestedSample(sample.users, sample.seed);
