@@ -38,7 +38,7 @@ export async function costsBySourceMonth(run: MetricRun): Promise<CostsBySourceM
   );
 }
 
-/** Spend of month c / new buyers whose first order is in c, for every month of the window. */
+/** Spend of month c / new buyers whose first order is in c, for every window month with spend or new buyers. */
 export async function cacByCohort(run: MetricRun): Promise<CacByCohortRow[]> {
   const { t } = run;
   const rows = await run.all(`
@@ -50,6 +50,7 @@ export async function cacByCohort(run: MetricRun): Promise<CacByCohortRow[]> {
       CAST(coalesce(nb.n, 0) AS INTEGER) AS new_buyers
     FROM (SELECT DISTINCT c.month_start AS month_start FROM ${t.calendar} c) m
     LEFT JOIN spend ON spend.month_start = m.month_start LEFT JOIN nb ON nb.cohort = m.month_start
+    WHERE spend.costs IS NOT NULL OR nb.n IS NOT NULL
     ORDER BY m.month_start`);
   return rows.map((r) => {
     const costs = num(r.costs);
