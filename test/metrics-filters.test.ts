@@ -28,10 +28,10 @@ import type {
   VisitRecord,
 } from "../src/metrics/tables.ts";
 import { assertSameTables, assertTablesMatch, closeEnough } from "./fixtures/compare-tables.ts";
-import { canonicalRecords, loadRecords } from "./helpers/canonical-records.ts";
+import { canonicalRecords } from "./helpers/canonical-records.ts";
+import { ENGINES, loadRecordsOn } from "./helpers/engines.ts";
 import { mulberry32 } from "./helpers/prng.ts";
 import { ingestedSample } from "./helpers/sample.ts";
-import { freshEngine } from "./helpers/temp.ts";
 import { addDays, dayOf, tsSeconds } from "./naive/calendar.ts";
 import { type NaiveFilter, type NaiveInput, naiveDetails } from "./naive/index.ts";
 
@@ -255,40 +255,41 @@ function compareSlice(input: NaiveInput, c: Case, byModel: Record<Attribution, M
 const only = process.env.FILTER_CASE === undefined ? undefined : Number(process.env.FILTER_CASE);
 const soak = Math.max(1, Math.floor(Number(process.env.FILTER_SOAK ?? 1)) || 1);
 
-describe("cube slices = naive reference on the whole data, random filters", () => {
-  for (const sample of SAMPLES) {
-    const seeds = Array.from({ length: sample.cases * soak }, (_, i) => sample.seed * 1000 + i);
-    if (only !== undefined && !seeds.includes(only)) continue;
-    describe(`sample seed ${sample.seed}, ${sample.users} users`, async () => {
-      const { engine: generated } = await ingestedSample(sample.users, sample.seed);
-      const input = perturb(await canonicalRecords(generated), sample.seed);
-      const engine = await freshEngine();
-      await loadRecords(engine, input);
-      const cube = await buildCube(engine);
+for (const kind of ENGINES)
+  describe(`cube slices = naive reference on the whole data, random filters (${kind.name})`, () => {
+    for (const sample of SAMPLES) {
+      const seeds = Array.from({ length: sample.cases * soak }, (_, i) => sample.seed * 1000 + i);
+      if (only !== undefined && !seeds.includes(only)) continue;
+      describe(`sample seed ${sample.seed}, ${sample.users} users`, async () => {
+        const { engine: generated } = await ingestedSample(sample.users, sample.seed);
+        const input = perturb(await canonicalRecords(generated), sample.seed);
+        const engine = await kind.open();
+        await loadRecordsOn(engine, input);
+        const cube = await buildCube(engine);
 
-      it("the data exercises the awkward paths", () => {
-        assert.ok(
-          input.visits.some((v) => v.end_ts < v.start_ts),
-          "invalid-length sessions",
-        );
-        assert.ok(new Set(input.visits.map((v) => v.source_id)).size >= 6, "several sources");
-      });
-
-      for (const seed of seeds) {
-        if (only !== undefined && seed !== only) continue;
-        const c = randomCase(seed, input);
-        it(`case ${seed}: ${JSON.stringify(c.options)} ${JSON.stringify(c.filter)}`, async () => {
-          const byModel = await sliceCube(cube, c.options, c.filter);
-          compareSlice(input, c, byModel);
+        it("the data exercises the awkward paths", () => {
+          assert.ok(
+            input.visits.some((v) => v.end_ts < v.start_ts),
+            "invalid-length sessions",
+          );
+          assert.ok(new Set(input.visits.map((v) => v.source_id)).size >= 6, "several sources");
         });
-      }
 
-      it("drops the cube", async () => {
-        await dropCube(cube);
+        for (const seed of seeds) {
+          if (only !== undefined && seed !== only) continue;
+          const c = randomCase(seed, input);
+          it(`case ${seed}: ${JSON.stringify(c.options)} ${JSON.stringify(c.filter)}`, async () => {
+            const byModel = await sliceCube(cube, c.options, c.filter);
+            compareSlice(input, c, byModel);
+          });
+        }
+
+        it("drops the cube", async () => {
+          await dropCube(cube);
+        });
       });
-    });
-  }
-});
+    }
+  });
 
 /**
  * The listing rules of decisions.md ("Shapes and edge cases") on a minimal slice, worked out by hand:
@@ -299,122 +300,123 @@ describe("cube slices = naive reference on the whole data, random filters", () =
  *   b  2018-03-20 10:00 src 1 desktop (the last visit: window [2018-01-10, 2018-03-21))
  *   costs: src 1 2018-01-15 5.00 · src 2 2018-02-15 3.00 (costs only)
  */
-describe("cube on a minimal slice: which rows cac_by_cohort, by_source and by_device list", async () => {
-  const visit = (user_id: string, start_ts: string, source_id: string, device: string): VisitRecord => ({
-    user_id,
-    device,
-    source_id,
-    start_ts,
-    end_ts: start_ts.replace(/:00$/, ":30"),
-  });
-  const input: NaiveInput = {
-    visits: [
-      visit("a", "2018-01-10 10:00:00", "1", "desktop"),
-      visit("a", "2018-02-10 10:00:00", "7", "touch"),
-      visit("b", "2018-03-20 10:00:00", "1", "desktop"),
-    ],
-    orders: [{ user_id: "a", ts: "2018-01-10 11:00:00", revenue: "10.00" }],
-    costs: [
-      { source_id: "1", date: "2018-01-15", costs: "5.00" },
-      { source_id: "2", date: "2018-02-15", costs: "3.00" },
-    ],
-  };
-  const engine = await freshEngine();
-  await loadRecords(engine, input);
-  const cube = await buildCube(engine);
-  const options: MetricOptions = {
-    from: "2018-01-10",
-    to: "2018-03-21",
-    horizon: 1,
-    margin: 1,
-    attribution: "first-touch",
-    cohortGrain: "month",
-  };
-  const slice = async (filter: NaiveFilter) =>
-    (await sliceCube(cube, { horizon: 1, attribution: "first-touch" }, filter))["first-touch"].tables;
-
-  // decisions.md: "cac_by_cohort lists every month with spend or new buyers". March has neither.
-  const cacAll = [
-    { cohort: "2018-01", costs: 5, new_buyers: 1, cac: 5 }, // a
-    { cohort: "2018-02", costs: 3, new_buyers: 0, cac: "infinite" as const }, // src 2's spend
-  ];
-  // With sources ["1"], src 2's February spend is not the slice's: February has neither either.
-  const cacSource1 = [cacAll[0]!];
-  // decisions.md: "by_source / by_device list every key seen in window visits or costs": src 7 and
-  // touch are seen in a's February visit (users 0 by acquisition, no buyer, no spend). Under a source
-  // or device filter "the keys seen are those of the chosen sources and devices": with sources ["1"]
-  // a's src-7 touch visit lists neither.
-  const src7 = {
-    source: "7",
-    users: 0,
-    buyers: 0,
-    conversion_rate: null,
-    costs: 0,
-    cac: "no_spend" as const,
-    ltv_h: null,
-    romi_h: null,
-    payback_lifetime: null,
-  };
-  const touch = { device: "touch", users: 0, buyers: 0, conversion_rate: null, ltv_h: null };
-
-  // a and b acquired through 1, a buys 10 in lifetime 0. H = 1: every month is mature. ltv_h 10 / 1;
-  // romi_h 10 / 5 (src 1's spend); ROMI_1(0) = 2 ≥ 1 → payback 0.
-  const src1 = {
-    source: "1",
-    users: 2,
-    buyers: 1,
-    conversion_rate: 0.5,
-    costs: 5,
-    cac: 5,
-    ltv_h: 10,
-    romi_h: 2,
-    payback_lifetime: 0,
-  };
-  // Costs only: spend without buyers → infinite; romi_h 0 / 3 = 0; never pays back.
-  const src2 = {
-    source: "2",
-    users: 0,
-    buyers: 0,
-    conversion_rate: null,
-    costs: 3,
-    cac: "infinite" as const,
-    ltv_h: null,
-    romi_h: 0,
-    payback_lifetime: null,
-  };
-  const desktop = { device: "desktop", users: 2, buyers: 1, conversion_rate: 0.5, ltv_h: 10 };
-  const cases = [
-    {
-      name: "no filter: no March row in cac_by_cohort; src 7 and touch rows",
-      filter: { sources: [], devices: [] },
-      expected: {
-        cac_by_cohort: { rows: cacAll, complete: true },
-        by_source: { rows: [src1, src2, src7], complete: true },
-        by_device: { rows: [desktop, touch], complete: true },
-      },
-    },
-    {
-      name: 'sources ["1"]: no February or March row in cac_by_cohort; no src 7 or touch row',
-      filter: { sources: ["1"], devices: [] },
-      expected: {
-        cac_by_cohort: { rows: cacSource1, complete: true },
-        by_source: { rows: [src1], complete: true },
-        by_device: { rows: [desktop], complete: true },
-      },
-    },
-  ];
-  for (const c of cases) {
-    it(`naive (the oracle), ${c.name}`, () => {
-      assertTablesMatch(naiveDetails(input, options, c.filter).tables, c.expected);
+for (const kind of ENGINES)
+  describe(`cube on a minimal slice: which rows cac_by_cohort, by_source and by_device list (${kind.name})`, async () => {
+    const visit = (user_id: string, start_ts: string, source_id: string, device: string): VisitRecord => ({
+      user_id,
+      device,
+      source_id,
+      start_ts,
+      end_ts: start_ts.replace(/:00$/, ":30"),
     });
-    for (const table of ["cac_by_cohort", "by_source", "by_device"] as const) {
-      it(`cube, ${c.name}: ${table}`, async () => {
-        assertTablesMatch(await slice(c.filter), { [table]: c.expected[table] });
-      });
-    }
-  }
+    const input: NaiveInput = {
+      visits: [
+        visit("a", "2018-01-10 10:00:00", "1", "desktop"),
+        visit("a", "2018-02-10 10:00:00", "7", "touch"),
+        visit("b", "2018-03-20 10:00:00", "1", "desktop"),
+      ],
+      orders: [{ user_id: "a", ts: "2018-01-10 11:00:00", revenue: "10.00" }],
+      costs: [
+        { source_id: "1", date: "2018-01-15", costs: "5.00" },
+        { source_id: "2", date: "2018-02-15", costs: "3.00" },
+      ],
+    };
+    const engine = await kind.open();
+    await loadRecordsOn(engine, input);
+    const cube = await buildCube(engine);
+    const options: MetricOptions = {
+      from: "2018-01-10",
+      to: "2018-03-21",
+      horizon: 1,
+      margin: 1,
+      attribution: "first-touch",
+      cohortGrain: "month",
+    };
+    const slice = async (filter: NaiveFilter) =>
+      (await sliceCube(cube, { horizon: 1, attribution: "first-touch" }, filter))["first-touch"].tables;
 
-  it("drops the cube", async () => {
-    await dropCube(cube);
+    // decisions.md: "cac_by_cohort lists every month with spend or new buyers". March has neither.
+    const cacAll = [
+      { cohort: "2018-01", costs: 5, new_buyers: 1, cac: 5 }, // a
+      { cohort: "2018-02", costs: 3, new_buyers: 0, cac: "infinite" as const }, // src 2's spend
+    ];
+    // With sources ["1"], src 2's February spend is not the slice's: February has neither either.
+    const cacSource1 = [cacAll[0]!];
+    // decisions.md: "by_source / by_device list every key seen in window visits or costs": src 7 and
+    // touch are seen in a's February visit (users 0 by acquisition, no buyer, no spend). Under a source
+    // or device filter "the keys seen are those of the chosen sources and devices": with sources ["1"]
+    // a's src-7 touch visit lists neither.
+    const src7 = {
+      source: "7",
+      users: 0,
+      buyers: 0,
+      conversion_rate: null,
+      costs: 0,
+      cac: "no_spend" as const,
+      ltv_h: null,
+      romi_h: null,
+      payback_lifetime: null,
+    };
+    const touch = { device: "touch", users: 0, buyers: 0, conversion_rate: null, ltv_h: null };
+
+    // a and b acquired through 1, a buys 10 in lifetime 0. H = 1: every month is mature. ltv_h 10 / 1;
+    // romi_h 10 / 5 (src 1's spend); ROMI_1(0) = 2 ≥ 1 → payback 0.
+    const src1 = {
+      source: "1",
+      users: 2,
+      buyers: 1,
+      conversion_rate: 0.5,
+      costs: 5,
+      cac: 5,
+      ltv_h: 10,
+      romi_h: 2,
+      payback_lifetime: 0,
+    };
+    // Costs only: spend without buyers → infinite; romi_h 0 / 3 = 0; never pays back.
+    const src2 = {
+      source: "2",
+      users: 0,
+      buyers: 0,
+      conversion_rate: null,
+      costs: 3,
+      cac: "infinite" as const,
+      ltv_h: null,
+      romi_h: 0,
+      payback_lifetime: null,
+    };
+    const desktop = { device: "desktop", users: 2, buyers: 1, conversion_rate: 0.5, ltv_h: 10 };
+    const cases = [
+      {
+        name: "no filter: no March row in cac_by_cohort; src 7 and touch rows",
+        filter: { sources: [], devices: [] },
+        expected: {
+          cac_by_cohort: { rows: cacAll, complete: true },
+          by_source: { rows: [src1, src2, src7], complete: true },
+          by_device: { rows: [desktop, touch], complete: true },
+        },
+      },
+      {
+        name: 'sources ["1"]: no February or March row in cac_by_cohort; no src 7 or touch row',
+        filter: { sources: ["1"], devices: [] },
+        expected: {
+          cac_by_cohort: { rows: cacSource1, complete: true },
+          by_source: { rows: [src1], complete: true },
+          by_device: { rows: [desktop], complete: true },
+        },
+      },
+    ];
+    for (const c of cases) {
+      it(`naive (the oracle), ${c.name}`, () => {
+        assertTablesMatch(naiveDetails(input, options, c.filter).tables, c.expected);
+      });
+      for (const table of ["cac_by_cohort", "by_source", "by_device"] as const) {
+        it(`cube, ${c.name}: ${table}`, async () => {
+          assertTablesMatch(await slice(c.filter), { [table]: c.expected[table] });
+        });
+      }
+    }
+
+    it("drops the cube", async () => {
+      await dropCube(cube);
+    });
   });
-});
