@@ -98,6 +98,12 @@ export class DuckDbEngine implements Engine {
     this.connection.interrupt();
   }
 
+  async setThreads(threads: number): Promise<void> {
+    if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
+      throw new Error(`invalid thread count ${threads}`);
+    await this.run(`SET threads = ${threads}`);
+  }
+
   async setMemoryLimit(limit: string): Promise<void> {
     // SET takes no bound parameter: the value is checked against a strict pattern instead.
     if (!MEMORY_LIMIT.test(limit))
