@@ -28,8 +28,12 @@ export async function ingest(
   const files: TableLoad[] = [];
   for (const table of TABLE_NAMES) {
     // A loaded table is a view over its ingested rows; a table without a file is an empty table.
-    await engine.run(`DROP VIEW IF EXISTS ${table}`);
-    await engine.run(`DROP TABLE IF EXISTS ${table}`);
+    // Either may be left from an earlier ingest on this engine, and DuckDB drops each by its own kind.
+    const [kind] = await engine.all<{ type: string }>(
+      "SELECT table_type AS type FROM information_schema.tables WHERE table_name = $table AND table_schema = 'main'",
+      { table },
+    );
+    if (kind) await engine.run(`DROP ${kind.type === "VIEW" ? "VIEW" : "TABLE"} ${table}`);
     const source = sources[table];
     if (source) files.push(await loadTable(engine, table, source));
     else await engine.run(CANONICAL_DDL[table]);

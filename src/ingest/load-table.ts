@@ -84,6 +84,11 @@ async function loadFrom(
   // Parsed values carry a p_ prefix so they never collide with the file's own column names. DuckDB
   // evaluates a CASE branch only for the rows that take it: raw JSON is built for rejects only.
   const parsed = (n: string) => `p_${n}`;
+  if (reader.errorsTable) {
+    // DuckDB appends to an existing rejects table: one left by an earlier load would be counted again.
+    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}`);
+    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}_scan`);
+  }
   await readingRows(
     engine,
     source.path,
