@@ -3,7 +3,7 @@ import type { Engine } from "../engine/engine.ts";
 import { type DataQualityReport, ingest, RejectedInputError, writeQuarantine } from "../ingest/index.ts";
 import { formatQualityReport } from "../report/quality-text.ts";
 import { INPUT_FLAGS, type InputFlags, inputPaths, openEngine, resolveInputs } from "./inputs.ts";
-import { assertDistinctPaths, assertWritableFile } from "./output-paths.ts";
+import { assertDistinctPaths, assertWritableFile, replaceFile } from "./output-paths.ts";
 
 export const checkFlags = {
   ...INPUT_FLAGS,
@@ -54,9 +54,10 @@ async function publish(
   json: string | undefined,
 ): Promise<void> {
   if (report.quarantine.rows > 0) {
-    await writeQuarantine(engine, quarantinePath);
+    await replaceFile(quarantinePath, (temporary) => writeQuarantine(engine, temporary));
     report.quarantine.path = quarantinePath;
   }
   process.stdout.write(`${formatQualityReport(report)}\n`);
-  if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  if (json)
+    await replaceFile(json, (temporary) => writeFileSync(temporary, `${JSON.stringify(report, null, 2)}\n`));
 }

@@ -3,8 +3,8 @@
  * written, and no output lands on an input or on another output. A full computation that then fails
  * to save is time lost; an output over an input is data lost.
  */
-import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { accessSync, constants, existsSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.ts";
 
 /** The path as the file system will resolve it (symlinks followed), existing or not. */
@@ -53,5 +53,23 @@ export function assertDistinctPaths(paths: readonly { what: string; path: string
       );
     }
     seen.set(key, p);
+  }
+}
+
+/**
+ * Writes a file by writing a sibling first and renaming it over the target: a full disk or a kill
+ * leaves the earlier file whole instead of a truncated one.
+ */
+export async function replaceFile(
+  path: string,
+  write: (temporary: string) => Promise<void> | void,
+): Promise<void> {
+  const temporary = join(dirname(resolve(path)), `.${basename(path)}.partial-${process.pid}`);
+  try {
+    await write(temporary);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
   }
 }
