@@ -276,6 +276,25 @@ describe("smaller input cases", async () => {
     assert.deepEqual(reasons(report, "orders"), { bad_timestamp: [2] });
   });
 
+  it("NDJSON: a bad line is one malformed row, not a fatal error; blank lines keep line numbers", async () => {
+    const path = writeLines(dir, "orders.ndjson", [
+      '{"Uid":"1","Buy Ts":"2018-01-01 10:00:00","Revenue":"5.00"}', // 1
+      "", // 2
+      '{"Uid":"2","Buy Ts":"2018-01-01 10:00:00","Revenue":5.0', // 3: cut short
+      '{"Uid":"3","Buy Ts":"2018-01-01 11:00:00","Revenue":"abc"}', // 4
+      '["not", "an", "object"]', // 5
+      '{"Uid":"18446744073709551615","Buy Ts":"2018-01-01 12:00:00","Revenue":7}', // 6
+    ]);
+    const report = await ingestOne(engine, "orders", path);
+    assert.deepEqual(reasons(report, "orders"), { malformed_line: [3, 5], bad_revenue: [4] });
+    assert.equal(file(report, "orders").rowsRead, 5);
+    assert.deepEqual(warning(report, "orders", "blank_lines")?.examples, ["line 2"]);
+    const [row] = await engine.all<{ users: string }>(
+      "SELECT string_agg(user_id, ',' ORDER BY user_id) AS users FROM orders",
+    );
+    assert.equal(row?.users, "1,18446744073709551615");
+  });
+
   it("a Parquet DECIMAL(20,0) id column is read exactly", async () => {
     const path = join(dir, "decimal-id.parquet");
     await engine.run(

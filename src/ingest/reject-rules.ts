@@ -2,7 +2,7 @@ import type { TableName } from "./canonical.ts";
 
 /** Why a row was set aside. Codes are stable (JSON, quarantine file); labels are for people. */
 export const REJECT_LABELS = {
-  malformed_line: "malformed line (wrong number of fields or broken quoting)",
+  malformed_line: "malformed line (wrong number of fields, broken quoting, or not one JSON object)",
   missing_user_id: "missing user id",
   missing_source_id: "missing source id",
   missing_device: "missing device",
