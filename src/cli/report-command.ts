@@ -1,6 +1,12 @@
-import { mkdirSync } from "node:fs";
 import { UsageError } from "./errors.ts";
-import { INPUT_FLAGS, type InputFlags, METRICS_MEMORY_LIMIT, openEngine, resolveInputs } from "./inputs.ts";
+import {
+  INPUT_FLAGS,
+  type InputFlags,
+  inputPaths,
+  METRICS_MEMORY_LIMIT,
+  openEngine,
+  resolveInputs,
+} from "./inputs.ts";
 
 export const reportFlags = {
   ...INPUT_FLAGS,
@@ -63,7 +69,12 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write(`  … ${step}\n`);
   };
   const { analyze } = await import("../analyze.ts");
-  const { writeReport } = await import("../report/write-report.ts");
+  const { prepareReportDir, writeReport } = await import("../report/write-report.ts");
+  // Before the computation: a report that cannot be saved, or that would replace an input, stops here.
+  prepareReportDir(
+    flags.out,
+    inputPaths(inputs, flags).map((p) => p.path),
+  );
   const { terminalSummary } = await import("../report/terminal-summary.ts");
   const engine = await openEngine(flags, inputs.sources);
   try {
@@ -74,7 +85,6 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     const metricsMemoryLimit = flags["memory-limit"] ?? METRICS_MEMORY_LIMIT;
     const analysis = await analyze(engine, inputs.sources, { ...raw, metricsMemoryLimit, onPhase: timing });
     const started = performance.now();
-    mkdirSync(flags.out, { recursive: true });
     const written = await writeReport(analysis, engine, flags.out, {
       lang,
       visuals: !flags["no-figures"],

@@ -1,10 +1,13 @@
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { type Analysis, metricsDocument } from "../analyze.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
 import { writeCsvTables } from "./csv-tables.ts";
+import { replaceDirectory } from "./report-dir.ts";
+
+export { OutputError, prepareReportDir } from "./report-dir.ts";
 
 export interface WrittenReport {
   metricsJson: string;
@@ -25,12 +28,36 @@ export interface WriteReportOptions {
 /**
  * Writes a finished analysis to `outDir`: metrics.json (the documented schema: metadata, data
  * quality, every metric, insights), the tidy CSV tables, the quarantine, and with `visuals` the
- * figures (SVG + PNG) and the self-contained index.html.
+ * figures (SVG + PNG) and the self-contained index.html. All of it goes into a temporary directory
+ * beside `outDir` that replaces `outDir` only once complete (report-dir.ts): an interrupted or failed
+ * run leaves the previous report intact. The returned paths are the final ones, under `outDir`.
  */
 export async function writeReport(
   analysis: Analysis,
   engine: Engine,
   outDir: string,
+  options: WriteReportOptions,
+): Promise<WrittenReport> {
+  const { dir, written } = await replaceDirectory(outDir, async (work) => ({
+    dir: work,
+    written: await writeInto(analysis, engine, work, outDir, options),
+  }));
+  const moved = (path: string) => join(outDir, relative(dir, path));
+  return {
+    metricsJson: moved(written.metricsJson),
+    tables: written.tables.map(moved),
+    figures: written.figures.map(moved),
+    html: written.html ? moved(written.html) : null,
+    quarantine: written.quarantine ? moved(written.quarantine) : null,
+  };
+}
+
+/** Writes the report files into `outDir` (the temporary directory that becomes `finalDir`). */
+async function writeInto(
+  analysis: Analysis,
+  engine: Engine,
+  outDir: string,
+  finalDir: string,
   options: WriteReportOptions,
 ): Promise<WrittenReport> {
   const step = options.onStep ?? (() => {});
@@ -39,7 +66,8 @@ export async function writeReport(
   if (dataQuality.quarantine.rows > 0) {
     quarantine = join(outDir, "quarantine.csv");
     await writeQuarantine(engine, quarantine);
-    dataQuality.quarantine.path = quarantine;
+    // metrics.json names where the quarantine will be, not where it is being written.
+    dataQuality.quarantine.path = join(finalDir, "quarantine.csv");
   }
   const metricsJson = join(outDir, "metrics.json");
   await writeFile(metricsJson, `${JSON.stringify(metricsDocument(analysis), null, 2)}\n`);
@@ -81,11 +109,5 @@ export async function writeReport(
     extras: { margin: o.margin, cohortGrain: o.cohortGrain },
   });
   await writeFile(html, page);
-  return {
-    metricsJson,
-    tables,
-    figures: rendered.flatMap((f) => [f.svg, f.png]),
-    html,
-    quarantine,
-  };
+  return { metricsJson, tables, figures: rendered.flatMap((f) => [f.svg, f.png]), html, quarantine };
 }
