@@ -50,6 +50,9 @@ describe("the packed tarball", { skip: online ? false : "the npm registry is unr
     assert.ok(!existsSync(join(installed, "tsx")), "tsx is a development dependency only");
     assert.ok(!existsSync(join(installed, "esbuild")), "esbuild is a development dependency only");
 
+    const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
+    assert.equal(sh(app, "npx", ["channelscope", "--version"]).trim(), version);
+
     const demo = sh(app, "npx", ["channelscope", "demo"]);
     assert.match(demo, /Report: out\/index\.html/);
     const doc = JSON.parse(readFileSync(join(app, "out", "metrics.json"), "utf8"));
