@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { ingest, writeQuarantine } from "../ingest/index.ts";
 import { formatQualityReport } from "../report/quality-text.ts";
 import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
+import { startProgress } from "./progress.ts";
 
 export const checkFlags = {
   ...INPUT_FLAGS,
@@ -19,8 +20,12 @@ export async function checkCommand(
 ): Promise<number> {
   const inputs = resolveInputs(flags);
   const engine = await openEngine(flags, inputs.sources);
+  const progress = startProgress(engine);
   try {
+    if (progress.active) await engine.trackProgress();
+    progress.step("ingest");
     const report = await ingest(engine, inputs.sources, inputs.bounds);
+    progress.end(report.files.reduce((sum, f) => sum + f.rowsRead, 0));
     if (report.quarantine.rows > 0) {
       const path = flags.quarantine ?? "quarantine.csv";
       await writeQuarantine(engine, path);
@@ -30,6 +35,7 @@ export async function checkCommand(
     if (flags.json) writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
     return 0;
   } finally {
+    progress.end();
     await engine.close();
   }
 }

@@ -17,7 +17,7 @@ const browserStubs: Plugin = {
   name: "browser-stubs",
   setup(b) {
     b.onResolve({ filter: /^node:|^@resvg\// }, (args) => ({ path: args.path, namespace: "stub" }));
-    b.onResolve({ filter: /\/render(-pool)?\.ts$/ }, (args) =>
+    b.onResolve({ filter: /\/render(-all|-pool)?\.ts$/ }, (args) =>
       args.importer.endsWith(`charts${sep()}index.ts`) ? { path: args.path, namespace: "stub" } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "module.exports = {};", loader: "js" }));
