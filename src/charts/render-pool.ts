@@ -39,7 +39,6 @@ export class RenderPool {
   private readonly idle: Worker[] = [];
   private readonly queue: { request: RenderRequest; pending: Pending }[] = [];
   private readonly pending = new Map<number, Pending>();
-  private readonly busy = new Map<Worker, number>();
   private readonly workers: Worker[] = [];
   private nextId = 0;
   private failure: Error | null = null;
@@ -78,7 +77,6 @@ export class RenderPool {
       const worker = this.idle.pop()!;
       const { request, pending } = this.queue.shift()!;
       this.pending.set(request.id, pending);
-      this.busy.set(worker, request.id);
       worker.postMessage(request);
     }
   }
@@ -86,14 +84,16 @@ export class RenderPool {
   private settle(worker: Worker, reply: RenderReply): void {
     const pending = this.pending.get(reply.id);
     this.pending.delete(reply.id);
-    this.busy.delete(worker);
     this.idle.push(worker);
     if ("error" in reply) {
       const error = new Error(reply.error);
       if (reply.stack) error.stack = reply.stack;
       pending?.reject(error);
     } else {
-      pending?.resolve({ svg: reply.svg, png: reply.png ? Buffer.from(reply.png) : null });
+      const png = reply.png
+        ? Buffer.from(reply.png.buffer, reply.png.byteOffset, reply.png.byteLength)
+        : null;
+      pending?.resolve({ svg: reply.svg, png });
     }
     this.dispatch();
   }
