@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
-import { DuckDbEngine, MEMORY_LIMIT } from "../engine/duckdb-engine.ts";
+import type { DuckDbEngine } from "../engine/duckdb-engine.ts";
 import { TABLE_NAMES } from "../ingest/canonical.ts";
 import type { IngestSources } from "../ingest/index.ts";
 import { type ConfigFile, loadConfig, tableSource } from "./config.ts";
@@ -112,6 +112,9 @@ const IN_MEMORY_UP_TO = 256 * 1024 * 1024;
  * on disk for large ones (compressed on disk, it stays within the memory limit without thrashing).
  */
 export async function openEngine(flags: InputFlags, sources: IngestSources = {}): Promise<DuckDbEngine> {
+  // Loaded here, not at the top: DuckDB's native module takes ~0.3 s to load, and `--help` or a
+  // mistyped flag should not pay for it.
+  const { DuckDbEngine, MEMORY_LIMIT } = await import("../engine/duckdb-engine.ts");
   if (flags["memory-limit"] !== undefined && !MEMORY_LIMIT.test(flags["memory-limit"])) {
     throw new UsageError(`invalid memory-limit: "${flags["memory-limit"]}" (expected e.g. 1500MB or 4GB)`);
   }

@@ -1,6 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { type Analysis, metricsDocument } from "../analyze.ts";
+import type { PngOptions } from "../charts/render.ts";
+import type { RenderPool } from "../charts/render-pool.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
@@ -21,16 +23,26 @@ export interface WriteReportOptions {
   lang: Lang;
   /** Figures and the HTML page (the slow part); off gives the JSON and CSV only. */
   visuals?: boolean;
+  /**
+   * PNGs beside the SVGs (for slides and documents), with these options; default none: the page
+   * inlines the SVGs, and rasterising 19 figures costs as much as drawing them.
+   */
+  png?: PngOptions | false;
   /** Called before each long step, for progress on a terminal. */
   onStep?: (step: string) => void;
+  /** Called as figures finish. */
+  onFigure?: (done: number, total: number) => void;
+  /** Figure threads started ahead (see `renderAllFigures`); the caller closes them. */
+  figurePool?: RenderPool;
 }
 
 /**
  * Writes a finished analysis to `outDir`: metrics.json (the documented schema: metadata, data
  * quality, every metric, insights), the tidy CSV tables, the quarantine, and with `visuals` the
- * figures (SVG + PNG) and the self-contained index.html. All of it goes into a temporary directory
- * beside `outDir` that replaces `outDir` only once complete (report-dir.ts): an interrupted or failed
- * run leaves the previous report intact. The returned paths are the final ones, under `outDir`.
+ * figures (SVG, and PNG when asked) and the self-contained index.html. All of it goes into a
+ * temporary directory beside `outDir` that replaces `outDir` only once complete (report-dir.ts): an
+ * interrupted or failed run leaves the previous report intact. The returned paths are the final ones,
+ * under `outDir`.
  */
 export async function writeReport(
   analysis: Analysis,
@@ -75,7 +87,9 @@ async function writeInto(
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
   step("figures");
-  const { renderAllFigures } = await import("../charts/index.ts");
+  // render-all.ts, not charts/index.ts: the figures are drawn on worker threads, and the registry's
+  // index would load Vega on this one for nothing.
+  const { renderAllFigures } = await import("../charts/render-all.ts");
   const { options: o } = metadata;
   const { meanS, medianS, modeS, histogram } = metrics.sessions;
   const ctx = {
@@ -90,7 +104,10 @@ async function writeInto(
       aovByMonth: metrics.orders.aovByMonth,
     },
   };
-  const rendered = await renderAllFigures(metrics.tables, ctx, outDir);
+  const rendered = await renderAllFigures(metrics.tables, ctx, outDir, options.png ?? false, {
+    onFigure: options.onFigure,
+    pool: options.figurePool,
+  });
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
 
   step("html");
@@ -109,5 +126,11 @@ async function writeInto(
     extras: { margin: o.margin, cohortGrain: o.cohortGrain },
   });
   await writeFile(html, page);
-  return { metricsJson, tables, figures: rendered.flatMap((f) => [f.svg, f.png]), html, quarantine };
+  return {
+    metricsJson,
+    tables,
+    figures: rendered.flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+    html,
+    quarantine,
+  };
 }
