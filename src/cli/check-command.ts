@@ -2,13 +2,9 @@ import { writeFileSync } from "node:fs";
 import type { Engine } from "../engine/engine.ts";
 import { type DataQualityReport, ingest, RejectedInputError, writeQuarantine } from "../ingest/index.ts";
 import { formatQualityReport } from "../report/quality-text.ts";
-<<<<<<< HEAD
 import { INPUT_FLAGS, type InputFlags, inputPaths, openEngine, resolveInputs } from "./inputs.ts";
 import { assertDistinctPaths, assertWritableFile, replaceFile } from "./output-paths.ts";
-=======
-import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
 import { startProgress } from "./progress.ts";
->>>>>>> h2-perf
 
 export const checkFlags = {
   ...INPUT_FLAGS,
@@ -37,7 +33,8 @@ export async function checkCommand(
   const engine = await openEngine(flags, inputs.sources);
   const progress = startProgress(engine);
   try {
-<<<<<<< HEAD
+    if (progress.active) await engine.trackProgress();
+    progress.step("ingest");
     let report: DataQualityReport;
     try {
       report = await ingest(engine, inputs.sources, inputs.bounds);
@@ -46,17 +43,8 @@ export async function checkCommand(
       if (error instanceof RejectedInputError)
         await publish(engine, error.report, quarantinePath, flags.json);
       throw error;
-=======
-    if (progress.active) await engine.trackProgress();
-    progress.step("ingest");
-    const report = await ingest(engine, inputs.sources, inputs.bounds);
-    progress.end(report.files.reduce((sum, f) => sum + f.rowsRead, 0));
-    if (report.quarantine.rows > 0) {
-      const path = flags.quarantine ?? "quarantine.csv";
-      await writeQuarantine(engine, path);
-      report.quarantine.path = path;
->>>>>>> h2-perf
     }
+    progress.end(report.files.reduce((sum, f) => sum + f.rowsRead, 0));
     await publish(engine, report, quarantinePath, flags.json);
     return 0;
   } finally {

@@ -1,5 +1,4 @@
 import { UsageError } from "./errors.ts";
-<<<<<<< HEAD
 import {
   INPUT_FLAGS,
   type InputFlags,
@@ -8,10 +7,7 @@ import {
   openEngine,
   resolveInputs,
 } from "./inputs.ts";
-=======
-import { INPUT_FLAGS, type InputFlags, METRICS_MEMORY_LIMIT, openEngine, resolveInputs } from "./inputs.ts";
 import { startProgress } from "./progress.ts";
->>>>>>> h2-perf
 
 export const reportFlags = {
   ...INPUT_FLAGS,

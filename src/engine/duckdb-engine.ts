@@ -98,12 +98,12 @@ export class DuckDbEngine implements Engine {
     this.connection.interrupt();
   }
 
-<<<<<<< HEAD
   async setThreads(threads: number): Promise<void> {
     if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
       throw new Error(`invalid thread count ${threads}`);
     await this.run(`SET threads = ${threads}`);
-=======
+  }
+
   /**
    * Makes DuckDB track the progress of every statement from its start (without printing a bar), for
    * `scanProgress`. Off by default: only a terminal that shows progress asks for it.
@@ -118,7 +118,6 @@ export class DuckDbEngine implements Engine {
   scannedRows(): number {
     // -1 when nothing is running or tracking is off.
     return Math.max(Number(this.connection.progress.rows_processed), 0);
->>>>>>> h2-perf
   }
 
   async setMemoryLimit(limit: string): Promise<void> {
