@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
+import type { DuckDbEngine } from "../engine/duckdb-engine.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { IngestSources } from "../ingest/index.ts";
 import { UsageError } from "./errors.ts";
@@ -39,7 +40,7 @@ export async function openChosenEngine(
 ): Promise<Engine> {
   const name = parseEngineName(flags.engine);
   if (name === "duckdb") return openEngine(flags, sources);
-  const staging = duckDbOptions(flags, sources);
+  const staging = await duckDbOptions(flags, sources);
   const threads = staging.threads;
   const { ClickHouseEngine } = await import("../engine/clickhouse-engine.ts");
   if (name === "chdb") {
@@ -65,6 +66,15 @@ export async function openChosenEngine(
   }).catch((error: unknown) => {
     throw error instanceof QueryError && error.sql === "" ? new UsageError(error.message) : error;
   });
+}
+
+/**
+ * The DuckDB engine that scans input files for `engine` (itself, or ClickHouse's staging engine), for
+ * the progress line; null when none does.
+ */
+export function scanningEngine(engine: Engine): DuckDbEngine | null {
+  const candidate = (engine.staging ?? engine) as Partial<DuckDbEngine>;
+  return typeof candidate.scannedRows === "function" ? (candidate as DuckDbEngine) : null;
 }
 
 /** A checked http(s) URL without credentials in it (those belong in the environment). */

@@ -2,6 +2,7 @@ import type { Engine } from "../engine/engine.ts";
 import { CHECKS } from "./audit.ts";
 import type { TableName } from "./canonical.ts";
 import type { AnalysisWindow, QualityWarning } from "./quality.ts";
+import { TIME_COLUMN } from "./window.ts";
 
 /**
  * The audit of audit.ts (same warnings, counts, examples and messages) in ClickHouse SQL, for inputs
@@ -45,6 +46,42 @@ const MISSING_COST_DAYS = `
   WHERE (s.source_id, d.day) NOT IN (SELECT source_id, date FROM c)`;
 
 const CH_CHECKS: ClickHouseCheck[] = [
+  ...(["visits", "orders", "costs"] as const).map((table): ClickHouseCheck => {
+    const col = TIME_COLUMN[table];
+    const where = `fences.lo IS NOT NULL AND (${micros(table)} < fences.lo OR ${micros(table)} > fences.hi)`;
+    const label =
+      table === "costs"
+        ? "concat(formatDateTime(date, '%Y-%m-%d'), ' source ', source_id)"
+        : `concat(${ts(col)}, ' user ', user_id)`;
+    return {
+      code: "time_outliers",
+      table,
+      needs: [table],
+      count: `SELECT count() AS n FROM ${table} CROSS JOIN ${outlierFences(table)} AS fences WHERE ${where}`,
+      examples: `SELECT ${label} AS e FROM ${table} CROSS JOIN ${outlierFences(table)} AS fences WHERE ${where}
+                 ORDER BY ${col} LIMIT 5`,
+    };
+  }),
+  {
+    code: "end_before_start",
+    table: "visits",
+    needs: ["visits"],
+    count: "SELECT count() AS n FROM visits WHERE end_ts < start_ts",
+    examples: `SELECT concat(${ts("start_ts")}, ' user ', user_id, ' ends ', ${ts("end_ts")}) AS e FROM visits
+               WHERE end_ts < start_ts ORDER BY start_ts, user_id LIMIT 5`,
+  },
+  {
+    code: "duplicate_cost_days",
+    table: "costs",
+    needs: ["costs"],
+    count:
+      "SELECT count() AS n FROM (SELECT date, source_id FROM costs GROUP BY date, source_id HAVING count() > 1)",
+    // Amounts as DuckDB prints a DOUBLE: 7.0, 10.5.
+    examples: `SELECT concat(formatDateTime(date, '%Y-%m-%d'), ' source ', source_id, ': ',
+                 arrayStringConcat(arrayMap(x -> if(x = floor(x), concat(toString(x), '.0'), toString(x)),
+                   arraySort(groupArray(toFloat64(costs)))), ' + ')) AS e
+               FROM costs GROUP BY date, source_id HAVING count() > 1 ORDER BY date, source_id LIMIT 5`,
+  },
   {
     code: "zero_revenue",
     table: "orders",
@@ -120,22 +157,44 @@ export async function clickhouseAuditWarnings(
   return warnings;
 }
 
-/** analysisWindow (window.ts) over tables in ClickHouse. */
+/** A table's time column as microseconds since the epoch (dates at midnight), as a Float64. */
+function micros(table: TableName): string {
+  return `toFloat64(toUnixTimestamp64Micro(toDateTime64(${TIME_COLUMN[table]}, 6, 'UTC')))`;
+}
+
+/**
+ * window.ts's outlier fences in ClickHouse SQL: Tukey's far-out fences (3 IQR, at least a day), kept
+ * only when at most 1 % of the rows (and at least one) lie beyond them. DuckDB takes the quartiles
+ * with approx_quantile; exact quartiles here agree with it except for rows within a sketch's error of
+ * a fence three interquartile ranges out.
+ */
+function outlierFences(table: TableName): string {
+  const t = micros(table);
+  return `(WITH f AS (
+      SELECT q1 - 3 * greatest(q3 - q1, 86400e6) AS lo, q3 + 3 * greatest(q3 - q1, 86400e6) AS hi, n
+      FROM (SELECT quantileExactInclusive(0.25)(${t}) AS q1, quantileExactInclusive(0.75)(${t}) AS q3, count() AS n
+            FROM ${table}))
+    SELECT if(k > 0 AND k <= greatest(1, 0.01 * n), lo, NULL) AS lo, if(k > 0 AND k <= greatest(1, 0.01 * n), hi, NULL) AS hi
+    FROM (SELECT any(f.lo) AS lo, any(f.hi) AS hi, any(f.n) AS n, countIf(${t} < f.lo OR ${t} > f.hi) AS k
+          FROM ${table} CROSS JOIN f))`;
+}
+
+/** analysisWindow (window.ts) over tables in ClickHouse, time outliers left out as there. */
 export async function clickhouseWindow(
   engine: Engine,
   bounds: { from?: string; to?: string } = {},
 ): Promise<AnalysisWindow | null> {
   const candidates = [
-    {
-      basis: "visits",
-      sql: "SELECT toDate(min(start_ts)) AS lo, toDate(max(start_ts)) + 1 AS hi FROM visits",
-    },
-    { basis: "costs", sql: "SELECT min(date) AS lo, max(date) + 1 AS hi FROM costs" },
-    { basis: "orders", sql: "SELECT toDate(min(ts)) AS lo, toDate(max(ts)) + 1 AS hi FROM orders" },
+    { basis: "visits", table: "visits" },
+    { basis: "costs", table: "costs" },
+    { basis: "orders", table: "orders" },
   ] as const;
-  for (const { basis, sql } of candidates) {
+  for (const { basis, table } of candidates) {
+    const col = TIME_COLUMN[table];
     const [row] = await engine.all<{ lo: string | null; hi: string | null }>(
-      `SELECT toString(lo) AS lo, toString(hi) AS hi FROM (${sql})`,
+      `SELECT toString(toDate(min(${col}))) AS lo, toString(toDate(max(${col})) + 1) AS hi
+       FROM ${table} CROSS JOIN ${outlierFences(table)} AS fences
+       WHERE fences.lo IS NULL OR ${micros(table)} BETWEEN fences.lo AND fences.hi`,
     );
     if (row?.lo && row.hi) {
       const given = bounds.from !== undefined || bounds.to !== undefined;

@@ -4,8 +4,8 @@ import type { Engine } from "../engine/engine.ts";
 import { CANONICAL_DDL, CANONICAL_FIELDS, TABLE_NAMES, type TableName } from "./canonical.ts";
 import { clickhouseAuditWarnings, clickhouseWindow } from "./clickhouse-audit.ts";
 import { resolveMapping } from "./column-mapping.ts";
-import type { IngestSources } from "./index.ts";
-import { InputError } from "./input-error.ts";
+import { fileWarnings, type IngestSources } from "./index.ts";
+import { InputError, RejectedInputError } from "./input-error.ts";
 import {
   loadTable,
   QUARANTINE_DDL,
@@ -62,14 +62,33 @@ export async function ingestInPlace(
     if (d) loads.push(await loadInPlace(engine, table, d));
   }
   const window = await clickhouseWindow(engine, bounds);
-  if (!window) throw new InputError("no usable rows in any input: nothing to analyse");
+  const empty = loads.find((f) => f.rowsRead > 0 && f.rowsLoaded === 0);
+  if (!window && !empty) throw new InputError("no usable rows in any input: nothing to analyse");
+  // As ingest(): with a table wholly rejected nothing can run, but its audit is what the user must see.
+  const shown = window ?? { from: bounds.from ?? "?", to: bounds.to ?? "?", basis: "options" as const };
   const present = Object.fromEntries(TABLE_NAMES.map((t) => [t, Boolean(files[t] || tables[t])])) as Record<
     TableName,
     boolean
   >;
-  const warnings = await clickhouseAuditWarnings(engine, present, window);
+  // A table has no line numbers: its reject examples name the reason and the count only.
+  const perFile = fileWarnings(loads).map((w) => ({
+    ...w,
+    examples: w.examples.map((e) => e.replace(/ \(line \)$/, "")),
+  }));
+  const warnings = [...perFile, ...(await clickhouseAuditWarnings(engine, present, shown))];
   const rows = loads.reduce((sum, f) => sum + f.rejected.reduce((s, r) => s + r.count, 0), 0);
-  return { window, files: loads, warnings, quarantine: { rows, path: null } };
+  const report: DataQualityReport = {
+    window: shown,
+    files: loads,
+    warnings,
+    quarantine: { rows, path: null },
+  };
+  if (empty)
+    throw new RejectedInputError(
+      `${empty.path}: every one of the ${empty.rowsRead.toLocaleString("en-US")} ${empty.table} rows was rejected`,
+      report,
+    );
+  return report;
 }
 
 /** A table in ClickHouse, checked: its name, the column mapping and the SQL reading it. */
@@ -100,6 +119,9 @@ async function describe(engine: ClickHouseEngine, table: TableName, source: Tabl
   const typeOf = new Map(columns.map((c) => [c.name, baseType(c.type)]));
   const fields = CANONICAL_FIELDS[table];
   const parsed = fields.map((f) => `${parser(name, f, mapping[f]!, typeOf.get(mapping[f]!)!)} AS p_${f}`);
+  // Money also says whether a number could not be held exactly (the inexact_amount rule reads it).
+  for (const f of fields.filter((f) => f === "revenue" || f === "costs"))
+    parsed.push(`${inexactMoney(mapping[f]!, typeOf.get(mapping[f]!)!)} AS p_${f}_inexact`);
   const raw = `formatRowNoNewline('JSONEachRow', ${fields.map((f) => quote(mapping[f]!)).join(", ")})`;
   const checked = `(SELECT *, ${rejectCaseSql(table, "p_")} AS reason FROM (SELECT ${parsed.join(", ")}, ${raw} AS raw FROM ${from}))`;
   return { name, mapping, checked };
@@ -200,11 +222,31 @@ function parser(table: string, field: string, column: string, type: string): str
         return `toDateOrNull(nullIf(extract(trimBoth(toString(${c})), '^\\\\d{4}-\\\\d{2}-\\\\d{2}$'), ''))`;
       throw refuse("expected a date or text");
     default:
-      // revenue, costs: exact decimals; a float column is read through its shortest decimal text.
-      if (textual || /^(Float32|Float64|Decimal\d*|U?Int\d+)$/.test(type))
-        return `toDecimal64OrNull(trimBoth(toString(${c})), 6)`;
+      // revenue, costs: text as the file path reads it (a plain decimal, NULL unless held exactly);
+      // a float column through its value rounded to 6 places, as DuckDB's cast to DECIMAL(18,6).
+      if (textual) return `if(${PLAIN(c)} AND ${EXACT(c)}, toDecimal64OrNull(${normalDecimal(c)}, 6), NULL)`;
+      if (/^Float(32|64)$/.test(type)) return `toDecimal64OrNull(toString(round(${c}, 6)), 6)`;
+      if (/^(Decimal\d*|U?Int\d+)$/.test(type)) return `toDecimal64OrNull(toString(${c}), 6)`;
       throw refuse("expected a number or text");
   }
+}
+
+/** field-parsers.ts's decimal shapes: any plain decimal, and one held exactly by DECIMAL(18,6). */
+const PLAIN = (c: string) => `match(trimBoth(toString(${c})), '^[+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)$')`;
+const EXACT = (c: string) => `match(trimBoth(toString(${c})), '^[+-]?0*[0-9]{0,12}(?:[.][0-9]{0,6}0*)?$')`;
+
+/** `+5`, `.5` and `5.` in the form ClickHouse's decimal parser takes (`5`, `0.5`, `5`). */
+function normalDecimal(c: string): string {
+  const t = `trimBoth(toString(${c}))`;
+  return `replaceRegexpOne(replaceRegexpOne(replaceRegexpOne(${t}, '^[+]', ''), '^(-?)[.]', '\\\\10.'), '[.]$', '')`;
+}
+
+/** True for a number that DECIMAL(18,6) cannot hold exactly (more than 6 places, or 10^12 or more). */
+function inexactMoney(column: string, type: string): string {
+  const c = quote(column);
+  if (/^(String|FixedString|Enum8|Enum16|Enum)$/.test(type))
+    return `ifNull(${PLAIN(c)} AND NOT ${EXACT(c)}, false)`;
+  return `ifNull(abs(toFloat64(${c})) >= 1e12, false)`;
 }
 
 /** A ClickHouse identifier in backticks (column names like `Start Ts` are common). */

@@ -11,9 +11,17 @@ export interface QualityWarning {
     | "orders_without_visits"
     | "missing_cost_days"
     | "spend_without_sessions"
-    | "sessions_without_spend";
+    | "sessions_without_spend"
+    | "time_outliers"
+    | "end_before_start"
+    | "duplicate_cost_days"
+    | "blank_lines"
+    | "mostly_rejected";
   table: TableName;
-  /** Rows (or source-days, for missing_cost_days; sources for spend_without_sessions) concerned. */
+  /**
+   * Rows concerned (source-days for missing_cost_days and duplicate_cost_days, sources for
+   * spend_without_sessions, lines for blank_lines, rejected rows for mostly_rejected).
+   */
   count: number;
   message: string;
   /** A few concrete cases, as short text. */
