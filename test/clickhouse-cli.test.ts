@@ -56,3 +56,16 @@ describe("--engine and --clickhouse-url", () => {
     });
   }
 });
+
+describe("the engine in channelscope.config.json", () => {
+  it("is read, and a flag wins over it", () => {
+    const config = writeLines(dir, "engine.config.json", [
+      JSON.stringify({ engine: "clickhouse", clickhouseUrl: "http://127.0.0.1:9" }),
+    ]);
+    const fromConfig = run(["--config", config]);
+    assert.equal(fromConfig.status, 2, fromConfig.out);
+    assert.match(fromConfig.out, /cannot reach ClickHouse at http:\/\/127\.0\.0\.1:9/);
+    const flagWins = run(["--config", config, "--engine", "duckdb"]);
+    assert.equal(flagWins.status, 0, flagWins.out);
+  });
+});

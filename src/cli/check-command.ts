@@ -33,7 +33,7 @@ export async function checkCommand(
     { what: "--quarantine", path: quarantinePath },
     ...(flags.json ? [{ what: "--json", path: flags.json }] : []),
   ]);
-  const engine = await openChosenEngine(flags, inputs.sources);
+  const engine = await openChosenEngine(flags, inputs.sources, inputs.config);
   const scanner = scanningEngine(engine);
   const progress = startProgress(scanner);
   try {

@@ -44,6 +44,9 @@ export const CONFIG_KEYS: Record<string, Kind> = {
   cohortGrain: "string",
   currency: "string",
   lang: "string",
+  // Where the metrics run (src/cli/engine-option.ts); credentials never go here, only in the environment.
+  engine: "string",
+  clickhouseUrl: "string",
 };
 
 const TABLE_KEYS: Record<string, "string" | "boolean" | "columns"> = {

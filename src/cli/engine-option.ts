@@ -2,6 +2,7 @@ import type { ParseArgsConfig } from "node:util";
 import type { DuckDbEngine } from "../engine/duckdb-engine.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { IngestSources } from "../ingest/index.ts";
+import type { ConfigFile } from "./config.ts";
 import { UsageError } from "./errors.ts";
 import { duckDbOptions, type InputFlags, openEngine } from "./inputs.ts";
 
@@ -37,8 +38,12 @@ export function parseEngineName(raw: string | undefined): EngineName {
 export async function openChosenEngine(
   flags: InputFlags & EngineFlags,
   sources: IngestSources = {},
+  config: ConfigFile = {},
 ): Promise<Engine> {
-  const name = parseEngineName(flags.engine);
+  // The config file may choose the engine too (`"engine": "clickhouse", "clickhouseUrl": "..."`);
+  // flags win over it, as for every other option.
+  const fromConfig = (key: string) => (typeof config[key] === "string" ? (config[key] as string) : undefined);
+  const name = parseEngineName(flags.engine ?? fromConfig("engine"));
   if (name === "duckdb") return openEngine(flags, sources);
   const staging = await duckDbOptions(flags, sources);
   const threads = staging.threads;
@@ -52,7 +57,9 @@ export async function openChosenEngine(
       throw error;
     }
   }
-  const url = clickhouseUrl(flags["clickhouse-url"] ?? process.env.CLICKHOUSE_URL);
+  const url = clickhouseUrl(
+    flags["clickhouse-url"] ?? fromConfig("clickhouseUrl") ?? process.env.CLICKHOUSE_URL,
+  );
   const env = process.env;
   const { QueryError } = await import("../engine/query-error.ts");
   // An unreachable server or refused credentials is the user's to fix: one line, exit status 2.

@@ -79,7 +79,7 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     inputPaths(inputs, flags).map((p) => p.path),
   );
   const { terminalSummary } = await import("../report/terminal-summary.ts");
-  const engine = await openChosenEngine(flags, inputs.sources);
+  const engine = await openChosenEngine(flags, inputs.sources, inputs.config);
   // A live line on a terminal only; CI logs, pipes and the bench get the summary alone.
   const scanner = scanningEngine(engine);
   const progress = startProgress(scanner);

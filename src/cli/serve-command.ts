@@ -53,7 +53,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     throw new UsageError(
       `--db FILE reuses a DuckDB database: it cannot be combined with --engine ${flags.engine}`,
     );
-  const engine = await openChosenEngine(flags, inputs?.sources ?? {});
+  const engine = await openChosenEngine(flags, inputs?.sources ?? {}, inputs?.config);
   const { auditStoredDatabase, describeDataset, startServer } = await import("../server/index.ts");
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
