@@ -48,11 +48,12 @@ function moneySql(id: string, decimalComma: boolean, padded: boolean): { value: 
   const norm = decimalComma
     ? `CASE WHEN regexp_full_match(${trimmed}, '${COMMA_DECIMAL}') THEN replace(regexp_replace(${trimmed}, '[ .\xa0]', '', 'g'), ',', '.') END`
     : trimmed;
-  const numeric = `regexp_full_match(${norm}, '${PLAIN_DECIMAL}')`;
+  // Every exact amount is a plain decimal, so the common case costs one pattern test (DuckDB computes
+  // the repeated expression once); the plain-decimal test runs only for values that are not exact.
   const exact = `regexp_full_match(${norm}, '${EXACT_DECIMAL}')`;
   return {
-    value: `CASE WHEN ${numeric} AND ${exact} THEN CAST(${norm} AS DECIMAL(18,6)) END`,
-    inexact: `coalesce(${numeric} AND NOT ${exact}, false)`,
+    value: `CASE WHEN ${exact} THEN CAST(${norm} AS DECIMAL(18,6)) END`,
+    inexact: `CASE WHEN ${exact} THEN false ELSE coalesce(regexp_full_match(${norm}, '${PLAIN_DECIMAL}'), false) END`,
   };
 }
 
