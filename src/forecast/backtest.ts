@@ -46,7 +46,8 @@ export type BacktestModel = "power-curve" | "no-growth";
 /** Accuracy of one model from one number of observed months. */
 export interface BacktestSummary {
   model: BacktestModel;
-  observedMonths: number;
+  /** Observed months forecast from; null: every case of the run pooled. */
+  observedMonths: number | null;
   /** Forecasts scored (cases without a forecast are counted in `unscored`). */
   cases: number;
   unscored: number;
@@ -102,8 +103,9 @@ export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): B
       });
     }
   }
-  const summary = observedMonths.flatMap((m) => {
-    const own = cases.filter((c) => c.observedMonths === m);
+  // One row per observed months, then every case pooled (observedMonths null).
+  const summary = [...observedMonths.map((m) => m as number | null), null].flatMap((m) => {
+    const own = cases.filter((c) => m === null || c.observedMonths === m);
     return [
       summarize("power-curve", m, own, (c) => c.forecast),
       summarize("no-growth", m, own, (c) => c.naive),
@@ -119,9 +121,13 @@ export function hideAfter(curves: readonly CohortCurve[], cut: number): CohortCu
     .filter((c) => c.ltv.length > 0);
 }
 
+/**
+ * Scores one model on the cases the power curve could forecast, so both models are judged on the same
+ * cohorts (the baseline can always "forecast"; the other cases are counted as unscored).
+ */
 function summarize(
   model: BacktestModel,
-  observedMonths: number,
+  observedMonths: number | null,
   cases: readonly BacktestCase[],
   predicted: (c: BacktestCase) => number | null,
 ): BacktestSummary {
@@ -130,7 +136,7 @@ function summarize(
   let intervals = 0;
   for (const c of cases) {
     const p = predicted(c);
-    if (p === null || !(c.actual > 0)) continue;
+    if (c.forecast === null || p === null || !(c.actual > 0)) continue;
     errors.push((p - c.actual) / c.actual);
     if (model === "power-curve" && c.low !== null && c.high !== null) {
       intervals++;
