@@ -47,8 +47,6 @@ export interface Dialect {
    * hash is correlated across its second argument (metrics/bootstrap.ts).
    */
   bucketOf(expr: string, buckets: number): string;
-  /** A relation with one BIGINT column `i` = 0..n−1 (ClickHouse: `(SELECT number AS i FROM numbers(n))`). */
-  integerRange(n: string): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -75,5 +73,4 @@ export const duckdbDialect: Dialect = {
   isCanonicalU64: (expr) => `(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR) IS NOT DISTINCT FROM ${expr})`,
   toU64: (expr) => `CAST(${expr} AS UBIGINT)`,
   bucketOf: (expr, buckets) => `CAST(hash(${expr}) % ${Math.trunc(Number(buckets))} AS INTEGER)`,
-  integerRange: (n) => `(SELECT range AS i FROM range(CAST(${n} AS BIGINT)))`,
 };

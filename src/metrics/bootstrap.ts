@@ -72,7 +72,7 @@ export async function createWeightsTable(
      -- (i - i % B) / B: exact in any engine, whether "/" divides integers or rounds a double.
      SELECT CAST((t.i - t.i % $replicates) / $replicates AS INTEGER) AS bucket, CAST(t.i % $replicates AS INTEGER) AS rep,
        CAST(substr($weights, 2 * t.i + 1, 2) AS INTEGER) AS w
-     FROM ${d.integerRange("$n")} t`,
+     FROM ${d.integerSeries("$n")} t`,
     { replicates: design.replicates, weights: digits, n: weights.length },
   );
 }
