@@ -70,6 +70,13 @@ export function windowTableNames(prefix: string) {
     attrBuyers: `${prefix}_attr_buyers`,
     /** Spend per (source code, month) in the window. */
     costs: `${prefix}_costs`,
+    /**
+     * The bootstrap's sums per user bucket: attributed revenue (raw and with orders capped) per
+     * (model, source key, combo, cohort, lifetime, bucket), attributed buyers per (model, key, combo,
+     * cohort, bucket). Read by metrics/intervals.ts.
+     */
+    bucketRevenue: `${prefix}_bucket_revenue`,
+    bucketBuyers: `${prefix}_bucket_buyers`,
   } as const;
 }
 
