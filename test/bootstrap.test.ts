@@ -11,12 +11,12 @@ import {
   createWeightsTable,
   poissonWeights,
   ratioIntervals,
-  WEIGHTS_TABLE,
 } from "../src/metrics/bootstrap.ts";
 import { mulberry32 } from "./helpers/prng.ts";
 import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
 
 const { buckets: G, replicates: B } = BOOTSTRAP_DEFAULTS;
+const WEIGHTS_TABLE = "test_boot_weights";
 
 /** Pearson correlation of paired samples. */
 function correlation(xs: readonly number[], ys: readonly number[]): number {
@@ -88,7 +88,7 @@ describe("Poisson(1) weights", () => {
 
 describe("bootstrap in DuckDB", async () => {
   const engine = await freshEngine();
-  await createWeightsTable(engine);
+  await createWeightsTable(engine, WEIGHTS_TABLE);
 
   it("the weights table holds exactly the generated draws", async () => {
     const w = poissonWeights();
@@ -130,14 +130,20 @@ describe("bootstrap in DuckDB", async () => {
   it("a ratio that is the same in every bucket has a zero-width interval at its value", async () => {
     const sums = `SELECT 'a' AS k, range % ${G} AS bucket, 3.0 * (1 + range % 7) AS num, 1 + range % 7 AS den
       FROM range(1000)`;
-    const [a] = await ratioIntervals(engine, { sums, keys: ["k"], level: 0.9 });
+    const [a] = await ratioIntervals(engine, { weights: WEIGHTS_TABLE, sums, keys: ["k"], level: 0.9 });
     assert.equal(a!.key.k, "a");
     assert.ok(
       Math.abs(a!.estimate! - 3) < 1e-12 && Math.abs(a!.low! - 3) < 1e-9 && Math.abs(a!.high! - 3) < 1e-9,
     );
     assert.equal(a!.replicates, B);
     // With the denominator fixed (costs), the ratio moves with the resampled total.
-    const [f] = await ratioIntervals(engine, { sums, keys: ["k"], level: 0.9, fixed: "den" });
+    const [f] = await ratioIntervals(engine, {
+      weights: WEIGHTS_TABLE,
+      sums,
+      keys: ["k"],
+      level: 0.9,
+      fixed: "den",
+    });
     assert.ok(f!.low! < 3 && f!.high! > 3 && Math.abs(f!.estimate! - 3) < 1e-12);
   });
 
@@ -167,11 +173,13 @@ describe("bootstrap in DuckDB", async () => {
     const spend = "UNION ALL SELECT DISTINCT sample, -1, 0, 500 FROM planted";
     const units = "SELECT sample, bucket, count(*) AS n FROM planted GROUP BY sample, bucket";
     const ltv = await ratioIntervals(engine, {
+      weights: WEIGHTS_TABLE,
       sums: `SELECT sample, bucket, revenue AS num, 1 AS den ${a}`,
       keys: ["sample"],
       level: 0.9,
     });
     const romi = await ratioIntervals(engine, {
+      weights: WEIGHTS_TABLE,
       sums: `SELECT sample, bucket, revenue AS num, 0 AS den ${a} ${spend}`,
       keys: ["sample"],
       level: 0.9,
@@ -180,6 +188,7 @@ describe("bootstrap in DuckDB", async () => {
       unitKeys: ["sample"],
     });
     const cac = await ratioIntervals(engine, {
+      weights: WEIGHTS_TABLE,
       sums: `SELECT sample, -1 AS bucket, 500 AS num, 0 AS den FROM planted WHERE uid LIKE '%-0'
         UNION ALL SELECT sample, bucket, 0, 1 ${a}`,
       keys: ["sample"],

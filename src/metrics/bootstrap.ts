@@ -29,9 +29,6 @@ export interface BootstrapDesign {
 
 export const BOOTSTRAP_DEFAULTS: BootstrapDesign = { buckets: 128, replicates: 1000, seed: 20120101 };
 
-/** The temp table of weights: (bucket INTEGER, rep INTEGER, w INTEGER). */
-export const WEIGHTS_TABLE = "cs_boot_weights";
-
 /** A Poisson(1) draw by inversion of the CDF (mean 1: a handful of steps). */
 export function poissonOne(rng: Sfc32): number {
   const u = rng.float();
@@ -55,24 +52,26 @@ export function poissonWeights(design: BootstrapDesign = BOOTSTRAP_DEFAULTS): Ui
 }
 
 /**
- * Creates (or replaces) the weights table on the engine. The draws travel as one text parameter of
- * two digits per weight (Poisson(1) never reaches 100 in practice: P ≈ 10⁻¹⁵⁸; capped at 99 in
- * poissonOne) and are decoded by position, which every engine can do.
+ * Creates the weights table `name` (bucket, rep, w) on the engine; the data cube makes one per dataset
+ * (cube-data.ts). The draws travel as one text parameter of two digits per weight (poissonOne caps at
+ * 99, a Poisson(1) value no sample of this size reaches) and are decoded by position, which every
+ * engine can do.
  */
 export async function createWeightsTable(
   engine: Engine,
+  name: string,
   design: BootstrapDesign = BOOTSTRAP_DEFAULTS,
 ): Promise<void> {
   const weights = poissonWeights(design);
   let digits = "";
   for (const w of weights) digits += w < 10 ? `0${w}` : String(w);
   const d = engine.dialect;
-  await engine.run(
-    `CREATE OR REPLACE TEMP TABLE ${WEIGHTS_TABLE} AS
-     -- (i - i % B) / B: exact in any engine, whether "/" divides integers or rounds a double.
-     SELECT CAST((t.i - t.i % $replicates) / $replicates AS INTEGER) AS bucket, CAST(t.i % $replicates AS INTEGER) AS rep,
-       CAST(substr($weights, 2 * t.i + 1, 2) AS INTEGER) AS w
-     FROM ${d.integerSeries("$n")} t`,
+  // (i - i % B) / B: exact in any engine, whether "/" divides integers or rounds a double.
+  await engine.createTemp(
+    name,
+    `SELECT CAST((t.i - t.i % $replicates) / $replicates AS INTEGER) AS bucket,
+      CAST(t.i % $replicates AS INTEGER) AS rep, CAST(substr($weights, 2 * t.i + 1, 2) AS INTEGER) AS w
+    FROM ${d.integerSeries("$n")} t`,
     { replicates: design.replicates, weights: digits, n: weights.length },
   );
 }
@@ -98,6 +97,8 @@ export interface RatioInterval {
 }
 
 export interface RatioSpec {
+  /** The weights table (createWeightsTable). */
+  weights: string;
   /** SQL yielding the columns of `keys`, `bucket`, `num`, `den` (several rows per bucket are fine). */
   sums: string;
   keys: readonly string[];
@@ -118,7 +119,7 @@ export interface RatioSpec {
 
 /**
  * Percentile intervals of Σ num / Σ den per group, from per-(group, bucket) sums and the weights
- * table (createWeightsTable first).
+ * table `spec.weights` (createWeightsTable).
  *
  * Why `units`: a bucket holds many buyers, so Poisson weights on buckets make a *total* vary far
  * more than resampling buyers would (Var Σ_b w_b S_b = Σ_b S_b², which counts every pair of buyers in
@@ -128,35 +129,37 @@ export interface RatioSpec {
  * of the slice's N buyers (N fixed, each source's share random), in one GROUP BY.
  */
 export async function ratioIntervals(engine: Engine, spec: RatioSpec): Promise<RatioInterval[]> {
-  const keyList = spec.keys.join(", ");
-  const on = (a: string, b: string) =>
-    spec.keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(" AND ");
-  const sKeys = spec.keys.map((k) => `s.${k}`).join(", ");
-  const tKeys = spec.keys.map((k) => `t.${k}`).join(", ");
-  const lowP = (1 - spec.level) / 2;
+  const list = (table: string) => spec.keys.map((k) => `${table}.${k}`).join(", ");
+  const alias = (table: string) => spec.keys.map((k) => `${table}.${k} AS ${k}`).join(", ");
   const d = engine.dialect;
+  const W = spec.weights;
+  const on = (a: string, b: string) =>
+    spec.keys.map((k) => d.nullSafeEquals(`${a}.${k}`, `${b}.${k}`)).join(" AND ");
+  const tKeys = list("t");
+  const lowP = (1 - spec.level) / 2;
   const scaled = (side: "num" | "den") =>
     spec.fixed === side ? `t.${side}` : spec.units ? `r.${side} * u.scale` : `r.${side}`;
   const replicate = d.safeDivide(scaled("num"), scaled("den"));
   const uk = spec.unitKeys ?? [];
-  const ukSelect = uk.map((k) => `n.${k}, `).join("");
-  const ukJoin = uk.map((k) => ` AND u.${k} IS NOT DISTINCT FROM r.${k}`).join("");
+  const ukSelect = uk.map((k) => `n.${k} AS ${k}, `).join("");
+  const ukGroup = uk.map((k) => `n.${k}, `).join("");
+  const ukJoin = uk.map((k) => ` AND ${d.nullSafeEquals(`u.${k}`, `r.${k}`)}`).join("");
   const units = spec.units
-    ? `, n AS (SELECT ${uk.map((k) => `${k}, `).join("")}bucket, sum(n) AS n FROM (${spec.units}) x
-          GROUP BY ${uk.map((k) => `${k}, `).join("")}bucket),
-      tot AS (SELECT ${uk.map((k) => `${k}, `).join("")}sum(n) AS n FROM n${uk.length > 0 ? ` GROUP BY ${uk.join(", ")}` : ""}),
-      u AS (SELECT ${ukSelect}w.rep, ${d.safeDivide("max(tot.n)", "sum(w.w * n.n)")} AS scale
-        FROM n JOIN ${WEIGHTS_TABLE} w ON w.bucket = n.bucket
-        JOIN tot ON ${uk.length > 0 ? uk.map((k) => `tot.${k} IS NOT DISTINCT FROM n.${k}`).join(" AND ") : "TRUE"}
-        GROUP BY ${ukSelect}w.rep)`
+    ? `, n AS (SELECT ${uk.map((k) => `x.${k} AS ${k}, `).join("")}x.bucket AS bucket, sum(x.n) AS n
+          FROM (${spec.units}) x GROUP BY ${uk.map((k) => `x.${k}, `).join("")}x.bucket),
+      tot AS (SELECT ${ukSelect}sum(n.n) AS n FROM n${uk.length > 0 ? ` GROUP BY ${uk.map((k) => `n.${k}`).join(", ")}` : ""}),
+      u AS (SELECT ${ukSelect}w.rep AS rep, ${d.safeDivide("max(tot.n)", "sum(w.w * n.n)")} AS scale
+        FROM n JOIN ${W} w ON w.bucket = n.bucket
+        JOIN tot ON ${uk.length > 0 ? uk.map((k) => d.nullSafeEquals(`tot.${k}`, `n.${k}`)).join(" AND ") : "1 = 1"}
+        GROUP BY ${ukGroup}w.rep)`
     : "";
   const rows = await engine.all(
-    `WITH s AS (SELECT ${keyList}, bucket, sum(num) AS num, sum(den) AS den FROM (${spec.sums}) x
-        GROUP BY ${keyList}, bucket),
-      t AS (SELECT ${keyList}, sum(num) AS num, sum(den) AS den FROM s GROUP BY ${keyList}),
-      r AS (SELECT ${sKeys}, w.rep, sum(w.w * s.num) AS num, sum(w.w * s.den) AS den
-        FROM s JOIN ${WEIGHTS_TABLE} w ON w.bucket = s.bucket GROUP BY ${sKeys}, w.rep)${units}
-     SELECT ${tKeys}, ${d.safeDivide("max(t.num)", "max(t.den)")} AS estimate,
+    `WITH s AS (SELECT ${alias("x")}, x.bucket AS bucket, sum(x.num) AS num, sum(x.den) AS den
+        FROM (${spec.sums}) x GROUP BY ${list("x")}, x.bucket),
+      t AS (SELECT ${alias("s")}, sum(s.num) AS num, sum(s.den) AS den FROM s GROUP BY ${list("s")}),
+      r AS (SELECT ${alias("s")}, w.rep AS rep, sum(w.w * s.num) AS num, sum(w.w * s.den) AS den
+        FROM s JOIN ${W} w ON w.bucket = s.bucket GROUP BY ${list("s")}, w.rep)${units}
+     SELECT ${alias("t")}, ${d.safeDivide("max(t.num)", "max(t.den)")} AS estimate,
        ${d.quantile(replicate, lowP)} AS low, ${d.quantile(replicate, 1 - lowP)} AS high,
        count(${replicate}) AS replicates
      FROM t LEFT JOIN r ON ${on("r", "t")}${spec.units ? ` LEFT JOIN u ON u.rep = r.rep${ukJoin}` : ""}
