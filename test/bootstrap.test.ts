@@ -12,6 +12,7 @@ import {
   poissonWeights,
   ratioIntervals,
 } from "../src/metrics/bootstrap.ts";
+import { BoundSql } from "../src/metrics/query.ts";
 import { mulberry32 } from "./helpers/prng.ts";
 import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
 
@@ -130,14 +131,14 @@ describe("bootstrap in DuckDB", async () => {
   it("a ratio that is the same in every bucket has a zero-width interval at its value", async () => {
     const sums = `SELECT 'a' AS k, range % ${G} AS bucket, 3.0 * (1 + range % 7) AS num, 1 + range % 7 AS den
       FROM range(1000)`;
-    const [a] = await ratioIntervals(engine, { weights: WEIGHTS_TABLE, sums, keys: ["k"], level: 0.9 });
+    const [a] = await ratioIntervals(new BoundSql(engine, {}), { weights: WEIGHTS_TABLE, sums, keys: ["k"], level: 0.9 });
     assert.equal(a!.key.k, "a");
     assert.ok(
       Math.abs(a!.estimate! - 3) < 1e-12 && Math.abs(a!.low! - 3) < 1e-9 && Math.abs(a!.high! - 3) < 1e-9,
     );
     assert.equal(a!.replicates, B);
     // With the denominator fixed (costs), the ratio moves with the resampled total.
-    const [f] = await ratioIntervals(engine, {
+    const [f] = await ratioIntervals(new BoundSql(engine, {}), {
       weights: WEIGHTS_TABLE,
       sums,
       keys: ["k"],
@@ -172,13 +173,13 @@ describe("bootstrap in DuckDB", async () => {
     // Spend enters once per sample on a bucket no weight refers to: only the fixed side reads it.
     const spend = "UNION ALL SELECT DISTINCT sample, -1, 0, 500 FROM planted";
     const units = "SELECT sample, bucket, count(*) AS n FROM planted GROUP BY sample, bucket";
-    const ltv = await ratioIntervals(engine, {
+    const ltv = await ratioIntervals(new BoundSql(engine, {}), {
       weights: WEIGHTS_TABLE,
       sums: `SELECT sample, bucket, revenue AS num, 1 AS den ${a}`,
       keys: ["sample"],
       level: 0.9,
     });
-    const romi = await ratioIntervals(engine, {
+    const romi = await ratioIntervals(new BoundSql(engine, {}), {
       weights: WEIGHTS_TABLE,
       sums: `SELECT sample, bucket, revenue AS num, 0 AS den ${a} ${spend}`,
       keys: ["sample"],
@@ -187,7 +188,7 @@ describe("bootstrap in DuckDB", async () => {
       units,
       unitKeys: ["sample"],
     });
-    const cac = await ratioIntervals(engine, {
+    const cac = await ratioIntervals(new BoundSql(engine, {}), {
       weights: WEIGHTS_TABLE,
       sums: `SELECT sample, -1 AS bucket, 500 AS num, 0 AS den FROM planted WHERE uid LIKE '%-0'
         UNION ALL SELECT sample, bucket, 0, 1 ${a}`,

@@ -15,7 +15,8 @@
  * made 90 % intervals about 16 % too narrow). A table of independent draws has no such trap, is the
  * same on every engine and makes every interval reproducible.
  */
-import type { Engine } from "../engine/engine.ts";
+import type { Dialect } from "../engine/dialect.ts";
+import type { Engine, Row } from "../engine/engine.ts";
 import { Sfc32 } from "../generate/prng.ts";
 
 export interface BootstrapDesign {
@@ -114,7 +115,12 @@ export interface RatioSpec {
   units?: string;
   /** The columns of `keys` that `units` carries too (one slice per value); default none: one slice. */
   unitKeys?: readonly string[];
-  params?: Record<string, string | number | boolean | null>;
+}
+
+/** Where ratioIntervals reads: a metric run (its parameters bound) or any BoundSql. */
+export interface SqlReader {
+  readonly d: Dialect;
+  all(sql: string): Promise<Row[]>;
 }
 
 /**
@@ -128,10 +134,10 @@ export interface RatioSpec {
  * N / Σ_b w_{b,r} N_b, the slice's buyers over their weighted count. That is the ordinary bootstrap
  * of the slice's N buyers (N fixed, each source's share random), in one GROUP BY.
  */
-export async function ratioIntervals(engine: Engine, spec: RatioSpec): Promise<RatioInterval[]> {
+export async function ratioIntervals(q: SqlReader, spec: RatioSpec): Promise<RatioInterval[]> {
   const list = (table: string) => spec.keys.map((k) => `${table}.${k}`).join(", ");
   const alias = (table: string) => spec.keys.map((k) => `${table}.${k} AS ${k}`).join(", ");
-  const d = engine.dialect;
+  const d = q.d;
   const W = spec.weights;
   const on = (a: string, b: string) =>
     spec.keys.map((k) => d.nullSafeEquals(`${a}.${k}`, `${b}.${k}`)).join(" AND ");
@@ -153,7 +159,7 @@ export async function ratioIntervals(engine: Engine, spec: RatioSpec): Promise<R
         JOIN tot ON ${uk.length > 0 ? uk.map((k) => d.nullSafeEquals(`tot.${k}`, `n.${k}`)).join(" AND ") : "1 = 1"}
         GROUP BY ${ukGroup}w.rep)`
     : "";
-  const rows = await engine.all(
+  const rows = await q.all(
     `WITH s AS (SELECT ${alias("x")}, x.bucket AS bucket, sum(x.num) AS num, sum(x.den) AS den
         FROM (${spec.sums}) x GROUP BY ${list("x")}, x.bucket),
       t AS (SELECT ${alias("s")}, sum(s.num) AS num, sum(s.den) AS den FROM s GROUP BY ${list("s")}),
@@ -164,7 +170,6 @@ export async function ratioIntervals(engine: Engine, spec: RatioSpec): Promise<R
        count(${replicate}) AS replicates
      FROM t LEFT JOIN r ON ${on("r", "t")}${spec.units ? ` LEFT JOIN u ON u.rep = r.rep${ukJoin}` : ""}
      GROUP BY ${tKeys}`,
-    spec.params,
   );
   const asNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return rows.map((row) => ({
