@@ -7,6 +7,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
 import { writeCsvTables } from "./csv-tables.ts";
+import { bySourceWithTrust, writeForecastTables } from "./trust-tables.ts";
 import { replaceDirectory } from "./report-dir.ts";
 
 export { OutputError, prepareReportDir } from "./report-dir.ts";
@@ -83,7 +84,11 @@ async function writeInto(
   }
   const metricsJson = join(outDir, "metrics.json");
   await writeFile(metricsJson, `${JSON.stringify(metricsDocument(analysis), null, 2)}\n`);
-  const tables = writeCsvTables(metrics.tables, join(outDir, "tables"));
+  const tableDir = join(outDir, "tables");
+  const tables = [
+    ...writeCsvTables({ ...metrics.tables, by_source: bySourceWithTrust(metrics) }, tableDir),
+    ...writeForecastTables(metrics, tableDir),
+  ];
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
   step("figures");
