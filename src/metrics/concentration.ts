@@ -1,5 +1,6 @@
 import { UNATTRIBUTED } from "./attribution.ts";
 import { matureMonths } from "./cohort-cells.ts";
+import { sourceRowOrder } from "./id-order.ts";
 import { sliceSpend } from "./marketing.ts";
 import { HORIZON, type MetricRun, numOrNull, text } from "./query.ts";
 import type { CohortConcentration, ConcentrationStats, SourceConcentration } from "./result.ts";
@@ -22,8 +23,10 @@ export async function concentrationStats(run: MetricRun): Promise<ConcentrationS
 /** SQL: attributed horizon revenue per (source key, buyer) of the slice's mature cohorts. */
 function buyerRevenue(run: MetricRun): string {
   const { t } = run;
-  return `(SELECT coalesce(a.key, '') AS k, l.uk AS uk, sum(l.revenue * a.n / a.d) AS revenue,
-      sum(l.capped_revenue * a.n / a.d) AS capped, sum(CAST(a.n AS DOUBLE) / a.d) AS w
+  // Each row rounded to 1e-12 as a DECIMAL, as the cube does: sums then do not depend on thread order.
+  const share = (x: string) => `sum(CAST(CAST(${x} AS DOUBLE) / a.d AS DECIMAL(38, 12)))`;
+  return `(SELECT coalesce(a.key, '') AS k, l.uk AS uk, ${share("l.revenue * a.n")} AS revenue,
+      ${share("l.capped_revenue * a.n")} AS capped, ${share("a.n")} AS w
     FROM ${t.lifetimes} l JOIN ${t.attr} a ON a.uk = l.uk AND a.model = $model AND a.dim = 'source'
     WHERE ${run.inCombos("l.r")} AND l.lifetime < ${HORIZON}
       AND l.cohort IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)
@@ -39,7 +42,7 @@ async function bySource(run: MetricRun): Promise<SourceConcentration[]> {
         row_number() OVER (PARTITION BY br.k ORDER BY br.revenue DESC, br.uk) AS pos,
         count(*) OVER (PARTITION BY br.k) AS n
       FROM br),
-    buyers AS (SELECT coalesce(a.key, '') AS k, sum(CAST(a.n AS DOUBLE) / a.d) AS buyers
+    buyers AS (SELECT coalesce(a.key, '') AS k, sum(CAST(CAST(a.n AS DOUBLE) / a.d AS DECIMAL(38, 12))) AS buyers
       FROM ${t.newBuyers} nb JOIN ${t.attr} a ON a.uk = nb.uk AND a.model = $model AND a.dim = 'source'
       WHERE ${run.inCombos("nb.r")} AND nb.cohort IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)
       GROUP BY coalesce(a.key, '')),
@@ -55,7 +58,7 @@ async function bySource(run: MetricRun): Promise<SourceConcentration[]> {
     FROM buyers b LEFT JOIN agg ON agg.k = b.k LEFT JOIN spend sp ON sp.k = b.k`);
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
-  return rows.map((r) => {
+  const out = rows.map((r) => {
     const buyers = numOrNull(r.buyers) ?? 0;
     const revenue = numOrNull(r.revenue) ?? 0;
     const capped = numOrNull(r.capped) ?? 0;
@@ -72,6 +75,7 @@ async function bySource(run: MetricRun): Promise<SourceConcentration[]> {
       romiHWithoutTopBuyer: per(revenue - top, costs),
     };
   });
+  return out.sort((a, b) => sourceRowOrder(a.source, b.source));
 }
 
 async function byCohort(run: MetricRun): Promise<CohortConcentration[]> {

@@ -1,6 +1,7 @@
 import { UNATTRIBUTED } from "./attribution.ts";
 import { ratioIntervals } from "./bootstrap.ts";
 import { lastMonth, matureMonths, monthLifetimes } from "./cohort-cells.ts";
+import { sourceRowOrder } from "./id-order.ts";
 import { sliceSpend } from "./marketing.ts";
 import { HORIZON, MARGIN, type MetricRun } from "./query.ts";
 import type { IntervalStats, SourceInterval } from "./result.ts";
@@ -22,8 +23,6 @@ export async function intervalStats(
   run: MetricRun,
   level: number,
   byCohort?: IntervalStats["byCohort"],
-  /** ROMI_s(k) intervals (payback bounds) cost as much as the rest: the report's own model only. */
-  withLifetimes = true,
 ): Promise<IntervalStats> {
   const sources = await sourceIntervals(run, level);
   return {
@@ -31,7 +30,7 @@ export async function intervalStats(
     replicates: sources.replicates,
     bySource: sources.rows,
     byCohort: byCohort ?? (await cohortIntervals(run, level)),
-    romiBySourceLifetime: withLifetimes ? await romiLifetimeIntervals(run, level) : [],
+    romiBySourceLifetime: await romiLifetimeIntervals(run, level),
   };
 }
 
@@ -60,9 +59,7 @@ async function sourceIntervals(run: MetricRun, level: number) {
   const buyers = bucketRows(run, "bucketBuyers");
   const mature = IN_MATURE(run, "b.cohort");
   const lowP = (1 - level) / 2;
-  const base = (
-    k: string,
-  ) => `SELECT ${k} AS k, b.bucket AS bucket, ${MARGIN} * b.revenue AS rev, 0 AS mb, 0 AS wb
+  const base = (k: string) => `SELECT ${k} AS k, b.bucket AS bucket, b.revenue AS rev, 0 AS mb, 0 AS wb
       FROM ${revenue} b WHERE ${mature} AND b.lifetime < ${HORIZON}
     UNION ALL SELECT ${k} AS k, b.bucket AS bucket, 0 AS rev,
       CASE WHEN ${mature} THEN b.buyers ELSE 0 END AS mb, b.buyers AS wb FROM ${buyers} b`;
@@ -79,8 +76,8 @@ async function sourceIntervals(run: MetricRun, level: number) {
           s.costs AS costs FROM ${sliceSpend(run)} s
         UNION ALL SELECT '${ALL}' AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
           s.costs AS costs FROM ${sliceSpend(run)} s) x GROUP BY x.k),
-    v AS (SELECT r.k AS k, ${d.safeDivide("r.rev", "r.mb")} AS ltv,
-        ${d.safeDivide("r.rev * u.sm", "max_spend.mature")} AS romi, ${d.safeDivide("max_spend.costs", "r.wb * u.sw")} AS cac
+    v AS (SELECT r.k AS k, ${MARGIN} * ${d.safeDivide("r.rev", "r.mb")} AS ltv,
+        ${MARGIN} * ${d.safeDivide("r.rev * u.sm", "max_spend.mature")} AS romi, ${d.safeDivide("max_spend.costs", "r.wb * u.sw")} AS cac
       FROM r JOIN u ON u.rep = r.rep LEFT JOIN sp max_spend ON max_spend.k = r.k)
     SELECT v.k AS k, count(v.ltv) AS replicates,
       ${d.quantile("v.ltv", lowP)} AS ltv_low, ${d.quantile("v.ltv", 1 - lowP)} AS ltv_high,
@@ -96,10 +93,17 @@ async function sourceIntervals(run: MetricRun, level: number) {
     romiH: withheld ? NONE : { low: num(r.romi_low), high: num(r.romi_high) },
     cac: withheld || num(r.cac_high) === 0 ? NONE : { low: num(r.cac_low), high: num(r.cac_high) },
   }));
+  out.sort((a, b) => sourceRowOrder(a.source, b.source));
   return { rows: out, replicates: Math.max(0, ...rows.map((r) => Number(r.replicates))) };
 }
 
 const NONE = { low: null, high: null };
+
+/** Bounds of a revenue ratio times the margin (sums stay exact decimals; the margin scales the ratio). */
+function withMargin(run: MetricRun, r: { low: number | null; high: number | null }) {
+  const m = run.options.margin;
+  return { low: r.low === null ? null : m * r.low, high: r.high === null ? null : m * r.high };
+}
 
 /** LTV(c, H−1) of every mature cohort of the slice (all sources); young cohorts get forecast intervals. */
 async function cohortIntervals(run: MetricRun, level: number): Promise<IntervalStats["byCohort"]> {
@@ -109,14 +113,14 @@ async function cohortIntervals(run: MetricRun, level: number): Promise<IntervalS
     weights: run.t.bootWeights,
     keys: ["cohort"],
     level,
-    sums: `SELECT ${d.formatMonth("b.cohort")} AS cohort, b.bucket AS bucket, ${MARGIN} * b.revenue AS num, 0 AS den
+    sums: `SELECT ${d.formatMonth("b.cohort")} AS cohort, b.bucket AS bucket, b.revenue AS num, 0 AS den
       FROM ${bucketRows(run, "bucketRevenue")} b WHERE b.lifetime < ${HORIZON} AND ${mature}
       UNION ALL SELECT ${d.formatMonth("b.cohort")} AS cohort, b.bucket AS bucket, 0 AS num, b.buyers AS den
       FROM ${bucketRows(run, "bucketBuyers")} b WHERE ${mature}`,
   });
   const lifetime = run.options.horizon - 1;
   return rows
-    .map((r) => ({ cohort: String(r.key.cohort), lifetime, ltv: { low: r.low, high: r.high } }))
+    .map((r) => ({ cohort: String(r.key.cohort), lifetime, ltv: withMargin(run, r) }))
     .sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : 0));
 }
 
@@ -143,7 +147,7 @@ async function romiLifetimeIntervals(
       FROM ${bucketRows(run, "bucketBuyers")} b CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
       WHERE ${observed("b.cohort")}`,
     unitKeys: ["lifetime"],
-    sums: `SELECT coalesce(b.key, '') AS k, ks.lifetime AS lifetime, b.bucket AS bucket, ${MARGIN} * b.revenue AS num,
+    sums: `SELECT coalesce(b.key, '') AS k, ks.lifetime AS lifetime, b.bucket AS bucket, b.revenue AS num,
         0 AS den
       FROM ${bucketRows(run, "bucketRevenue")} b CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
       WHERE b.lifetime <= ks.lifetime AND ${observed("b.cohort")}
@@ -156,8 +160,9 @@ async function romiLifetimeIntervals(
     .map((r) => ({
       source: sourceName(r.key.k),
       lifetime: Number(r.key.lifetime),
-      romi: { low: r.low, high: r.high },
-    }));
+      romi: withMargin(run, r),
+    }))
+    .sort((a, b) => sourceRowOrder(a.source, b.source) || a.lifetime - b.lifetime);
 }
 
 /** SQL key '' stands for NULL (buyers without a qualifying session), which UNION keys cannot hold apart. */

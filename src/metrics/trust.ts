@@ -8,6 +8,7 @@ import {
 import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
 import { concentrationStats } from "./concentration.ts";
+import { sourceRowOrder } from "./id-order.ts";
 import { intervalStats } from "./intervals.ts";
 import { sliceSpend } from "./marketing.ts";
 import { type MetricRun, num, numOrNull, text } from "./query.ts";
@@ -26,7 +27,7 @@ export async function trustStats(
   /** The same slice's stats under another model: what does not depend on the model is reused. */
   shared?: TrustStats,
 ): Promise<TrustStats> {
-  const intervals = await intervalStats(run, level, shared?.intervals.byCohort, shared === undefined);
+  const intervals = await intervalStats(run, level, shared?.intervals.byCohort);
   const concentration = await concentrationStats(run);
   const pooled = shared?.forecast.ltv ?? forecastLtv(tables.ltv);
   const withheld = run.scope.withheld !== null;
@@ -35,7 +36,7 @@ export async function trustStats(
   if (!withheld) {
     const bySource = forecastLtvBySource(await sourceLtvMatrices(run), tables.ltv);
     const spend = await spendBySourceMonth(run);
-    for (const [source, rows] of bySource) {
+    for (const [source, rows] of [...bySource].sort(([a], [b]) => sourceRowOrder(a, b))) {
       if (source === UNATTRIBUTED) continue;
       romi.push(...forecastRomi(rows, spend.get(source) ?? new Map(), source));
     }
@@ -77,7 +78,10 @@ export async function sourceLtvMatrices(run: MetricRun): Promise<Map<string, Ltv
     });
     out.set(source, list);
   }
-  return out;
+  for (const list of out.values())
+    list.sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : a.lifetime - b.lifetime));
+  // A fixed order of sources: the shrinkage sums over them, and float sums depend on the order.
+  return new Map([...out].sort(([a], [b]) => sourceRowOrder(a, b)));
 }
 
 async function spendBySourceMonth(run: MetricRun): Promise<Map<string, Map<string, number>>> {
