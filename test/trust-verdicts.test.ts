@@ -62,6 +62,12 @@ describe("verdict rule", () => {
       ctx,
     );
     assert.deepEqual([wide.action, wide.reasons], ["watch", ["wide_interval"]]);
+    const middle = trustVerdict(
+      { ...base, romi: 0.64, interval: { low: 0.58, high: 0.71 }, concentration: null },
+      ctx,
+    );
+    assert.deepEqual([middle.action, middle.reasons], ["watch", ["below_break_even"]]);
+    assert.match(middle.text, /short of break-even but above the cut line \(0\.50\)/);
     const young = trustVerdict(
       {
         ...base,

@@ -10,7 +10,12 @@ import { CUT_ROMI, MIN_BUYERS, SCALE_ROMI } from "./thresholds.ts";
 export type TrustAction = "scale" | "cut" | "watch";
 
 /** Why a source is "watch" rather than scaled or cut. */
-export type WatchReason = "wide_interval" | "one_customer" | "too_young" | "too_few_buyers";
+export type WatchReason =
+  | "wide_interval"
+  | "below_break_even"
+  | "one_customer"
+  | "too_young"
+  | "too_few_buyers";
 
 export interface TrustVerdict {
   source: string;
@@ -68,7 +73,9 @@ export function trustVerdict(
     else action = "scale";
   } else if (high !== null && high < CUT_ROMI) action = "cut";
   else {
-    reasons.push("wide_interval");
+    // Straddling break-even or the cut line: the data cannot tell. Wholly between them: a real middle.
+    const between = low !== null && high !== null && low >= CUT_ROMI && high <= SCALE_ROMI;
+    reasons.push(between ? "below_break_even" : "wide_interval");
     if (topBuyerDecides) reasons.push("one_customer");
   }
   if (action !== "watch") reasons.splice(0, reasons.length);
@@ -206,7 +213,9 @@ function textEn(v: VerdictFacts, h: number): string {
           ? "too young to judge"
           : r === "too_few_buyers"
             ? `too few buyers (fewer than ${MIN_BUYERS})`
-            : "the interval is wide",
+            : r === "below_break_even"
+              ? `short of break-even but above the cut line (${f(CUT_ROMI)})`
+              : "the interval is wide",
     )
     .join("; ");
   return `${head}: watch — ${why}. ${cap(what)} ${f(v.romi)} (${range})${without}; ${basis}.`;
@@ -239,7 +248,9 @@ function textRu(v: VerdictFacts, h: number): string {
           ? "слишком рано судить"
           : r === "too_few_buyers"
             ? `слишком мало покупателей (меньше ${MIN_BUYERS})`
-            : "интервал слишком широк",
+            : r === "below_break_even"
+              ? `не окупается, но выше порога сокращения (${f(CUT_ROMI)})`
+              : "интервал слишком широк",
     )
     .join("; ");
   return `${head}: наблюдать — ${why}. ${cap(what)} ${f(v.romi)} (${range})${without}; ${basis}.`;
