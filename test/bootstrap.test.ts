@@ -131,7 +131,12 @@ describe("bootstrap in DuckDB", async () => {
   it("a ratio that is the same in every bucket has a zero-width interval at its value", async () => {
     const sums = `SELECT 'a' AS k, range % ${G} AS bucket, 3.0 * (1 + range % 7) AS num, 1 + range % 7 AS den
       FROM range(1000)`;
-    const [a] = await ratioIntervals(new BoundSql(engine, {}), { weights: WEIGHTS_TABLE, sums, keys: ["k"], level: 0.9 });
+    const [a] = await ratioIntervals(new BoundSql(engine, {}), {
+      weights: WEIGHTS_TABLE,
+      sums,
+      keys: ["k"],
+      level: 0.9,
+    });
     assert.equal(a!.key.k, "a");
     assert.ok(
       Math.abs(a!.estimate! - 3) < 1e-12 && Math.abs(a!.low! - 3) < 1e-9 && Math.abs(a!.high! - 3) < 1e-9,

@@ -16,7 +16,8 @@ import { normalizeOptions } from "../src/metrics/options.ts";
 import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
 
 // ../shared beside the clone (CI); CHANNELSCOPE_AFISHA points elsewhere (a worktree has no sibling).
-const AFISHA = process.env.CHANNELSCOPE_AFISHA ?? new URL("../../shared/data/afisha/", import.meta.url).pathname;
+const AFISHA =
+  process.env.CHANNELSCOPE_AFISHA ?? new URL("../../shared/data/afisha/", import.meta.url).pathname;
 const ORDERS = `${AFISHA.replace(/\/?$/, "/")}orders_log_us.csv`;
 const WINDOW = { from: "2017-06-01", to: "2018-06-01" };
 

@@ -90,7 +90,7 @@ export async function assembleSlice(
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
     byModel[model] = underModel(metrics, model, attributed[model]);
     // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    const other = run.withOptions({ ...options, attribution: model });
+    const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
     byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
   }
   return byModel;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Lang } from "../../i18n/index.ts";
 import type { TrustVerdict } from "../../insights/trust.ts";
 import type { MetricsResult } from "../../metrics/result.ts";
-import { renderPngAsync, renderSvg } from "../render.ts";
+import { type PngOptions, renderPngAsync, renderSvg } from "../render.ts";
 import { ltvForecastFigure } from "./ltv-forecast.ts";
 import { romiIntervalsFigure } from "./romi-intervals.ts";
 
@@ -15,8 +15,8 @@ export async function renderTrustFigures(
   verdicts: readonly TrustVerdict[],
   ctx: { lang: Lang; currency: string; horizon: number },
   outDir: string,
-  /** PNG beside the SVG, as `report --png` asks for the other figures. */
-  png = false,
+  /** PNG beside the SVG (with these options), as `report --png` asks for the other figures. */
+  png: PngOptions | false = false,
 ): Promise<{ name: string; svg: string; png: string | null; markup: string }[]> {
   if (!metrics.trust) return [];
   const dir = join(outDir, "figures");
@@ -30,7 +30,7 @@ export async function renderTrustFigures(
     const markup = await renderSvg(spec);
     const paths = { name, svg: join(dir, `${name}.svg`), png: png ? join(dir, `${name}.png`) : null };
     await writeFile(paths.svg, markup);
-    if (paths.png) await writeFile(paths.png, await renderPngAsync(markup));
+    if (png && paths.png) await writeFile(paths.png, await renderPngAsync(markup, png));
     out.push({ ...paths, markup });
   }
   return out;
