@@ -257,6 +257,10 @@ describe("ClickHouse exactness traps", { skip: CHDB_SKIP }, async () => {
         `${d.isCanonicalU64("'18446744073709551616'")} AS c_over`,
         `${d.isCanonicalU64(`'${MAX}'`)} AS c_max`,
         `${d.toU64(`'${MAX}'`)} AS u_max`,
+        `${d.formatDay(d.addDays(d.truncDay(ts), "3"))} AS plus3`,
+        `${d.intDivide("17", "5")} AS q`,
+        `${d.bucketOf(`'${MAX}'`, 128)} AS bucket_max`,
+        `${d.bucketOf("'a'", 128)} AS bucket_a`,
       ].join(", ");
     };
     const from = (engine: Engine) =>

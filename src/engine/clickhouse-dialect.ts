@@ -21,7 +21,8 @@ export const clickhouseDialect: Dialect = {
   secondsBetween: (a, b) => `toInt64(roundBankers(${microsDiff(a, b)} / 1000000))`,
   // quantileExactInclusive interpolates like DuckDB's quantile_cont; plain quantile() samples
   // (reservoir of 8192) and is approximate beyond that.
-  quantile: (expr, p) => `quantileExactInclusive(${Number(p)})(${expr})`,
+  // It takes no Decimal (DuckDB's takes money): the value is interpolated as a double either way.
+  quantile: (expr, p) => `quantileExactInclusive(${Number(p)})(toFloat64(${expr}))`,
   safeDivide: (num, den) => `(toFloat64(${num}) / nullIf(toFloat64(${den}), 0))`,
   countDistinct: (expr) => `uniqExact(${expr})`,
   formatMonth: (date) => `formatDateTime(${date}, '%Y-%m')`,
@@ -41,6 +42,9 @@ export const clickhouseDialect: Dialect = {
   isCanonicalU64: (expr) =>
     `toBool(${expr} IS NULL OR ifNull(toString(toUInt64OrNull(${expr})) = ${expr}, false))`,
   toU64: (expr) => `toUInt64(${expr})`,
+  // DuckDB's md5_number_upper: the MD5's first 8 bytes read little-endian, so buckets agree.
+  bucketOf: (expr, buckets) =>
+    `toInt32(reinterpretAsUInt64(substring(MD5(${expr}), 1, 8)) % ${Math.trunc(Number(buckets))})`,
 };
 
 function microsDiff(a: string, b: string): string {

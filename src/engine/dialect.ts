@@ -41,6 +41,12 @@ export interface Dialect {
   isCanonicalU64(expr: string): string;
   /** The unsigned 64-bit integer written in `expr` (only where isCanonicalU64 holds). */
   toU64(expr: string): string;
+  /**
+   * An INTEGER bucket in [0, buckets) from a one-argument hash of `expr` (the bootstrap's user buckets),
+   * the same number on every engine (MD5's first 8 bytes). Only one argument: DuckDB's multi-argument
+   * hash is correlated across its second argument (metrics/bootstrap.ts).
+   */
+  bucketOf(expr: string, buckets: number): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -66,4 +72,8 @@ export const duckdbDialect: Dialect = {
   // The round trip rejects `007`, `+7`, ` 7`, `7_0` and `1e3`, which the cast alone would accept.
   isCanonicalU64: (expr) => `(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR) IS NOT DISTINCT FROM ${expr})`,
   toU64: (expr) => `CAST(${expr} AS UBIGINT)`,
+  // The first 8 bytes of the MD5 as a little-endian UInt64: ClickHouse computes the same number
+  // (clickhouse-dialect.ts), so a user falls in the same bucket and the intervals agree on every
+  // engine; DuckDB's hash() has no ClickHouse twin.
+  bucketOf: (expr, buckets) => `CAST(md5_number_upper(${expr}) % ${Math.trunc(Number(buckets))} AS INTEGER)`,
 };
