@@ -122,6 +122,9 @@ async function describe(engine: ClickHouseEngine, table: TableName, source: Tabl
   // Money also says whether a number could not be held exactly (the inexact_amount rule reads it).
   for (const f of fields.filter((f) => f === "revenue" || f === "costs"))
     parsed.push(`${inexactMoney(mapping[f]!, typeOf.get(mapping[f]!)!)} AS p_${f}_inexact`);
+  // Timestamps say whether text carried an impossible UTC offset (`+25:00`), a bad_timestamp.
+  for (const f of fields.filter((f) => f === "start_ts" || f === "end_ts" || f === "ts"))
+    parsed.push(`${badOffset(mapping[f]!, typeOf.get(mapping[f]!)!)} AS p_${f}_bad_offset`);
   const raw = `formatRowNoNewline('JSONEachRow', ${fields.map((f) => quote(mapping[f]!)).join(", ")})`;
   const checked = `(SELECT *, ${rejectCaseSql(table, "p_")} AS reason FROM (SELECT ${parsed.join(", ")}, ${raw} AS raw FROM ${from}))`;
   return { name, mapping, checked };
@@ -239,6 +242,15 @@ const EXACT = (c: string) => `match(trimBoth(toString(${c})), '^[+-]?0*[0-9]{0,1
 function normalDecimal(c: string): string {
   const t = `trimBoth(toString(${c}))`;
   return `replaceRegexpOne(replaceRegexpOne(replaceRegexpOne(${t}, '^[+]', ''), '^(-?)[.]', '\\\\10.'), '[.]$', '')`;
+}
+
+/** timestamp-format.ts's badOffsetSql: text ending in an offset that is not a real one. */
+function badOffset(column: string, type: string): string {
+  if (!/^(String|FixedString)$/.test(type)) return "false";
+  const t = `trimBoth(toString(${quote(column)}))`;
+  const offset = "'[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *[+-][0-9]{2}(:?[0-9]{2})?$'";
+  const valid = "'[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?$'";
+  return `ifNull(length(${t}) > 19 AND match(${t}, ${offset}) AND NOT match(${t}, ${valid}), false)`;
 }
 
 /** True for a number that DECIMAL(18,6) cannot hold exactly (more than 6 places, or 10^12 or more). */
