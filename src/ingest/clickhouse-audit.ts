@@ -165,8 +165,8 @@ function micros(table: TableName): string {
 /**
  * window.ts's outlier fences in ClickHouse SQL: Tukey's far-out fences (3 IQR, at least a day), kept
  * only when at most 1 % of the rows (and at least one) lie beyond them. DuckDB takes the quartiles
- * with approx_quantile; exact quartiles here agree with it except for rows within a sketch's error of
- * a fence three interquartile ranges out.
+ * with approx_quantile (on a few rows it interpolates midway between neighbours); these are exact
+ * quartiles, so on a handful of rows a far row can be judged differently (docs/clickhouse.md).
  */
 function outlierFences(table: TableName): string {
   const t = micros(table);
