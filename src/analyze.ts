@@ -7,6 +7,7 @@ import { computeAllModels } from "./metrics/compute.ts";
 import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, readDataBounds } from "./metrics/options.ts";
 import type { MetricsResult } from "./metrics/result.ts";
 import type { Attribution, Tables } from "./metrics/tables.ts";
+import { runContext } from "./presentation.ts";
 
 /** Where the numbers came from: enough to reproduce them. */
 export interface AnalysisMetadata {
@@ -87,15 +88,9 @@ export function assembleAnalysis(
   },
 ): Analysis {
   const { options, dataQuality } = ctx;
-  const tablesByModel = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, results[m].tables])) as Record<
-    Attribution,
-    Tables
-  >;
-  const insights = deriveInsights(tablesByModel, {
-    attribution: options.attribution,
-    horizon: options.horizon,
-    lang: ctx.lang,
-    currency: options.currency,
+  const insights = deriveInsights({
+    byModel: results,
+    context: runContext(options, ctx.lang),
     qualityNotes: dataQuality.warnings.map((w) => ({ code: w.code, message: w.message, count: w.count })),
   });
   const bySourceByModel = Object.fromEntries(

@@ -3,7 +3,6 @@
 export { type Analysis, type AnalysisMetadata, type AnalyzeOptions, analyze } from "./analyze.ts";
 export { FIGURE_NAMES, FIGURES, renderAllFigures } from "./charts/index.ts";
 export { renderPng, renderSvg } from "./charts/render.ts";
-export type { FigureContext } from "./charts/types.ts";
 export { DuckDbEngine, type DuckDbOptions } from "./engine/duckdb-engine.ts";
 export type { Engine, Row, SqlParams } from "./engine/engine.ts";
 export { QueryError } from "./engine/query-error.ts";
@@ -23,6 +22,7 @@ export { computeMetrics } from "./metrics/compute.ts";
 export { type AnalysisOptions, normalizeOptions, OptionsError } from "./metrics/options.ts";
 export type { MetricsResult } from "./metrics/result.ts";
 export type * from "./metrics/tables.ts";
+export { type Presentation, presentationOf, type RunContext, runContext } from "./presentation.ts";
 export { renderReportHtml } from "./report/html/index.ts";
 export { formatQualityReport } from "./report/quality-text.ts";
 export { writeReport } from "./report/write-report.ts";

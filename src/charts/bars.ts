@@ -6,7 +6,7 @@
  */
 import { NOTE_GREY } from "./palette.ts";
 import { BAR_STEP, bandLabelAngle, baseConfig, flatLeftTitle, header, PLOT_WIDTH, round } from "./theme.ts";
-import type { FigureContext, VegaLiteSpec } from "./types.ts";
+import type { RunContext, VegaLiteSpec } from "./types.ts";
 
 export interface BarRow {
   label: string;
@@ -31,7 +31,7 @@ export interface BarOptions {
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** Horizontal bars, one row per category in the order of `rows`, with the value written at the end. */
-export function categoryBars(ctx: FigureContext, rows: BarRow[], o: BarOptions): VegaLiteSpec {
+export function categoryBars(ctx: RunContext, rows: BarRow[], o: BarOptions): VegaLiteSpec {
   const values = rows.map((r) => ({ ...r, value: r.value === null ? null : round(r.value) }));
   const top = Math.max(0, ...values.map((r) => r.value ?? 0));
   // Head-room to the right so the value written after the longest bar stays inside the plot.
@@ -130,7 +130,7 @@ export interface ColumnOptions {
  * Vertical columns in the order of `rows` (months in calendar order, lag buckets in lag order: an
  * ordered axis is never re-sorted by value); values written above when there is room for them.
  */
-export function columns(ctx: FigureContext, rows: ColumnRow[], o: ColumnOptions): VegaLiteSpec {
+export function columns(ctx: RunContext, rows: ColumnRow[], o: ColumnOptions): VegaLiteSpec {
   const values = rows.map((r) => ({
     ...r,
     value: r.value === null ? null : round(r.value),

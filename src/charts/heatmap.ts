@@ -5,7 +5,7 @@
  */
 import { colorAt, INKS, type Stop, textColorOn } from "./palette.ts";
 import { baseConfig, flatLeftTitle, header } from "./theme.ts";
-import type { FigureContext, VegaLiteSpec } from "./types.ts";
+import type { RunContext, VegaLiteSpec } from "./types.ts";
 
 export interface HeatCell {
   cohort: string;
@@ -34,7 +34,7 @@ const HEAT_WIDTH = 540;
 const MIN_WIDTH = 300;
 
 /** Builds the heatmap; the cohorts and lifetimes axes list every one present, observed or not. */
-export function cohortHeatmap(ctx: FigureContext, cells: HeatCell[], o: HeatmapOptions): VegaLiteSpec {
+export function cohortHeatmap(ctx: RunContext, cells: HeatCell[], o: HeatmapOptions): VegaLiteSpec {
   const cohorts = [...new Set(cells.map((c) => c.cohort))].sort();
   const maxLifetime = Math.max(0, ...cells.map((c) => c.lifetime));
   const lifetimes = Array.from({ length: maxLifetime + 1 }, (_, i) => i);

@@ -1,12 +1,10 @@
 /**
- * The figure registry and the batch renderer: every figure is a pure function of `Tables` and a
- * `FigureContext`; `renderAllFigures` writes each as `<name>.svg` and `<name>.png`. A few figures
- * (session length, AOV by month) also read `ctx.extras`, numbers of `MetricsResult` that are not
- * tables; without them they draw the "no data" placeholder.
+ * The figure registry and the batch renderer: every figure is a pure function of a `Presentation`
+ * (the analysis and the context it is shown in); `renderAllFigures` writes each as `<name>.svg` and
+ * `<name>.png`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Tables } from "../metrics/tables.ts";
 import { activity } from "./figures/activity.ts";
 import { aovByMonth } from "./figures/aov-by-month.ts";
 import { cacByCohort } from "./figures/cac-by-cohort.ts";
@@ -27,18 +25,10 @@ import { sessionLength } from "./figures/session-length.ts";
 import { sessionsPerDay } from "./figures/sessions-per-day.ts";
 import { spendBySource } from "./figures/spend-by-source.ts";
 import { type PngOptions, renderPngAsync, renderSvg } from "./render.ts";
-import type { FigureBuilder, FigureContext } from "./types.ts";
+import type { FigureBuilder, Presentation } from "./types.ts";
 
 export { compileSpec, type PngOptions, renderPng, renderPngAsync, renderSvg } from "./render.ts";
-export type {
-  AovMonth,
-  FigureBuilder,
-  FigureContext,
-  FigureExtras,
-  SessionLengthBin,
-  SessionLengthStats,
-  VegaLiteSpec,
-} from "./types.ts";
+export type { FigureBuilder, Presentation, RunContext, VegaLiteSpec } from "./types.ts";
 
 /** Every figure by file name, in the order a report tells the story: product, orders, money. */
 export const FIGURES = {
@@ -80,8 +70,7 @@ export interface RenderedFigure {
  * order. SVGs render one at a time (Vega's id counters are global); PNG options apply to all.
  */
 export async function renderAllFigures(
-  tables: Tables,
-  ctx: FigureContext,
+  p: Presentation,
   outDir: string,
   png: PngOptions = {},
 ): Promise<RenderedFigure[]> {
@@ -90,7 +79,7 @@ export async function renderAllFigures(
   const out: RenderedFigure[] = [];
   const rasters: Promise<void>[] = [];
   for (const name of FIGURE_NAMES) {
-    const svg = await renderSvg(FIGURES[name](tables, ctx));
+    const svg = await renderSvg(FIGURES[name](p));
     const paths = { name, svg: join(dir, `${name}.svg`), png: join(dir, `${name}.png`) };
     await writeFile(paths.svg, svg);
     // Rasterise in the background while the next figure compiles; each PNG is written when done.

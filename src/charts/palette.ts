@@ -5,10 +5,10 @@
  * Tableau 20 tints for runs with more than ten sources.
  */
 import { type Lang, t } from "../i18n/index.ts";
-import { naturalIdOrder as naturalCompare } from "../metrics/id-order.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import { naturalIdOrder } from "../metrics/id-order.ts";
 import type { Tables } from "../metrics/tables.ts";
 
-export const UNATTRIBUTED = "unattributed";
 export const GREY = "#a0a0a0";
 export const NOTE_GREY = "#6b6b6b";
 const PALETTE = [
@@ -47,7 +47,7 @@ export function sourcePalette(tables: Tables, lang: Lang): SourceStyle[] {
   for (const r of tables.by_source) ids.add(r.source);
   for (const r of tables.costs_by_source_month) ids.add(r.source);
   for (const r of tables.conversion_lag) if (r.dimension === "source") ids.add(r.key);
-  const named = [...ids].filter((id) => id !== UNATTRIBUTED).sort(naturalCompare);
+  const named = [...ids].filter((id) => id !== UNATTRIBUTED).sort(naturalIdOrder);
   const out = named.map((id, i) => ({ id, label: id, color: PALETTE[i % PALETTE.length]! }));
   if (ids.has(UNATTRIBUTED))
     out.push({ id: UNATTRIBUTED, label: t(lang, "source.unattributed"), color: GREY });
@@ -103,5 +103,3 @@ export function textColorOn([r, g, b]: [number, number, number]): string {
   const lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   return lum > 0.28 ? INKS[0] : INKS[1];
 }
-
-export { naturalCompare };

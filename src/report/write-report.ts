@@ -4,6 +4,7 @@ import { type Analysis, metricsDocument } from "../analyze.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
+import { presentationOf } from "../presentation.ts";
 import { writeCsvTables } from "./csv-tables.ts";
 
 export interface WrittenReport {
@@ -34,7 +35,7 @@ export async function writeReport(
   options: WriteReportOptions,
 ): Promise<WrittenReport> {
   const step = options.onStep ?? (() => {});
-  const { metadata, dataQuality, metrics, insights } = analysis;
+  const { dataQuality, metrics } = analysis;
   let quarantine: string | null = null;
   if (dataQuality.quarantine.rows > 0) {
     quarantine = join(outDir, "quarantine.csv");
@@ -48,38 +49,14 @@ export async function writeReport(
 
   step("figures");
   const { renderAllFigures } = await import("../charts/index.ts");
-  const { options: o } = metadata;
-  const { meanS, medianS, modeS, histogram } = metrics.sessions;
-  const ctx = {
-    lang: options.lang,
-    currency: o.currency,
-    horizon: o.horizon,
-    attribution: o.attribution,
-    // Numbers some figures need beyond the tables (session length, AOV by month).
-    extras: {
-      sessionHistogram: histogram,
-      sessionStats: { meanS, medianS, modeS },
-      aovByMonth: metrics.orders.aovByMonth,
-    },
-  };
-  const rendered = await renderAllFigures(metrics.tables, ctx, outDir);
+  const presentation = presentationOf(analysis, options.lang);
+  const rendered = await renderAllFigures(presentation, outDir);
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
 
   step("html");
   const { renderReportHtml } = await import("./html/index.ts");
   const html = join(outDir, "index.html");
-  const page = renderReportHtml({
-    lang: options.lang,
-    currency: o.currency,
-    horizon: o.horizon,
-    attribution: o.attribution,
-    generatedFrom: { inputs: metadata.inputs.map((i) => i.path), window: { from: o.from, to: o.to } },
-    tables: metrics.tables,
-    insights,
-    figures,
-    quality: dataQuality,
-    extras: { margin: o.margin, cohortGrain: o.cohortGrain },
-  });
+  const page = renderReportHtml(presentation, { figures });
   await writeFile(html, page);
   return {
     metricsJson,

@@ -8,9 +8,10 @@ import { parse, View } from "vega";
 import { expressionInterpreter } from "vega-interpreter";
 import { compile } from "vega-lite";
 import { Handler } from "vega-tooltip";
-import { FIGURES, type FigureContext, type FigureName } from "../charts/index.ts";
-import { sourcePalette, UNATTRIBUTED } from "../charts/palette.ts";
-import type { Tables } from "../metrics/tables.ts";
+import { FIGURES, type FigureName } from "../charts/index.ts";
+import { sourcePalette } from "../charts/palette.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import type { Presentation } from "../presentation.ts";
 import { timestampsForInterpreter } from "./vega-compat.ts";
 
 /** Figures with one mark per source: clicking a mark filters the dashboard by that source. */
@@ -33,18 +34,17 @@ export function clearCharts(): void {
 }
 
 /**
- * Draws every `figure[data-figure]` under `root` from `tables`; `onSource` gets the id of a source
+ * Draws every `figure[data-figure]` under `root` from the presentation; `onSource` gets the id of a source
  * clicked in a by-source figure.
  */
 export async function drawCharts(
   root: HTMLElement,
-  tables: Tables,
-  ctx: FigureContext,
+  p: Presentation,
   onSource: (id: string) => void,
 ): Promise<void> {
   clearCharts();
   const byLabel = new Map(
-    sourcePalette(tables, ctx.lang)
+    sourcePalette(p.analysis.metrics.tables, p.context.lang)
       .filter((s) => s.id !== UNATTRIBUTED)
       .map((s) => [s.label, s.id]),
   );
@@ -55,7 +55,7 @@ export async function drawCharts(
       const build = FIGURES[name];
       if (!build) return;
       const clickable = BY_SOURCE.has(name);
-      const spec = build(tables, ctx);
+      const spec = build(p);
       const config = spec.config ?? {};
       // Every mark explains itself on hover; by-source marks look clickable.
       const mark = {

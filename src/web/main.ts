@@ -4,12 +4,14 @@
  * switching pages redraws from the document in hand.
  */
 import { t } from "../i18n/index.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import { analysisOfDocument, presentationOf } from "../presentation.ts";
 import type { AnalysisDocument } from "../server/analysis.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
 import { ApiError, adoptTokenFromFragment, fetchAnalysis, fetchChoices, setToken } from "./api.ts";
 import { clearCharts, drawCharts } from "./charts.ts";
 import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
-import { filterNote, pageHtml, viewOf } from "./pages.ts";
+import { filterNote, pageHtml } from "./pages.ts";
 import {
   addDays,
   analysisQuery,
@@ -55,29 +57,16 @@ function setStatus(text: string, kind: "busy" | "error" | "" = ""): void {
 
 async function renderPage(): Promise<void> {
   if (!shown) return;
-  const v = viewOf(shown.doc, state.lang);
-  page.innerHTML = `${filterNote(v, shown.doc)}${pageHtml(state.page, v, shown.doc)}`;
+  const p = presentationOf(analysisOfDocument(shown.doc), state.lang);
+  page.innerHTML = `${filterNote(p.context, shown.doc.metadata.filters)}${pageHtml(state.page, p)}`;
   page.querySelectorAll<HTMLTableRowElement>(".by-source tbody tr").forEach((row, i) => {
     const id = shown?.doc.tables.by_source[i]?.source;
-    if (id && id !== "unattributed") {
+    if (id && id !== UNATTRIBUTED) {
       row.dataset.pick = id;
       row.classList.add("pick");
     }
   });
-  const { meanS, medianS, modeS, histogram } = shown.doc.sessions;
-  const ctx = {
-    lang: v.lang,
-    currency: v.currency,
-    horizon: v.horizon,
-    attribution: v.attribution,
-    // As report/write-report.ts: numbers some figures need beyond the tables.
-    extras: {
-      sessionHistogram: histogram,
-      sessionStats: { meanS, medianS, modeS },
-      aovByMonth: shown.doc.orders.aovByMonth,
-    },
-  };
-  await drawCharts(page, shown.doc.tables, ctx, (id) => update({ sources: [id] }));
+  await drawCharts(page, p, (id) => update({ sources: [id] }));
 }
 
 /** Fetches the analysis for the state unless it is the one on screen, then draws the page. */

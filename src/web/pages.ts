@@ -3,23 +3,16 @@
  * verdicts, tables and section layout, in the same words. Figures are left as empty
  * `<figure data-figure>` slots that charts.ts fills in the browser.
  */
-import type { Lang } from "../i18n/index.ts";
+import type { Presentation, RunContext } from "../presentation.ts";
 import { qualityBody } from "../report/html/data-quality.ts";
 import { SECTION_FIGURES } from "../report/html/figures.ts";
-import { attributionName, deviceName, tr, type View } from "../report/html/format.ts";
+import { attributionName, deviceName, tr } from "../report/html/format.ts";
 import { type Html, html } from "../report/html/html.ts";
-import { kpiCards, summaryMap } from "../report/html/kpi.ts";
+import { kpiCards } from "../report/html/kpi.ts";
 import { figureSection, section } from "../report/html/sections.ts";
 import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
-import type { AnalysisDocument } from "../server/analysis.ts";
 import type { Page } from "./state.ts";
-
-/** The report's formatting settings for a document shown in `lang`. */
-export function viewOf(doc: AnalysisDocument, lang: Lang): View {
-  const o = doc.metadata.options;
-  return { lang, currency: o.currency, horizon: o.horizon, attribution: o.attribution };
-}
 
 /** Empty figure slots for the figures of a section (`figureSection` wraps each in its block). */
 function slots(id: keyof typeof SECTION_FIGURES): Map<string, string> {
@@ -27,8 +20,10 @@ function slots(id: keyof typeof SECTION_FIGURES): Map<string, string> {
 }
 
 /** A note above the page saying what the acquisition filter kept, or nothing without a filter. */
-export function filterNote(v: View, doc: AnalysisDocument): Html | string {
-  const { sources, devices } = doc.metadata.filters;
+export function filterNote(
+  v: RunContext,
+  { sources, devices }: { sources: readonly string[]; devices: readonly string[] },
+): Html | string {
   if (sources.length === 0 && devices.length === 0) return "";
   const parts: string[] = [];
   if (sources.length > 0) {
@@ -44,17 +39,18 @@ export function filterNote(v: View, doc: AnalysisDocument): Html | string {
   return html`<p class="filter-note">${tr(v, "dash.note.filtered", { what })}${costs}</p>`;
 }
 
-export function pageHtml(page: Page, v: View, doc: AnalysisDocument): Html {
-  const tables = doc.tables;
-  const summary = summaryMap(tables.summary);
+export function pageHtml(page: Page, p: Presentation): Html {
+  const v = p.context;
+  const { metrics, insights, dataQuality } = p.analysis;
+  const tables = metrics.tables;
   switch (page) {
     case "overview": {
-      const sensitivity = doc.insights.sensitivity;
-      return html`${section(v, "kpis", "report.section.kpis", kpiCards(v, summary) ?? html``, true)}${section(
+      const sensitivity = insights.sensitivity;
+      return html`${section(v, "kpis", "report.section.kpis", kpiCards(v, metrics), true)}${section(
         v,
         "verdict",
         "report.section.verdict",
-        verdictBody(v, doc.insights),
+        verdictBody(v, insights),
         true,
       )}${
         sensitivity.length > 0
@@ -69,9 +65,9 @@ export function pageHtml(page: Page, v: View, doc: AnalysisDocument): Html {
     }
     case "product":
     case "sales":
-      return figureSection(v, page, slots(page), summary, tables) ?? html``;
+      return figureSection(v, page, slots(page), metrics) ?? html``;
     case "marketing": {
-      const figures = figureSection(v, "marketing", slots("marketing"), summary, tables) ?? html``;
+      const figures = figureSection(v, "marketing", slots("marketing"), metrics) ?? html``;
       const intro = tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) });
       return html`${section(
         v,
@@ -85,6 +81,6 @@ export function pageHtml(page: Page, v: View, doc: AnalysisDocument): Html {
       )}${figures}`;
     }
     case "quality":
-      return section(v, "quality", "report.section.quality", qualityBody(v, doc.dataQuality));
+      return section(v, "quality", "report.section.quality", qualityBody(v, dataQuality));
   }
 }

@@ -3,13 +3,14 @@
  * `no_spend` closes it, each written out in its row: neither is a bar of 0.
  */
 import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { type BarRow, categoryBars } from "../bars.ts";
 import { sourcePalette, sourceStyle } from "../palette.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
-export function cacBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function cacBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency } = ctx;
   if (tables.by_source.length === 0) return emptyFigure(ctx, "cacSource.title");
   const palette = sourcePalette(tables, lang);

@@ -5,11 +5,11 @@
  * a thin late cohort is not read like a full one.
  */
 import { formatNumber, formatPercent, t } from "../../i18n/index.ts";
-import { LAG_BUCKETS, type Tables } from "../../metrics/tables.ts";
+import { LAG_BUCKETS } from "../../metrics/tables.ts";
 import { inkLayers } from "../heatmap.ts";
 import { hexToRgb, NOTE_GREY, textColorOn } from "../palette.ts";
 import { BAR_STEP, baseConfig, emptyFigure, flatLeftTitle, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { bucketLabel } from "./conversion-lag.ts";
 import { BUCKET_COLORS, bucketColor } from "./conversion-lag-by-source.ts";
 
@@ -18,7 +18,9 @@ const MAX_HEIGHT = 620;
 /** Room at the right of the bars for the buyer counts. */
 const COUNT_ROOM = 64;
 
-export function conversionLagByCohort(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function conversionLagByCohort(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const rows = tables.conversion_lag.filter((r) => r.dimension === "cohort");
   if (rows.length === 0) return emptyFigure(ctx, "lagByCohort.title");

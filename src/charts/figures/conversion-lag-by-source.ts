@@ -3,19 +3,19 @@
  * share that buys on the first day. Segment positions are computed here so each share can be written
  * in the middle of its segment.
  */
-import { formatPercent, t } from "../../i18n/index.ts";
-import { LAG_BUCKETS, type Tables } from "../../metrics/tables.ts";
+import { formatPercent, type Lang, t } from "../../i18n/index.ts";
+import { LAG_BUCKETS } from "../../metrics/tables.ts";
 import { inkLayers } from "../heatmap.ts";
 import { hexToRgb, sourcePalette, sourceStyle, textColorOn } from "../palette.ts";
 import { BAR_STEP, baseConfig, emptyFigure, flatLeftTitle, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { bucketLabel } from "./conversion-lag.ts";
 
 // Fast to slow, dark to light: an ordered scale, not five unrelated hues.
 export const BUCKET_COLORS = ["#08306b", "#2171b5", "#6baed6", "#a6cee3", "#dbe9f6"];
 
 /** Colour of the lag buckets in the stacked-bar figures: dark = fast, with the shared legend. */
-export function bucketColor(lang: FigureContext["lang"], labels: string[]) {
+export function bucketColor(lang: Lang, labels: string[]) {
   return {
     field: "bucket",
     type: "nominal" as const,
@@ -28,7 +28,9 @@ export function bucketColor(lang: FigureContext["lang"], labels: string[]) {
   };
 }
 
-export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function conversionLagBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const rows = tables.conversion_lag.filter((r) => r.dimension === "source");
   if (rows.length === 0) return emptyFigure(ctx, "lagBySource.title");

@@ -1,10 +1,11 @@
 /** Cumulative LTV curves, one line per buyer cohort, with the horizon H marked. */
 import { t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
-export function ltvCurves(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function ltvCurves(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency, horizon } = ctx;
   const values = tables.ltv
     .filter((r) => r.ltv !== null)

@@ -1,13 +1,14 @@
 /** Payback lifetime per source, fastest first; "not yet" and "no spend" are written, not drawn. */
 import { t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { type BarRow, categoryBars } from "../bars.ts";
 import { sourcePalette, sourceStyle } from "../palette.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { byValue } from "./ltv-by-source.ts";
 
-export function paybackBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function paybackBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   if (tables.by_source.length === 0) return emptyFigure(ctx, "paybackSource.title");
   const palette = sourcePalette(tables, lang);

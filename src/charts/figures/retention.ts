@@ -1,14 +1,15 @@
 /** Retention heatmap: acquisition cohort × lifetime, the share of the cohort that came back. */
 import { formatPercent, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { cohortHeatmap } from "../heatmap.ts";
 import type { Stop } from "../palette.ts";
 import { emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
 const BLUES = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
 
-export function retention(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function retention(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const rows = tables.retention;
   if (!rows.some((r) => r.retention !== null)) return emptyFigure(ctx, "retention.title");

@@ -1,13 +1,14 @@
 /** ROMI at H months per source, best first, with the break-even line at 1.0. */
 import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { type BarRow, categoryBars } from "../bars.ts";
 import { sourcePalette, sourceStyle } from "../palette.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { byValue } from "./ltv-by-source.ts";
 
-export function romiBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function romiBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, horizon } = ctx;
   if (tables.by_source.length === 0) return emptyFigure(ctx, "romiSource.title", { horizon });
   const palette = sourcePalette(tables, lang);

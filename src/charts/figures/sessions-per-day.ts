@@ -3,10 +3,10 @@
  * a thick one (weekly rhythm smoothed out), partial days as hollow red points (as in the activity
  * figure; they stay out of the average) and the busiest day annotated.
  */
-import { formatDate, formatNumber, t } from "../../i18n/index.ts";
-import type { ActivityRow, Tables } from "../../metrics/tables.ts";
+import { formatDate, formatNumber, type Lang, t } from "../../i18n/index.ts";
+import type { ActivityRow } from "../../metrics/tables.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round, TEXT } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { DAY_MS, monthTickStep, partialPoints, periodStart } from "./activity.ts";
 
 const DAILY = "#a3afbb";
@@ -34,7 +34,7 @@ export function movingAverage(rows: readonly ActivityRow[]): (number | null)[] {
 }
 
 /** Time axis: months over a long window (as in the activity figure), days of the month over a short one. */
-function timeAxis(lang: FigureContext["lang"], from: number, to: number) {
+function timeAxis(lang: Lang, from: number, to: number) {
   const short = to - from <= 62 * DAY_MS;
   return {
     title: t(lang, "common.date"),
@@ -52,7 +52,9 @@ function timeAxis(lang: FigureContext["lang"], from: number, to: number) {
   };
 }
 
-export function sessionsPerDay(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function sessionsPerDay(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const rows = [...tables.activity_daily].sort((a, b) => (a.period < b.period ? -1 : 1));
   if (rows.length === 0) return emptyFigure(ctx, "sessionsDay.title");

@@ -1,12 +1,13 @@
 /** Marketing spend per month, stacked by source in the sources' own colours (natural order). */
 import { t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { columnsWidth } from "../bars.ts";
 import { sourcePalette } from "../palette.ts";
 import { bandLabelAngle, baseConfig, emptyFigure, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
-export function spendBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function spendBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency } = ctx;
   const costs = tables.costs_by_source_month.filter((r) => r.costs !== 0);
   if (costs.length === 0) return emptyFigure(ctx, "spend.title");

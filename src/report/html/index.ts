@@ -3,15 +3,13 @@
  * screen and prints to PDF. Order: header, verdict, key numbers, Product, Sales, Marketing,
  * attribution sensitivity, by-source table, data quality, methods.
  */
-import type { Lang, MessageKey } from "../../i18n/index.ts";
+import type { MessageKey } from "../../i18n/index.ts";
 import { formatNumber } from "../../i18n/index.ts";
-import type { DataQualityReport } from "../../ingest/quality.ts";
-import type { Insights } from "../../insights/types.ts";
-import type { Tables } from "../../metrics/tables.ts";
+import type { Presentation } from "../../presentation.ts";
 import { qualityBody } from "./data-quality.ts";
-import { attributionName, fmtWindow, tr, type View } from "./format.ts";
+import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
-import { kpiCards, summaryMap } from "./kpi.ts";
+import { kpiCards } from "./kpi.ts";
 import { documentShell, reportHeader } from "./layout.ts";
 import { methodsBody } from "./methods.ts";
 import { figureSection, section } from "./sections.ts";
@@ -21,25 +19,12 @@ import { verdictBody } from "./verdict.ts";
 export { prepareSvg, SECTION_FIGURES } from "./figures.ts";
 export { escapeHtml } from "./html.ts";
 
-export interface ReportInput {
-  lang: Lang;
-  /** Currency label, e.g. `USD`, `у.е.`. */
-  currency: string;
-  /** Horizon H in months. */
-  horizon: number;
-  /** Attribution model the by-source numbers follow, e.g. `first-touch`. */
-  attribution: string;
-  generatedFrom: { inputs: string[]; window: { from: string; to: string } };
-  tables: Tables;
-  insights: Insights | null;
+/** What the page shows beyond the analysis: the rendered figures and an optional footer stamp. */
+export interface ReportFigures {
   /** Rendered figures (SVG markup) by registry name; a section shows only the figures given. */
-  figures: { name: string; svg: string }[];
-  quality: DataQualityReport | null;
-  /**
-   * Optional settings the report states when given: `margin` (number), `cohortGrain` (`month` |
-   * `week`), `generatedAt` (free text for the footer, e.g. a timestamp). Other keys are ignored.
-   */
-  extras?: Record<string, unknown>;
+  figures: readonly { name: string; svg: string }[];
+  /** Free text for the footer, e.g. a timestamp; none by default so the page is reproducible. */
+  generatedAt?: string;
 }
 
 interface Part {
@@ -49,31 +34,23 @@ interface Part {
 }
 
 /** The report as one HTML document (UTF-8 text). Pure: the same input gives the same bytes. */
-export function renderReportHtml(input: ReportInput): string {
-  const v: View = {
-    lang: input.lang,
-    currency: input.currency,
-    horizon: input.horizon,
-    attribution: input.attribution,
-  };
-  const extras = input.extras ?? {};
-  const margin = typeof extras.margin === "number" && Number.isFinite(extras.margin) ? extras.margin : null;
-  const grain = extras.cohortGrain === "month" || extras.cohortGrain === "week" ? extras.cohortGrain : null;
-  const generated = typeof extras.generatedAt === "string" ? extras.generatedAt : null;
-  const summary = summaryMap(input.tables.summary);
-  const figures = new Map(input.figures.map((f) => [f.name, f.svg]));
+export function renderReportHtml(p: Presentation, out: ReportFigures): string {
+  const v = p.context;
+  const { metrics, insights, dataQuality, metadata } = p.analysis;
+  const figures = new Map(out.figures.map((f) => [f.name, f.svg]));
+  const window = { from: v.from, to: v.to };
 
   const parts: Part[] = [];
   const add = (id: string, title: MessageKey, body: Html | null, flow = false) => {
     if (body !== null) parts.push({ id, title, html: section(v, id, title, body, flow) });
   };
-  add("verdict", "report.section.verdict", verdictBody(v, input.insights), true);
-  add("kpis", "report.section.kpis", kpiCards(v, summary), true);
+  add("verdict", "report.section.verdict", verdictBody(v, insights), true);
+  add("kpis", "report.section.kpis", kpiCards(v, metrics), true);
   for (const id of ["product", "sales", "marketing"] as const) {
-    const body = figureSection(v, id, figures, summary, input.tables);
+    const body = figureSection(v, id, figures, metrics);
     if (body !== null) parts.push({ id, title: `report.section.${id}`, html: body });
   }
-  const sensitivity = input.insights?.sensitivity ?? [];
+  const sensitivity = insights.sensitivity;
   if (sensitivity.length > 0) {
     add(
       "sensitivity",
@@ -81,30 +58,25 @@ export function renderReportHtml(input: ReportInput): string {
       html`<p>${tr(v, "report.sensitivity.intro")}</p>${sensitivityTable(v, sensitivity)}`,
     );
   }
-  if (input.tables.by_source.length > 0) {
+  if (metrics.tables.by_source.length > 0) {
     add(
       "sources",
       "report.section.sources",
       html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(
         v,
-        input.tables.by_source,
+        metrics.tables.by_source,
       )}<p class="note">${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>`,
     );
   }
-  add("quality", "report.section.quality", qualityBody(v, input.quality));
-  add(
-    "methods",
-    "report.section.methods",
-    methodsBody(v, { margin, cohortGrain: grain, window: input.generatedFrom.window }),
-  );
+  add("quality", "report.section.quality", qualityBody(v, dataQuality));
+  add("methods", "report.section.methods", methodsBody(v));
 
   const header = reportHeader(
     v,
-    { inputs: input.generatedFrom.inputs, window: input.generatedFrom.window },
-    margin === null ? null : formatNumber(v.lang, margin, 2),
+    { inputs: metadata.inputs.map((i) => i.path), window },
+    formatNumber(v.lang, v.margin, 2),
     parts.map((p) => ({ id: p.id, title: tr(v, p.title) })),
   );
-  const { from, to } = input.generatedFrom.window;
-  const title = tr(v, "report.docTitle", { window: fmtWindow(v, from, to) });
-  return documentShell(v, title, html`${header}${parts.map((p) => p.html)}`, generated);
+  const title = tr(v, "report.docTitle", { window: fmtWindow(v, window.from, window.to) });
+  return documentShell(v, title, html`${header}${parts.map((part) => part.html)}`, out.generatedAt ?? null);
 }

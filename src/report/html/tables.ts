@@ -1,6 +1,8 @@
 /** The report's data tables: by source, by device, and the attribution sensitivity of verdicts. */
 import type { SensitivityRow, Verdict } from "../../insights/types.ts";
-import type { Attribution, ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
+import { ATTRIBUTIONS } from "../../metrics/options.ts";
+import type { ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
+import type { RunContext } from "../../presentation.ts";
 import {
   attributionName,
   DASH,
@@ -13,7 +15,6 @@ import {
   fmtShare,
   sourceName,
   tr,
-  type View,
 } from "./format.ts";
 import { type Child, type Html, html } from "./html.ts";
 
@@ -41,18 +42,18 @@ export function dataTable<R>(
 }
 
 /** ROMI coloured by which side of break-even it is on. */
-function romi(v: View, x: number | null): Child {
+function romi(v: RunContext, x: number | null): Child {
   if (x === null) return DASH;
   return html`<span class="${x >= 1 ? "good-text" : "bad-text"}">${fmtRatio(v, x)}</span>`;
 }
 
 /** Payback: a lifetime, "not yet" for a paid source that has not paid back, "—" when nothing was spent. */
-function payback(v: View, row: BySourceRow): string {
+function payback(v: RunContext, row: BySourceRow): string {
   if (row.payback_lifetime !== null) return fmtMonths(v, row.payback_lifetime);
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 
-export function bySourceTable(v: View, rows: readonly BySourceRow[]): Html {
+export function bySourceTable(v: RunContext, rows: readonly BySourceRow[]): Html {
   const columns: Column<BySourceRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
     { head: tr(v, "common.users"), cell: (r) => fmtCount(v, r.users), numeric: true },
@@ -71,7 +72,7 @@ export function bySourceTable(v: View, rows: readonly BySourceRow[]): Html {
   return dataTable(columns, rows);
 }
 
-export function byDeviceTable(v: View, rows: readonly ByDeviceRow[]): Html {
+export function byDeviceTable(v: RunContext, rows: readonly ByDeviceRow[]): Html {
   return dataTable<ByDeviceRow>(
     [
       { head: tr(v, "common.device"), cell: (r) => deviceName(v, r.device) },
@@ -84,18 +85,16 @@ export function byDeviceTable(v: View, rows: readonly ByDeviceRow[]): Html {
   );
 }
 
-const MODELS: readonly Attribution[] = ["first-touch", "last-touch", "linear"];
-
-export function verdictShort(v: View, verdict: Verdict): string {
+export function verdictShort(v: RunContext, verdict: Verdict): string {
   return tr(v, `report.verdictShort.${verdict}`);
 }
 
 /** Per source: the verdict and ROMI at H under each model; rows whose verdict depends on the model are flagged. */
-export function sensitivityTable(v: View, rows: readonly SensitivityRow[]): Html {
-  const depends = (r: SensitivityRow) => new Set(MODELS.map((m) => r.verdicts[m])).size > 1;
+export function sensitivityTable(v: RunContext, rows: readonly SensitivityRow[]): Html {
+  const depends = (r: SensitivityRow) => new Set(ATTRIBUTIONS.map((m) => r.verdicts[m])).size > 1;
   const columns: Column<SensitivityRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
-    ...MODELS.map(
+    ...ATTRIBUTIONS.map(
       (m): Column<SensitivityRow> => ({
         head: attributionName(v, m),
         cell: (r) =>

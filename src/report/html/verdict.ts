@@ -1,6 +1,9 @@
 /** The verdict: findings grouped by what they recommend, each with the numbers it rests on. */
 import { tMaybe } from "../../i18n/index.ts";
 import type { Evidence, Finding, Insights, Verdict } from "../../insights/types.ts";
+import { UNATTRIBUTED } from "../../metrics/attribution.ts";
+import { ATTRIBUTIONS } from "../../metrics/options.ts";
+import type { RunContext } from "../../presentation.ts";
 import {
   attributionName,
   DASH,
@@ -11,7 +14,6 @@ import {
   fmtShare,
   sourceName,
   tr,
-  type View,
 } from "./format.ts";
 import { type Html, html } from "./html.ts";
 
@@ -19,7 +21,7 @@ import { type Html, html } from "./html.ts";
 const GROUPS: readonly Verdict[] = ["scale", "cut", "watch", "too_few_buyers", "caveat", "info"];
 
 /** An evidence value in its unit; text values that name a model or `unattributed` are translated. */
-export function evidenceValue(v: View, e: Evidence): string {
+export function evidenceValue(v: RunContext, e: Evidence): string {
   if (e.value === null) return DASH;
   if (typeof e.value === "string") {
     if (e.value === "infinite") return "∞";
@@ -51,18 +53,18 @@ export function evidenceValue(v: View, e: Evidence): string {
  * The evidence's name: a known metric in the report's language, else the metric id as given. Per-model
  * evidence (`romi_h:linear`) reads as the metric followed by the model.
  */
-export function evidenceLabel(v: View, metric: string): string {
+export function evidenceLabel(v: RunContext, metric: string): string {
   const [base = metric, suffix] = metric.split(":");
   const label = tMaybe(v.lang, `report.evidence.${base}`, base).replaceAll("{horizon}", String(v.horizon));
   if (suffix === undefined) return label;
   // The suffix names a model (romi_h:linear), a source (romi_h:3) or a cohort (ltv:2017-10).
-  const isModel = ["first-touch", "last-touch", "linear"].includes(suffix);
+  const isModel = (ATTRIBUTIONS as readonly string[]).includes(suffix);
   const what = isModel ? attributionName(v, suffix) : base === "romi_h" ? sourceLabel(v, suffix) : suffix;
   return `${label} · ${what}`;
 }
 
-function sourceLabel(v: View, source: string): string {
-  return source === "unattributed"
+function sourceLabel(v: RunContext, source: string): string {
+  return source === UNATTRIBUTED
     ? sourceName(v, source)
     : `${tMaybe(v.lang, "report.evidence.source", "source")} ${source}`;
 }
@@ -70,7 +72,7 @@ function sourceLabel(v: View, source: string): string {
 /** Evidence every finding shares, stated once above the verdicts instead of on every chip row. */
 const STATED_ONCE = new Set(["horizon_months", "attribution"]);
 
-function finding(v: View, f: Finding): Html {
+function finding(v: RunContext, f: Finding): Html {
   const chips = f.evidence
     .filter((e) => !STATED_ONCE.has(e.metric))
     .map((e) => html`<li><b>${evidenceLabel(v, e.metric)}</b> ${evidenceValue(v, e)}</li>`);
@@ -80,7 +82,7 @@ function finding(v: View, f: Finding): Html {
 }
 
 /** The verdict section body; a short note when insights were not computed or found nothing. */
-export function verdictBody(v: View, insights: Insights | null): Html {
+export function verdictBody(v: RunContext, insights: Insights | null): Html {
   if (insights === null) return html`<p class="note">${tr(v, "report.verdict.none")}</p>`;
   const basis = html`<p class="note">${tr(v, "report.verdict.basis", {
     attribution: attributionName(v, insights.attribution),
