@@ -97,6 +97,13 @@ export function metricsOf(tables: Tables, c: FixtureContext): MetricsResult {
       cohortGrain: "month",
       currency: c.currency ?? (c.lang === "ru" ? "у.е." : "USD"),
     },
+    window: {
+      from: "2017-06-01",
+      to: "2018-06-01",
+      requested: { from: "2017-06-01", to: "2018-06-01" },
+      clamped: false,
+    },
+    filter: { sources: [], devices: [] },
     tables,
     data: {
       users: s("users", 0) ?? 0,
@@ -166,6 +173,7 @@ export function metricsOf(tables: Tables, c: FixtureContext): MetricsResult {
       romiBySourceLifetime: [],
       sources,
       tooFewBuyersThreshold: TOO_FEW,
+      withheld: null,
     },
   };
 }

@@ -1,10 +1,12 @@
 import type { Analysis } from "../analyze.ts";
 import { formatNumber, formatPercent, type Lang, type MessageKey, t } from "../i18n/index.ts";
+import type { Cac } from "../metrics/tables.ts";
 
-/** CAC without a number, in words: spend without buyers, or no spend at all. */
-const CAC_WORDS: Record<"infinite" | "no_spend", MessageKey> = {
+/** CAC without a number, in words: spend without buyers, no spend, or withheld under a device filter. */
+const CAC_WORDS: Record<Exclude<Cac, number>, MessageKey> = {
   infinite: "insight.cac.infinite",
   no_spend: "cac.noSpend",
+  not_applicable: "cac.notApplicable",
 };
 
 /**
