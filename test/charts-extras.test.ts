@@ -79,7 +79,10 @@ describe("session length", () => {
     const spec = FIGURES["session-length"](present(makeTables(), EN));
     const bins = dataRows(spec).filter((r) => "sessions" in r);
     assert.equal(bins.length, 61);
-    assert.deepEqual(bins[1], { from: 1, to: 2, sessions: bins[1]!.sessions, open: false });
+    const { binText, sessionsText, ...bin } = bins[1]!;
+    assert.deepEqual(bin, { from: 1, to: 2, sessions: bins[1]!.sessions, open: false });
+    assert.equal(binText, "1–2 min");
+    assert.equal(sessionsText, (bins[1]!.sessions as number).toLocaleString("en-US"));
     assert.equal(bins[60]!.open, true);
     assert.ok((bins[60]!.from as number) > 60, "the 60+ bin does not touch the last minute");
     assert.deepEqual(

@@ -165,7 +165,7 @@ describe("deriveInsights: verdicts", () => {
 
   test("a recommendation names ROMI, payback, CAC, spend share, buyers, horizon and model", () => {
     const win = find(en, "source-1-scale").text;
-    for (const part of ["ROMI 1.80", "within 3 months", "payback in month 1", "CAC 5.00", "15.0% of spend"]) {
+    for (const part of ["ROMI 1.80", "within 3 months", "pays back within 2 months", "CAC 5.00", "15.0% of spend"]) {
       assert.ok(win.includes(part), `"${part}" not in: ${win}`);
     }
     assert.match(win, /400 buyers \(first-touch attribution\)/);
@@ -295,7 +295,7 @@ describe("deriveInsights: Russian", () => {
     const win = find(ru, "source-1-scale").text;
     assert.equal(
       win,
-      `Источник 1 окупается: ROMI за 3 мес. — 1,80, окупаемость на 1-й месяц жизни когорты. CAC — 5,00${NBSP}у.е., ` +
+      `Источник 1 окупается: ROMI за 3 мес. — 1,80, окупается за 2 мес.. CAC — 5,00${NBSP}у.е., ` +
         `доля в расходах — 15,0${NBSP}%, покупателей — 400 (атрибуция по первому касанию). Бюджет на него стоит наращивать.`,
     );
     assert.match(find(ru, "overall-romi").text, /13\u00a0300,00\u00a0у\.е\./);

@@ -1,13 +1,14 @@
 /**
- * Colours. Every figure of one run gives a source the same colour: sources are sorted naturally
- * (1, 2, …, 10, then text ids) and take the palette in that order; `unattributed` is always grey.
+ * Colours. A source has one colour in every figure and under every filter: the dataset's sources are
+ * sorted naturally (1, 2, …, 10, then text ids) and take the palette in that order; `unattributed` is
+ * always grey.
  * The palette is Tableau 10 with its grey swapped out (grey means "no source" here), then the light
  * Tableau 20 tints for runs with more than ten sources.
  */
-import { type Lang, t } from "../i18n/index.ts";
+import { t } from "../i18n/index.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import { naturalIdOrder } from "../metrics/id-order.ts";
-import type { Tables } from "../metrics/tables.ts";
+import { datasetKeys, type Presentation } from "../presentation.ts";
 
 export const GREY = "#a0a0a0";
 export const NOTE_GREY = "#6b6b6b";
@@ -41,9 +42,14 @@ export interface SourceStyle {
   color: string;
 }
 
-/** Every source named anywhere in the tables, in natural order, `unattributed` last, with its colour. */
-export function sourcePalette(tables: Tables, lang: Lang): SourceStyle[] {
-  const ids = new Set<string>();
+/**
+ * Every source of the dataset (`datasetKeys`, so a filter never shifts a colour) and any other named
+ * in the tables, in natural order, `unattributed` last, each with its colour.
+ */
+export function sourcePalette(p: Presentation): SourceStyle[] {
+  const { tables } = p.analysis.metrics;
+  const { lang } = p.context;
+  const ids = new Set<string>(datasetKeys(p.analysis).sources ?? []);
   for (const r of tables.by_source) ids.add(r.source);
   for (const r of tables.costs_by_source_month) ids.add(r.source);
   for (const r of tables.conversion_lag) if (r.dimension === "source") ids.add(r.key);

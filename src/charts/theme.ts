@@ -75,6 +75,12 @@ export function contextLine(ctx: RunContext): string {
   return t(ctx.lang, "common.context", { attribution, horizon: ctx.horizon });
 }
 
+/** "first-touch attribution", for figures that do not depend on the horizon (CAC). */
+export function attributionLine(ctx: RunContext): string {
+  const attribution = tMaybe(ctx.lang, `attribution.${ctx.attribution}`, ctx.attribution);
+  return t(ctx.lang, "common.contextModel", { attribution });
+}
+
 /** Display name of a device: known ones translated, others as written in the data. */
 export function deviceLabel(lang: Lang, device: string): string {
   return tMaybe(lang, `device.${device}`, device);

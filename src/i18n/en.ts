@@ -5,6 +5,7 @@
 export const en = {
   "common.noData": "No data for this figure",
   "common.month": "Month",
+  "common.week": "Week",
   "common.date": "Date",
   "common.users": "Users",
   "common.source": "Source",
@@ -12,9 +13,10 @@ export const en = {
   "common.buyerCohort": "Buyer cohort (month of first order)",
   "common.visitCohortMonth": "Cohort (month of first visit)",
   "common.visitCohortWeek": "Cohort (week of first visit)",
-  "common.lifetimeMonths": "Lifetime, months since the cohort month",
-  "common.lifetimeWeeks": "Lifetime, weeks since the cohort week",
+  "common.lifetimeMonths": "Month of the cohort’s life (1 = the cohort month)",
+  "common.lifetimeWeeks": "Week of the cohort’s life (1 = the cohort week)",
   "common.context": "{attribution} attribution · horizon {horizon} months",
+  "common.contextModel": "{attribution} attribution",
   "common.notObserved": "blank: not yet observed",
   "source.unattributed": "unattributed",
   "attribution.first-touch": "first-touch",
@@ -49,7 +51,8 @@ export const en = {
   "lag.bucket.8-30d": "8–30 days",
   "lag.bucket.31+d": "over 30 days",
   "lagBySource.title": "Time to first purchase by source",
-  "lagBySource.subtitle": "Share of the source's buyers by days to first order; sorted by same-day share",
+  "lagBySource.subtitle":
+    "Share of the source's buyers by days to first order; sorted by same-day share, sources with under {min} buyers faded and last",
   "lagBySource.legend": "Time to first order",
 
   "purchases.title": "Purchases per month",
@@ -78,6 +81,11 @@ export const en = {
   "cac.infinite": "∞: spend but no buyers",
   "cac.noSpend": "no spend",
   "cac.notApplicable": "not applicable: spend is not split by device",
+  "bars.buyers": "Buyers",
+  "bars.buyersMature": "Buyers in mature cohorts",
+  "bars.source": "{source} · {buyers} buyers",
+  "bars.tooFew": "too few buyers to rank",
+  "bars.organic": "organic / no spend",
 
   "romiHeatmap.title": "Cumulative ROMI by cohort",
   "romiHeatmap.subtitle": "LTV / CAC; 1.0 = break-even: blue pays back, red does not yet",
@@ -88,7 +96,8 @@ export const en = {
   "romi.noSpend": "no spend",
 
   "paybackSource.title": "Payback by source",
-  "payback.axis": "Payback lifetime, months",
+  "payback.axis": "Months to pay back (1 = in the month of the first purchase)",
+  "payback.within": "within {months} mo.",
   "payback.notYet": "not yet paid back",
 
   // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
@@ -96,18 +105,22 @@ export const en = {
   "sessionsDay.subtitle":
     "Thin line: sessions started each day; thick line: 7-day moving average (centred, partial days left out)",
   "sessionsDay.axis": "Sessions per day",
+  "sessionsDay.average": "7-day average",
   "sessionsDay.busiest": "busiest day: {date}, {value} sessions",
   "sessionLength.title": "Session length",
   "sessionLength.subtitle":
     "Sessions by length in 1-minute bins; the last bar holds every session of an hour or longer",
   "sessionLength.axis": "Session length, minutes",
   "sessionLength.axisSessions": "Sessions",
+  "sessionLength.bin": "{from}–{to} min",
+  "sessionLength.openBin": "60 min and longer",
   "sessionLength.mean": "mean (ASL) {value}",
   "sessionLength.median": "median {value}",
   "sessionLength.mode": "mode {value}",
   "lagByCohort.title": "Time to first purchase by cohort",
   "lagByCohort.subtitle":
     "Share of the cohort's buyers by days from first visit to first order; on the right: buyers in the cohort",
+  "lagByCohort.censored": "cohort too young: its last buyers had under 31 days, so slow buyers are not seen yet",
   "aovMonth.title": "Average order value by month",
   "aovMonth.subtitle": "Revenue / orders in each calendar month; dashed line: the whole period",
   "aovMonth.axis": "Average order value, {currency}",
@@ -131,8 +144,8 @@ export const en = {
   "insight.verdict.too_few_buyers": "too few buyers",
   "insight.verdict.info": "no spend",
   "insight.verdict.caveat": "caveat",
-  "insight.payback.first": "payback in month 0, the month of the first purchase",
-  "insight.payback.month": "payback in month {month}",
+  "insight.payback.first": "pays back in the month of the first purchase",
+  "insight.payback.month": "pays back within {month} months",
   "insight.payback.notYet": "no payback yet",
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "source {list}",
@@ -322,6 +335,8 @@ export const en = {
   "report.col.warning": "Finding",
   "report.col.examples": "Examples",
   "report.payback.notYet": "not yet",
+  "report.payback.first": "in the 1st month",
+  "report.payback.within": "within {months} mo",
   "report.yes": "yes",
   "report.sensitivity.intro":
     "The verdict and ROMI at {horizon} months of each source under every attribution model. Highlighted rows change their verdict with the model: treat them with care.",

@@ -4,6 +4,7 @@ import type { Messages } from "./en.ts";
 export const ru: Messages = {
   "common.noData": "Нет данных для этого графика",
   "common.month": "Месяц",
+  "common.week": "Неделя",
   "common.date": "Дата",
   "common.users": "Пользователи",
   "common.source": "Источник",
@@ -11,9 +12,10 @@ export const ru: Messages = {
   "common.buyerCohort": "Когорта покупателей (месяц первой покупки)",
   "common.visitCohortMonth": "Когорта (месяц первого визита)",
   "common.visitCohortWeek": "Когорта (неделя первого визита)",
-  "common.lifetimeMonths": "Время жизни, месяцев с начала когорты",
-  "common.lifetimeWeeks": "Время жизни, недель с начала когорты",
+  "common.lifetimeMonths": "Месяц жизни когорты (1 — месяц самой когорты)",
+  "common.lifetimeWeeks": "Неделя жизни когорты (1 — неделя самой когорты)",
   "common.context": "атрибуция: {attribution} · горизонт {horizon} мес.",
+  "common.contextModel": "атрибуция: {attribution}",
   "common.notObserved": "пусто — период ещё не наблюдался",
   "source.unattributed": "без источника",
   "attribution.first-touch": "первое касание",
@@ -49,7 +51,7 @@ export const ru: Messages = {
   "lag.bucket.31+d": "больше 30 дней",
   "lagBySource.title": "Время до первой покупки по источникам",
   "lagBySource.subtitle":
-    "Доля покупателей источника по числу дней до первого заказа; по убыванию доли покупок в тот же день",
+    "Доля покупателей источника по числу дней до первого заказа; по доле «в тот же день», источники с числом покупателей меньше {min} бледнее и в конце",
   "lagBySource.legend": "Время до покупки",
 
   "purchases.title": "Покупки по месяцам",
@@ -78,6 +80,11 @@ export const ru: Messages = {
   "cac.infinite": "∞: расходы есть, покупателей нет",
   "cac.noSpend": "нет расходов",
   "cac.notApplicable": "неприменимо: расходы не делятся по устройствам",
+  "bars.buyers": "Покупатели",
+  "bars.buyersMature": "Покупатели зрелых когорт",
+  "bars.source": "{source} · покупателей: {buyers}",
+  "bars.tooFew": "слишком мало покупателей для оценки",
+  "bars.organic": "органика / без расходов",
 
   "romiHeatmap.title": "Накопленный ROMI по когортам",
   "romiHeatmap.subtitle": "LTV / CAC; 1,0 — безубыточность: синий окупается, красный пока нет",
@@ -88,7 +95,8 @@ export const ru: Messages = {
   "romi.noSpend": "нет расходов",
 
   "paybackSource.title": "Срок окупаемости по источникам",
-  "payback.axis": "Срок окупаемости, мес.",
+  "payback.axis": "Месяцев до окупаемости (1 — в месяц первой покупки)",
+  "payback.within": "за {months} мес.",
   "payback.notYet": "ещё не окупился",
 
   // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
@@ -96,18 +104,22 @@ export const ru: Messages = {
   "sessionsDay.subtitle":
     "Тонкая линия — сессии за день; толстая — скользящее среднее за 7 дней (по центру окна, без неполных дней)",
   "sessionsDay.axis": "Сессий в день",
+  "sessionsDay.average": "Среднее за 7 дней",
   "sessionsDay.busiest": "самый загруженный день: {date}, сессий: {value}",
   "sessionLength.title": "Длительность сессий",
   "sessionLength.subtitle":
     "Число сессий по длительности с шагом в минуту; последний столбец — все сессии длиной от часа",
   "sessionLength.axis": "Длительность сессии, мин",
   "sessionLength.axisSessions": "Число сессий",
+  "sessionLength.bin": "{from}–{to} мин",
+  "sessionLength.openBin": "60 мин и дольше",
   "sessionLength.mean": "среднее (ASL) {value}",
   "sessionLength.median": "медиана {value}",
   "sessionLength.mode": "мода {value}",
   "lagByCohort.title": "Время до первой покупки по когортам",
   "lagByCohort.subtitle":
     "Доля покупателей когорты по числу дней от первого визита до первого заказа; справа — число покупателей когорты",
+  "lagByCohort.censored": "когорта слишком молодая: у последних покупателей меньше 31 дня, медленные покупки ещё не видны",
   "aovMonth.title": "Средний чек по месяцам",
   "aovMonth.subtitle": "Выручка / число заказов за каждый календарный месяц; пунктир — за весь период",
   "aovMonth.axis": "Средний чек, {currency}",
@@ -131,8 +143,8 @@ export const ru: Messages = {
   "insight.verdict.too_few_buyers": "мало покупателей",
   "insight.verdict.info": "без расходов",
   "insight.verdict.caveat": "оговорка",
-  "insight.payback.first": "окупаемость уже в месяц первой покупки",
-  "insight.payback.month": "окупаемость на {month}-й месяц жизни когорты",
+  "insight.payback.first": "окупается уже в месяц первой покупки",
+  "insight.payback.month": "окупается за {month} мес.",
   "insight.payback.notYet": "окупаемости пока нет",
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "источник {list}",
@@ -324,6 +336,8 @@ export const ru: Messages = {
   "report.col.warning": "Что найдено",
   "report.col.examples": "Примеры",
   "report.payback.notYet": "ещё нет",
+  "report.payback.first": "в 1-й месяц",
+  "report.payback.within": "за {months} мес.",
   "report.yes": "да",
   "report.sensitivity.intro":
     "Вывод и ROMI за {horizon} мес. по каждому источнику при разных моделях атрибуции. Выделенные строки меняют вывод в зависимости от модели: к ним стоит относиться осторожно.",

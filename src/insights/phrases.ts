@@ -36,11 +36,14 @@ export function countText(p: RunContext, n: number): string {
   return formatNumber(p.lang, n, Number.isInteger(n) ? 0 : 1);
 }
 
-/** Payback lifetime k as a phrase: month 0 is the month of the first purchase; null is "not yet". */
+/**
+ * Payback lifetime k as a reader counts it: k = 0 is "in the month of the first purchase", k is
+ * "within k+1 months" (lifetimes are zero-based, months are not); null is "not yet".
+ */
 export function paybackText(p: RunContext, lifetime: number | null): string {
   if (lifetime === null) return t(p.lang, "insight.payback.notYet");
   if (lifetime === 0) return t(p.lang, "insight.payback.first");
-  return t(p.lang, "insight.payback.month", { month: lifetime });
+  return t(p.lang, "insight.payback.month", { month: lifetime + 1 });
 }
 
 const MODEL_KEYS: Record<Attribution, MessageKey> = {

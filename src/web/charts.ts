@@ -2,7 +2,8 @@
  * Figures in the browser: the same builders as the report (charts/FIGURES) give Vega-Lite specs,
  * compiled here and drawn by Vega as SVG. Expressions run in vega-interpreter rather than through
  * `new Function`, so the page works under a strict Content-Security-Policy (no 'unsafe-eval').
- * Tooltips show each mark's fields; in by-source figures a click on a source reports its id.
+ * Tooltips are the figures' own (in the reader's language); in by-source figures a click on a source
+ * reports its id.
  */
 import { parse, View } from "vega";
 import { expressionInterpreter } from "vega-interpreter";
@@ -44,7 +45,7 @@ export async function drawCharts(
 ): Promise<void> {
   clearCharts();
   const byLabel = new Map(
-    sourcePalette(p.analysis.metrics.tables, p.context.lang)
+    sourcePalette(p)
       .filter((s) => s.id !== UNATTRIBUTED)
       .map((s) => [s.label, s.id]),
   );
@@ -57,12 +58,9 @@ export async function drawCharts(
       const clickable = BY_SOURCE.has(name);
       const spec = build(p);
       const config = spec.config ?? {};
-      // Every mark explains itself on hover; by-source marks look clickable.
-      const mark = {
-        ...config.mark,
-        tooltip: { content: "encoding" as const },
-        ...(clickable ? { cursor: "pointer" as const } : {}),
-      };
+      // Tooltips come from each figure's own `tooltip` encodings (translated titles, values with
+      // their units); by-source marks look clickable.
+      const mark = { ...config.mark, ...(clickable ? { cursor: "pointer" as const } : {}) };
       const vegaSpec = timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
       figure.replaceChildren();
       const view = new View(parse(vegaSpec, undefined, { ast: true }), {
@@ -75,8 +73,10 @@ export async function drawCharts(
       if (clickable) {
         view.addEventListener("click", (_event, item) => {
           const datum = (item as { datum?: Record<string, unknown> } | null | undefined)?.datum;
+          // Bars carry the source id; older marks only their label (the id or "unattributed").
+          const direct = typeof datum?.id === "string" ? datum.id : undefined;
           const label = [datum?.label, datum?.source].find((v): v is string => typeof v === "string");
-          const id = label === undefined ? undefined : byLabel.get(label);
+          const id = direct ?? (label === undefined ? undefined : byLabel.get(label));
           if (id !== undefined) onSource(id);
         });
       }

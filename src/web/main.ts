@@ -57,7 +57,8 @@ function setStatus(text: string, kind: "busy" | "error" | "" = ""): void {
 
 async function renderPage(): Promise<void> {
   if (!shown) return;
-  const p = presentationOf(analysisOfDocument(shown.doc), state.lang);
+  const dataset = choices ? { sources: choices.sources, devices: choices.devices } : undefined;
+  const p = presentationOf(analysisOfDocument(shown.doc, dataset), state.lang);
   page.innerHTML = `${filterNote(p.context, shown.doc.metadata.filters)}${pageHtml(state.page, p)}`;
   page.querySelectorAll<HTMLTableRowElement>(".by-source tbody tr").forEach((row, i) => {
     const id = shown?.doc.tables.by_source[i]?.source;

@@ -3,8 +3,9 @@
  * Partial periods (cut by the window's edges) are hollow red points; the dashed line is the mean over
  * complete periods, as in the headline numbers.
  */
-import { formatNumber, type MessageKey, t } from "../../i18n/index.ts";
+import { formatDate, formatMonth, formatNumber, type MessageKey, t } from "../../i18n/index.ts";
 import type { ActivityRow } from "../../metrics/tables.ts";
+import { tooltip } from "../bars.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 
@@ -70,6 +71,8 @@ export function activity(p: Presentation): VegaLiteSpec {
       users: r.users,
       partial: r.partial,
       kind: partialLabel,
+      periodText: r.period.length === 7 ? formatMonth(lang, r.period) : formatDate(lang, r.period),
+      usersText: formatNumber(lang, r.users) + (r.partial ? ` (${partialLabel})` : ""),
     }));
     const { mean } = s;
     const x = {
@@ -114,7 +117,14 @@ export function activity(p: Presentation): VegaLiteSpec {
             strokeWidth: 1.5,
             point: values.length <= 40 ? { filled: true, size: 18, color: LINE } : false,
           },
-          encoding: { x, y },
+          encoding: {
+            x,
+            y,
+            tooltip: tooltip([
+              ["periodText", t(lang, i === 0 ? "common.date" : i === 1 ? "common.week" : "common.month")],
+              ["usersText", t(lang, s.key)],
+            ]),
+          },
         },
         partialPoints(x, y, partialLabel),
         ...(mean === null

@@ -5,8 +5,9 @@
  * Months only partly inside the window are drawn lighter, as in purchases per month. Reads
  * `MetricsResult.orders.aovByMonth`.
  */
-import { formatNumber, t } from "../../i18n/index.ts";
-import { columnsWidth } from "../bars.ts";
+import { formatMonth, formatNumber, t } from "../../i18n/index.ts";
+import { moneyText } from "../../insights/phrases.ts";
+import { columnsWidth, tooltip } from "../bars.ts";
 import { hexToRgb, NOTE_GREY, textColorOn } from "../palette.ts";
 import { bandLabelAngle, baseConfig, emptyFigure, header, round, TEXT } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
@@ -46,6 +47,9 @@ export function aovByMonth(p: Presentation): VegaLiteSpec {
       fill: light ? LIGHT : NEUTRAL,
       text: writeValues ? texts[i]! : "",
       note: m.aov === null ? t(lang, "aovMonth.noOrders") : "",
+      monthText: formatMonth(lang, m.month),
+      aovText: m.aov === null ? t(lang, "aovMonth.noOrders") : moneyText(ctx, m.aov),
+      ordersText: formatNumber(lang, m.orders),
       ink: inside ? textColorOn(hexToRgb(light ? LIGHT : NEUTRAL)) : TEXT,
       baseline: inside ? "top" : "bottom",
     };
@@ -104,7 +108,16 @@ export function aovByMonth(p: Presentation): VegaLiteSpec {
           {
             transform: [{ filter: "datum.value !== null" }],
             mark: { type: "bar", width: { band: 0.75 } },
-            encoding: { x, y, color: { field: "fill", type: "nominal", scale: null, legend: null } },
+            encoding: {
+              x,
+              y,
+              color: { field: "fill", type: "nominal", scale: null, legend: null },
+              tooltip: tooltip([
+                ["monthText", t(lang, "common.month")],
+                ["aovText", t(lang, "aovMonth.axis", { currency })],
+                ["ordersText", t(lang, "purchases.axis")],
+              ]),
+            },
           },
           label("top", 4),
           label("bottom", -3),

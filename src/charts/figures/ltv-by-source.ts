@@ -1,7 +1,8 @@
 /** LTV at H months per source (attributed buyers of mature cohorts), highest first. */
+
 import { formatNumber, t } from "../../i18n/index.ts";
-import { type BarRow, categoryBars } from "../bars.ts";
-import { sourcePalette, sourceStyle } from "../palette.ts";
+import { categoryBars } from "../bars.ts";
+import { buyersTitle, sourceBars } from "../source-bars.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 
@@ -18,17 +19,16 @@ export function ltvBySource(p: Presentation): VegaLiteSpec {
   const ctx = p.context;
   const { lang, currency, horizon } = ctx;
   if (tables.by_source.length === 0) return emptyFigure(ctx, "ltvSource.title");
-  const palette = sourcePalette(tables, lang);
-  const rows: BarRow[] = tables.by_source.map((r) => {
-    const s = sourceStyle(palette, r.source);
-    const text = r.ltv_h === null ? t(lang, "ltv.noMature") : formatNumber(lang, r.ltv_h, 2);
-    return { label: s.label, value: r.ltv_h, text, color: s.color };
-  });
-  return categoryBars(ctx, byValue(rows), {
+  const rows = sourceBars(p, "mature", (r) => ({
+    value: r.ltv_h,
+    text: r.ltv_h === null ? t(lang, "ltv.noMature") : formatNumber(lang, r.ltv_h, 2),
+  }));
+  return categoryBars(ctx, rows, {
     title: t(lang, "ltvSource.title", { horizon }),
     subtitle: contextLine(ctx),
     valueTitle: t(lang, "ltv.axis", { currency }),
     categoryTitle: t(lang, "common.source"),
     axisFormat: ",.2~f",
+    buyersTitle: buyersTitle(p, "mature"),
   });
 }

@@ -5,6 +5,7 @@
  * `MetricsResult.sessions`.
  */
 import { formatNumber, type Lang, type MessageKey, t } from "../../i18n/index.ts";
+import { tooltip } from "../bars.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { NEUTRAL } from "./conversion-lag.ts";
@@ -41,6 +42,10 @@ export function sessionLength(p: Presentation): VegaLiteSpec {
       to: open ? OPEN_TO : b.toS! / 60,
       sessions: b.sessions,
       open,
+      binText: open
+        ? t(lang, "sessionLength.openBin")
+        : t(lang, "sessionLength.bin", { from: b.fromS / 60, to: b.toS! / 60 }),
+      sessionsText: formatNumber(lang, b.sessions),
     };
   });
   const top = Math.max(...values.map((v) => v.sessions));
@@ -88,6 +93,10 @@ export function sessionLength(p: Presentation): VegaLiteSpec {
           x2: { field: "to" },
           y,
           y2: { datum: 0 },
+          tooltip: tooltip([
+            ["binText", t(lang, "sessionLength.axis")],
+            ["sessionsText", t(lang, "sessionLength.axisSessions")],
+          ]),
           color: {
             field: "open",
             type: "nominal",

@@ -5,6 +5,7 @@
  */
 import { formatDate, formatNumber, type Lang, t } from "../../i18n/index.ts";
 import type { ActivityRow } from "../../metrics/tables.ts";
+import { tooltip } from "../bars.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round, TEXT } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { DAY_MS, monthTickStep, partialPoints, periodStart } from "./activity.ts";
@@ -66,7 +67,15 @@ export function sessionsPerDay(p: Presentation): VegaLiteSpec {
     avg: avg[i] === null ? null : round(avg[i]!, 2),
     partial: r.partial,
     kind: partialLabel,
+    dayText: formatDate(lang, r.period),
+    sessionsText: formatNumber(lang, r.sessions) + (r.partial ? ` (${partialLabel})` : ""),
+    avgText: avg[i] === null ? "—" : formatNumber(lang, avg[i]!, 0),
   }));
+  const tip = tooltip([
+    ["dayText", t(lang, "common.date")],
+    ["sessionsText", t(lang, "sessionsDay.axis")],
+    ["avgText", t(lang, "sessionsDay.average")],
+  ]);
   const from = values[0]!.ts;
   const to = Math.max(values[values.length - 1]!.ts, from + DAY_MS);
   const top = Math.max(...rows.map((r) => r.sessions));
@@ -106,7 +115,7 @@ export function sessionsPerDay(p: Presentation): VegaLiteSpec {
           strokeWidth: 1,
           point: few ? { filled: true, size: 16, color: DAILY } : false,
         },
-        encoding: { x, y },
+        encoding: { x, y, tooltip: tip },
       },
       ...(avg.some((a) => a !== null)
         ? [

@@ -45,6 +45,16 @@ export function fmtMonths(v: RunContext, x: number | null | undefined): string {
   return tr(v, "report.unit.months", { value: formatNumber(v.lang, x, Number.isInteger(x) ? 0 : 1) });
 }
 
+/**
+ * A payback lifetime as a reader counts it: lifetime 0 is the month of the first purchase, lifetime k
+ * is "within k+1 months".
+ */
+export function fmtPayback(v: RunContext, lifetime: number | null | undefined): string {
+  if (lifetime === null || lifetime === undefined || !Number.isFinite(lifetime)) return DASH;
+  if (lifetime === 0) return tr(v, "report.payback.first");
+  return tr(v, "report.payback.within", { months: formatNumber(v.lang, lifetime + 1) });
+}
+
 export function fmtDays(v: RunContext, x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
   return tr(v, "report.unit.days", { value: formatNumber(v.lang, x, 1) });

@@ -10,7 +10,7 @@ import {
   fmtCac,
   fmtCount,
   fmtMoney,
-  fmtMonths,
+  fmtPayback,
   fmtRatio,
   fmtShare,
   sourceName,
@@ -49,7 +49,7 @@ function romi(v: RunContext, x: number | null): Child {
 
 /** Payback: a lifetime, "not yet" for a paid source that has not paid back, "—" when nothing was spent. */
 function payback(v: RunContext, row: BySourceRow): string {
-  if (row.payback_lifetime !== null) return fmtMonths(v, row.payback_lifetime);
+  if (row.payback_lifetime !== null) return fmtPayback(v, row.payback_lifetime);
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 

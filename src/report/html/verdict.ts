@@ -10,6 +10,7 @@ import {
   fmtCount,
   fmtMoney,
   fmtMonths,
+  fmtPayback,
   fmtRatio,
   fmtShare,
   sourceName,
@@ -43,7 +44,7 @@ export function evidenceValue(v: RunContext, e: Evidence): string {
     case "share":
       return fmtShare(v, e.value);
     case "months":
-      return fmtMonths(v, e.value);
+      return e.metric === "payback_lifetime" ? fmtPayback(v, e.value) : fmtMonths(v, e.value);
     default:
       return String(e.value);
   }
