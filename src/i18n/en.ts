@@ -291,11 +291,11 @@ export const en = {
   "report.kpi.romiH": "ROMI at {horizon} months",
   "report.kpi.sticky": "Sticky factor",
   "report.kpi.asl": "ASL, mean session",
-  "report.kpiNote.users": "with a session in the period",
-  "report.kpiNote.buyers": "with an order in the period",
+  "report.kpiNote.users": "new in the period: first session in it",
+  "report.kpiNote.buyers": "new in the period: first order in it",
   "report.kpiNote.conversionRate": "buyers / users",
   "report.kpiNote.cac": "all spend / all buyers",
-  "report.kpiNote.ltvH": "revenue per buyer, mature cohorts",
+  "report.kpiNote.ltvH": "pooled: revenue of all mature-cohort buyers / those buyers",
   "report.kpiNote.romiH": "1.00 = break-even",
   "report.kpiNote.dau": "users per day, mean",
   "report.kpiNote.wau": "users per week, mean",
@@ -311,7 +311,7 @@ export const en = {
   "report.fact.lagMean": "Mean time to first purchase",
   "report.fact.lagMedian": "Median time to first purchase",
   "report.fact.ordersPerBuyerH": "Orders per buyer within {horizon} months",
-  "report.fact.ltvCohortMean": "LTV at {horizon} months, mean of cohorts",
+  "report.fact.ltvCohortMean": "LTV at {horizon} months, plain mean of cohorts (each cohort weighs the same, as in the notebook)",
   "report.unit.days": "{value} days",
   "report.unit.hours": "{value} h",
   "report.unit.minutes": "{value} min",
@@ -337,12 +337,13 @@ export const en = {
   "report.payback.notYet": "not yet",
   "report.payback.first": "in the 1st month",
   "report.payback.within": "within {months} mo",
+  "report.total": "Total",
   "report.yes": "yes",
   "report.sensitivity.intro":
     "The verdict and ROMI at {horizon} months of each source under every attribution model. Highlighted rows change their verdict with the model: treat them with care.",
   "report.sensitivity.depends": "Depends on the model",
   "report.sources.intro":
-    "Buyers, CAC, LTV, ROMI and payback follow {attribution} attribution; users and conversion count each user under the source of their first session.",
+    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users and conversion count each user under the source of their first session, whatever the model (columns marked ¹).",
   "report.note.notObserved":
     "— not observed yet (no cohort old enough for the horizon, or nothing to divide by)",
   "report.note.noSpend": "no spend: a free source, so it has no CAC or ROMI",
@@ -384,11 +385,12 @@ export const en = {
   "report.warning.spend_without_sessions":
     "Sources with spend but no sessions (their spend buys no measurable users)",
   "report.warning.sessions_without_spend": "Sessions from sources without spend (organic or unpaid: no CAC)",
-  "report.methods.intro": "Definitions follow channelscope's metric specification and decisions:",
+  "report.methods.intro": "How every number of this report is defined, and the choices this run made.",
   "report.methods.choices": "Choices made in this run",
+  "report.methods.tables": "Every table as CSV (in the tables folder next to this page)",
   "report.methods.definitions": "Definitions",
   "report.choice.horizon":
-    "Horizon H = {horizon} months: LTV, ROMI and payback at H use only buyer cohorts whose month H−1 is observed (mature cohorts); every buyer weighs the same.",
+    "Horizon H = {horizon} months: LTV, ROMI and payback at H use only buyer cohorts whose first {horizon} months are all observed (mature cohorts); every buyer weighs the same.",
   "report.choice.attribution.first-touch":
     "First-touch attribution: each buyer belongs to the source of their first session.",
   "report.choice.attribution.last-touch":
@@ -409,26 +411,26 @@ export const en = {
     "A cohort cell not yet observed is blank or “—”, never 0; means over cohorts use observed cells only.",
   "report.choice.cac":
     "Spend with no buyers gives an infinite CAC (∞); a source without spend has no CAC (“no spend”).",
-  "report.def.users": "Distinct users with at least one session starting in the period.",
-  "report.def.buyers": "Users with at least one order in the period.",
-  "report.def.conversion": "Buyers / users, by acquisition cohort, source and device.",
+  "report.def.users": "New users: distinct users whose first session (in the whole data) starts in the period.",
+  "report.def.buyers": "New buyers: users whose first order (in the whole data) falls in the period; a returning customer is never counted as new.",
+  "report.def.conversion": "New users who became buyers in the period / new users, by acquisition cohort, source and device.",
   "report.def.activityTerm": "DAU, WAU, MAU",
   "report.def.activity":
     "Distinct users with at least one session starting in that day, ISO week or calendar month; the headline is the mean over complete periods.",
   "report.def.sticky": "Mean DAU / mean WAU, and mean DAU / mean MAU.",
   "report.def.asl": "Average session length: mean of session end − start, in seconds.",
   "report.def.retention":
-    "Users of cohort c with a session in period c + k, divided by the size of c; month-1 retention is k = 1.",
+    "Users of cohort c with a session in its month k + 1 (month 1 = the cohort month), divided by the size of c; “month-1 retention” is the month after the cohort month.",
   "report.def.ltvTerm": "LTV",
   "report.def.ltv":
-    "Margin × cumulative revenue of a buyer cohort through lifetime k / cohort size; LTV at H counts lifetimes 0 … H−1 of mature cohorts.",
+    "Margin × cumulative revenue of a buyer cohort up to a month of its life / the cohort’s buyers. LTV at H counts the first H months (the month of the first purchase is month 1) of cohorts old enough to have them (mature cohorts). The key number pools all their buyers; the Sales facts also give the plain mean of the cohorts’ LTV, which weighs a small cohort like a big one.",
   "report.def.cacTerm": "CAC",
   "report.def.cac":
-    "Spend / attributed new buyers; the headline CAC is all spend / all buyers in the period.",
+    "Spend / new buyers attributed to the source in the same month; the headline CAC is all spend / all new buyers of the period.",
   "report.def.romiTerm": "ROMI",
   "report.def.romi": "LTV / CAC, cumulative per buyer cohort: money back per unit spent; 1.00 = break-even.",
   "report.def.payback":
-    "The smallest lifetime k with ROMI ≥ 1; “not yet” while every observed value stays below 1.",
+    "The number of months until a cohort’s ROMI reaches 1: “in the 1st month” when it pays back in the month of the first purchase, “within N months” otherwise; “not yet” while every observed month stays below 1.",
   // --- terminal summary (src/report/terminal-summary.ts) ---
   "terminal.title": "channelscope: {from} to {to} (exclusive)",
   "terminal.users": "Users",

@@ -73,10 +73,7 @@ export function pageHtml(page: Page, p: Presentation): Html {
         v,
         "sources",
         "report.section.sources",
-        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(
-          v,
-          tables.by_source,
-        )}</div>`,
+        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>`,
         true,
       )}${figures}`;
     }

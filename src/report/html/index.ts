@@ -6,6 +6,7 @@
 import type { MessageKey } from "../../i18n/index.ts";
 import { formatNumber } from "../../i18n/index.ts";
 import type { Presentation } from "../../presentation.ts";
+import { TABLE_COLUMNS } from "../csv-tables.ts";
 import { qualityBody } from "./data-quality.ts";
 import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
@@ -62,14 +63,11 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
     add(
       "sources",
       "report.section.sources",
-      html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(
-        v,
-        metrics.tables.by_source,
-      )}<p class="note">${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>`,
+      html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(v, metrics.tables.by_source, metrics)}<p class="note"><a href="tables/by_source.csv"><code>by_source.csv</code></a> · ${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>`,
     );
   }
   add("quality", "report.section.quality", qualityBody(v, dataQuality));
-  add("methods", "report.section.methods", methodsBody(v));
+  add("methods", "report.section.methods", methodsBody(v, Object.keys(TABLE_COLUMNS)));
 
   const header = reportHeader(
     v,

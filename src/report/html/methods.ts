@@ -1,4 +1,4 @@
-/** The methods note: definitions in the spec's words, and the choices this run made. */
+/** The methods note: every definition in the report's own words (a reader has no spec), and this run's choices. */
 import { formatNumber, type MessageKey, tMaybe } from "../../i18n/index.ts";
 import type { RunContext } from "../../presentation.ts";
 import { attributionName, fmtWindow, tr } from "./format.ts";
@@ -20,7 +20,7 @@ const DEFINITIONS: readonly [term: MessageKey, text: MessageKey][] = [
 ];
 
 /** Definitions, then the choices of this run (all from the run context). */
-export function methodsBody(v: RunContext): Html {
+export function methodsBody(v: RunContext, csvTables: readonly string[] = []): Html {
   const defs = DEFINITIONS.map(([term, text]) => html`<dt>${tr(v, term)}</dt><dd>${tr(v, text)}</dd>`);
   const model = tMaybe(v.lang, `report.choice.attribution.${v.attribution}`, "");
   const choices: string[] = [
@@ -35,7 +35,13 @@ export function methodsBody(v: RunContext): Html {
     tr(v, "report.choice.window", { window: fmtWindow(v, v.from, v.to) }),
   );
   choices.push(tr(v, "report.choice.partial"), tr(v, "report.choice.unobserved"), tr(v, "report.choice.cac"));
-  return html`<p>${tr(v, "report.methods.intro")} <code>spec/metrics.md</code>, <code>docs/decisions.md</code>.</p>
+  return html`<p>${tr(v, "report.methods.intro")}</p>
 <h3>${tr(v, "report.methods.choices")}</h3><ul>${choices.map((x) => html`<li>${x}</li>`)}</ul>
-<h3>${tr(v, "report.methods.definitions")}</h3><dl class="methods">${defs}</dl>`;
+<h3>${tr(v, "report.methods.definitions")}</h3><dl class="methods">${defs}</dl>${
+    csvTables.length > 0
+      ? html`<h3>${tr(v, "report.methods.tables")}</h3><p class="csv-links">${csvTables.map(
+          (name) => html`<a href="tables/${name}.csv"><code>${name}.csv</code></a> `,
+        )}</p>`
+      : ""
+  }`;
 }

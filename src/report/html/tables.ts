@@ -1,6 +1,7 @@
 /** The report's data tables: by source, by device, and the attribution sensitivity of verdicts. */
 import type { SensitivityRow, Verdict } from "../../insights/types.ts";
 import { ATTRIBUTIONS } from "../../metrics/options.ts";
+import type { MetricsResult } from "../../metrics/result.ts";
 import type { ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
 import type { RunContext } from "../../presentation.ts";
 import {
@@ -24,11 +25,14 @@ export interface Column<R> {
   numeric?: boolean;
 }
 
-/** A plain table; numeric columns are right-aligned. `flag` marks rows to highlight. */
+/**
+ * A plain table; numeric columns are right-aligned. `flag` marks rows to highlight; `foot` is a
+ * totals row (one cell per column).
+ */
 export function dataTable<R>(
   columns: readonly Column<R>[],
   rows: readonly R[],
-  opts: { flag?: (row: R) => boolean } = {},
+  opts: { flag?: (row: R) => boolean; foot?: readonly Child[] } = {},
 ): Html {
   const cls = (c: Column<R>) => (c.numeric ? "num" : null);
   return html`<div class="table-wrap"><table><thead><tr>${columns.map(
@@ -38,7 +42,13 @@ export function dataTable<R>(
       html`<tr${opts.flag?.(r) ? html` class="flag"` : ""}>${columns.map(
         (c) => html`<td${cls(c) ? html` class="num"` : ""}>${c.cell(r)}</td>`,
       )}</tr>\n`,
-  )}</tbody></table></div>`;
+  )}</tbody>${
+    opts.foot
+      ? html`<tfoot><tr>${opts.foot.map(
+          (cell, i) => html`<td${cls(columns[i]!) ? html` class="num"` : ""}>${cell}</td>`,
+        )}</tr></tfoot>`
+      : ""
+  }</table></div>`;
 }
 
 /** ROMI coloured by which side of break-even it is on. */
@@ -53,12 +63,21 @@ function payback(v: RunContext, row: BySourceRow): string {
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 
-export function bySourceTable(v: RunContext, rows: readonly BySourceRow[]): Html {
+/**
+ * Sources in numbers, with a totals row from the run's own headline numbers (all users, buyers and
+ * spend; the overall CAC, LTV and ROMI), never a sum of ratios.
+ */
+export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: MetricsResult): Html {
   const columns: Column<BySourceRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
-    { head: tr(v, "common.users"), cell: (r) => fmtCount(v, r.users), numeric: true },
+    // ¹: by the source of the first session whatever the model (the intro says so).
+    { head: `${tr(v, "common.users")}¹`, cell: (r) => fmtCount(v, r.users), numeric: true },
     { head: tr(v, "report.col.buyers"), cell: (r) => fmtCount(v, r.buyers), numeric: true },
-    { head: tr(v, "report.col.conversion"), cell: (r) => fmtShare(v, r.conversion_rate), numeric: true },
+    {
+      head: `${tr(v, "report.col.conversion")}¹`,
+      cell: (r) => fmtShare(v, r.conversion_rate),
+      numeric: true,
+    },
     { head: tr(v, "report.col.costs"), cell: (r) => fmtMoney(v, r.costs), numeric: true },
     { head: "CAC", cell: (r) => fmtCac(v, r.cac), numeric: true },
     { head: tr(v, "report.col.ltvH"), cell: (r) => fmtMoney(v, r.ltv_h), numeric: true },
@@ -69,7 +88,18 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[]): Html
     },
     { head: tr(v, "report.col.payback"), cell: (r) => payback(v, r), numeric: true },
   ];
-  return dataTable(columns, rows);
+  const foot: Child[] | undefined = m && [
+    html`<b>${tr(v, "report.total")}</b>`,
+    fmtCount(v, m.data.users),
+    fmtCount(v, m.data.buyers),
+    fmtShare(v, m.conversion.rate),
+    fmtMoney(v, m.data.costs),
+    fmtCac(v, m.marketing.cac),
+    fmtMoney(v, m.ltv.ltvH),
+    romi(v, m.marketing.romiH),
+    DASH,
+  ];
+  return dataTable(columns, rows, foot ? { foot } : {});
 }
 
 export function byDeviceTable(v: RunContext, rows: readonly ByDeviceRow[]): Html {
