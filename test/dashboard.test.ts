@@ -101,12 +101,12 @@ describe("dashboard in headless Chromium", { skip }, async () => {
       page.locator('figure[data-figure="spend-by-source"] svg .role-legend-label text').allTextContents();
     const before = await spendLegend();
     assert.ok(before.length >= 2, `legend: ${before}`);
-    // A bar of the ROMI-by-source figure: its aria label names the source.
+    // A bar of the ROMI-by-source figure: its aria label names the source ("3 · 1,234 buyers").
     const bar = page
       .locator('figure[data-figure="romi-by-source"] svg path[aria-roledescription="bar"]')
       .first();
     const label = (await bar.getAttribute("aria-label")) ?? "";
-    const id = /label: ([^;]+)/.exec(label)?.[1] ?? "";
+    const id = /label: ([^;·]+?)(?: ·|;|$)/.exec(label)?.[1] ?? "";
     assert.ok(id, `bar label: ${label}`);
     await bar.hover();
     await page.waitForSelector("#vg-tooltip-element.visible");

@@ -13,6 +13,7 @@ import { FIGURES, type FigureName } from "../charts/index.ts";
 import { sourcePalette } from "../charts/palette.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { Presentation } from "../presentation.ts";
+import { addFigureExports } from "./export.ts";
 import { timestampsForInterpreter } from "./vega-compat.ts";
 
 /** Figures with one mark per source: clicking a mark filters the dashboard by that source. */
@@ -82,6 +83,7 @@ export async function drawCharts(
       }
       views.push(view);
       await view.runAsync();
+      addFigureExports(figure, name, p.context.lang, view);
       const svg = figure.querySelector("svg");
       svg?.setAttribute("role", "img");
     }),

@@ -6,17 +6,23 @@
 import { t } from "../i18n/index.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import { analysisOfDocument, presentationOf } from "../presentation.ts";
+import type { Previous } from "../report/html/kpi.ts";
 import type { AnalysisDocument } from "../server/analysis.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
 import { ApiError, adoptTokenFromFragment, fetchAnalysis, fetchChoices, setToken } from "./api.ts";
 import { clearCharts, drawCharts } from "./charts.ts";
 import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
+import { addTableExports } from "./export.ts";
 import { filterNote, pageHtml } from "./pages.ts";
 import {
   addDays,
   analysisQuery,
   type DashboardState,
   type Page,
+  type Preset,
+  parseDay,
+  presetWindow,
+  previousWindow,
   readState,
   stateSearch,
   toggle,
@@ -26,6 +32,8 @@ const app = document.getElementById("app")!;
 let state: DashboardState = readState(location.search);
 let choices: FilterChoices | null = null;
 let shown: { key: string; doc: AnalysisDocument } | null = null;
+/** The period just before the one shown, for the change on the KPI cards (only for a narrowed window). */
+let previous: { key: string; doc: AnalysisDocument | null } | null = null;
 let inFlight: AbortController | null = null;
 
 app.innerHTML = `<header class="dash-head"></header><nav class="tabs"></nav>
@@ -59,7 +67,9 @@ async function renderPage(): Promise<void> {
   if (!shown) return;
   const dataset = choices ? { sources: choices.sources, devices: choices.devices } : undefined;
   const p = presentationOf(analysisOfDocument(shown.doc, dataset), state.lang);
-  page.innerHTML = `${filterNote(p.context, shown.doc.metadata.filters)}${pageHtml(state.page, p)}`;
+  const before = previous?.key === shown.key && previous.doc ? previousOf(previous.doc) : undefined;
+  page.innerHTML = `${filterNote(p.context, p.analysis.metrics)}${pageHtml(state.page, p, before)}`;
+  addTableExports(page, p);
   page.querySelectorAll<HTMLTableRowElement>(".by-source tbody tr").forEach((row, i) => {
     const id = shown?.doc.tables.by_source[i]?.source;
     if (id && id !== UNATTRIBUTED) {
@@ -85,6 +95,7 @@ async function load(): Promise<void> {
     shown = { key, doc };
     setStatus("");
     await renderPage();
+    void loadPrevious(key, doc);
   } catch (error) {
     if (controller.signal.aborted) return;
     if (error instanceof ApiError && error.status === 401) return askToken(true);
@@ -93,6 +104,32 @@ async function load(): Promise<void> {
         ? error.problems.join("; ")
         : String((error as Error).message);
     setStatus(t(state.lang, "dash.error", { message }), "error");
+  }
+}
+
+/** The metrics of the previous period, with the number of days compared. */
+function previousOf(doc: AnalysisDocument): Previous {
+  const { from, to } = doc.options;
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return { metrics: analysisOfDocument(doc).metrics, days };
+}
+
+/**
+ * For a window narrower than the data, fetches the same-length period just before it (when the data
+ * reaches back that far) and redraws with the change on the KPI cards.
+ */
+async function loadPrevious(key: string, doc: AnalysisDocument): Promise<void> {
+  if (!choices || (!state.from && !state.to)) return;
+  const before = previousWindow(doc.options.from, doc.options.to);
+  if (before.from < choices.window.from) return;
+  const query = analysisQuery({ ...state, ...before });
+  try {
+    const prev = await fetchAnalysis(query, new AbortController().signal);
+    if (shown?.key !== key) return;
+    previous = { key, doc: prev };
+    await renderPage();
+  } catch {
+    previous = { key, doc: null };
   }
 }
 
@@ -111,7 +148,7 @@ function askToken(failed: boolean): void {
 
 app.addEventListener("click", (event) => {
   const target = (event.target as HTMLElement).closest<HTMLElement>(
-    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick]",
+    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick],[data-preset],[data-print]",
   );
   if (!target) return;
   const d = target.dataset;
@@ -124,19 +161,28 @@ app.addEventListener("click", (event) => {
   else if (d.reset !== undefined)
     update({ from: null, to: null, attribution: null, horizon: null, grain: null, sources: [], devices: [] });
   else if (d.pick) update({ sources: [d.pick] });
+  else if (d.preset && choices)
+    update(presetWindow(d.preset as Preset, choices.window.from, choices.window.to));
+  else if (d.print !== undefined) window.print();
 });
 
 filters.addEventListener("change", (event) => {
   const input = event.target as HTMLInputElement | HTMLSelectElement;
+  if (input instanceof HTMLInputElement) input.setCustomValidity("");
   if (!input.name || (input instanceof HTMLInputElement && !input.checkValidity())) return;
   const value = input.value || null;
-  if (input.name === "last") update({ to: value ? addDays(value, 1) : null });
-  else if (
-    input.name === "from" ||
-    input.name === "attribution" ||
-    input.name === "horizon" ||
-    input.name === "grain"
-  )
+  if (input.name === "from" || input.name === "last") {
+    // Days are typed in the page's language; a day outside the data is refused where it was typed.
+    const day = value ? parseDay(value) : null;
+    const { min = "", max = "" } = (input as HTMLInputElement).dataset;
+    if (value && (day === null || day < min || day > max)) {
+      input.setCustomValidity(t(state.lang, "dash.filter.badDay", { text: value }));
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity("");
+    update(input.name === "from" ? { from: day } : { to: day ? addDays(day, 1) : null });
+  } else if (input.name === "attribution" || input.name === "horizon" || input.name === "grain")
     update({ [input.name]: value });
 });
 

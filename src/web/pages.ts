@@ -3,12 +3,13 @@
  * verdicts, tables and section layout, in the same words. Figures are left as empty
  * `<figure data-figure>` slots that charts.ts fills in the browser.
  */
+import type { MetricsResult } from "../metrics/result.ts";
 import type { Presentation, RunContext } from "../presentation.ts";
 import { qualityBody } from "../report/html/data-quality.ts";
 import { SECTION_FIGURES } from "../report/html/figures.ts";
-import { attributionName, deviceName, tr } from "../report/html/format.ts";
+import { attributionName, deviceName, fmtWindow, tr } from "../report/html/format.ts";
 import { type Html, html } from "../report/html/html.ts";
-import { kpiCards } from "../report/html/kpi.ts";
+import { kpiCards, type Previous } from "../report/html/kpi.ts";
 import { figureSection, section } from "../report/html/sections.ts";
 import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
@@ -19,12 +20,13 @@ function slots(id: keyof typeof SECTION_FIGURES): Map<string, string> {
   return new Map(SECTION_FIGURES[id].flatMap(([, names]) => names.map((n) => [n, ""] as [string, string])));
 }
 
-/** A note above the page saying what the acquisition filter kept, or nothing without a filter. */
-export function filterNote(
-  v: RunContext,
-  { sources, devices }: { sources: readonly string[]; devices: readonly string[] },
-): Html | string {
-  if (sources.length === 0 && devices.length === 0) return "";
+/**
+ * The note above every page: what the acquisition filter kept (when there is one), why spend-based
+ * numbers are withheld under a device filter, a window cut to the data, and, folded, how the period
+ * and the filters narrow the numbers (docs/decisions.md, "Window and filters").
+ */
+export function filterNote(v: RunContext, m: MetricsResult): Html {
+  const { sources, devices } = m.filter;
   const parts: string[] = [];
   if (sources.length > 0) {
     const key = sources.length === 1 ? "dash.note.sourceLabel" : "dash.note.sourcesLabel";
@@ -34,19 +36,35 @@ export function filterNote(
     const key = devices.length === 1 ? "dash.note.deviceLabel" : "dash.note.devicesLabel";
     parts.push(tr(v, key, { list: devices.map((d) => deviceName(v, d)).join(", ") }));
   }
-  const what = parts.join(` ${tr(v, "dash.note.and")} `);
-  const costs = devices.length > 0 ? html` ${tr(v, "dash.note.deviceCosts")}` : "";
-  return html`<p class="filter-note">${tr(v, "dash.note.filtered", { what })}${costs}</p>`;
+  const and = tr(v, "dash.note.and");
+  const what = parts.join(and ? ` ${and} ` : " ");
+  const lines: Html[] = [];
+  if (parts.length > 0) lines.push(html`<p>${tr(v, "dash.note.filtered", { what })}</p>`);
+  if (m.marketing.withheld === "spend_not_split_by_device")
+    lines.push(html`<p class="withheld">${tr(v, "dash.note.deviceCosts")}</p>`);
+  if (m.window.clamped) {
+    const { requested } = m.window;
+    lines.push(
+      html`<p>${tr(v, "dash.note.clamped", {
+        requested: fmtWindow(v, requested.from, requested.to),
+        window: fmtWindow(v, m.window.from, m.window.to),
+      })}</p>`,
+    );
+  }
+  return html`<div class="filter-note">${lines}<details><summary>${tr(v, "dash.note.how")}</summary><p>${tr(
+    v,
+    "dash.note.window",
+  )}</p></details></div>`;
 }
 
-export function pageHtml(page: Page, p: Presentation): Html {
+export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html {
   const v = p.context;
   const { metrics, insights, dataQuality } = p.analysis;
   const tables = metrics.tables;
   switch (page) {
     case "overview": {
       const sensitivity = insights.sensitivity;
-      return html`${section(v, "kpis", "report.section.kpis", kpiCards(v, metrics), true)}${section(
+      return html`${section(v, "kpis", "report.section.kpis", kpiCards(v, metrics, previous), true)}${section(
         v,
         "verdict",
         "report.section.verdict",

@@ -1,7 +1,7 @@
 /** The headline numbers of a run as cards, and the smaller "facts" lists of each section. */
 import type { MetricsResult } from "../../metrics/result.ts";
 import type { RunContext } from "../../presentation.ts";
-import { fmtCac, fmtCount, fmtDuration, fmtMoney, fmtRatio, fmtShare, tr } from "./format.ts";
+import { DASH, fmtCac, fmtCount, fmtDuration, fmtMoney, fmtRatio, fmtShare, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
 
 interface Card {
@@ -9,18 +9,62 @@ interface Card {
   value: string;
   sub?: string;
   tone?: "good" | "bad";
+  /** Change against the previous period, when the dashboard compares two. */
+  change?: string;
+}
+
+/** The period before the one shown (same length), for the change on each card. */
+export interface Previous {
+  metrics: MetricsResult;
+  days: number;
 }
 
 function card(c: Card): Html {
   return html`<div class="card${c.tone ? ` ${c.tone}` : ""}"><p class="label">${c.label}</p><p class="value">${c.value}</p>${
     c.sub ? html`<p class="sub">${c.sub}</p>` : ""
-  }</div>`;
+  }${c.change ? html`<p class="change">${c.change}</p>` : ""}</div>`;
+}
+
+/** The headline numbers a card compares, by card position (null: not compared). */
+function comparable(m: MetricsResult): (number | null)[] {
+  const cac = typeof m.marketing.cac === "number" ? m.marketing.cac : null;
+  return [
+    m.data.users,
+    m.data.buyers,
+    m.conversion.rate,
+    m.data.revenue,
+    m.data.costs,
+    cac,
+    m.ltv.ltvH,
+    m.marketing.romiH,
+    m.activity.dau.mean,
+    m.activity.wau.mean,
+    m.activity.mau.mean,
+    null,
+    m.sessions.meanS,
+  ];
+}
+
+/** "▲ 5.2% vs the previous 30 days": relative change, or nothing when either side is missing. */
+function changeText(
+  v: RunContext,
+  now: number | null,
+  before: number | null,
+  days: number,
+): string | undefined {
+  if (now === null || before === null || before === 0) return undefined;
+  const rel = now / before - 1;
+  const arrow = rel > 0 ? "▲" : rel < 0 ? "▼" : "＝";
+  const sign = rel > 0 ? "+" : "";
+  return tr(v, "dash.compare.vs", { change: `${arrow} ${sign}${fmtShare(v, rel)}`, days });
 }
 
 /** KPI cards from the typed headline numbers of a run (`MetricsResult`); null values show a dash. */
-export function kpiCards(v: RunContext, m: MetricsResult): Html {
+export function kpiCards(v: RunContext, m: MetricsResult, previous?: Previous): Html {
   const { data, activity, sessions, conversion, ltv, marketing } = m;
   const romi = marketing.romiH;
+  // Under a device filter spend cannot be split: say so where CAC and ROMI would stand.
+  const withheld = marketing.withheld === null ? null : tr(v, "cac.notApplicable");
   const cards: Card[] = [
     { label: tr(v, "report.kpi.users"), value: fmtCount(v, data.users), sub: tr(v, "report.kpiNote.users") },
     {
@@ -35,12 +79,16 @@ export function kpiCards(v: RunContext, m: MetricsResult): Html {
     },
     { label: tr(v, "report.kpi.revenue"), value: fmtMoney(v, data.revenue) },
     { label: tr(v, "report.kpi.costs"), value: fmtMoney(v, data.costs) },
-    { label: "CAC", value: fmtCac(v, marketing.cac), sub: tr(v, "report.kpiNote.cac") },
+    {
+      label: "CAC",
+      value: withheld ? DASH : fmtCac(v, marketing.cac),
+      sub: withheld ?? tr(v, "report.kpiNote.cac"),
+    },
     { label: tr(v, "report.kpi.ltvH"), value: fmtMoney(v, ltv.ltvH), sub: tr(v, "report.kpiNote.ltvH") },
     {
       label: tr(v, "report.kpi.romiH"),
       value: fmtRatio(v, romi),
-      sub: tr(v, "report.kpiNote.romiH"),
+      sub: withheld ?? tr(v, "report.kpiNote.romiH"),
       ...(romi === null ? {} : { tone: romi >= 1 ? ("good" as const) : ("bad" as const) }),
     },
     ...(["dau", "wau", "mau"] as const).map((k) => ({
@@ -59,6 +107,14 @@ export function kpiCards(v: RunContext, m: MetricsResult): Html {
       sub: tr(v, "report.kpiNote.asl", { median: fmtDuration(v, sessions.medianS) }),
     },
   ];
+  if (previous) {
+    const now = comparable(m);
+    const before = comparable(previous.metrics);
+    cards.forEach((c, i) => {
+      const change = changeText(v, now[i] ?? null, before[i] ?? null, previous.days);
+      if (change) c.change = change;
+    });
+  }
   return html`<div class="cards">${cards.map(card)}</div>`;
 }
 

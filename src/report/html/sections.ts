@@ -71,7 +71,7 @@ export function figureSection(
     const blocks = names.map((n) => figureBlock(figures, n)).filter((b): b is Html => b !== null);
     if (id === "sales" && titleKey === "report.sub.ltv" && tables.by_device.length > 0) {
       blocks.push(
-        html`<div class="keep"><h4>${tr(v, "report.sub.byDevice")}</h4>${byDeviceTable(v, tables.by_device)}</div>`,
+        html`<div class="keep by-device"><h4>${tr(v, "report.sub.byDevice")}</h4>${byDeviceTable(v, tables.by_device)}</div>`,
       );
     }
     if (blocks.length > 0) parts.push(html`<h3>${tr(v, titleKey)}</h3>${blocks}`);

@@ -1,5 +1,6 @@
 /** The verdict: findings grouped by what they recommend, each with the numbers it rests on. */
 import { tMaybe } from "../../i18n/index.ts";
+import { joinAnd } from "../../insights/phrases.ts";
 import type { Evidence, Finding, Insights, Verdict } from "../../insights/types.ts";
 import { UNATTRIBUTED } from "../../metrics/attribution.ts";
 import { ATTRIBUTIONS } from "../../metrics/options.ts";
@@ -29,6 +30,9 @@ export function evidenceValue(v: RunContext, e: Evidence): string {
     if (e.value === "no_spend") return tr(v, "cac.noSpend");
     if (e.unit === "text" && e.metric.startsWith("verdict"))
       return tMaybe(v.lang, `report.verdictValue.${e.value}`, e.value);
+    // A list of sources ("9,10,4") reads as decimals in Russian: write it as words ("9, 10 и 4").
+    if (e.unit === "text" && e.metric.endsWith("_sources"))
+      return joinAnd(v.lang, e.value.split(",").filter((x) => x !== "").map((x) => sourceName(v, x)));
     if (e.unit === "text") return sourceName(v, attributionName(v, e.value));
     const n = Number(e.value);
     if (!Number.isFinite(n)) return e.value;
