@@ -254,7 +254,7 @@ describe("deriveInsights: verdicts", () => {
     );
     const early = derive("en", { horizon: 6 });
     const text = find(early, "cohorts-top-ltv").text;
-    assert.match(text, /No cohort is 6 months old yet; by LTV at month 1 .* 2018-02 \(10\.00/);
+    assert.match(text, /No cohort is 6 months old yet; by LTV at month 2 .* 2018-02 \(10\.00/);
   });
 });
 
@@ -295,7 +295,7 @@ describe("deriveInsights: Russian", () => {
     const win = find(ru, "source-1-scale").text;
     assert.equal(
       win,
-      `Источник 1 окупается: ROMI за 3 мес. — 1,80, окупается за 2 мес.. CAC — 5,00${NBSP}у.е., ` +
+      `Источник 1 окупается: ROMI за 3 мес. — 1,80, окупается в пределах 2-го месяца. CAC — 5,00${NBSP}у.е., ` +
         `доля в расходах — 15,0${NBSP}%, покупателей — 400 (атрибуция по первому касанию). Бюджет на него стоит наращивать.`,
     );
     assert.match(find(ru, "overall-romi").text, /13\u00a0300,00\u00a0у\.е\./);

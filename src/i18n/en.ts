@@ -98,6 +98,7 @@ export const en = {
   "paybackSource.title": "Payback by source",
   "payback.axis": "Months to pay back (1 = in the month of the first purchase)",
   "payback.within": "within {months} mo.",
+  "payback.first": "in the month of the first purchase",
   "payback.notYet": "not yet paid back",
 
   // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
@@ -257,7 +258,7 @@ export const en = {
   "report.evidence.cut_spend_share": "their share of spend",
   "report.evidence.scale_sources": "sources to scale",
   "report.evidence.scale_spend_share": "their share of spend",
-  "report.evidence.lifetime": "at lifetime",
+  "report.evidence.lifetime": "month of life",
   "report.evidence.ltv": "LTV",
   "report.evidence.cohort_size": "cohort buyers",
   "report.evidence.unattributed_buyers": "buyers without a source",

@@ -97,6 +97,7 @@ export const ru: Messages = {
   "paybackSource.title": "Срок окупаемости по источникам",
   "payback.axis": "Месяцев до окупаемости (1 — в месяц первой покупки)",
   "payback.within": "за {months} мес.",
+  "payback.first": "в месяц первой покупки",
   "payback.notYet": "ещё не окупился",
 
   // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
@@ -144,7 +145,7 @@ export const ru: Messages = {
   "insight.verdict.info": "без расходов",
   "insight.verdict.caveat": "оговорка",
   "insight.payback.first": "окупается уже в месяц первой покупки",
-  "insight.payback.month": "окупается за {month} мес.",
+  "insight.payback.month": "окупается в пределах {month}-го месяца",
   "insight.payback.notYet": "окупаемости пока нет",
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "источник {list}",

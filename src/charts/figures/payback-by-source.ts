@@ -17,7 +17,8 @@ export function paybackBySource(p: Presentation): VegaLiteSpec {
   const value = (r: BySourceRow): SourceValue => {
     if (r.payback_lifetime !== null) {
       const months = r.payback_lifetime + 1;
-      return { value: months, text: t(lang, "payback.within", { months }) };
+      const text = months === 1 ? t(lang, "payback.first") : t(lang, "payback.within", { months });
+      return { value: months, text };
     }
     if (r.cac === "not_applicable") return { value: null, text: t(lang, "cac.notApplicable") };
     return { value: null, text: isOrganic(r) ? t(lang, "bars.organic") : notYet };

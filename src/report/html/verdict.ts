@@ -48,7 +48,10 @@ export function evidenceValue(v: RunContext, e: Evidence): string {
     case "share":
       return fmtShare(v, e.value);
     case "months":
-      return e.metric === "payback_lifetime" ? fmtPayback(v, e.value) : fmtMonths(v, e.value);
+      // Lifetimes are zero-based; a reader counts months from 1 (lifetime 0 = the cohort month).
+      if (e.metric === "payback_lifetime") return fmtPayback(v, e.value);
+      if (e.metric === "lifetime") return fmtCount(v, e.value + 1);
+      return fmtMonths(v, e.value);
     default:
       return String(e.value);
   }
