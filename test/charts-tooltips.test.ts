@@ -113,3 +113,20 @@ describe("source colours across filters", () => {
     assert.notEqual(String(row?.color).slice(0, 7), colourOf(tables, "romi-by-source"));
   });
 });
+
+describe("purchases per month", () => {
+  test("first orders are the month's new buyers, repeat orders the rest of the month's orders", () => {
+    const tables = makeTables();
+    const extras = makeExtras();
+    const p = present(tables, { lang: "en", extras });
+    const rows = dataRows(FIGURES["purchases-per-month"](p));
+    for (const m of extras.aovByMonth!) {
+      const mine = rows.filter((r) => r.month === m.month);
+      const first = mine.find((r) => r.kind === "first orders")!;
+      const repeat = mine.find((r) => r.kind === "repeat orders")!;
+      const buyers = tables.ltv.find((r) => r.cohort === m.month && r.lifetime === 0)?.cohort_size ?? 0;
+      assert.equal(first.orders, Math.min(buyers, m.orders), m.month);
+      assert.equal((first.orders as number) + (repeat.orders as number), m.orders, m.month);
+    }
+  });
+});

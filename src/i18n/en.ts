@@ -56,8 +56,10 @@ export const en = {
   "lagBySource.legend": "Time to first order",
 
   "purchases.title": "Purchases per month",
-  "purchases.subtitle": "Orders placed in each calendar month by buyers of every cohort",
+  "purchases.subtitle": "Orders in each calendar month: first orders of the month’s new buyers and repeat orders of everyone else",
   "purchases.axis": "Orders",
+  "purchases.first": "first orders",
+  "purchases.repeat": "repeat orders",
 
   "ltvHeatmap.title": "LTV by cohort",
   "ltvHeatmap.subtitle": "Cumulative revenue per buyer of the cohort, {currency}",

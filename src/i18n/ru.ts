@@ -55,8 +55,10 @@ export const ru: Messages = {
   "lagBySource.legend": "Время до покупки",
 
   "purchases.title": "Покупки по месяцам",
-  "purchases.subtitle": "Заказы за каждый календарный месяц от покупателей всех когорт",
+  "purchases.subtitle": "Заказы за каждый календарный месяц: первые заказы новых покупателей месяца и повторные заказы всех остальных",
   "purchases.axis": "Заказы",
+  "purchases.first": "первые заказы",
+  "purchases.repeat": "повторные заказы",
 
   "ltvHeatmap.title": "LTV по когортам",
   "ltvHeatmap.subtitle": "Накопленная выручка на одного покупателя когорты, {currency}",
