@@ -214,6 +214,7 @@ export const en = {
   "report.currency": "Currency",
   "report.contents": "Contents",
   "report.generated": "Generated {when}",
+  "report.section.summary": "At a glance",
   "report.section.verdict": "Verdict",
   "report.section.kpis": "Key numbers",
   "report.section.product": "Product",

@@ -214,6 +214,7 @@ export const ru: Messages = {
   "report.currency": "Валюта",
   "report.contents": "Содержание",
   "report.generated": "Сформирован {when}",
+  "report.section.summary": "Коротко",
   "report.section.verdict": "Выводы",
   "report.section.kpis": "Ключевые показатели",
   "report.section.product": "Продукт",

@@ -66,6 +66,8 @@ th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: le
 th { background: var(--soft); font-weight: bold; border-bottom: 2px solid var(--line); }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.flag td { background: #fff6e0; }
+ul.summary { font-size: 16px; margin: 12px 0 0; padding-left: 20px; }
+ul.summary li { margin: 0 0 6px; }
 tfoot td { border-top: 2px solid var(--line); border-bottom: none; font-weight: bold; }
 /* On a narrow screen a wide table scrolls sideways with its first column (the source) kept in view. */
 .table-wrap th:first-child, .table-wrap td:first-child { position: sticky; left: 0; background: #ffffff; }

@@ -1,6 +1,6 @@
 /**
  * The HTML report: one self-contained page (inline CSS and SVG, no script, no network) that reads on
- * screen and prints to PDF. Order: header, verdict, key numbers, Product, Sales, Marketing,
+ * screen and prints to PDF. Order: header, summary, verdict, key numbers, Product, Sales, Marketing,
  * attribution sensitivity, by-source table, data quality, methods.
  */
 import type { MessageKey } from "../../i18n/index.ts";
@@ -10,12 +10,12 @@ import { TABLE_COLUMNS } from "../csv-tables.ts";
 import { qualityBody } from "./data-quality.ts";
 import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
-import { kpiCards } from "./kpi.ts";
+import { kpiCards, summaryCards } from "./kpi.ts";
 import { documentShell, reportHeader } from "./layout.ts";
 import { methodsBody } from "./methods.ts";
 import { figureSection, section } from "./sections.ts";
 import { bySourceTable, sensitivityTable } from "./tables.ts";
-import { verdictBody } from "./verdict.ts";
+import { summaryBody, verdictBody } from "./verdict.ts";
 
 export { prepareSvg, SECTION_FIGURES } from "./figures.ts";
 export { escapeHtml } from "./html.ts";
@@ -45,6 +45,7 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
   const add = (id: string, title: MessageKey, body: Html | null, flow = false) => {
     if (body !== null) parts.push({ id, title, html: section(v, id, title, body, flow) });
   };
+  add("summary", "report.section.summary", summaryBody(v, insights, summaryCards(v, metrics)), true);
   add("verdict", "report.section.verdict", verdictBody(v, insights), true);
   add("kpis", "report.section.kpis", kpiCards(v, metrics), true);
   for (const id of ["product", "sales", "marketing"] as const) {

@@ -61,6 +61,20 @@ function changeText(
 
 /** KPI cards from the typed headline numbers of a run (`MetricsResult`); null values show a dash. */
 export function kpiCards(v: RunContext, m: MetricsResult, previous?: Previous): Html {
+  const cards = kpiCardList(v, m);
+  if (previous) {
+    const now = comparable(m);
+    const before = comparable(previous.metrics);
+    cards.forEach((c, i) => {
+      const change = changeText(v, now[i] ?? null, before[i] ?? null, previous.days);
+      if (change) c.change = change;
+    });
+  }
+  return html`<div class="cards">${cards.map(card)}</div>`;
+}
+
+/** Every headline card, in reading order (the positions `comparable` follows). */
+function kpiCardList(v: RunContext, m: MetricsResult): Card[] {
   const { data, activity, sessions, conversion, ltv, marketing } = m;
   const romi = marketing.romiH;
   // Under a device filter spend cannot be split: say so where CAC and ROMI would stand.
@@ -107,15 +121,7 @@ export function kpiCards(v: RunContext, m: MetricsResult, previous?: Previous): 
       sub: tr(v, "report.kpiNote.asl", { median: fmtDuration(v, sessions.medianS) }),
     },
   ];
-  if (previous) {
-    const now = comparable(m);
-    const before = comparable(previous.metrics);
-    cards.forEach((c, i) => {
-      const change = changeText(v, now[i] ?? null, before[i] ?? null, previous.days);
-      if (change) c.change = change;
-    });
-  }
-  return html`<div class="cards">${cards.map(card)}</div>`;
+  return cards;
 }
 
 function roundOrNull(x: number | null): number | null {
@@ -131,4 +137,10 @@ export interface Fact {
 export function factList(facts: readonly Fact[]): Html | null {
   if (facts.length === 0) return null;
   return html`<dl class="facts">${facts.map((f) => html`<div><dt>${f.label}</dt><dd>${f.value}</dd></div>`)}</dl>`;
+}
+
+/** The four cards of the executive summary: revenue, spend, CAC and ROMI at H. */
+export function summaryCards(v: RunContext, m: MetricsResult): Html {
+  const all = kpiCardList(v, m);
+  return html`<div class="cards summary-cards">${[3, 4, 5, 7].map((i) => card(all[i]!))}</div>`;
 }

@@ -24,7 +24,7 @@ const GROUPS: readonly Verdict[] = ["scale", "cut", "watch", "too_few_buyers", "
 
 /** An evidence value in its unit; text values that name a model or `unattributed` are translated. */
 export function evidenceValue(v: RunContext, e: Evidence): string {
-  if (e.value === null) return DASH;
+  if (e.value === null) return e.metric === "payback_lifetime" ? tr(v, "report.payback.notYet") : DASH;
   if (typeof e.value === "string") {
     if (e.value === "infinite") return "∞";
     if (e.value === "no_spend") return tr(v, "cac.noSpend");
@@ -32,7 +32,13 @@ export function evidenceValue(v: RunContext, e: Evidence): string {
       return tMaybe(v.lang, `report.verdictValue.${e.value}`, e.value);
     // A list of sources ("9,10,4") reads as decimals in Russian: write it as words ("9, 10 и 4").
     if (e.unit === "text" && e.metric.endsWith("_sources"))
-      return joinAnd(v.lang, e.value.split(",").filter((x) => x !== "").map((x) => sourceName(v, x)));
+      return joinAnd(
+        v.lang,
+        e.value
+          .split(",")
+          .filter((x) => x !== "")
+          .map((x) => sourceName(v, x)),
+      );
     if (e.unit === "text") return sourceName(v, attributionName(v, e.value));
     const n = Number(e.value);
     if (!Number.isFinite(n)) return e.value;
@@ -105,4 +111,17 @@ export function verdictBody(v: RunContext, insights: Insights | null): Html {
     )}</ul></div>`;
   });
   return html`${basis}${groups}`;
+}
+
+/** The findings a reader needs first: the overall return and where the budget should move. */
+const AT_A_GLANCE = new Set(["overall-romi", "overall-budget-move"]);
+
+/**
+ * The executive summary at the top of page 1: the overall ROMI and the budget move in two sentences,
+ * under the four numbers they rest on (revenue, spend, CAC, ROMI at H).
+ */
+export function summaryBody(v: RunContext, insights: Insights, cards: Html): Html | null {
+  const lines = insights.findings.filter((f) => AT_A_GLANCE.has(f.id));
+  if (lines.length === 0) return null;
+  return html`${cards}<ul class="summary">${lines.map((f) => html`<li>${f.text}</li>`)}</ul>`;
 }
