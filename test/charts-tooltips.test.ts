@@ -130,3 +130,16 @@ describe("purchases per month", () => {
     }
   });
 });
+
+describe("AOV by month of the cohort's life", () => {
+  test("month 7 is the pooled revenue / orders of every cohort's lifetime 6", () => {
+    const tables = makeTables();
+    const rows = dataRows(FIGURES["aov-by-lifetime"](present(tables, { lang: "en" })));
+    const cells = tables.orders_by_cohort.filter((r) => r.lifetime === 6);
+    const expected = cells.reduce((a, r) => a + r.revenue, 0) / cells.reduce((a, r) => a + r.orders, 0);
+    const seven = rows.find((r) => r.key === "7")!;
+    assert.ok(Math.abs((seven.value as number) - expected) < 1e-3, `${seven.value} vs ${expected}`);
+    assert.equal(seven.cohortsText, `${cells.length} cohorts`);
+    assert.equal(rows[0]!.key, "1", "month 1 is the month of the first purchase");
+  });
+});

@@ -138,6 +138,8 @@ export interface ColumnRow {
   text: string;
   /** Drawn lighter: e.g. a month only partly inside the analysis window. */
   partial?: boolean;
+  /** More text fields for the tooltip (see `ColumnOptions.tooltipExtra`). */
+  [extra: string]: string | number | boolean | null | undefined;
 }
 
 export interface ColumnOptions {
@@ -149,6 +151,8 @@ export interface ColumnOptions {
   color: string;
   /** Widest tick label in px, to decide whether labels must slant. */
   labelWidth?: number;
+  /** Further tooltip lines: a text field of the rows and its translated title. */
+  tooltipExtra?: readonly (readonly [field: string, title: string])[];
 }
 
 /**

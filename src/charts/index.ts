@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { activity } from "./figures/activity.ts";
+import { aovByLifetime } from "./figures/aov-by-lifetime.ts";
 import { aovByMonth } from "./figures/aov-by-month.ts";
 import { cacByCohort } from "./figures/cac-by-cohort.ts";
 import { cacBySource } from "./figures/cac-by-source.ts";
@@ -41,6 +42,7 @@ export const FIGURES = {
   "conversion-lag-by-cohort": conversionLagByCohort,
   "purchases-per-month": purchasesPerMonth,
   "aov-by-month": aovByMonth,
+  "aov-by-lifetime": aovByLifetime,
   "ltv-heatmap": ltvHeatmap,
   "ltv-curves": ltvCurves,
   "ltv-by-source": ltvBySource,
