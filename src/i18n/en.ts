@@ -40,6 +40,8 @@ export const en = {
   "retention.title": "Retention by cohort",
   "retention.subtitle": "Share of the cohort's users with a session in each period of its lifetime",
   "retention.legend": "Retention, %",
+  "retention.firstWeeks": "the first {weeks} weeks of each cohort",
+  "retention.partialWeek": "* a week cut by the period's edge",
 
   "lag.title": "Time from first visit to first purchase",
   "lag.subtitle": "Share of buyers by whole days from their first session to their first order",
