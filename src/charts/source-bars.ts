@@ -4,6 +4,7 @@
  * be ranked, and a source without spend reads "organic / no spend" instead of a money figure.
  */
 import { formatNumber, t } from "../i18n/index.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { BySourceRow } from "../metrics/tables.ts";
 import type { Presentation } from "../presentation.ts";
 import type { BarRow } from "./bars.ts";
@@ -57,8 +58,10 @@ export function sourceBars(
   const rows = tables.by_source.map((row) => {
     const style = sourceStyle(palette, row.source);
     const flag = flags.get(row.source);
-    const buyers = basis === "mature" ? (flag?.matureBuyers ?? 0) : row.buyers;
-    const few = flag?.tooFewBuyers ?? true;
+    // `unattributed` is not a source to rank: its row shows all its buyers and is never muted.
+    const other = row.source === UNATTRIBUTED && !flag;
+    const buyers = basis === "mature" && !other ? (flag?.matureBuyers ?? 0) : row.buyers;
+    const few = other ? false : (flag?.tooFewBuyers ?? true);
     const { value, text } = valueOf(row);
     const count = formatNumber(lang, buyers, Number.isInteger(buyers) ? 0 : 1);
     const label = t(lang, "bars.source", { source: style.label, buyers: count });

@@ -322,7 +322,7 @@ export const en = {
   "report.fact.lagMean": "Mean time to first purchase",
   "report.fact.lagMedian": "Median time to first purchase",
   "report.fact.ordersPerBuyerH": "Orders per buyer within {horizon} months",
-  "report.fact.ltvCohortMean": "LTV at {horizon} months, plain mean of cohorts (each cohort weighs the same, as in the notebook)",
+  "report.fact.ltvCohortMean": "LTV at {horizon} months, plain mean of cohorts (each weighs the same)",
   "report.unit.days": "{value} days",
   "report.unit.hours": "{value} h",
   "report.unit.minutes": "{value} min",

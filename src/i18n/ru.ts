@@ -323,7 +323,7 @@ export const ru: Messages = {
   "report.fact.lagMean": "Среднее время до первой покупки",
   "report.fact.lagMedian": "Медианное время до первой покупки",
   "report.fact.ordersPerBuyerH": "Заказов на покупателя за {horizon} мес.",
-  "report.fact.ltvCohortMean": "LTV за {horizon} мес., простое среднее по когортам (каждая когорта весит одинаково, как в ноутбуке)",
+  "report.fact.ltvCohortMean": "LTV за {horizon} мес., простое среднее по когортам (все весят одинаково)",
   "report.unit.days": "{value} дн.",
   "report.unit.hours": "{value} ч",
   "report.unit.minutes": "{value} мин",
