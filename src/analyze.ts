@@ -1,11 +1,17 @@
 import { readFileSync } from "node:fs";
 import type { Engine } from "./engine/engine.ts";
-import { type DataQualityReport, type IngestSources, ingest } from "./ingest/index.ts";
+import { type DataQualityReport, type IngestSources, ingest, type QualityWarning } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
 import type { Insights } from "./insights/types.ts";
-import { computeAllModels } from "./metrics/compute.ts";
-import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, readDataBounds } from "./metrics/options.ts";
-import type { MetricsResult } from "./metrics/result.ts";
+import { buildCube, dropCube, sliceCube } from "./metrics/cube.ts";
+import { naturalIdOrder } from "./metrics/id-order.ts";
+import {
+  type AnalysisOptions,
+  ATTRIBUTIONS,
+  type ValidatedOptions,
+  validateOptions,
+} from "./metrics/options.ts";
+import type { AnalysisWindow, MetricsResult } from "./metrics/result.ts";
 import type { Attribution, Tables } from "./metrics/tables.ts";
 import { runContext } from "./presentation.ts";
 
@@ -16,6 +22,13 @@ export interface AnalysisMetadata {
   engine: { name: string; version: string };
   inputs: { table: string; path: string; format: string; rowsRead: number; rowsLoaded: number }[];
   options: AnalysisOptions;
+  /** The window used, the one asked for, and whether it was clamped to the visits. */
+  window: AnalysisWindow;
+  /** Every source and device of the whole dataset in natural id order (one colour per source). */
+  sources: string[];
+  devices: string[];
+  /** Acquisition filter of the numbers: empty = all. */
+  filters: { sources: string[]; devices: string[] };
 }
 
 /** Everything one run computes: the document behind metrics.json, the report and the dashboard. */
@@ -31,7 +44,10 @@ export interface Analysis {
 /** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
 export type MetricsDocument = MetricsResult & Omit<Analysis, "metrics">;
 
-export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
+/** Metric options as the CLI, a config file or a caller give them (strings or typed values). */
+export type RawMetricOptions = Partial<Record<keyof AnalysisOptions | "cohort-grain", string | number>>;
+
+export interface AnalyzeOptions extends RawMetricOptions {
   lang?: "en" | "ru";
   /**
    * Memory limit for the metric phase, e.g. `"4GB"`. Ingest streams and wants little; the metric
@@ -56,22 +72,34 @@ export async function analyze(
   sources: IngestSources,
   raw: AnalyzeOptions = {},
 ): Promise<Analysis> {
-  // Fail on bad options before reading gigabytes. The window's default comes from the data, so a
-  // missing side gets a placeholder that can never make `from >= to` by itself.
-  normalizeOptions({ ...raw, from: raw.from ?? "1970-01-01", to: raw.to ?? "9999-12-31" });
-  const phase = timer(raw.onPhase);
-  const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
-  const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
+  // Validated once, before reading gigabytes; the window's missing sides come from the data.
+  const { lang = "en", metricsMemoryLimit, onPhase, ...metricOptions } = raw;
+  const options: ValidatedOptions = validateOptions(metricOptions);
+  const phase = timer(onPhase);
+  const bounds = {
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+  };
+  const dataQuality = await ingest(engine, sources, bounds);
   phase("ingest");
-  // Ingest already derived the spec's default window from visits; reuse it rather than scan visits again.
-  const { window } = dataQuality;
-  const fromVisits = window.basis === "visits" ? { from: window.from, to: window.to } : {};
-  const options = normalizeOptions({ ...fromVisits, ...raw }, await dataBounds(engine, fromVisits));
-  if (raw.metricsMemoryLimit) await engine.setMemoryLimit?.(raw.metricsMemoryLimit);
-  const results = await computeAllModels(engine, options);
+  if (metricsMemoryLimit) await engine.setMemoryLimit?.(metricsMemoryLimit);
+  const cube = await buildCube(engine);
+  const results = await sliceCube(cube, withIngestWindow(options, dataQuality)).finally(() => dropCube(cube));
   phase("metrics");
   const engineInfo = { name: engine.name, version: await engine.version() };
-  return assembleAnalysis(results, { options, lang: raw.lang ?? "en", dataQuality, engine: engineInfo });
+  return assembleAnalysis(results, {
+    attribution: options.attribution,
+    lang,
+    dataQuality,
+    engine: engineInfo,
+    sources: cube.facts.sources.map((s) => s.source).sort(naturalIdOrder),
+    devices: [...new Set(cube.facts.combos.map((c) => c.device))].sort(naturalIdOrder),
+  });
+}
+
+/** The window ingest derived (the spec's default from visits, or costs/orders without visits). */
+function withIngestWindow(options: ValidatedOptions, dq: DataQualityReport): ValidatedOptions {
+  return { from: dq.window.from, to: dq.window.to, ...options };
 }
 
 /**
@@ -81,13 +109,17 @@ export async function analyze(
 export function assembleAnalysis(
   results: Record<Attribution, MetricsResult>,
   ctx: {
-    options: AnalysisOptions;
+    /** The model the verdicts and `metrics` speak for; every model's by_source is kept beside it. */
+    attribution: Attribution;
     lang: "en" | "ru";
     dataQuality: DataQualityReport;
     engine: { name: string; version: string };
+    sources: string[];
+    devices: string[];
   },
 ): Analysis {
-  const { options, dataQuality } = ctx;
+  const { options, window } = results[ctx.attribution];
+  const dataQuality = withWindowWarning(ctx.dataQuality, window);
   const insights = deriveInsights({
     byModel: results,
     context: runContext(options, ctx.lang),
@@ -108,19 +140,40 @@ export function assembleAnalysis(
       rowsLoaded: f.rowsLoaded,
     })),
     options,
+    window: results[options.attribution].window,
+    sources: ctx.sources,
+    devices: ctx.devices,
+    filters: results[options.attribution].filter,
   };
   return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights };
+}
+
+/**
+ * The audit plus a warning when the window asked for reached beyond the visits and was clamped: the
+ * days outside the data are not observed, so they are left out rather than counted as zeros.
+ */
+function withWindowWarning(dq: DataQualityReport, window: AnalysisWindow): DataQualityReport {
+  if (!window.clamped) return dq;
+  const days = (a: string, b: string) =>
+    Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000));
+  const cut = days(window.requested.from, window.from) + days(window.to, window.requested.to);
+  const warning: QualityWarning = {
+    code: "window_beyond_data",
+    table: "visits",
+    count: cut,
+    message: `the requested window ${window.requested.from} to ${window.requested.to} reaches ${cut} days beyond the sessions log; analysed ${window.from} to ${window.to}`,
+    examples: [
+      `requested ${window.requested.from}..${window.requested.to}`,
+      `used ${window.from}..${window.to}`,
+    ],
+  };
+  return { ...dq, warnings: [warning, ...dq.warnings] };
 }
 
 /** The metrics.json document of an analysis. */
 export function metricsDocument(analysis: Analysis): MetricsDocument {
   const { metrics, ...rest } = analysis;
   return { ...rest, ...metrics };
-}
-
-/** Visit bounds for the default window, read only when ingest could not take them from visits. */
-async function dataBounds(engine: Engine, known: { from?: string }) {
-  return known.from === undefined ? readDataBounds(engine) : undefined;
 }
 
 /** Reports the time since the previous call under the given phase name. */
@@ -131,8 +184,4 @@ function timer(onPhase: AnalyzeOptions["onPhase"]): (name: string) => void {
     onPhase?.(name, now - last);
     last = now;
   };
-}
-
-function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

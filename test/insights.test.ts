@@ -165,7 +165,13 @@ describe("deriveInsights: verdicts", () => {
 
   test("a recommendation names ROMI, payback, CAC, spend share, buyers, horizon and model", () => {
     const win = find(en, "source-1-scale").text;
-    for (const part of ["ROMI 1.80", "within 3 months", "pays back within 2 months", "CAC 5.00", "15.0% of spend"]) {
+    for (const part of [
+      "ROMI 1.80",
+      "within 3 months",
+      "pays back within 2 months",
+      "CAC 5.00",
+      "15.0% of spend",
+    ]) {
       assert.ok(win.includes(part), `"${part}" not in: ${win}`);
     }
     assert.match(win, /400 buyers \(first-touch attribution\)/);
@@ -211,7 +217,9 @@ describe("deriveInsights: verdicts", () => {
     const flag = results["first-touch"].marketing.sources.find((f) => f.source === "1");
     assert.deepEqual(flag, { source: "1", matureBuyers: 12, tooFewBuyers: true });
     const analysis = assembleAnalysis(results, {
-      options: results["first-touch"].options,
+      attribution: "first-touch",
+      sources: ["1", "2", "3", "4", "5", "9", "10"],
+      devices: [],
       lang: "en",
       dataQuality: {
         window: { from: "2017-06-01", to: "2018-06-01", basis: "visits" },

@@ -200,6 +200,10 @@ export function analysisOf(
         rowsLoaded: 0,
       })),
       options: metrics.options,
+      window: metrics.window,
+      sources: [],
+      devices: [],
+      filters: metrics.filter,
     },
     dataQuality: more.dataQuality ?? {
       window: { from: metrics.options.from, to: metrics.options.to, basis: "visits" },

@@ -35,6 +35,8 @@ export interface Dialect {
   intDivide(num: string, den: string): string;
   /** A table expression of one BIGINT column `i` holding 0 .. count-1. */
   integerSeries(count: string): string;
+  /** `a = b` where two NULLs are equal (join keys that may be NULL, e.g. the unattributed key). */
+  nullSafeEquals(a: string, b: string): string;
   /** True when the text `expr` is the canonical decimal form of an unsigned 64-bit integer. */
   isCanonicalU64(expr: string): string;
   /** The unsigned 64-bit integer written in `expr` (only where isCanonicalU64 holds). */
@@ -60,6 +62,7 @@ export const duckdbDialect: Dialect = {
   addDays: (date, days) => `CAST(${date} + CAST(${days} AS INTEGER) AS DATE)`,
   intDivide: (num, den) => `(${num} // ${den})`,
   integerSeries: (count) => `(SELECT range AS i FROM range(CAST(${count} AS BIGINT)))`,
+  nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
   // The round trip rejects `007`, `+7`, ` 7`, `7_0` and `1e3`, which the cast alone would accept.
   isCanonicalU64: (expr) => `(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR) IS NOT DISTINCT FROM ${expr})`,
   toU64: (expr) => `CAST(${expr} AS UBIGINT)`,

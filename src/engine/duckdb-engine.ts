@@ -98,6 +98,28 @@ export class DuckDbEngine implements Engine {
     this.connection.interrupt();
   }
 
+  async setThreads(threads: number): Promise<void> {
+    if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
+      throw new Error(`invalid thread count ${threads}`);
+    await this.run(`SET threads = ${threads}`);
+  }
+
+  /**
+   * Makes DuckDB track the progress of every statement from its start (without printing a bar), for
+   * `scanProgress`. Off by default: only a terminal that shows progress asks for it.
+   */
+  async trackProgress(): Promise<void> {
+    await this.run("SET enable_progress_bar = true");
+    await this.run("SET enable_progress_bar_print = false");
+    await this.run("SET progress_bar_time = 0");
+  }
+
+  /** Rows the running statement has scanned so far (0 between statements or when not tracked). */
+  scannedRows(): number {
+    // -1 when nothing is running or tracking is off.
+    return Math.max(Number(this.connection.progress.rows_processed), 0);
+  }
+
   async setMemoryLimit(limit: string): Promise<void> {
     // SET takes no bound parameter: the value is checked against a strict pattern instead.
     if (!MEMORY_LIMIT.test(limit))

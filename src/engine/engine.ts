@@ -28,6 +28,11 @@ export interface Engine {
   createTemp(name: string, select: string, params?: SqlParams): Promise<void>;
   /** Drops a table createTemp made; no error when it is gone. */
   dropTemp(name: string): Promise<void>;
+  /**
+   * Optional: how many threads one statement may use from now on. The server lowers it to 1 once its
+   * cube is built: its reads are small, and two requests each on one core beat two sharing both.
+   */
+  setThreads?(threads: number): Promise<void>;
   /** Changes how much memory the engine may use from now on, e.g. `"1200MB"`, `"4GB"`. */
   setMemoryLimit?(limit: string): Promise<void>;
   close(): Promise<void>;

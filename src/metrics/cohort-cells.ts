@@ -28,7 +28,7 @@ export function cohortCells(run: MetricRun): string {
   const { d, t } = run;
   return `(
     WITH sizes AS (
-      SELECT b.cohort AS cohort, CAST(count(*) AS BIGINT) AS size FROM ${t.newBuyers} b
+      SELECT b.cohort AS cohort, sum(b.buyers) AS size FROM ${t.buyerCohorts} b
       WHERE ${run.inCombos("b.r")} GROUP BY b.cohort),
     cells AS (
       SELECT c.cohort AS cohort, c.lifetime AS lifetime, sum(c.orders) AS orders, sum(c.revenue) AS revenue,

@@ -1,7 +1,13 @@
 import type { Engine } from "../engine/engine.ts";
 import { activitySeries, activityStats } from "./activity.ts";
-import { type BySourceResult, bySource } from "./by-source.ts";
-import { conversionLagStats, conversionLagTable, conversionRates, rateOf } from "./conversion.ts";
+import { type BySourceResult, bySourceAllModels } from "./by-source.ts";
+import {
+  type ConversionRates,
+  conversionLagStats,
+  conversionLagTable,
+  conversionRates,
+  rateOf,
+} from "./conversion.ts";
 import {
   type AcquisitionFilter,
   buildCube,
@@ -76,12 +82,12 @@ export async function assembleSlice(
   context: SliceContext,
 ): Promise<Record<Attribution, MetricsResult>> {
   const run = new MetricRun(engine, options, tables, scope);
-  const metrics = await assemble(run, context);
-  const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   const rates = await conversionRates(run, options.cohortGrain);
+  const attributed = await bySourceAllModels(run, rates);
+  const metrics = await assemble(run, context, rates, attributed[options.attribution]);
+  const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
-    const other = run.withOptions({ ...options, attribution: model });
-    byModel[model] = underModel(metrics, model, await bySource(other, rates));
+    byModel[model] = underModel(metrics, model, attributed[model]);
   }
   return byModel;
 }
@@ -101,20 +107,23 @@ function underModel(base: MetricsResult, model: Attribution, attributed: BySourc
   };
 }
 
-async function assemble(run: MetricRun, context: SliceContext): Promise<MetricsResult> {
+async function assemble(
+  run: MetricRun,
+  context: SliceContext,
+  rates: ConversionRates,
+  sources: BySourceResult,
+): Promise<MetricsResult> {
   const { options } = run;
   const data = await dataFacts(run, context);
   const series = await activitySeries(run);
   const activity = activityStats(series);
   const sessions = await sessionStats(run);
   const retention = await retentionMatrix(run, options.cohortGrain);
-  const rates = await conversionRates(run, options.cohortGrain);
   const lag = await conversionLagStats(run);
   const orders = await orderStats(run);
   const ltv = await ltvStats(run);
   const totals = await marketingTotals(run);
   const romi = await romiByCohort(run);
-  const sources = await bySource(run, rates);
 
   const conversion = {
     lag,
@@ -186,12 +195,13 @@ async function assemble(run: MetricRun, context: SliceContext): Promise<MetricsR
 async function dataFacts(run: MetricRun, context: SliceContext): Promise<DataFacts> {
   const { t } = run;
   const [row] = await run.all(`
-    SELECT CAST((SELECT coalesce(sum(n.users), 0) FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")}) AS DOUBLE) AS users,
-      CAST((SELECT coalesce(sum(a.sessions), 0) FROM ${t.actDay} a WHERE ${run.inCombos("a.r")}) AS DOUBLE) AS sessions,
-      CAST((SELECT count(*) FROM ${t.newBuyers} b WHERE ${run.inCombos("b.r")}) AS DOUBLE) AS buyers,
-      CAST((SELECT coalesce(sum(o.orders), 0) FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS orders,
-      CAST((SELECT coalesce(sum(o.revenue), 0) FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS revenue,
-      CAST((SELECT coalesce(sum(k.costs), 0) FROM ${t.costs} k WHERE ${run.inSources("k.s")}) AS DOUBLE) AS costs`);
+    SELECT CAST((SELECT coalesce(sum(n.users), 0) AS v FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")}) AS DOUBLE) AS users,
+      CAST((SELECT coalesce(sum(a.sessions), 0) AS v FROM ${t.actDay} a WHERE ${run.inCombos("a.r")}) AS DOUBLE) AS sessions,
+      CAST((SELECT coalesce(sum(b.buyers), 0) AS v FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS DOUBLE)
+        AS buyers,
+      CAST((SELECT coalesce(sum(o.orders), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS orders,
+      CAST((SELECT coalesce(sum(o.revenue), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS revenue,
+      CAST((SELECT coalesce(sum(k.costs), 0) AS v FROM ${t.costs} k WHERE ${run.inSources("k.s")}) AS DOUBLE) AS costs`);
   return {
     users: num(row?.users),
     sessions: num(row?.sessions),

@@ -12,8 +12,11 @@ import { type CohortGrain, type ConversionLagRow, LAG_BUCKETS, type LagDimension
  */
 
 const DAY_S = 86_400;
-const BUCKET = `CASE WHEN s < ${DAY_S} THEN '0d' WHEN s < ${2 * DAY_S} THEN '1d' WHEN s < ${8 * DAY_S} THEN '2-7d'
-  WHEN s < ${31 * DAY_S} THEN '8-30d' ELSE '31+d' END`;
+/** SQL: the lag bucket of `s` seconds (whole days elapsed). */
+export const LAG_BUCKET_SQL = (
+  s: string,
+) => `CASE WHEN ${s} < ${DAY_S} THEN '0d' WHEN ${s} < ${2 * DAY_S} THEN '1d'
+  WHEN ${s} < ${8 * DAY_S} THEN '2-7d' WHEN ${s} < ${31 * DAY_S} THEN '8-30d' ELSE '31+d' END`;
 
 function acquisitionCohort(run: MetricRun, grain: CohortGrain, table: string): string {
   return grain === "month" ? run.d.formatMonth(`${table}.acq_month`) : run.d.formatDay(`${table}.acq_week`);
@@ -26,8 +29,8 @@ export async function conversionLagStats(run: MetricRun): Promise<ConversionLagS
     l AS (SELECT nb.lag_s AS s FROM nb WHERE nb.attributable = 1)
     SELECT CAST(count(*) AS INTEGER) AS buyers, avg(l.s) / ${DAY_S} AS mean_days,
       ${d.quantile("l.s", 0.5)} / ${DAY_S} AS median_days, ${d.quantile("l.s", 0.5)} / 60 AS median_minutes,
-      (SELECT CAST(count(*) AS INTEGER) FROM nb WHERE nb.is_user = 0) AS no_session,
-      (SELECT CAST(count(*) AS INTEGER) FROM nb WHERE nb.is_user = 1 AND nb.attributable = 0) AS order_first
+      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 0) AS no_session,
+      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 1 AND nb.attributable = 0) AS order_first
     FROM l`);
   return {
     buyers: num(row?.buyers),
@@ -44,9 +47,9 @@ export async function conversionLagTable(run: MetricRun, grain: CohortGrain): Pr
   const { t } = run;
   const rows = await run.all(`
     WITH g AS (
-      SELECT nb.r AS r, ${acquisitionCohort(run, grain, "nb")} AS cohort, ${BUCKET} AS bucket, count(*) AS n
-      FROM (SELECT b.*, b.lag_s AS s FROM ${t.newBuyers} b WHERE b.attributable = 1 AND ${run.inCombos("b.r")}) nb
-      GROUP BY nb.r, ${acquisitionCohort(run, grain, "nb")}, ${BUCKET})
+      SELECT l.r AS r, ${acquisitionCohort(run, grain, "l")} AS cohort, l.bucket AS bucket, sum(l.buyers) AS n
+      FROM ${t.lagBuckets} l WHERE ${run.inCombos("l.r")}
+      GROUP BY l.r, ${acquisitionCohort(run, grain, "l")}, l.bucket)
     SELECT 'all' AS dim, 'all' AS key, g.bucket AS bucket, sum(g.n) AS n FROM g GROUP BY g.bucket
     UNION ALL
     SELECT 'source' AS dim, c.source_id AS key, g.bucket AS bucket, sum(g.n) AS n

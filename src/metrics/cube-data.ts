@@ -58,7 +58,7 @@ export async function buildDataCube(engine: Engine, t: DataTables): Promise<Data
   const [facts] = await q.all(`
     SELECT CAST(count(*) AS INTEGER) AS combos, CAST(min(first_start) AS VARCHAR) AS first_start,
       CAST(max(last_start) AS VARCHAR) AS last_start, CAST(coalesce(min(ids_numeric), 1) AS INTEGER) AS visit_ids,
-      CAST((SELECT coalesce(min(CASE WHEN ${d.isCanonicalU64("o.user_id")} THEN 1 ELSE 0 END), 1) FROM orders o)
+      CAST((SELECT coalesce(min(CASE WHEN ${d.isCanonicalU64("o.user_id")} THEN 1 ELSE 0 END), 1) AS v FROM orders o)
         AS INTEGER) AS order_ids
     FROM ${t.combos}`);
   const combos = await q.all(`SELECT r, source_id, device FROM ${t.combos} ORDER BY r`);
@@ -149,27 +149,37 @@ async function buildUsers(q: UserKeyed, t: DataTables): Promise<void> {
 
 /**
  * Pass 3, visits joined to their users once: sessions per (user, day) with the user's acquisition
- * facts, and sessions per (acquisition combo, day, length), in one GROUPING SETS scan.
+ * facts, sessions per (acquisition combo, day, length), and the session combos each acquisition combo
+ * was seen through per day, in one GROUPING SETS scan.
  */
 async function buildActiveDays(q: UserKeyed, t: DataTables): Promise<void> {
   const { d } = q;
   const both = `${t.userDays}_both`;
   await q.createTemp(
     both,
-    `SELECT x.uk AS uk, x.r AS r, x.acq_day AS acq_day, x.acq_month AS acq_month, x.acq_week AS acq_week,
-      x.day_date AS day_date, x.len_s AS len_s, CAST(count(*) AS INTEGER) AS sessions,
-      CAST(grouping(x.uk) AS INTEGER) AS lengths_row
+    // A user's acquisition facts depend on the user alone: carried as min() rather than grouping keys,
+    // so the large (user, day) grouping hashes two columns, not six.
+    `SELECT x.uk AS uk, min(x.r) AS r, min(x.acq_day) AS acq_day, min(x.acq_month) AS acq_month,
+      min(x.acq_week) AS acq_week, x.day_date AS day_date, x.len_s AS len_s, x.sr AS sr,
+      CAST(count(*) AS INTEGER) AS sessions,
+      CAST(grouping(x.uk) AS INTEGER) AS no_user, CAST(grouping(x.len_s) AS INTEGER) AS no_len
     FROM (
       SELECT u.uk AS uk, u.r AS r, u.acq_day AS acq_day, u.acq_month AS acq_month, u.acq_week AS acq_week,
-        ${d.truncDay("v.start_ts")} AS day_date, ${d.secondsBetween("v.start_ts", "v.end_ts")} AS len_s
-      FROM visits v JOIN ${t.users} u ON u.uk = ${q.key("v.user_id")}) x
-    GROUP BY GROUPING SETS ((x.uk, x.r, x.acq_day, x.acq_month, x.acq_week, x.day_date), (x.r, x.day_date, x.len_s))`,
+        ${d.truncDay("v.start_ts")} AS day_date, ${d.secondsBetween("v.start_ts", "v.end_ts")} AS len_s, c.r AS sr
+      FROM visits v JOIN ${t.users} u ON u.uk = ${q.key("v.user_id")}
+      JOIN ${t.combos} c ON c.source_id = v.source_id AND c.device = v.device) x
+    GROUP BY GROUPING SETS ((x.uk, x.day_date), (x.r, x.day_date, x.len_s),
+      (x.r, x.sr, x.day_date))`,
   );
   await q.createTemp(
     t.userDays,
-    `SELECT uk, r, acq_day, acq_month, acq_week, day_date, sessions FROM ${both} WHERE lengths_row = 0`,
+    `SELECT uk, r, acq_day, acq_month, acq_week, day_date, sessions FROM ${both} WHERE no_user = 0`,
   );
-  await q.createTemp(t.dayLengths, `SELECT r, day_date, len_s, sessions FROM ${both} WHERE lengths_row = 1`);
+  await q.createTemp(
+    t.dayLengths,
+    `SELECT r, day_date, len_s, sessions FROM ${both} WHERE no_user = 1 AND no_len = 0`,
+  );
+  await q.createTemp(t.sessionCombos, `SELECT r, sr, day_date FROM ${both} WHERE no_user = 1 AND no_len = 1`);
   await q.engine.dropTemp(both);
 }
 

@@ -19,6 +19,8 @@ export function dataTableNames(prefix: string) {
     userDays: `${prefix}_user_days`,
     /** Sessions per (acquisition combo, day, length in seconds); negative lengths are invalid ones. */
     dayLengths: `${prefix}_day_lengths`,
+    /** Days on which users of acquisition combo `r` had a session through combo `sr`. */
+    sessionCombos: `${prefix}_session_combos`,
     /** Orders and revenue per (buyer, day). */
     buyerDays: `${prefix}_buyer_days`,
     /** One row per buyer: first order, buyer cohort, acquisition facts, attributable flag. */
@@ -47,10 +49,16 @@ export function windowTableNames(prefix: string) {
     activeMonth: `${prefix}_active_month`,
     /** Users acquired in the window per (combo, acquisition month, acquisition week), and how many converted. */
     newUsers: `${prefix}_new_users`,
+    /** Session combos `sr` seen in the window per acquisition combo `r` (by_source lists every source seen). */
+    seenCombos: `${prefix}_seen_combos`,
     /** Sessions per (combo, length) in the window. */
     lengths: `${prefix}_lengths`,
     /** One row per new buyer (first order in the window): cohort, acquisition, lag. */
     newBuyers: `${prefix}_new_buyers`,
+    /** Measured conversion lags per (combo, acquisition month, acquisition week, lag bucket). */
+    lagBuckets: `${prefix}_lag_buckets`,
+    /** New buyers per (combo, buyer cohort): the cohorts' sizes without a scan of the buyers. */
+    buyerCohorts: `${prefix}_buyer_cohorts`,
     /** Orders and revenue per (new buyer, lifetime month) inside the window. */
     lifetimes: `${prefix}_lifetimes`,
     /** Per (combo, buyer cohort, lifetime): orders, revenue and ordering buyers. */

@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
+import { LAG_BUCKET_SQL } from "./conversion.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { BoundSql, FROM_DATE, FROM_TS, num, TO_DATE, TO_TS } from "./query.ts";
 
@@ -48,11 +49,11 @@ export async function buildWindowCube(
     FROM ${data.costsDay} k WHERE ${IN_WINDOW_DAY("k.day_date")} GROUP BY k.s, ${d.truncMonth("k.day_date")}`,
   );
   const [out] = await q.all(`
-    SELECT CAST((SELECT coalesce(sum(sessions), 0) FROM ${data.userDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
+    SELECT CAST((SELECT coalesce(sum(sessions), 0) AS v FROM ${data.userDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
         AS DOUBLE) AS visits,
-      CAST((SELECT coalesce(sum(orders), 0) FROM ${data.buyerDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
+      CAST((SELECT coalesce(sum(orders), 0) AS v FROM ${data.buyerDays} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
         AS DOUBLE) AS orders,
-      CAST((SELECT coalesce(sum(cost_rows), 0) FROM ${data.costsDay} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
+      CAST((SELECT coalesce(sum(cost_rows), 0) AS v FROM ${data.costsDay} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
         AS DOUBLE) AS costs`);
   return { days, excluded: { visits: num(out?.visits), orders: num(out?.orders), costs: num(out?.costs) } };
 }
@@ -91,6 +92,10 @@ async function buildActivity(q: BoundSql, data: DataTables, t: WindowTables): Pr
     GROUP BY u.r, u.acq_month, u.acq_week`,
   );
   await q.createTemp(
+    t.seenCombos,
+    `SELECT DISTINCT s.r AS r, s.sr AS sr FROM ${data.sessionCombos} s WHERE ${IN_WINDOW_DAY("s.day_date")}`,
+  );
+  await q.createTemp(
     t.lengths,
     `SELECT l.r AS r, l.len_s AS len_s, CAST(sum(l.sessions) AS BIGINT) AS sessions
     FROM ${data.dayLengths} l WHERE ${IN_WINDOW_DAY("l.day_date")} GROUP BY l.r, l.len_s`,
@@ -107,6 +112,18 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
       b.acq_month AS acq_month, b.acq_week AS acq_week,
       CASE WHEN b.attributable = 1 THEN ${d.secondsBetween("b.first_session_ts", "b.first_order_ts")} END AS lag_s
     FROM ${data.buyers} b WHERE ${IN_WINDOW_TS("b.first_order_ts")}`,
+  );
+  await q.createTemp(
+    t.lagBuckets,
+    `SELECT b.r AS r, b.acq_month AS acq_month, b.acq_week AS acq_week, ${LAG_BUCKET_SQL("b.lag_s")} AS bucket,
+      CAST(count(*) AS BIGINT) AS buyers
+    FROM ${t.newBuyers} b WHERE b.attributable = 1
+    GROUP BY b.r, b.acq_month, b.acq_week, ${LAG_BUCKET_SQL("b.lag_s")}`,
+  );
+  await q.createTemp(
+    t.buyerCohorts,
+    `SELECT b.r AS r, b.cohort AS cohort, CAST(count(*) AS BIGINT) AS buyers
+    FROM ${t.newBuyers} b GROUP BY b.r, b.cohort`,
   );
   await q.createTemp(
     t.lifetimes,

@@ -38,18 +38,19 @@ export async function costsBySourceMonth(run: MetricRun): Promise<CostsBySourceM
   );
 }
 
-/** Spend of month c / new buyers whose first order is in c, for every month of the window. */
+/** Spend of month c / new buyers whose first order is in c, for every window month with spend or new buyers. */
 export async function cacByCohort(run: MetricRun): Promise<CacByCohortRow[]> {
   const { t } = run;
   const rows = await run.all(`
     WITH spend AS (SELECT k.month_start AS month_start, sum(k.costs) AS costs FROM ${sliceSpend(run)} k
       GROUP BY k.month_start),
-    nb AS (SELECT b.cohort AS cohort, count(*) AS n FROM ${t.newBuyers} b WHERE ${run.inCombos("b.r")}
+    nb AS (SELECT b.cohort AS cohort, sum(b.buyers) AS n FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}
       GROUP BY b.cohort)
     SELECT ${run.d.formatMonth("m.month_start")} AS cohort, CAST(coalesce(spend.costs, 0) AS DOUBLE) AS costs,
       CAST(coalesce(nb.n, 0) AS INTEGER) AS new_buyers
     FROM (SELECT DISTINCT c.month_start AS month_start FROM ${t.calendar} c) m
     LEFT JOIN spend ON spend.month_start = m.month_start LEFT JOIN nb ON nb.cohort = m.month_start
+    WHERE spend.costs IS NOT NULL OR nb.n IS NOT NULL
     ORDER BY m.month_start`);
   return rows.map((r) => {
     const costs = num(r.costs);
@@ -113,11 +114,12 @@ export async function marketingTotals(run: MetricRun): Promise<MarketingTotals> 
     ORDER BY 1, 2`);
   const [totals] = await run.all(`
     WITH k AS ${sliceSpend(run)}
-    SELECT CAST(coalesce((SELECT sum(k.costs) FROM k), 0) AS DOUBLE) AS costs,
-      CAST((SELECT count(*) FROM ${t.newBuyers} b WHERE ${run.inCombos("b.r")}) AS INTEGER) AS buyers,
-      CAST((SELECT sum(cc.cum_revenue) FROM ${cohortCells(run)} cc WHERE cc.observed = 1
+    SELECT CAST(coalesce((SELECT sum(k.costs) AS v FROM k), 0) AS DOUBLE) AS costs,
+      CAST((SELECT coalesce(sum(b.buyers), 0) AS v FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS INTEGER)
+        AS buyers,
+      CAST((SELECT sum(cc.cum_revenue) AS v FROM ${cohortCells(run)} cc WHERE cc.observed = 1
         AND cc.lifetime = ${HORIZON} - 1) AS DOUBLE) AS revenue_h,
-      CAST((SELECT sum(k.costs) FROM k WHERE k.month_start IN (SELECT m.month_start FROM ${matureMonths(run)} m))
+      CAST((SELECT sum(k.costs) AS v FROM k WHERE k.month_start IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m))
         AS DOUBLE) AS spend_h`);
   const spendH = numOrNull(totals?.spend_h);
   const romiH =

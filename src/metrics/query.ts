@@ -70,11 +70,6 @@ export class MetricRun extends BoundSql {
     super(engine, { ...params, from, to, margin, horizon, model: attribution });
   }
 
-  /** The same slice under other options (e.g. another attribution model). */
-  withOptions(options: AnalysisOptions, extra: SqlParams = {}): MetricRun {
-    return new MetricRun(this.engine, options, this.t, this.scope, { ...this.params, ...extra });
-  }
-
   /** SQL predicate: the combo column `column` is one the slice keeps. */
   inCombos(column: string): string {
     return codesIn(column, this.scope.combos);

@@ -25,8 +25,11 @@ export function terminalSummary(
   const share = (v: number | null) => (v === null ? "—" : formatPercent(lang, v));
   const money = (v: number | null) => `${num(v, 2)} ${o.currency}`;
   const cac = typeof marketing.cac === "number" ? money(marketing.cac) : t(lang, CAC_WORDS[marketing.cac]);
+  // A table mostly rejected undermines every number below it: say so before them (ingest's own words).
+  const alarms = analysis.dataQuality.warnings.filter((w) => w.code === "mostly_rejected");
   const lines = [
     t(lang, "terminal.title", { from: o.from, to: o.to }),
+    ...alarms.map((w) => `  !! ${w.message}`),
     "",
     `  ${t(lang, "terminal.users")}: ${num(data.users, 0)}   ${t(lang, "terminal.buyers")}: ${num(data.buyers, 0)}   ${t(lang, "terminal.conversion")}: ${share(conversion.rate)}`,
     `  ${t(lang, "terminal.revenue")}: ${money(data.revenue)}   ${t(lang, "terminal.costs")}: ${money(data.costs)}`,

@@ -5,12 +5,7 @@
  * filter only reads small tables; the models are cached together, so switching the attribution model or
  * the language costs no query.
  */
-import {
-  type AnalysisMetadata,
-  assembleAnalysis,
-  type MetricsDocument,
-  metricsDocument,
-} from "../analyze.ts";
+import { assembleAnalysis, type MetricsDocument, metricsDocument } from "../analyze.ts";
 import type { Engine, Row, SqlParams } from "../engine/engine.ts";
 import { sliceCube } from "../metrics/cube.ts";
 import type { MetricsResult } from "../metrics/result.ts";
@@ -20,10 +15,8 @@ import type { AnalysisRequest } from "./params.ts";
 
 export type ModelResults = Record<Attribution, MetricsResult>;
 
-/** The metrics.json document, plus what the server filtered by. */
-export type AnalysisDocument = MetricsDocument & {
-  metadata: AnalysisMetadata & { filters: { sources: string[]; devices: string[] } };
-};
+/** The metrics.json document (`metadata.filters` names what the server filtered by). */
+export type AnalysisDocument = MetricsDocument;
 
 /** The computation ran past its time limit and was interrupted. */
 export class AnalysisTimeout extends Error {
@@ -82,14 +75,14 @@ export function analysisDocument(
   byModel: ModelResults,
 ): AnalysisDocument {
   const analysis = assembleAnalysis(byModel, {
-    options: req.options,
+    attribution: req.options.attribution,
+    sources: [...dataset.catalog.sources],
+    devices: [...dataset.catalog.devices],
     lang: req.lang,
     dataQuality: dataset.dataQuality,
     engine: { name: dataset.engine.name, version: dataset.engineVersion },
   });
-  const document = metricsDocument(analysis);
-  const filters = { sources: req.sources, devices: req.devices };
-  return { ...document, metadata: { ...document.metadata, filters } };
+  return metricsDocument(analysis);
 }
 
 /**
