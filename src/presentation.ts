@@ -32,26 +32,8 @@ export function presentationOf(analysis: Analysis, lang: Lang): Presentation {
   return { analysis, context: runContext(analysis.metadata.options, lang) };
 }
 
-/** Every source and device of the whole dataset, whatever the filter (natural id order). */
-export interface DatasetKeys {
-  sources: readonly string[];
-  devices: readonly string[];
-}
-
-/**
- * The dataset's sources and devices when the analysis carries them (`analysis.metadata.sources` /
- * `devices`, the whole data's lists): a source keeps one colour under every filter. Older documents
- * lack them; callers then fall back to the keys in the tables.
- */
-export function datasetKeys(a: Analysis): Partial<DatasetKeys> {
-  const m = a.metadata as Analysis["metadata"] & Partial<DatasetKeys>;
-  return { ...(m.sources ? { sources: m.sources } : {}), ...(m.devices ? { devices: m.devices } : {}) };
-}
-
 /** The analysis behind a metrics.json document (the API's answer): metrics back under `metrics`. */
-export function analysisOfDocument(doc: MetricsDocument, dataset?: DatasetKeys): Analysis {
+export function analysisOfDocument(doc: MetricsDocument): Analysis {
   const { metadata, dataQuality, bySourceByModel, insights, ...metrics } = doc;
-  // The dashboard knows the dataset's lists from /api/filters; the document's own win when present.
-  const withKeys = dataset ? { ...dataset, ...metadata } : metadata;
-  return { metadata: withKeys, dataQuality, bySourceByModel, insights, metrics };
+  return { metadata, dataQuality, bySourceByModel, insights, metrics };
 }

@@ -8,7 +8,7 @@
 import { t } from "../i18n/index.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import { naturalIdOrder } from "../metrics/id-order.ts";
-import { datasetKeys, type Presentation } from "../presentation.ts";
+import type { Presentation } from "../presentation.ts";
 
 export const GREY = "#a0a0a0";
 export const NOTE_GREY = "#6b6b6b";
@@ -43,13 +43,14 @@ export interface SourceStyle {
 }
 
 /**
- * Every source of the dataset (`datasetKeys`, so a filter never shifts a colour) and any other named
+ * Every source of the dataset (`analysis.metadata.sources`, the whole data's list, so a filter never
+ * shifts a colour) and any other named
  * in the tables, in natural order, `unattributed` last, each with its colour.
  */
 export function sourcePalette(p: Presentation): SourceStyle[] {
   const { tables } = p.analysis.metrics;
   const { lang } = p.context;
-  const ids = new Set<string>(datasetKeys(p.analysis).sources ?? []);
+  const ids = new Set<string>(p.analysis.metadata.sources);
   for (const r of tables.by_source) ids.add(r.source);
   for (const r of tables.costs_by_source_month) ids.add(r.source);
   for (const r of tables.conversion_lag) if (r.dimension === "source") ids.add(r.key);

@@ -65,8 +65,7 @@ function setStatus(text: string, kind: "busy" | "error" | "" = ""): void {
 
 async function renderPage(): Promise<void> {
   if (!shown) return;
-  const dataset = choices ? { sources: choices.sources, devices: choices.devices } : undefined;
-  const p = presentationOf(analysisOfDocument(shown.doc, dataset), state.lang);
+  const p = presentationOf(analysisOfDocument(shown.doc), state.lang);
   const before = previous?.key === shown.key && previous.doc ? previousOf(previous.doc) : undefined;
   page.innerHTML = `${filterNote(p.context, p.analysis.metrics)}${pageHtml(state.page, p, before)}`;
   addTableExports(page, p);
