@@ -10,6 +10,7 @@ import { t } from "../src/i18n/index.ts";
 import { kpiCards } from "../src/report/html/kpi.ts";
 import { evidenceValue } from "../src/report/html/verdict.ts";
 import type { FilterChoices } from "../src/server/filter-choices.ts";
+import { retentionTable } from "../src/web/cohort-tables.ts";
 import { filtersHtml } from "../src/web/controls.ts";
 import { filterNote } from "../src/web/pages.ts";
 import { parseDay, presetWindow, previousWindow, readState } from "../src/web/state.ts";
@@ -119,5 +120,23 @@ describe("evidence chips", () => {
     const v = { ...metricsOf(makeTables(), { lang: "ru" }).options, lang: "ru" as const };
     const chip = evidenceValue(v, { metric: "scale_sources", value: "9,10,4", unit: "text" });
     assert.equal(chip, "9, 10 и 4");
+  });
+});
+
+describe("cohort tables", () => {
+  test("retention as numbers: a row per cohort with its size, months from 1, unobserved as a dash", () => {
+    const tables = makeTables({ months: 3 });
+    const m = metricsOf(tables, { lang: "en" });
+    const html = String(retentionTable({ ...m.options, lang: "en" }, m));
+    const rows = html.split("<tr>").slice(2);
+    assert.equal(rows.length, 3, "three cohorts");
+    const first = tables.retention.find((r) => r.cohort === "2017-06" && r.lifetime === 1)!;
+    assert.ok(rows[0]!.includes(first.cohort_size.toLocaleString("en-US")), "cohort size");
+    assert.ok(rows[0]!.includes(`${(first.retention! * 100).toFixed(1)}%`), "month 2 retention");
+    assert.match(html, /<th class="num" scope="col">1<\/th>/, "month 1 is the cohort month");
+    assert.ok(
+      rows[2]!.includes('<td class="num">—</td>'),
+      "the youngest cohort's later months are unobserved",
+    );
   });
 });

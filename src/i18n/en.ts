@@ -505,6 +505,13 @@ export const en = {
     "The period picks cohorts, it never re-dates them: users and buyers are those acquired in the period (first session, first order in the whole data), with their activity inside it; DAU, sessions, orders and revenue count everyone active in it.",
   "dash.note.clamped": "The period asked for ({requested}) runs past the data; it is cut to {window}, the days that have data.",
   "dash.hint.clickSource": "Click a source in a chart or a row of the table to filter by it.",
+  "dash.cohort.cohort": "Cohort",
+  "dash.cohort.users": "Users",
+  "dash.cohort.buyers": "Buyers",
+  "dash.cohort.note": "Columns are months of the cohort's life (1 = the cohort month); — not observed yet.",
+  "dash.cohort.retention": "Retention by cohort as a table, with cohort sizes",
+  "dash.cohort.ltv": "Cumulative LTV by buyer cohort as a table, with cohort sizes",
+  "dash.cohort.romi": "Cumulative ROMI by buyer cohort as a table, with cohort sizes",
   "dash.shareHint": "The address bar holds every setting: copy it to share this view.",
 } satisfies Record<string, string>;
 

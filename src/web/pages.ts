@@ -13,6 +13,7 @@ import { kpiCards, type Previous } from "../report/html/kpi.ts";
 import { figureSection, section } from "../report/html/sections.ts";
 import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
+import { ltvTable, retentionTable, romiTable } from "./cohort-tables.ts";
 import type { Page } from "./state.ts";
 
 /** Empty figure slots for the figures of a section (`figureSection` wraps each in its block). */
@@ -82,8 +83,9 @@ export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html
       }`;
     }
     case "product":
+      return html`${figureSection(v, page, slots(page), metrics) ?? ""}${retentionTable(v, metrics)}`;
     case "sales":
-      return figureSection(v, page, slots(page), metrics) ?? html``;
+      return html`${figureSection(v, page, slots(page), metrics) ?? ""}${ltvTable(v, metrics)}`;
     case "marketing": {
       const figures = figureSection(v, "marketing", slots("marketing"), metrics) ?? html``;
       const intro = tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) });
@@ -93,7 +95,7 @@ export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html
         "report.section.sources",
         html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>`,
         true,
-      )}${figures}`;
+      )}${figures}${romiTable(v, metrics)}`;
     }
     case "quality":
       return section(v, "quality", "report.section.quality", qualityBody(v, dataQuality));
