@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Engine } from "./engine/engine.ts";
 import { type DataQualityReport, type IngestSources, ingest, type QualityWarning } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
+import { type TrustVerdict, trustVerdicts } from "./insights/trust.ts";
 import type { Insights } from "./insights/types.ts";
 import { buildCube, dropCube, sliceCube } from "./metrics/cube.ts";
 import { naturalIdOrder } from "./metrics/id-order.ts";
@@ -39,6 +40,11 @@ export interface Analysis {
   /** by_source under every attribution model, for the sensitivity of the verdicts. */
   bySourceByModel: Record<Attribution, Tables["by_source"]>;
   insights: Insights;
+  /**
+   * Budget verdicts with their uncertainty (issue 10, insights/trust.ts): per source with spend, scale /
+   * cut / watch from the ROMI interval, concentration on single buyers and the mature cohorts.
+   */
+  verdicts: TrustVerdict[];
 }
 
 /** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
@@ -145,7 +151,15 @@ export function assembleAnalysis(
     devices: ctx.devices,
     filters: results[options.attribution].filter,
   };
-  return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights };
+  const verdicts = trustVerdicts(results[options.attribution], ctx.lang);
+  return {
+    metadata,
+    dataQuality,
+    metrics: results[options.attribution],
+    bySourceByModel,
+    insights,
+    verdicts,
+  };
 }
 
 /**

@@ -95,6 +95,7 @@ export function metricsOf(tables: Tables, c: FixtureContext): MetricsResult {
       margin: 1,
       attribution,
       cohortGrain: "month",
+      confidence: 0.9,
       currency: c.currency ?? (c.lang === "ru" ? "у.е." : "USD"),
     },
     window: {
@@ -218,6 +219,7 @@ export function analysisOf(
       linear: tables.by_source,
     },
     insights: more.insights ?? { ...NO_INSIGHTS, horizon: metrics.options.horizon },
+    verdicts: [],
   };
 }
 

@@ -17,6 +17,7 @@ export const reportFlags = {
   attribution: { type: "string" },
   "cohort-grain": { type: "string" },
   currency: { type: "string" },
+  confidence: { type: "string" },
   lang: { type: "string" },
   "no-figures": { type: "boolean" },
   png: { type: "boolean" },
@@ -25,7 +26,8 @@ export const reportFlags = {
 
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
-    [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures] [--png] [--timings]
+    [--cohort-grain month|week] [--currency USD] [--confidence 0.9] [--lang en|ru] [--no-figures] [--png]
+    [--timings]
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
   DIR/figures/*.svg (and *.png with --png) and DIR/quarantine.csv (when rows were rejected);
   prints a summary.
@@ -38,13 +40,23 @@ type ReportFlags = InputFlags & {
   attribution?: string;
   "cohort-grain"?: string;
   currency?: string;
+  confidence?: string;
   lang?: string;
   "no-figures"?: boolean;
   png?: boolean;
   timings?: boolean;
 };
 
-const OPTION_KEYS = ["horizon", "margin", "attribution", "cohortGrain", "currency", "from", "to"] as const;
+const OPTION_KEYS = [
+  "horizon",
+  "margin",
+  "attribution",
+  "cohortGrain",
+  "currency",
+  "confidence",
+  "from",
+  "to",
+] as const;
 
 export async function reportCommand(flags: ReportFlags): Promise<number> {
   if (!flags.out) throw new UsageError("missing --out DIR (where to write the report)");
@@ -59,6 +71,7 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     attribution: flags.attribution,
     cohortGrain: flags["cohort-grain"],
     currency: flags.currency,
+    confidence: flags.confidence,
     from: flags.from,
     to: flags.to,
   };

@@ -32,6 +32,7 @@ import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
+import { trustStats } from "./trust.ts";
 
 /**
  * Computes every metric of the spec over the canonical tables of `engine`, as one typed result.
@@ -71,6 +72,8 @@ export interface SliceContext {
   window: AnalysisWindow;
   windowFacts: WindowFacts;
   filter: { sources: string[]; devices: string[] };
+  /** Compute the trust numbers (intervals, concentration, forecasts) too. */
+  trust: boolean;
 }
 
 /** Reads one slice of the cube under every model (cube.ts calls this; it never builds tables). */
@@ -88,6 +91,10 @@ export async function assembleSlice(
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
     byModel[model] = underModel(metrics, model, attributed[model]);
+    if (!context.trust) continue;
+    // Intervals and concentration follow the model (attributed revenue and buyers per source).
+    const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
+    byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
   }
   return byModel;
 }
@@ -161,6 +168,13 @@ async function assemble(
     attribution: options.attribution,
     horizon_months: options.horizon,
   };
+  const ltvRows = await ltvMatrix(run);
+  const cacRows = await cacByCohort(run);
+  // Intervals, concentration and forecasts (issue 10) cost several times the rest of a slice; a caller
+  // that does not show them (the dashboard's filter changes) leaves them out.
+  const trust = context.trust
+    ? await trustStats(run, { ltv: ltvRows, cac_by_cohort: cacRows }, options.confidence)
+    : undefined;
   return {
     options,
     window: context.window,
@@ -173,8 +187,8 @@ async function assemble(
       retention,
       conversion_lag: await conversionLagTable(run, options.cohortGrain),
       orders_by_cohort: await ordersByCohort(run),
-      ltv: await ltvMatrix(run),
-      cac_by_cohort: await cacByCohort(run),
+      ltv: ltvRows,
+      cac_by_cohort: cacRows,
       romi_by_cohort: romi,
       payback_by_cohort: paybackByCohort(romi),
       by_source: sources.bySource,
@@ -189,6 +203,7 @@ async function assemble(
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
+    ...(trust ? { trust } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { writeQuarantine } from "../ingest/index.ts";
 import { presentationOf } from "../presentation.ts";
 import { writeCsvTables } from "./csv-tables.ts";
 import { replaceDirectory } from "./report-dir.ts";
+import { bySourceWithTrust, writeForecastTables } from "./trust-tables.ts";
 
 export { OutputError, prepareReportDir } from "./report-dir.ts";
 
@@ -84,7 +85,11 @@ async function writeInto(
   }
   const metricsJson = join(outDir, "metrics.json");
   await writeFile(metricsJson, `${JSON.stringify(metricsDocument(analysis), null, 2)}\n`);
-  const tables = writeCsvTables(metrics.tables, join(outDir, "tables"));
+  const tableDir = join(outDir, "tables");
+  const tables = [
+    ...writeCsvTables({ ...metrics.tables, by_source: bySourceWithTrust(metrics) }, tableDir),
+    ...writeForecastTables(metrics, tableDir),
+  ];
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
   step("figures");
@@ -96,6 +101,16 @@ async function writeInto(
     onFigure: options.onFigure,
     pool: options.figurePool,
   });
+  // Issue 10: LTV with its forecast continuation, ROMI by source with its interval (files only for now:
+  // the page does not place them yet).
+  const { renderTrustFigures } = await import("../charts/trust/index.ts");
+  const trustFigures = await renderTrustFigures(
+    metrics,
+    analysis.verdicts,
+    presentation.context,
+    outDir,
+    options.png ?? false,
+  );
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
 
   step("html");
@@ -106,7 +121,7 @@ async function writeInto(
   return {
     metricsJson,
     tables,
-    figures: rendered.flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+    figures: [...rendered, ...trustFigures].flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
     html,
     quarantine,
   };
