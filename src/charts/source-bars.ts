@@ -48,7 +48,7 @@ export interface BarOrder {
 export function sourceBars(
   p: Presentation,
   basis: BuyerBasis,
-  valueOf: (row: BySourceRow) => SourceValue,
+  valueFor: (row: BySourceRow) => SourceValue,
   order: BarOrder = {},
 ): BarRow[] {
   const { tables, marketing } = p.analysis.metrics;
@@ -62,7 +62,7 @@ export function sourceBars(
     const other = row.source === UNATTRIBUTED && !flag;
     const buyers = basis === "mature" && !other ? (flag?.matureBuyers ?? 0) : row.buyers;
     const few = other ? false : (flag?.tooFewBuyers ?? true);
-    const { value, text } = valueOf(row);
+    const { value, text } = valueFor(row);
     const count = formatNumber(lang, buyers, Number.isInteger(buyers) ? 0 : 1);
     const label = t(lang, "bars.source", { source: style.label, buyers: count });
     return {

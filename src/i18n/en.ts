@@ -58,7 +58,8 @@ export const en = {
   "lagBySource.legend": "Time to first order",
 
   "purchases.title": "Purchases per month",
-  "purchases.subtitle": "Orders in each calendar month: first orders of the month’s new buyers and repeat orders of everyone else",
+  "purchases.subtitle":
+    "Orders in each calendar month: first orders of the month’s new buyers and repeat orders of everyone else",
   "purchases.axis": "Orders",
   "purchases.first": "first orders",
   "purchases.repeat": "repeat orders",
@@ -125,12 +126,14 @@ export const en = {
   "lagByCohort.title": "Time to first purchase by cohort",
   "lagByCohort.subtitle":
     "Share of the cohort's buyers by days from first visit to first order; on the right: buyers in the cohort",
-  "lagByCohort.censored": "cohort too young: its last buyers had under 31 days, so slow buyers are not seen yet",
+  "lagByCohort.censored":
+    "cohort too young: its last buyers had under 31 days, so slow buyers are not seen yet",
   "aovMonth.title": "Average order value by month",
   "aovMonth.subtitle": "Revenue / orders in each calendar month; dashed line: the whole period",
   "aovMonth.axis": "Average order value, {currency}",
   "aovLifetime.title": "Average order value by month of the buyer cohort's life",
-  "aovLifetime.subtitle": "Revenue / orders of every buyer cohort in its month 1, 2, …; month 1 is the month of the first purchase; lighter: fewer than 3 cohorts behind the month",
+  "aovLifetime.subtitle":
+    "Revenue / orders of every buyer cohort in its month 1, 2, …; month 1 is the month of the first purchase; lighter: fewer than 3 cohorts behind the month",
   "aovLifetime.axis": "Month of the cohort's life (1 = the month of the first purchase)",
   "aovLifetime.cohorts": "{cohorts} cohorts",
   "aovLifetime.cohortsTitle": "Cohorts behind the value",
@@ -428,9 +431,12 @@ export const en = {
     "A cohort cell not yet observed is blank or “—”, never 0; means over cohorts use observed cells only.",
   "report.choice.cac":
     "Spend with no buyers gives an infinite CAC (∞); a source without spend has no CAC (“no spend”).",
-  "report.def.users": "New users: distinct users whose first session (in the whole data) starts in the period.",
-  "report.def.buyers": "New buyers: users whose first order (in the whole data) falls in the period; a returning customer is never counted as new.",
-  "report.def.conversion": "New users who became buyers in the period / new users, by acquisition cohort, source and device.",
+  "report.def.users":
+    "New users: distinct users whose first session (in the whole data) starts in the period.",
+  "report.def.buyers":
+    "New buyers: users whose first order (in the whole data) falls in the period; a returning customer is never counted as new.",
+  "report.def.conversion":
+    "New users who became buyers in the period / new users, by acquisition cohort, source and device.",
   "report.def.activityTerm": "DAU, WAU, MAU",
   "report.def.activity":
     "Distinct users with at least one session starting in that day, ISO week or calendar month; the headline is the mean over complete periods.",
@@ -503,7 +509,8 @@ export const en = {
   "dash.note.how": "How the period and the filters narrow the numbers",
   "dash.note.window":
     "The period picks cohorts, it never re-dates them: users and buyers are those acquired in the period (first session, first order in the whole data), with their activity inside it; DAU, sessions, orders and revenue count everyone active in it.",
-  "dash.note.clamped": "The period asked for ({requested}) runs past the data; it is cut to {window}, the days that have data.",
+  "dash.note.clamped":
+    "The period asked for ({requested}) runs past the data; it is cut to {window}, the days that have data.",
   "dash.hint.clickSource": "Click a source in a chart or a row of the table to filter by it.",
   "dash.cohort.cohort": "Cohort",
   "dash.cohort.users": "Users",

@@ -42,7 +42,7 @@ export function cohortFindings(tables: Tables, p: RunContext): Finding[] {
     mature.length > 0
       ? t(p.lang, "insight.cohorts.top", { horizon: p.horizon, list })
       : // Lifetime k is the (k+1)-th month of a cohort: say the month a reader counts.
-      t(p.lang, "insight.cohorts.topEarly", { horizon: p.horizon, month: lifetime + 1, list });
+        t(p.lang, "insight.cohorts.topEarly", { horizon: p.horizon, month: lifetime + 1, list });
   const evidence: Evidence[] = [
     { metric: "lifetime", value: lifetime, unit: "months" },
     ...top.flatMap((c): Evidence[] => [

@@ -68,7 +68,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 tr.flag td { background: #fff6e0; }
 ul.summary { font-size: 16px; margin: 12px 0 0; padding-left: 20px; }
 ul.summary li { margin: 0 0 6px; }
-tfoot td { border-top: 2px solid var(--line); border-bottom: none; font-weight: bold; }
+.table-wrap tfoot td { border-top: 2px solid var(--line); border-bottom: none; font-weight: bold; }
 /* On a narrow screen a wide table scrolls sideways with its first column (the source) kept in view. */
 .table-wrap th:first-child, .table-wrap td:first-child { position: sticky; left: 0; background: #ffffff; }
 .table-wrap th:first-child { background: var(--soft); }

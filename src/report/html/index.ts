@@ -45,7 +45,7 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
   const add = (id: string, title: MessageKey, body: Html | null, flow = false) => {
     if (body !== null) parts.push({ id, title, html: section(v, id, title, body, flow) });
   };
-  add("summary", "report.section.summary", summaryBody(v, insights, summaryCards(v, metrics)), true);
+  add("summary", "report.section.summary", summaryBody(insights, summaryCards(v, metrics)), true);
   add("verdict", "report.section.verdict", verdictBody(v, insights), true);
   add("kpis", "report.section.kpis", kpiCards(v, metrics), true);
   for (const id of ["product", "sales", "marketing"] as const) {

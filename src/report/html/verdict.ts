@@ -120,7 +120,7 @@ const AT_A_GLANCE = new Set(["overall-romi", "overall-budget-move"]);
  * The executive summary at the top of page 1: the overall ROMI and the budget move in two sentences,
  * under the four numbers they rest on (revenue, spend, CAC, ROMI at H).
  */
-export function summaryBody(v: RunContext, insights: Insights, cards: Html): Html | null {
+export function summaryBody(insights: Insights, cards: Html): Html | null {
   const lines = insights.findings.filter((f) => AT_A_GLANCE.has(f.id));
   if (lines.length === 0) return null;
   return html`${cards}<ul class="summary">${lines.map((f) => html`<li>${f.text}</li>`)}</ul>`;
