@@ -159,3 +159,43 @@ it("no window (a table wholly rejected): nothing to look at, no error", async ()
   const present = { visits: true, orders: false, costs: true };
   assert.deepEqual(await anomalyWarnings(engine, present, { from: "?", to: "?", basis: "options" }), []);
 });
+
+describe("the report's data-quality section speaks of them in the reader's language", () => {
+  it("en and ru rows with translated examples", async () => {
+    const { qualityBody } = await import("../src/report/html/data-quality.ts");
+    const warning = (code: QualityWarning["code"], table: "visits" | "costs", example: string) => ({
+      code,
+      table,
+      count: 1,
+      message: "English audit text",
+      examples: [example],
+    });
+    const report = {
+      window: { from: "2018-01-01", to: "2018-02-01", basis: "visits" as const },
+      files: [],
+      warnings: [
+        warning("time_pileup", "visits", "2018-01-10 03:00:00 × 1200"),
+        warning("unusual_days", "visits", "2018-01-20: 250 (median 40)"),
+        warning("unusual_days", "costs", "2018-01-12: 200.00 (median 20.00)"),
+        warning("session_gaps", "visits", "2018-01-15 (median 40)"),
+      ],
+      quarantine: { rows: 0, path: null },
+    };
+    const view = (lang: "en" | "ru") => ({ lang, currency: "USD", horizon: 6, attribution: "first-touch" });
+    const en = String(qualityBody(view("en"), report));
+    assert.match(en, /Sessions piled up on single timestamps/);
+    assert.match(en, /Days whose sessions are 5 times or more/);
+    assert.match(en, /Days whose spend is 5 times or more/);
+    assert.match(
+      en,
+      /Days without any session inside the data&#39;s span|Days without any session inside the data's span/,
+    );
+    const ru = String(qualityBody(view("ru"), report));
+    assert.match(ru, /Сессии, скопившиеся на одной отметке времени/);
+    assert.match(ru, /Дни, когда сессий в 5 раз больше/);
+    assert.match(ru, /Дни, когда расходы в 5 раз больше/);
+    assert.match(ru, /Дни без единой сессии/);
+    assert.match(ru, /2018-01-15 \(медиана 40\)/);
+    assert.doesNotMatch(ru, /English audit text|median/);
+  });
+});

@@ -190,7 +190,7 @@ export const en = {
   "insight.caveat.unusual_days":
     "Days far above or below the days around them: {count}. Check the tracking or the cost export for those days before reading a trend.",
   "insight.caveat.session_gaps":
-    "Days without any session inside the data's span: {count}. They read as days without visitors; users who came then are missing.",
+    "Days without any session inside the data's span: {count}. They read as days without visitors; users who came then may be missing.",
   "insight.caveat.unattributed":
     "{share} of buyers ({buyers}) had no session before their first order and stay unattributed ({model}): their revenue counts towards no source.",
   // ---- HTML report (src/report/html) ----
