@@ -14,7 +14,7 @@ import { flagDescription } from "../src/cli/flag-help.ts";
 import { generateFlags } from "../src/cli/generate-command.ts";
 import { reportFlags } from "../src/cli/report-command.ts";
 import { serveFlags } from "../src/cli/serve-command.ts";
-import { editDistance, nearestFlag } from "../src/cli/suggest.ts";
+import { editDistance, nearestName } from "../src/cli/suggest.ts";
 import { tempDir, writeLines } from "./helpers/temp.ts";
 
 const BIN = new URL("../bin/channelscope.js", import.meta.url).pathname;
@@ -70,13 +70,13 @@ describe("an unknown flag suggests the nearest known one", () => {
 
   it("suggests a near flag, a unique prefix, and nothing for a far guess", () => {
     const known = Object.keys(reportFlags);
-    assert.equal(nearestFlag("visit", known), "visits");
-    assert.equal(nearestFlag("ordrs", known), "orders");
-    assert.equal(nearestFlag("no-figure", known), "no-figures");
-    assert.equal(nearestFlag("Horizon", known), "horizon");
-    assert.equal(nearestFlag("cohort", known), "cohort-grain");
-    assert.equal(nearestFlag("nope", known), undefined);
-    assert.equal(nearestFlag("xyz", known), undefined);
+    assert.equal(nearestName("visit", known), "visits");
+    assert.equal(nearestName("ordrs", known), "orders");
+    assert.equal(nearestName("no-figure", known), "no-figures");
+    assert.equal(nearestName("Horizon", known), "horizon");
+    assert.equal(nearestName("cohort", known), "cohort-grain");
+    assert.equal(nearestName("nope", known), undefined);
+    assert.equal(nearestName("xyz", known), undefined);
   });
 
   const cases: [string[], RegExp][] = [
@@ -88,6 +88,7 @@ describe("an unknown flag suggests the nearest known one", () => {
     [["generate", "--user", "5"], /Did you mean --users\?\n$/],
     [["serve", "--prot", "1"], /Did you mean --port\?\n$/],
     [["check", "--nope"], /^channelscope: check: Unknown option '--nope'\.\n$/],
+    [["reprot"], /^channelscope: unknown command "reprot" \(expected .*\)\. Did you mean report\?\n$/],
   ];
   for (const [args, message] of cases) {
     it(args.join(" "), () => {

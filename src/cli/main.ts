@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { reportFailure, UsageError } from "./errors.ts";
 import { commandHelp } from "./flag-help.ts";
-import { unknownOptionMessage } from "./suggest.ts";
+import { nearestName, unknownOptionMessage } from "./suggest.ts";
 
 interface Command {
   help: string;
@@ -61,7 +61,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = COMMANDS[name];
-  if (!load) throw new UsageError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(", ")})`);
+  if (!load) {
+    const guess = nearestName(name, Object.keys(COMMANDS));
+    throw new UsageError(
+      `unknown command "${name}" (expected ${Object.keys(COMMANDS).join(", ")})${guess ? `. Did you mean ${guess}?` : ""}`,
+    );
+  }
   const command = await load();
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(`${commandHelp(name, command.help, command.flags)}\n`);

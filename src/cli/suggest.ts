@@ -21,11 +21,11 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known flag (without dashes) the user probably meant by `given` (without dashes), or undefined.
+ * The known name (a flag without dashes, or a command) the user probably meant by `given`, or undefined.
  * Near means: at most 2 edits and fewer than half the letters typed, or `given` is the start of
- * exactly one flag (`--vis` for `--visits`). Ties go to the earlier flag in `known`.
+ * exactly one name (`--vis` for `--visits`). Ties go to the earlier name in `known`.
  */
-export function nearestFlag(given: string, known: readonly string[]): string | undefined {
+export function nearestName(given: string, known: readonly string[]): string | undefined {
   const typed = given.toLowerCase();
   const prefixed = known.filter((k) => typed.length >= 2 && k.startsWith(typed));
   if (prefixed.length === 1) return prefixed[0];
@@ -40,6 +40,6 @@ export function nearestFlag(given: string, known: readonly string[]): string | u
 
 /** The one-line message for an unknown `--flag`: node's own wording plus the suggestion, if any. */
 export function unknownOptionMessage(option: string, known: readonly string[]): string {
-  const guess = option.startsWith("--") ? nearestFlag(option.slice(2).split("=")[0]!, known) : undefined;
+  const guess = option.startsWith("--") ? nearestName(option.slice(2).split("=")[0]!, known) : undefined;
   return `Unknown option '${option}'.${guess ? ` Did you mean --${guess}?` : ""}`;
 }
