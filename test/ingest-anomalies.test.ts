@@ -4,6 +4,7 @@
  * any session; and the cases just under each threshold, which must stay quiet.
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
   anomalyWarnings,
@@ -151,6 +152,27 @@ describe("the generator's ordinary sample", () => {
     const codes = ws.map((w) => w.code);
     for (const code of ["time_pileup", "unusual_days", "session_gaps"])
       assert.ok(!codes.includes(code as QualityWarning["code"]), `${code} not raised: ${codes.join(", ")}`);
+  });
+});
+
+/** The real Afisha exports: beside the main tree, or beside a worktree under /work/wt. */
+const AFISHA = ["../../shared/data/afisha/", "../../../shared/data/afisha/"]
+  .map((rel) => new URL(rel, import.meta.url).pathname)
+  .find((dir) => existsSync(`${dir}costs_us.csv`));
+
+describe("the real Afisha costs", { skip: !AFISHA && "shared/data/afisha not present" }, () => {
+  it("flag 2018-03-30, the day before the outage, and nothing else", async () => {
+    const ws = await warningsOf({
+      orders: { path: `${AFISHA}orders_log_us.csv` },
+      costs: { path: `${AFISHA}costs_us.csv` },
+    });
+    const unusual = find(ws, "unusual_days", "costs");
+    assert.deepEqual(unusual?.examples, ["2018-03-30: 106.35 (median 927.57)"]);
+    // 2018-03-31 has one source of seven: it is missing_cost_days, not a dip as well.
+    assert.equal(
+      ws.filter((w) => ["time_pileup", "session_gaps", "unusual_days"].includes(w.code)).length,
+      1,
+    );
   });
 });
 
