@@ -84,7 +84,9 @@ const BY_COMMAND: Record<string, Record<string, string>> = {
     out: "directory to write the report into (default ./out)",
     lang: "language of the report: en or ru (default en)",
   },
-  serve: { currency: "currency code the amounts are in (default USD)" },
+  serve: {
+    db: "DuckDB file to ingest into (kept); given alone, reuses an earlier run's database",
+  },
 };
 
 const VALUE_BY_COMMAND: Record<string, Record<string, string>> = { check: { json: "FILE" } };
