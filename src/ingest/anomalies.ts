@@ -35,11 +35,22 @@ interface Anomaly {
   message: (count: number) => string;
 }
 
-const inWindow = "start_ts >= $from::TIMESTAMP AND start_ts < $to::TIMESTAMP";
+/**
+ * One pass over the sessions (the canonical visits is a view over the ingested rows, so every scan
+ * costs): per day inside the window, its sessions, its distinct timestamps and the timestamps holding
+ * at least PILEUP_MIN_SESSIONS. A few hundred rows; every visits check below reads only this.
+ */
+const DAYS_TABLE = "anomaly_days";
+const DAYS_SQL = `CREATE OR REPLACE TEMP TABLE ${DAYS_TABLE} AS
+  SELECT CAST(start_ts AS DATE) AS d_day, sum(n) AS n, count(*) AS instants,
+    list({'ts': start_ts, 'n': n}) FILTER (WHERE n >= $pileup) AS piles
+  FROM (SELECT start_ts, count(*) AS n FROM visits
+        WHERE start_ts >= $from::TIMESTAMP AND start_ts < $to::TIMESTAMP GROUP BY start_ts)
+  GROUP BY 1`;
 
 /** Daily sessions inside the window on every day of their span, 0 where none, with the rolling median. */
 const DAILY_SESSIONS = `
-  d AS (SELECT CAST(start_ts AS DATE) AS d_day, count(*) AS n FROM visits WHERE ${inWindow} GROUP BY 1),
+  d AS (SELECT d_day, n FROM ${DAYS_TABLE}),
   span AS (SELECT unnest(generate_series(min(d_day), max(d_day), INTERVAL 1 DAY))::DATE AS d_day FROM d),
   filled AS (SELECT span.d_day, coalesce(d.n, 0) AS n FROM span LEFT JOIN d USING (d_day)),
   rolled AS (
@@ -73,11 +84,12 @@ const ANOMALIES: Anomaly[] = [
     code: "time_pileup",
     table: "visits",
     needs: "visits",
-    sql: `WITH t AS (SELECT start_ts, count(*) AS n FROM visits WHERE ${inWindow} GROUP BY start_ts),
-          p AS (SELECT t.* FROM t, (SELECT avg(n) AS mean FROM t) m
-                WHERE t.n >= $pileup AND t.n >= m.mean * $pileupFactor)
+    sql: `WITH piles AS (SELECT unnest(piles) AS pile FROM ${DAYS_TABLE}),
+          p AS (SELECT struct_extract(pile, 'ts') AS ts, struct_extract(pile, 'n') AS n FROM piles,
+                  (SELECT sum(n) / sum(instants) AS mean FROM ${DAYS_TABLE}) m
+                WHERE struct_extract(pile, 'n') >= m.mean * $pileupFactor)
           SELECT coalesce(sum(n), 0) AS n,
-            list(strftime(start_ts, '%Y-%m-%d %H:%M:%S') || ' × ' || n ORDER BY n DESC, start_ts)[1:${EXAMPLES}] AS ex
+            list(strftime(ts, '%Y-%m-%d %H:%M:%S') || ' × ' || n ORDER BY n DESC, ts)[1:${EXAMPLES}] AS ex
           FROM p`,
     message: (n) =>
       `${rows(n, "session")} piled up on single timestamps (${PILEUP_MIN_SESSIONS.toLocaleString("en-US")} or more at one instant: a bulk import rather than visitors; kept)`,
@@ -139,23 +151,29 @@ export async function anomalyWarnings(
     pileup: PILEUP_MIN_SESSIONS,
     pileupFactor: PILEUP_MIN_FACTOR,
   };
+  const bind = (sql: string) =>
+    Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql)));
   const warnings: QualityWarning[] = [];
-  for (const anomaly of ANOMALIES) {
-    if (!present[anomaly.needs]) continue;
-    const used = Object.fromEntries(Object.entries(params).filter(([k]) => anomaly.sql.includes(`$${k}`)));
-    const [row] = await engine.all<{ n: number; ex: string }>(
-      `SELECT n::DOUBLE AS n, to_json(ex)::VARCHAR AS ex FROM (${anomaly.sql})`,
-      used,
-    );
-    const count = row?.n ?? 0;
-    if (count === 0) continue;
-    warnings.push({
-      code: anomaly.code,
-      table: anomaly.table,
-      count,
-      message: anomaly.message(count),
-      examples: JSON.parse(row?.ex ?? "[]") as string[],
-    });
+  try {
+    if (present.visits) await engine.run(DAYS_SQL, bind(DAYS_SQL));
+    for (const anomaly of ANOMALIES) {
+      if (!present[anomaly.needs]) continue;
+      const [row] = await engine.all<{ n: number; ex: string }>(
+        `SELECT n::DOUBLE AS n, to_json(ex)::VARCHAR AS ex FROM (${anomaly.sql})`,
+        bind(anomaly.sql),
+      );
+      const count = row?.n ?? 0;
+      if (count === 0) continue;
+      warnings.push({
+        code: anomaly.code,
+        table: anomaly.table,
+        count,
+        message: anomaly.message(count),
+        examples: JSON.parse(row?.ex ?? "[]") as string[],
+      });
+    }
+  } finally {
+    await engine.run(`DROP TABLE IF EXISTS ${DAYS_TABLE}`);
   }
   return warnings;
 }
