@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { backtestFlags } from "../src/cli/backtest-command.ts";
 import { checkFlags } from "../src/cli/check-command.ts";
 import { demoFlags } from "../src/cli/demo-command.ts";
 import { flagDescription } from "../src/cli/flag-help.ts";
@@ -32,6 +33,7 @@ const COMMAND_FLAGS: Record<string, Record<string, { type: string }>> = {
   generate: generateFlags,
   serve: serveFlags,
   demo: demoFlags,
+  backtest: backtestFlags,
 };
 
 describe("--help lists every flag the parser accepts", () => {

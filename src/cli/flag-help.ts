@@ -37,6 +37,10 @@ const VALUE: Record<string, string> = {
   seed: "S",
   format: "csv|parquet",
   sample: "DIR",
+  confidence: "0.9",
+  observed: "1,2,3",
+  "from-cohort": "YYYY-MM",
+  "to-cohort": "YYYY-MM",
 };
 
 /** One line per flag, the same meaning in every command that takes it. */
@@ -70,6 +74,10 @@ const TEXT: Record<string, string> = {
   seed: "random seed; the same seed gives the same bytes (default 1)",
   format: "file format of the sample (default csv)",
   sample: "where the sample is generated, once (default ./sample)",
+  confidence: "coverage of the bootstrap intervals, 0.5 to 0.999 (default 0.9)",
+  observed: "observed months to forecast from, comma-separated (default 1,2,3)",
+  "from-cohort": "first buyer cohort to backtest",
+  "to-cohort": "last buyer cohort to backtest",
 };
 
 /** Where a flag means something else in one command (command -> flag -> text). */
@@ -84,6 +92,7 @@ const BY_COMMAND: Record<string, Record<string, string>> = {
     out: "directory to write the report into (default ./out)",
     lang: "language of the report: en or ru (default en)",
   },
+  backtest: { out: "directory to write backtest_summary.csv, backtest_cases.csv and backtest.json into" },
   serve: {
     db: "DuckDB file to ingest into (kept); given alone, reuses an earlier run's database",
   },
