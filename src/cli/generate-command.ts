@@ -5,17 +5,20 @@ export const generateFlags = {
   users: { type: "string" },
   seed: { type: "string" },
   format: { type: "string" },
+  json: { type: "boolean" },
 } as const;
 
-export const generateHelp = `channelscope generate --out DIR [--users N] [--seed S] [--format csv|parquet]
+export const generateHelp = `channelscope generate --out DIR [--users N] [--seed S] [--format csv|parquet] [--json]
   Writes a realistic sample in the Afisha layout (visits_log_us, orders_log_us, costs_us) plus
-  truth.json with the planted parameters. Deterministic per seed. Default: 228,000 users, seed 1.`;
+  truth.json with the planted parameters. Deterministic per seed. Default: 228,169 users, seed 1.
+  Prints what it wrote; --json prints the same as one JSON document.`;
 
 export async function generateCommand(flags: {
   out?: string;
   users?: string;
   seed?: string;
   format?: string;
+  json?: boolean;
 }): Promise<number> {
   if (!flags.out) throw new UsageError("missing --out DIR (where to write the sample)");
   const users = wholeNumber("users", flags.users, 1, 1_000_000_000);
@@ -31,7 +34,8 @@ export async function generateCommand(flags: {
     ...(users !== undefined ? { users } : {}),
     ...(seed !== undefined ? { seed } : {}),
   });
-  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else process.stdout.write(`${(await import("./generate-summary.ts")).generateSummaryText(summary)}\n`);
   return 0;
 }
 

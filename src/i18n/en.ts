@@ -211,6 +211,12 @@ export const en = {
   "insight.caveat.sessions_without_spend":
     "Sessions from sources without spend (organic or unpaid): {count}. Those sources have no CAC.",
   "insight.caveat.other": "Other data-quality notes: {count}. See the data-quality report.",
+  "insight.caveat.time_pileup":
+    "Sessions piled up on single timestamps: {count}. Thousands at one instant look like a bulk import, not visitors; they inflate users and sessions of that day and their cohort.",
+  "insight.caveat.unusual_days":
+    "Days far above or below the days around them: {count}. Check the tracking or the cost export for those days before reading a trend.",
+  "insight.caveat.session_gaps":
+    "Days without any session inside the data's span: {count}. They read as days without visitors; users who came then may be missing.",
   "insight.caveat.unattributed":
     "{share} of buyers ({buyers}) had no session before their first order and stay unattributed ({model}): their revenue counts towards no source.",
   // ---- HTML report (src/report/html) ----
@@ -284,6 +290,9 @@ export const en = {
   "report.evidence.missing_cost_days": "source-days without costs",
   "report.evidence.spend_without_sessions": "sources with spend, no sessions",
   "report.evidence.sessions_without_spend": "sessions from unpaid sources",
+  "report.evidence.time_pileup": "sessions on piled-up timestamps",
+  "report.evidence.unusual_days": "unusual days",
+  "report.evidence.session_gaps": "days without sessions",
   "report.evidence.romi_h": "ROMI at {horizon} mo",
   "report.evidence.ltv_h": "LTV at {horizon} mo",
   "report.evidence.payback_lifetime": "payback",
@@ -380,6 +389,7 @@ export const en = {
   "report.table.costs": "costs",
   "report.example.user": "user",
   "report.example.source": "source",
+  "report.example.median": "median",
   "report.reject.malformed_line": "malformed line (wrong number of fields or broken quoting)",
   "report.reject.missing_user_id": "missing user id",
   "report.reject.missing_source_id": "missing source id",
@@ -405,6 +415,14 @@ export const en = {
   "report.warning.spend_without_sessions":
     "Sources with spend but no sessions (their spend buys no measurable users)",
   "report.warning.sessions_without_spend": "Sessions from sources without spend (organic or unpaid: no CAC)",
+  "report.warning.time_pileup":
+    "Sessions piled up on single timestamps (1,000 or more at one instant: a bulk import rather than visitors; kept)",
+  "report.warning.unusual_days.visits":
+    "Days whose sessions are 5 times or more, or a fifth or less, of the median of the 7 days either side (check the tracking)",
+  "report.warning.unusual_days.costs":
+    "Days whose spend is 5 times or more, or a fifth or less, of the median of the 7 days either side (check the cost export)",
+  "report.warning.session_gaps":
+    "Days without any session inside the data's span (a tracking outage or a missing export: read as no visitors)",
   "report.methods.intro": "How every number of this report is defined, and the choices this run made.",
   "report.methods.choices": "Choices made in this run",
   "report.methods.tables": "Every table as CSV (in the tables folder next to this page)",

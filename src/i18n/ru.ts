@@ -209,6 +209,12 @@ export const ru: Messages = {
     "Источников с расходами, но без визитов — {count}: эти деньги не приводят измеримых пользователей.",
   "insight.caveat.sessions_without_spend":
     "Визитов из источников без расходов (органический или бесплатный трафик) — {count}: CAC для этих источников не считается.",
+  "insight.caveat.time_pileup":
+    "Сессий, скопившихся на одной отметке времени, — {count}: тысячи в один момент похожи на массовую загрузку, а не на посетителей; они завышают пользователей и сессии этого дня и его когорты.",
+  "insight.caveat.unusual_days":
+    "Дней, резко выше или ниже соседних, — {count}: прежде чем читать тренд, проверьте за эти дни трекинг или выгрузку расходов.",
+  "insight.caveat.session_gaps":
+    "Дней без единой сессии внутри периода данных — {count}: они выглядят как дни без посетителей, а пришедшие в эти дни пользователи, возможно, потеряны.",
   "insight.caveat.other":
     "Других замечаний по качеству данных — {count}: подробности в отчёте о качестве данных.",
   "insight.caveat.unattributed":
@@ -285,6 +291,9 @@ export const ru: Messages = {
   "report.evidence.missing_cost_days": "дней без расходов по источникам",
   "report.evidence.spend_without_sessions": "источников с расходами без сессий",
   "report.evidence.sessions_without_spend": "сессий из бесплатных источников",
+  "report.evidence.time_pileup": "сессий на скоплениях в одну отметку времени",
+  "report.evidence.unusual_days": "необычных дней",
+  "report.evidence.session_gaps": "дней без сессий",
   "report.evidence.romi_h": "ROMI за {horizon} мес.",
   "report.evidence.ltv_h": "LTV за {horizon} мес.",
   "report.evidence.payback_lifetime": "окупаемость",
@@ -381,6 +390,7 @@ export const ru: Messages = {
   "report.table.costs": "расходы",
   "report.example.user": "пользователь",
   "report.example.source": "источник",
+  "report.example.median": "медиана",
   "report.reject.malformed_line": "повреждённая строка (не то число полей или сломанные кавычки)",
   "report.reject.missing_user_id": "нет идентификатора пользователя",
   "report.reject.missing_source_id": "нет идентификатора источника",
@@ -407,6 +417,14 @@ export const ru: Messages = {
     "Источники с расходами, но без сессий (расходы не приносят измеримых пользователей)",
   "report.warning.sessions_without_spend":
     "Сессии из источников без расходов (органика или бесплатный трафик: нет CAC)",
+  "report.warning.time_pileup":
+    "Сессии, скопившиеся на одной отметке времени (1000 и более в один момент: массовая загрузка, а не посетители; сохранены)",
+  "report.warning.unusual_days.visits":
+    "Дни, когда сессий в 5 раз больше медианы 7 дней до и после или в 5 раз меньше: проверьте трекинг",
+  "report.warning.unusual_days.costs":
+    "Дни, когда расходы в 5 раз больше медианы 7 дней до и после или в 5 раз меньше: проверьте выгрузку расходов",
+  "report.warning.session_gaps":
+    "Дни без единой сессии внутри периода данных (сбой трекинга или неполная выгрузка: считаются днями без посетителей)",
   "report.methods.intro": "Как определено каждое число этого отчёта и что выбрано в этом запуске.",
   "report.methods.choices": "Параметры этого запуска",
   "report.methods.tables": "Все таблицы в CSV (в папке рядом с этой страницей)",

@@ -19,6 +19,9 @@ const NOTE_KEYS: Record<string, MessageKey> = {
   missing_cost_days: "insight.caveat.missing_cost_days",
   spend_without_sessions: "insight.caveat.spend_without_sessions",
   sessions_without_spend: "insight.caveat.sessions_without_spend",
+  time_pileup: "insight.caveat.time_pileup",
+  unusual_days: "insight.caveat.unusual_days",
+  session_gaps: "insight.caveat.session_gaps",
 };
 
 function noteText(note: QualityNote, p: RunContext): string {

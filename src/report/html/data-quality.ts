@@ -11,11 +11,12 @@ function tableName(v: RunContext, table: string): string {
   return tMaybe(v.lang, `report.table.${table}`, table);
 }
 
-/** Audit examples are English fragments (`2017-06-22 11:54:00 user 46…`); their two nouns are translated. */
+/** Audit examples are English fragments (`2017-06-22 11:54:00 user 46…`); their few nouns are translated. */
 function example(v: RunContext, text: string): string {
   return text
     .replace(/\buser\b/g, tr(v, "report.example.user"))
-    .replace(/\bsource\b/g, tr(v, "report.example.source"));
+    .replace(/\bsource\b/g, tr(v, "report.example.source"))
+    .replace(/\bmedian\b/g, tr(v, "report.example.median"));
 }
 
 function warningText(v: RunContext, w: QualityWarning): string {
