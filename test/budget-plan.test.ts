@@ -103,7 +103,9 @@ describe("allocation", () => {
         1e-6,
         "total",
       );
-      s.forEach((v, i) => assert.ok(v >= curves[i]!.lo - 1e-9 && v <= curves[i]!.hi + 1e-9, `bounds ${i}`));
+      for (const [i, v] of s.entries()) {
+        assert.ok(v >= curves[i]!.lo - 1e-9 && v <= curves[i]!.hi + 1e-9, `bounds ${i}`);
+      }
       const interior = s
         .map((v, i) => ({ v, i }))
         .filter(({ v, i }) => v > curves[i]!.lo + 1e-6 && v < curves[i]!.hi - 1e-6);
