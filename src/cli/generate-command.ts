@@ -5,17 +5,21 @@ export const generateFlags = {
   users: { type: "string" },
   seed: { type: "string" },
   format: { type: "string" },
+  "plant-returns": { type: "boolean" },
 } as const;
 
-export const generateHelp = `channelscope generate --out DIR [--users N] [--seed S] [--format csv|parquet]
+export const generateHelp = `channelscope generate --out DIR [--users N] [--seed S] [--format csv|parquet] [--plant-returns]
   Writes a realistic sample in the Afisha layout (visits_log_us, orders_log_us, costs_us) plus
-  truth.json with the planted parameters. Deterministic per seed. Default: 228,000 users, seed 1.`;
+  truth.json with the planted parameters. Deterministic per seed. Default: 228,000 users, seed 1.
+  --plant-returns: daily spend varies around each month's level and paid sources' new users respond
+  to it with diminishing returns (elasticities in truth.json), for checking the budget plan.`;
 
 export async function generateCommand(flags: {
   out?: string;
   users?: string;
   seed?: string;
   format?: string;
+  "plant-returns"?: boolean;
 }): Promise<number> {
   if (!flags.out) throw new UsageError("missing --out DIR (where to write the sample)");
   const users = wholeNumber("users", flags.users, 1, 1_000_000_000);
@@ -28,6 +32,7 @@ export async function generateCommand(flags: {
   const summary = await generateSample({
     out: flags.out,
     format,
+    plantReturns: flags["plant-returns"] === true,
     ...(users !== undefined ? { users } : {}),
     ...(seed !== undefined ? { seed } : {}),
   });
