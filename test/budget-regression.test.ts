@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   type Design,
+  denseDesign,
   fitLogLink,
   fitNegativeBinomial,
   logLikelihood,
@@ -60,7 +61,7 @@ function groupDesign(groups: number[]): Design {
     x[i * 2] = 1;
     x[i * 2 + 1] = g;
   });
-  return { rows: groups.length, cols: 2, x };
+  return denseDesign(groups.length, 2, x);
 }
 
 describe("count regression (IRLS)", () => {
@@ -90,7 +91,7 @@ describe("count regression (IRLS)", () => {
       x[i * 2 + 1] = v;
       y[i] = poisson(Math.exp(1.5 + 0.4 * v), rand);
     }
-    const fit = fitLogLink({ rows: n, cols: 2, x }, y);
+    const fit = fitLogLink(denseDesign(n, 2, x), y);
     close(fit.coef[1]!, 0.4, 3 * Math.sqrt(fit.cov[3]!), "slope");
     close(fit.coef[0]!, 1.5, 3 * Math.sqrt(fit.cov[0]!), "intercept");
   });
@@ -100,7 +101,7 @@ describe("count regression (IRLS)", () => {
     const y = new Float64Array(1500);
     // Gamma-Poisson mixture with theta = 2, mean 6.
     for (let i = 0; i < y.length; i++) y[i] = poisson((6 * gamma(2, rand)) / 2, rand);
-    const design: Design = { rows: y.length, cols: 1, x: new Float64Array(y.length).fill(1) };
+    const design = denseDesign(y.length, 1, new Float64Array(y.length).fill(1));
     const poissonFit = fitLogLink(design, y);
     assert.ok(overdispersionT(y, poissonFit.mu) > 5, "overdispersion is detected");
     const fit = fitNegativeBinomial(design, y);
@@ -117,7 +118,7 @@ describe("count regression (IRLS)", () => {
     const rand = seededRandom(3);
     const y = new Float64Array(2000);
     for (let i = 0; i < y.length; i++) y[i] = poisson(8, rand);
-    const design: Design = { rows: y.length, cols: 1, x: new Float64Array(y.length).fill(1) };
+    const design = denseDesign(y.length, 1, new Float64Array(y.length).fill(1));
     assert.ok(overdispersionT(y, fitLogLink(design, y).mu) < 2.5);
   });
 });

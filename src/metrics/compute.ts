@@ -3,6 +3,7 @@ import { activitySeries, activityStats } from "./activity.ts";
 import { buildAttribution } from "./attribution.ts";
 import { type BySourceResult, bySource } from "./by-source.ts";
 import { conversionLagStats, conversionLagTable, conversionRates, rateOf } from "./conversion.ts";
+import { dailyAcquisition } from "./daily-acquisition.ts";
 import { buildFoundation, type FoundationFacts } from "./foundation.ts";
 import { ltvMatrix, ltvStats } from "./ltv.ts";
 import {
@@ -78,7 +79,10 @@ async function compute(
     for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
       const other = run.withOptions({ ...options, attribution: model });
       await buildAttribution(other, key, model);
-      byModel[model] = underModel(metrics, model, await bySource(other, rates));
+      byModel[model] = {
+        ...underModel(metrics, model, await bySource(other, rates)),
+        acquisitionDaily: await dailyAcquisition(other),
+      };
     }
     return { metrics, byModel };
   } finally {
@@ -178,6 +182,7 @@ async function assemble(run: MetricRun, facts: FoundationFacts): Promise<Metrics
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
+    acquisitionDaily: await dailyAcquisition(run),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { DailyAcquisitionTable } from "./daily-acquisition.ts";
 import type { AnalysisOptions } from "./options.ts";
 import type { Cac, CohortGrain, Tables } from "./tables.ts";
 
@@ -22,6 +23,8 @@ export interface MetricsResult {
   orders: OrderStats;
   ltv: LtvStats;
   marketing: MarketingStats;
+  /** Per paid source and day: spend, credited new buyers and their H-month revenue (the budget plan's input). */
+  acquisitionDaily: DailyAcquisitionTable;
 }
 
 /** Sizes of the analysed data. */

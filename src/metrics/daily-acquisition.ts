@@ -1,0 +1,100 @@
+import { UNATTRIBUTED } from "./attribution.ts";
+import { lastMonth } from "./foundation-orders.ts";
+import { naturalIdOrder } from "./id-order.ts";
+import { FROM_DATE, HORIZON, type MetricRun, num, TO_DATE, text } from "./query.ts";
+import { T } from "./temp-tables.ts";
+
+/*
+ * The budget plan's input: per paid source and day of the window, the spend, the new buyers credited
+ * to the source and their H-month revenue. The day is the day of the credited touch: under
+ * first-touch the buyer's first session (when spend brought them); under last-touch and linear the
+ * buyer's first order, with the model's weights (the sessions' own days are not kept per buyer).
+ * A day without a cost row has spend null (unknown), never 0.
+ */
+
+export interface DailyAcquisitionRow {
+  /** `YYYY-MM-DD`. */
+  day: string;
+  spend: number | null;
+  /** New buyers credited to the source that day (fractional under linear attribution). */
+  newBuyers: number;
+  /** Their revenue in lifetimes 0..H-1 observed so far (before margin). */
+  revenueH: number;
+}
+
+export interface DailyAcquisitionSource {
+  source: string;
+  /** One row per day of the window, in day order. */
+  daily: DailyAcquisitionRow[];
+  /** Credited new buyers of buyer cohorts whose H months are all observed, and their H-month revenue. */
+  matureBuyers: number;
+  matureRevenueH: number;
+}
+
+export interface DailyAcquisitionTable {
+  /** Every day of the window. */
+  days: string[];
+  /** Sources with at least one cost row in the window, in natural id order. */
+  sources: DailyAcquisitionSource[];
+}
+
+export async function dailyAcquisition(run: MetricRun): Promise<DailyAcquisitionTable> {
+  const { d } = run;
+  const touchDay = run.options.attribution === "first-touch" ? "b.first_session_ts" : "b.first_order_ts";
+  const credited = await run.all(`
+    WITH rev AS (
+      SELECT uk, sum(revenue) AS revenue_h FROM ${T.lifetimes} WHERE lifetime < ${HORIZON} GROUP BY uk),
+    credited AS (
+      SELECT a.key AS source_id, ${d.truncDay(touchDay)} AS day_date, CAST(a.n AS DOUBLE) / a.d AS w,
+        CAST(coalesce(r.revenue_h, 0) AS DOUBLE) AS revenue_h,
+        CASE WHEN ${d.monthsBetween("b.cohort", "x.last_month")} >= ${HORIZON} - 1 THEN 1 ELSE 0 END AS mature
+      FROM ${T.attr} a JOIN ${T.buyers} b ON b.uk = a.uk LEFT JOIN rev r ON r.uk = a.uk
+      CROSS JOIN ${lastMonth()} x
+      WHERE a.dim = 'source' AND a.key IS NOT NULL)
+    SELECT source_id AS source_id, ${d.formatDay("day_date")} AS day, sum(w) AS new_buyers,
+      sum(w * revenue_h) AS revenue_h, sum(w * mature) AS mature_buyers,
+      sum(w * revenue_h * mature) AS mature_revenue
+    FROM credited
+    WHERE day_date >= ${FROM_DATE} AND day_date < ${TO_DATE}
+    GROUP BY source_id, day_date`);
+  const spend = await run.all(`
+    SELECT c.source_id AS source_id, ${d.formatDay('c."date"')} AS day, CAST(sum(c.costs) AS DOUBLE) AS spend
+    FROM costs c WHERE c."date" >= ${FROM_DATE} AND c."date" < ${TO_DATE}
+    GROUP BY c.source_id, c."date"`);
+  const days = windowDays(run.options.from, run.options.to);
+  const bySource = new Map<string, DailyAcquisitionSource>();
+  const position = new Map(days.map((day, i) => [day, i]));
+  const sourceOf = (id: string): DailyAcquisitionSource => {
+    let s = bySource.get(id);
+    if (!s) {
+      s = {
+        source: id,
+        daily: days.map((day) => ({ day, spend: null, newBuyers: 0, revenueH: 0 })),
+        matureBuyers: 0,
+        matureRevenueH: 0,
+      };
+      bySource.set(id, s);
+    }
+    return s;
+  };
+  for (const r of spend) sourceOf(text(r.source_id)).daily[position.get(text(r.day))!]!.spend = num(r.spend);
+  for (const r of credited) {
+    const s = bySource.get(text(r.source_id));
+    // Sources without cost rows (free traffic) have no spend to plan.
+    if (!s || s.source === UNATTRIBUTED) continue;
+    const row = s.daily[position.get(text(r.day))!]!;
+    row.newBuyers = num(r.new_buyers);
+    row.revenueH = num(r.revenue_h);
+    s.matureBuyers += num(r.mature_buyers);
+    s.matureRevenueH += num(r.mature_revenue);
+  }
+  return { days, sources: [...bySource.values()].sort((a, b) => naturalIdOrder(a.source, b.source)) };
+}
+
+function windowDays(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
