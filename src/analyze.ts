@@ -1,4 +1,7 @@
 import { readFileSync } from "node:fs";
+import type { BudgetPlanDocument } from "./budget/plan-document.ts";
+import { planOfMetrics } from "./budget/plan-document.ts";
+import { normalizePlanOptions } from "./budget/plan-options.ts";
 import type { Engine } from "./engine/engine.ts";
 import { type DataQualityReport, type IngestSources, ingest } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
@@ -25,10 +28,12 @@ export interface Analysis {
   /** by_source under every attribution model, for the sensitivity of the verdicts. */
   bySourceByModel: Record<Attribution, Tables["by_source"]>;
   insights: Insights;
+  /** The budget plan from the response curves (null when no source has spend or it was not computed). */
+  budget: BudgetPlanDocument | null;
 }
 
 /** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
-export type MetricsDocument = MetricsResult & Omit<Analysis, "metrics">;
+export type MetricsDocument = Omit<MetricsResult, "acquisitionDaily"> & Omit<Analysis, "metrics">;
 
 export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
   lang?: "en" | "ru";
@@ -58,6 +63,7 @@ export async function analyze(
   // Fail on bad options before reading gigabytes. The window's default comes from the data, so a
   // missing side gets a placeholder that can never make `from >= to` by itself.
   normalizeOptions({ ...raw, from: raw.from ?? "1970-01-01", to: raw.to ?? "9999-12-31" });
+  const planSettings = normalizePlanOptions(raw);
   const phase = timer(raw.onPhase);
   const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
   const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
@@ -69,8 +75,16 @@ export async function analyze(
   if (raw.metricsMemoryLimit) await engine.setMemoryLimit?.(raw.metricsMemoryLimit);
   const results = await computeAllModels(engine, options);
   phase("metrics");
+  const budget = planOfMetrics(results[options.attribution], planSettings);
+  phase("budget");
   const engineInfo = { name: engine.name, version: await engine.version() };
-  return assembleAnalysis(results, { options, lang: raw.lang ?? "en", dataQuality, engine: engineInfo });
+  return assembleAnalysis(results, {
+    options,
+    lang: raw.lang ?? "en",
+    dataQuality,
+    engine: engineInfo,
+    budget,
+  });
 }
 
 /**
@@ -84,6 +98,8 @@ export function assembleAnalysis(
     lang: "en" | "ru";
     dataQuality: DataQualityReport;
     engine: { name: string; version: string };
+    /** The plan, computed by analyze (a few seconds of bootstrap; the server leaves it out). */
+    budget?: BudgetPlanDocument | null;
   },
 ): Analysis {
   const { options, dataQuality } = ctx;
@@ -114,13 +130,16 @@ export function assembleAnalysis(
     })),
     options,
   };
-  return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights };
+  const budget = ctx.budget ?? null;
+  return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights, budget };
 }
 
 /** The metrics.json document of an analysis. */
 export function metricsDocument(analysis: Analysis): MetricsDocument {
+  // The daily acquisition table is the plan's input, thousands of rows; the plan itself is in `budget`.
   const { metrics, ...rest } = analysis;
-  return { ...rest, ...metrics };
+  const { acquisitionDaily: _daily, ...shown } = metrics;
+  return { ...rest, ...shown };
 }
 
 /** Visit bounds for the default window, read only when ingest could not take them from visits. */

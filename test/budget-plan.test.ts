@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { type AllocationCurve, allocate, marginalValue } from "../src/budget/allocate.ts";
 import { buildBudgetPlan, type SourceInput } from "../src/budget/budget-plan.ts";
 import { chiSquareCdf } from "../src/budget/chi-square.ts";
+import { shuffleSpendWithinMonths } from "../src/budget/placebo.ts";
 import { type DailyAcquisition, fitResponseCurve } from "../src/budget/response-curve.ts";
 import { weekBlockReplicates } from "../src/budget/week-blocks.ts";
 import { mulberry32 } from "./helpers/prng.ts";
@@ -202,27 +203,3 @@ describe("budget plan", () => {
     assert.ok(covered / total >= 0.75, `intervals contain 0 in ${covered} of ${total}`);
   });
 });
-
-/** Spend permuted across the days of each month, buyers kept: any link left is chance. */
-export function shuffleSpendWithinMonths(
-  daily: readonly DailyAcquisition[],
-  rand: () => number,
-): DailyAcquisition[] {
-  const out = daily.map((d) => ({ ...d }));
-  const byMonth = new Map<string, number[]>();
-  daily.forEach((d, i) => {
-    const m = d.day.slice(0, 7);
-    byMonth.set(m, [...(byMonth.get(m) ?? []), i]);
-  });
-  for (const idx of byMonth.values()) {
-    const spends = idx.map((i) => daily[i]!.spend);
-    for (let i = spends.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [spends[i], spends[j]] = [spends[j]!, spends[i]!];
-    }
-    idx.forEach((i, k) => {
-      out[i]!.spend = spends[k]!;
-    });
-  }
-  return out;
-}

@@ -2,7 +2,7 @@ import { type AllocationCurve, allocate, buyersAt } from "./allocate.ts";
 import { chiSquareCdf } from "./chi-square.ts";
 import { cholesky, choleskySolve, SingularMatrixError } from "./dense-solve.ts";
 import { percentile } from "./percentile.ts";
-import { type DailyAcquisition, fitResponseCurve, type ResponseCurve } from "./response-curve.ts";
+import { type DailyAcquisition, fitResponseCurves, type ResponseCurve } from "./response-curve.ts";
 import { weekBlockReplicates } from "./week-blocks.ts";
 
 /*
@@ -55,6 +55,9 @@ export interface PlanRow {
   marginalCacNow: number | null;
   marginalCacAfter: number | null;
   revenuePerBuyer: number;
+  /** margin x revenue per buyer x extra buyers per currency unit at today's spend, minus the spend-weighted mean of it. */
+  marginalValueGap: Interval;
+  move: SourceMove;
   deltaBuyers: number;
   deltaBuyersLow: number;
   deltaBuyersHigh: number;
@@ -74,8 +77,16 @@ export type PlanVerdict = "move" | "no_move";
 export type PlanReason =
   | "supported"
   | "marginal_returns_not_different"
+  | "no_source_differs"
   | "gain_interval_includes_zero"
   | "fewer_than_two_sources";
+
+/**
+ * Whether the data let a source's spend move: `up` when its marginal value at today's spend is above
+ * the spend-weighted average marginal value with the interval above 0, `down` when below with the
+ * interval below 0, else `hold` (kept at today's spend).
+ */
+export type SourceMove = "up" | "down" | "hold";
 
 export interface BudgetPlan {
   rows: PlanRow[];
@@ -113,7 +124,7 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
   }
   const draws = weekBlockReplicates(days, replicates, seed);
   const skipped: BudgetPlan["skipped"] = [];
-  const fitted: { input: SourceInput; curve: ResponseCurve }[] = [];
+  const modelled: SourceInput[] = [];
   for (const input of sources) {
     const spendDays = input.daily.filter((d) => d.spend !== null && d.spend > 0).length;
     const buyers = input.daily.reduce((s, d) => s + d.newBuyers, 0);
@@ -121,20 +132,34 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
     else if (buyers < MIN_BUYERS) skipped.push({ source: input.source, reason: "too_few_buyers" });
     else if (input.revenuePerBuyer === null)
       skipped.push({ source: input.source, reason: "no_revenue_per_buyer" });
-    else fitted.push({ input, curve: fitResponseCurve(input.daily, { replicates: draws, confidence }) });
+    else modelled.push(input);
   }
+  const curvesFitted = fitResponseCurves(
+    modelled.map((m) => m.daily),
+    { replicates: draws, confidence },
+  );
+  const fitted = modelled.map((input, i) => ({ input, curve: curvesFitted[i]! }));
   const budgetNow = fitted.reduce((s, f) => s + f.curve.spendPerMonth, 0);
   const budget = options.budget ?? budgetNow;
-  const curves: AllocationCurve[] = fitted.map(({ input, curve }) => ({
-    spendNow: curve.spendPerMonth,
-    buyersNow: curve.buyersPerMonth,
-    elasticity: curve.elasticity,
-    value: margin * input.revenuePerBuyer!,
-    lo: curve.spendPerMonth * (1 - bounds),
-    hi: curve.spendPerMonth * (1 + bounds),
-  }));
-  const proposed = fitted.length > 0 ? allocate(curves, budget) : [];
   const tail = (1 - confidence) / 2;
+  const sameBudget = Math.abs(budget - budgetNow) <= 1e-9 * Math.max(1, budgetNow);
+  const gaps = marginalValueGaps(fitted, margin, tail);
+  const moves: SourceMove[] = gaps.map((g) => (g.low > 0 ? "up" : g.high < 0 ? "down" : "hold"));
+  // With today's budget only sources whose marginal value differs may move, each only its own way;
+  // a new budget is spread over every source within the bounds (docs/decisions.md).
+  const curves: AllocationCurve[] = fitted.map(({ input, curve }, i) => {
+    const now = curve.spendPerMonth;
+    const move = sameBudget ? moves[i]! : "both";
+    return {
+      spendNow: now,
+      buyersNow: curve.buyersPerMonth,
+      elasticity: curve.elasticity,
+      value: margin * input.revenuePerBuyer!,
+      lo: move === "down" || move === "both" ? now * (1 - bounds) : now,
+      hi: move === "up" || move === "both" ? now * (1 + bounds) : now,
+    };
+  });
+  const proposed = fitted.length > 0 ? allocate(curves, budget) : [];
   const interval = (value: number, draws: number[]): Interval => {
     const ok = draws.filter(Number.isFinite);
     return ok.length > 0
@@ -167,6 +192,14 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
         curve.elasticity > 0 ? curve.spendPerMonth / (curve.elasticity * curve.buyersPerMonth) : null,
       marginalCacAfter: curve.elasticity > 0 ? proposed[i]! / (curve.elasticity * after) : null,
       revenuePerBuyer: rpb,
+      marginalValueGap: gaps[i]!,
+      move: sameBudget
+        ? moves[i]!
+        : proposed[i]! > curve.spendPerMonth
+          ? "up"
+          : proposed[i]! < curve.spendPerMonth
+            ? "down"
+            : "hold",
       deltaBuyers: db.value,
       deltaBuyersLow: db.low,
       deltaBuyersHigh: db.high,
@@ -194,9 +227,10 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
     revenueDraws.map((r) => margin * r - spendChange),
   );
   const equalReturnTest = fitted.length >= 2 ? equalReturns(fitted, curves) : null;
-  const sameBudget = Math.abs(spendChange) <= 1e-9 * Math.max(1, budgetNow);
   let reason: PlanReason;
   if (fitted.length < 2 && sameBudget) reason = "fewer_than_two_sources";
+  else if (sameBudget && proposed.every((p, i) => Math.abs(p - curves[i]!.spendNow) <= 1e-9 * budgetNow))
+    reason = "no_source_differs";
   else if (sameBudget && !(equalReturnTest !== null && equalReturnTest.pValue < EQUAL_RETURN_ALPHA))
     reason = "marginal_returns_not_different";
   else if (!(gain.low > 0)) reason = "gain_interval_includes_zero";
@@ -219,6 +253,41 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
     verdict: reason === "supported" ? "move" : "no_move",
     reason,
   };
+}
+
+/**
+ * Per source, the marginal value m = margin x revenue per buyer x beta x B0 / S0 at today's spend
+ * minus the spend-weighted mean of m over the sources (what spreading one more unit pro rata
+ * would return), with its bootstrap percentile interval (replicates joint across sources).
+ */
+function marginalValueGaps(
+  fitted: readonly { input: SourceInput; curve: ResponseCurve }[],
+  margin: number,
+  tail: number,
+): Interval[] {
+  const scale = fitted.map(
+    ({ input, curve }) => (margin * input.revenuePerBuyer! * curve.buyersPerMonth) / curve.spendPerMonth,
+  );
+  const weight = fitted.map(({ curve }) => curve.spendPerMonth);
+  const total = weight.reduce((a, b) => a + b, 0);
+  const gapsOf = (betas: readonly number[]): number[] => {
+    const m = betas.map((b, i) => b * scale[i]!);
+    const mean = m.reduce((s, v, i) => s + (v * weight[i]!) / total, 0);
+    return m.map((v) => v - mean);
+  };
+  const point = gapsOf(fitted.map((f) => f.curve.elasticity));
+  const replicates = fitted[0]?.curve.replicates.length ?? 0;
+  const draws: number[][] = [];
+  for (let r = 0; r < replicates; r++) {
+    const betas = fitted.map((f) => f.curve.replicates[r]!);
+    if (betas.every(Number.isFinite)) draws.push(gapsOf(betas));
+  }
+  return point.map((value, i) => {
+    const d = draws.map((g) => g[i]!);
+    return d.length > 0
+      ? { value, low: percentile(d, tail), high: percentile(d, 1 - tail) }
+      : { value, low: Number.NaN, high: Number.NaN };
+  });
 }
 
 /**

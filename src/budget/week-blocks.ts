@@ -1,21 +1,21 @@
 /*
  * Resampling plan for the block bootstrap: the days of each calendar month are cut into 7-day blocks
- * (the last one shorter), and each replicate draws, month by month, as many blocks as the month has,
- * with replacement. Keeping months intact keeps every month effect estimable; blocks of a week keep
- * the day-of-week mix and short-range dependence (adstock is computed on the original series first).
- * The same plan is applied to every source, so replicates are joint across sources.
+ * (the last one shorter), and each replicate draws as many blocks as there are from all of them, with
+ * replacement. Blocks of a week keep the day-of-week mix and short-range dependence (adstock is
+ * computed on the original series first); a month no block of which was drawn is simply absent from
+ * that replicate's fit. Drawing within each month instead (4-5 blocks, against a month effect and a
+ * trend) gave intervals about 35 % narrower than the model's own standard errors: too few blocks per
+ * stratum shrink the bootstrap variance. The same plan serves every source: replicates are joint.
  */
 
 /** Replicates as arrays of positions into the common day axis. */
 export function weekBlockReplicates(days: readonly string[], replicates: number, seed: number): Int32Array[] {
-  const blocks = monthBlocks(days);
+  const all = monthBlocks(days).flat();
   const rand = mulberry32(seed);
   const out: Int32Array[] = [];
   for (let r = 0; r < replicates; r++) {
     const picked: number[] = [];
-    for (const month of blocks) {
-      for (let b = 0; b < month.length; b++) picked.push(...month[Math.floor(rand() * month.length)]!);
-    }
+    for (let b = 0; b < all.length; b++) picked.push(...all[Math.floor(rand() * all.length)]!);
     out.push(Int32Array.from(picked));
   }
   return out;

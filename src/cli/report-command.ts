@@ -7,6 +7,8 @@ export const reportFlags = {
   out: { type: "string" },
   horizon: { type: "string" },
   margin: { type: "string" },
+  budget: { type: "string" },
+  bounds: { type: "string" },
   attribution: { type: "string" },
   "cohort-grain": { type: "string" },
   currency: { type: "string" },
@@ -18,14 +20,19 @@ export const reportFlags = {
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
     [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures] [--timings]
+    [--budget AMOUNT_PER_MONTH] [--bounds 0.3]
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
   DIR/figures/*.svg|png and DIR/quarantine.csv (when rows were rejected); prints a summary.
-  --timings prints each phase's wall time to stderr (used by npm run bench).`;
+  --timings prints each phase's wall time to stderr (used by npm run bench).
+  --budget: monthly budget the plan allocates (default today's); --bounds: how far each source's
+  spend may move, as a share of today's (default 0.3 = ±30 %).`;
 
 type ReportFlags = InputFlags & {
   out?: string;
   horizon?: string;
   margin?: string;
+  budget?: string;
+  bounds?: string;
   attribution?: string;
   "cohort-grain"?: string;
   currency?: string;
@@ -34,7 +41,17 @@ type ReportFlags = InputFlags & {
   timings?: boolean;
 };
 
-const OPTION_KEYS = ["horizon", "margin", "attribution", "cohortGrain", "currency", "from", "to"] as const;
+const OPTION_KEYS = [
+  "horizon",
+  "margin",
+  "attribution",
+  "cohortGrain",
+  "currency",
+  "from",
+  "to",
+  "budget",
+  "bounds",
+] as const;
 
 export async function reportCommand(flags: ReportFlags): Promise<number> {
   if (!flags.out) throw new UsageError("missing --out DIR (where to write the report)");
@@ -46,6 +63,8 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
   const fromFlags = {
     horizon: flags.horizon,
     margin: flags.margin,
+    budget: flags.budget,
+    bounds: flags.bounds,
     attribution: flags.attribution,
     cohortGrain: flags["cohort-grain"],
     currency: flags.currency,

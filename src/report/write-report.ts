@@ -4,6 +4,7 @@ import { type Analysis, metricsDocument } from "../analyze.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
+import { writeBudgetCsv } from "./budget-csv.ts";
 import { writeCsvTables } from "./csv-tables.ts";
 
 export interface WrittenReport {
@@ -43,7 +44,10 @@ export async function writeReport(
   }
   const metricsJson = join(outDir, "metrics.json");
   await writeFile(metricsJson, `${JSON.stringify(metricsDocument(analysis), null, 2)}\n`);
-  const tables = writeCsvTables(metrics.tables, join(outDir, "tables"));
+  const tables = [
+    ...writeCsvTables(metrics.tables, join(outDir, "tables")),
+    ...writeBudgetCsv(analysis.budget, join(outDir, "tables")),
+  ];
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
   step("figures");
