@@ -50,7 +50,9 @@ try {
   const started = performance.now();
   const plan = buildBudgetPlan(inputs, { margin: 1, horizon: 6, replicates, seed: 1 });
   const planMs = performance.now() - started;
-  console.log(`Planted recovery (seed ${seed}, ${replicates} replicates, plan in ${(planMs / 1000).toFixed(1)} s):`);
+  console.log(
+    `Planted recovery (seed ${seed}, ${replicates} replicates, plan in ${(planMs / 1000).toFixed(1)} s):`,
+  );
   console.log("source | planted | fitted [90 %] | inside | decay | family | move | spend now -> proposed");
   for (const r of plan.rows) {
     const p = planted.get(r.source)!;
@@ -88,7 +90,18 @@ try {
       }
     }
     if (process.env.VERBOSE) {
-      console.log(k, p.verdict, p.reason, p.equalReturnTest?.pValue.toFixed(3), p.rows.map((r) => `${r.source}:${r.move}:${r.elasticity.toFixed(2)}[${r.elasticityLow.toFixed(2)},${r.elasticityHigh.toFixed(2)}]`).join(" "));
+      console.log(
+        k,
+        p.verdict,
+        p.reason,
+        p.equalReturnTest?.pValue.toFixed(3),
+        p.rows
+          .map(
+            (r) =>
+              `${r.source}:${r.move}:${r.elasticity.toFixed(2)}[${r.elasticityLow.toFixed(2)},${r.elasticityHigh.toFixed(2)}]`,
+          )
+          .join(" "),
+      );
     }
   }
   console.log(

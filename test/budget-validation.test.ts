@@ -73,7 +73,8 @@ describe("budget plan on planted returns", () => {
     // Every move the plan makes goes the planted way, and it makes at least one up and one down.
     plan.rows.forEach((r, i) => {
       const made = Math.sign(r.spendProposed - r.spendNow);
-      if (made !== 0) assert.equal(made, Math.sign(truePlan[i]! - r.spendNow), `direction of source ${r.source}`);
+      if (made !== 0)
+        assert.equal(made, Math.sign(truePlan[i]! - r.spendNow), `direction of source ${r.source}`);
     });
     assert.ok(plan.rows.some((r) => r.move === "up") && plan.rows.some((r) => r.move === "down"));
     assert.equal(plan.verdict, "move");
