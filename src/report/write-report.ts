@@ -4,7 +4,7 @@ import { type Analysis, metricsDocument } from "../analyze.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
-import { writeBudgetCsv } from "./budget-csv.ts";
+import { writeBudgetCsv, writeBudgetFigure } from "./budget-files.ts";
 import { writeCsvTables } from "./csv-tables.ts";
 
 export interface WrittenReport {
@@ -68,6 +68,11 @@ export async function writeReport(
   };
   const rendered = await renderAllFigures(metrics.tables, ctx, outDir);
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
+  const budgetFigure = await writeBudgetFigure(
+    analysis.budget,
+    { lang: options.lang, currency: o.currency },
+    outDir,
+  );
 
   step("html");
   const { renderReportHtml } = await import("./html/index.ts");
@@ -83,12 +88,14 @@ export async function writeReport(
     figures,
     quality: dataQuality,
     extras: { margin: o.margin, cohortGrain: o.cohortGrain },
+    budget: analysis.budget,
+    budgetFigure: budgetFigure?.svg ?? null,
   });
   await writeFile(html, page);
   return {
     metricsJson,
     tables,
-    figures: rendered.flatMap((f) => [f.svg, f.png]),
+    figures: [...rendered.flatMap((f) => [f.svg, f.png]), ...(budgetFigure ? [budgetFigure.path] : [])],
     html,
     quarantine,
   };

@@ -3,11 +3,14 @@
  * screen and prints to PDF. Order: header, verdict, key numbers, Product, Sales, Marketing,
  * attribution sensitivity, by-source table, data quality, methods.
  */
+
+import type { BudgetPlanDocument } from "../../budget/plan-document.ts";
 import type { Lang, MessageKey } from "../../i18n/index.ts";
 import { formatNumber } from "../../i18n/index.ts";
 import type { DataQualityReport } from "../../ingest/quality.ts";
 import type { Insights } from "../../insights/types.ts";
 import type { Tables } from "../../metrics/tables.ts";
+import { budgetSection, budgetSummary } from "./budget.ts";
 import { qualityBody } from "./data-quality.ts";
 import { attributionName, fmtWindow, tr, type View } from "./format.ts";
 import { type Html, html } from "./html.ts";
@@ -40,11 +43,15 @@ export interface ReportInput {
    * `week`), `generatedAt` (free text for the footer, e.g. a timestamp). Other keys are ignored.
    */
   extras?: Record<string, unknown>;
+  /** The budget plan and its rendered response-curve figure (SVG), when there is one. */
+  budget?: BudgetPlanDocument | null;
+  budgetFigure?: string | null;
 }
 
 interface Part {
   id: string;
-  title: MessageKey;
+  /** A message key, or an already translated title (sections with their own texts). */
+  title: MessageKey | { text: string };
   html: Html;
 }
 
@@ -67,7 +74,14 @@ export function renderReportHtml(input: ReportInput): string {
   const add = (id: string, title: MessageKey, body: Html | null, flow = false) => {
     if (body !== null) parts.push({ id, title, html: section(v, id, title, body, flow) });
   };
-  add("verdict", "report.section.verdict", verdictBody(v, input.insights), true);
+  const verdict = verdictBody(v, input.insights);
+  const budgetLine = budgetSummary(v, input.budget ?? null);
+  add(
+    "verdict",
+    "report.section.verdict",
+    verdict && budgetLine ? html`${verdict}${budgetLine}` : verdict,
+    true,
+  );
   add("kpis", "report.section.kpis", kpiCards(v, summary), true);
   for (const id of ["product", "sales", "marketing"] as const) {
     const body = figureSection(v, id, figures, summary, input.tables);
@@ -91,6 +105,8 @@ export function renderReportHtml(input: ReportInput): string {
       )}<p class="note">${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>`,
     );
   }
+  const budget = budgetSection(v, input.budget ?? null, input.budgetFigure ?? null);
+  if (budget) parts.push({ id: budget.id, title: { text: budget.title }, html: budget.html });
   add("quality", "report.section.quality", qualityBody(v, input.quality));
   add(
     "methods",
@@ -102,7 +118,7 @@ export function renderReportHtml(input: ReportInput): string {
     v,
     { inputs: input.generatedFrom.inputs, window: input.generatedFrom.window },
     margin === null ? null : formatNumber(v.lang, margin, 2),
-    parts.map((p) => ({ id: p.id, title: tr(v, p.title) })),
+    parts.map((p) => ({ id: p.id, title: typeof p.title === "string" ? tr(v, p.title) : p.title.text })),
   );
   const { from, to } = input.generatedFrom.window;
   const title = tr(v, "report.docTitle", { window: fmtWindow(v, from, to) });
