@@ -47,8 +47,12 @@ const en = {
   "budget.figure.buyers": "New buyers per month",
   "budget.whatif.title": "What if: spend per source",
   "budget.whatif.total":
-    "Total spend {spend} {currency}/month ({change} against today); expected new buyers {buyers} ({buyersChange}); {horizon}-month revenue {revenue} ({revenueChange}); gain after ad cost at margin {margin}: {gain}.",
+    "Total spend {spend} {currency}/month ({change} against today); expected new buyers {buyers} a month ({buyersChange}); change in {horizon}-month revenue {revenue} {currency}; gain after ad cost at margin {margin}: {gain}.",
   "budget.whatif.margin": "Margin",
+  "budget.whatif.slider": "Spend per month",
+  "budget.whatif.spend": "Scenario",
+  "budget.whatif.today": "Today",
+  "budget.figure.whatif": "▲ your scenario.",
   "budget.whatif.reset": "Back to today",
   "budget.whatif.proposed": "Proposed plan",
   "budget.whatif.note":
@@ -100,8 +104,12 @@ const ru: Record<BudgetMessageKey, string> = {
   "budget.figure.buyers": "Новых покупателей в месяц",
   "budget.whatif.title": "Что если: расходы по источникам",
   "budget.whatif.total":
-    "Всего расходов {spend} {currency}/мес. ({change} к текущим); ожидаемо новых покупателей {buyers} ({buyersChange}); выручка за {horizon} мес. {revenue} ({revenueChange}); выигрыш за вычетом рекламы при марже {margin}: {gain}.",
+    "Всего расходов {spend} {currency}/мес. ({change} к текущим); ожидаемо новых покупателей {buyers} в месяц ({buyersChange}); изменение выручки за {horizon} мес. {revenue} {currency}; выигрыш за вычетом рекламы при марже {margin}: {gain}.",
   "budget.whatif.margin": "Маржа",
+  "budget.whatif.slider": "Расходы в месяц",
+  "budget.whatif.spend": "Сценарий",
+  "budget.whatif.today": "Сейчас",
+  "budget.figure.whatif": "▲ ваш сценарий.",
   "budget.whatif.reset": "Как сейчас",
   "budget.whatif.proposed": "План",
   "budget.whatif.note":

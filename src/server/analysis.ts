@@ -87,7 +87,9 @@ export function analysisDocument(
   });
   const document = metricsDocument(analysis);
   const filters = { sources: req.sources, devices: req.devices };
-  return { ...document, metadata: { ...document.metadata, filters } };
+  // The plan is the whole data's: shown without filters only (spend cannot be split by device either).
+  const budget = req.sources.length === 0 && req.devices.length === 0 ? (dataset.budget ?? null) : null;
+  return { ...document, budget, metadata: { ...document.metadata, filters } };
 }
 
 /**

@@ -7,6 +7,7 @@ import { t } from "../i18n/index.ts";
 import type { AnalysisDocument } from "../server/analysis.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
 import { ApiError, adoptTokenFromFragment, fetchAnalysis, fetchChoices, setToken } from "./api.ts";
+import { bindBudgetWhatIf } from "./budget-panel.ts";
 import { clearCharts, drawCharts } from "./charts.ts";
 import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
 import { filterNote, pageHtml, viewOf } from "./pages.ts";
@@ -78,6 +79,7 @@ async function renderPage(): Promise<void> {
     },
   };
   await drawCharts(page, shown.doc.tables, ctx, (id) => update({ sources: [id] }));
+  await bindBudgetWhatIf(page, state.page === "marketing" ? shown.doc.budget : null, v);
 }
 
 /** Fetches the analysis for the state unless it is the one on screen, then draws the page. */

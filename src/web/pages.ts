@@ -13,6 +13,7 @@ import { figureSection, section } from "../report/html/sections.ts";
 import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
 import type { AnalysisDocument } from "../server/analysis.ts";
+import { budgetPanelHtml } from "./budget-panel.ts";
 import type { Page } from "./state.ts";
 
 /** The report's formatting settings for a document shown in `lang`. */
@@ -82,7 +83,7 @@ export function pageHtml(page: Page, v: View, doc: AnalysisDocument): Html {
           tables.by_source,
         )}</div>`,
         true,
-      )}${figures}`;
+      )}${figures}${budgetPanelHtml(v, doc.budget)}`;
     }
     case "quality":
       return section(v, "quality", "report.section.quality", qualityBody(v, doc.dataQuality));

@@ -8,9 +8,11 @@ import type { VegaLiteSpec } from "../types.ts";
 /** Points along each curve, from half to 1.6 times today's spend (the ±30 % bounds sit well inside). */
 const STEPS = 40;
 
+/** `whatIf` (dashboard): spend per source to mark as a third point, the user's own scenario. */
 export function responseCurvesFigure(
   plan: BudgetPlanDocument,
   ctx: { lang: Lang; currency: string },
+  whatIf?: ReadonlyMap<string, number>,
 ): VegaLiteSpec {
   const { lang, currency } = ctx;
   const facet = (id: string): string => budgetText(lang, "budget.figure.facet", { id });
@@ -33,6 +35,17 @@ export function responseCurvesFigure(
       point: "proposed",
     },
   ]);
+  for (const s of plan.sources) {
+    const spend = whatIf?.get(s.source);
+    if (spend === undefined) continue;
+    const buyers = s.buyersNow * (spend / s.spendNow) ** s.elasticity;
+    marks.push({
+      source: facet(s.source),
+      spend: round(spend, 2),
+      buyers: round(buyers, 2),
+      point: "whatif",
+    });
+  }
   const x = {
     field: "spend",
     type: "quantitative",
@@ -50,7 +63,7 @@ export function responseCurvesFigure(
     config: baseConfig(lang),
     title: header(
       budgetText(lang, "budget.figure.title"),
-      budgetText(lang, "budget.figure.subtitle", { currency }),
+      `${budgetText(lang, "budget.figure.subtitle", { currency })}${whatIf ? ` ${budgetText(lang, "budget.figure.whatif")}` : ""}`,
     ),
     data: { values: [...curve.map((c) => ({ ...c, point: "curve" })), ...marks] },
     facet: { field: "source", type: "ordinal", sort: plan.sources.map((s) => facet(s.source)), title: null },
@@ -72,6 +85,11 @@ export function responseCurvesFigure(
         {
           transform: [{ filter: "datum.point === 'proposed'" }],
           mark: { type: "point", shape: "diamond", filled: true, size: 90, color: "#e45756" },
+          encoding: { x, y },
+        },
+        {
+          transform: [{ filter: "datum.point === 'whatif'" }],
+          mark: { type: "point", shape: "triangle-up", filled: true, size: 90, color: "#54a24b" },
           encoding: { x, y },
         },
       ],
