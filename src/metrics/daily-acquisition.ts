@@ -5,6 +5,9 @@ import { FROM_DATE, HORIZON, type MetricRun, num, TO_DATE, text } from "./query.
 import { T } from "./temp-tables.ts";
 
 /*
+ * Weights and weighted revenue are rounded to 1e-12 as DECIMALs per row (as in attribution.ts), so
+ * the sums are exact and do not depend on the order threads add them in.
+ *
  * The budget plan's input: per paid source and day of the window, the spend, the new buyers credited
  * to the source and their H-month revenue. The day is the day of the credited touch: under
  * first-touch the buyer's first session (when spend brought them); under last-touch and linear the
@@ -45,18 +48,21 @@ export async function dailyAcquisition(run: MetricRun): Promise<DailyAcquisition
     WITH rev AS (
       SELECT uk, sum(revenue) AS revenue_h FROM ${T.lifetimes} WHERE lifetime < ${HORIZON} GROUP BY uk),
     credited AS (
-      SELECT a.key AS source_id, ${d.truncDay(touchDay)} AS day_date, CAST(a.n AS DOUBLE) / a.d AS w,
-        CAST(coalesce(r.revenue_h, 0) AS DOUBLE) AS revenue_h,
+      SELECT a.key AS source_id, ${d.truncDay(touchDay)} AS day_date,
+        CAST(CAST(a.n AS DOUBLE) / a.d AS DECIMAL(38, 12)) AS w,
+        CAST(CAST(a.n AS DOUBLE) / a.d * CAST(coalesce(r.revenue_h, 0) AS DOUBLE) AS DECIMAL(38, 12)) AS w_revenue,
         CASE WHEN ${d.monthsBetween("b.cohort", "x.last_month")} >= ${HORIZON} - 1 THEN 1 ELSE 0 END AS mature
       FROM ${T.attr} a JOIN ${T.buyers} b ON b.uk = a.uk LEFT JOIN rev r ON r.uk = a.uk
       CROSS JOIN ${lastMonth()} x
       WHERE a.dim = 'source' AND a.key IS NOT NULL)
-    SELECT source_id AS source_id, ${d.formatDay("day_date")} AS day, sum(w) AS new_buyers,
-      sum(w * revenue_h) AS revenue_h, sum(w * mature) AS mature_buyers,
-      sum(w * revenue_h * mature) AS mature_revenue
+    SELECT source_id AS source_id, ${d.formatDay("day_date")} AS day, CAST(sum(w) AS DOUBLE) AS new_buyers,
+      CAST(sum(w_revenue) AS DOUBLE) AS revenue_h,
+      CAST(sum(CASE WHEN mature = 1 THEN w ELSE 0 END) AS DOUBLE) AS mature_buyers,
+      CAST(sum(CASE WHEN mature = 1 THEN w_revenue ELSE 0 END) AS DOUBLE) AS mature_revenue
     FROM credited
     WHERE day_date >= ${FROM_DATE} AND day_date < ${TO_DATE}
-    GROUP BY source_id, day_date`);
+    GROUP BY source_id, day_date
+    ORDER BY source_id, day_date`);
   const spend = await run.all(`
     SELECT c.source_id AS source_id, ${d.formatDay('c."date"')} AS day, CAST(sum(c.costs) AS DOUBLE) AS spend
     FROM costs c WHERE c."date" >= ${FROM_DATE} AND c."date" < ${TO_DATE}
@@ -78,6 +84,7 @@ export async function dailyAcquisition(run: MetricRun): Promise<DailyAcquisition
     return s;
   };
   for (const r of spend) sourceOf(text(r.source_id)).daily[position.get(text(r.day))!]!.spend = num(r.spend);
+  // Rows come in (source, day) order, so the JS sums below are the same on every run.
   for (const r of credited) {
     const s = bySource.get(text(r.source_id));
     // Sources without cost rows (free traffic) have no spend to plan.
