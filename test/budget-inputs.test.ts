@@ -24,7 +24,7 @@ before(async () => {
     orders: { path: `${dir}/orders_log_us.csv` },
     costs: { path: `${dir}/costs_us.csv` },
   });
-  for (const attribution of ["first-touch", "linear"]) {
+  for (const attribution of ["first-touch", "linear"] as const) {
     results.set(attribution, await computeMetrics(engine, { attribution }));
   }
 });

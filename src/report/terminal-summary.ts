@@ -1,5 +1,6 @@
 import type { Analysis } from "../analyze.ts";
 import { formatNumber, formatPercent, type Lang, t } from "../i18n/index.ts";
+import { budgetSentence } from "../insights/budget-sentence.ts";
 
 /**
  * The short summary `report` prints: the headline numbers and the verdicts, in the report's language.
@@ -30,6 +31,7 @@ export function terminalSummary(
     t(lang, "terminal.verdicts", { model: t(lang, `insight.model.${o.attribution}`), horizon: o.horizon }),
   ];
   for (const f of insights.findings.filter((x) => x.subject !== "data-quality")) lines.push(`  - ${f.text}`);
+  if (analysis.budget) lines.push("", budgetSentence(analysis.budget, lang, o.currency));
   const caveats = insights.findings.filter((x) => x.subject === "data-quality").length;
   if (caveats > 0) lines.push("", t(lang, "terminal.caveats", { count: caveats }));
   lines.push("", t(lang, "terminal.output", { path: paths.html ?? paths.out }));
