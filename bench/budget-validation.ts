@@ -48,10 +48,13 @@ try {
   await engine.close();
 
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const plan = buildBudgetPlan(inputs, { margin: 1, horizon: 6, replicates, seed: 1 });
   const planMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  const planCpuS = (used.user + used.system) / 1e6;
   console.log(
-    `Planted recovery (seed ${seed}, ${replicates} replicates, plan in ${(planMs / 1000).toFixed(1)} s):`,
+    `Planted recovery (seed ${seed}, ${replicates} replicates, plan in ${(planMs / 1000).toFixed(1)} s wall, ${planCpuS.toFixed(1)} s CPU):`,
   );
   console.log("source | planted | fitted [90 %] | inside | decay | family | move | spend now -> proposed");
   for (const r of plan.rows) {
