@@ -1,19 +1,22 @@
 /**
- * `npm run bench:load`: the HTTP API under load. Starts `channelscope serve` (a separate process, so
- * the load generator does not share its event loop) on the 0.4M-session sample, then drives it with
- * autocannon on loopback, bounded in time:
+ * `npm run bench:load`: the HTTP API under load, at several data scales. For each scale it starts
+ * `channelscope serve` (a separate process, so the load generator does not share its event loop) on
+ * generated data, then drives it on loopback, bounded in count and time:
  *
- *   cached    20 connections, a few filtered views requested over and over (served from the cache)
- *   uncached  20 connections, every request a new filter (window start day x sources), so every one
- *             computes all three attribution models
- *   uncached  1 connection: what one dashboard user waits for a new filter
+ *   cached        autocannon, 20 connections, a few views requested over and over (the response cache)
+ *   new filter    1 connection: every request a filter no one asked before (sources x devices x
+ *                 horizon x grain x margin in the default window): what one dashboard user waits for
+ *   new filter    20 connections, each request a distinct new filter
+ *   new window    1 connection: every request a new window start day, so the window's cube tables are
+ *                 built first (a window is built once and kept for every later filter on it)
  *
- *   npm run bench:load -- --duration 20 --connections 20
+ *   npm run bench:load -- --scales 0.4,4 --requests 200
  *
- * Prints requests/s, latency p50/p99 and errors per phase and writes bench/out/load.json.
+ * Latencies of the "new" phases are measured per request (exact p50/p95/p99, not a histogram). Prints
+ * a table per scale with the server's peak RSS and writes bench/out/load.json.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -37,27 +40,112 @@ const autocannon = createRequire(import.meta.url)("autocannon") as (options: {
 
 const BIN = new URL("../bin/channelscope.js", import.meta.url).pathname;
 const OUT = new URL("./out/", import.meta.url).pathname;
-const DATA = join(OUT, "data-0.4M", "csv");
+/** Sessions per user of the calibrated sample (359k sessions / 228k users), as in bench/run.ts. */
+const SESSIONS_PER_USER = 1.575;
 
 const { values } = parseArgs({
   options: {
-    duration: { type: "string", default: "20" },
+    scales: { type: "string", default: "0.4,4" },
+    duration: { type: "string", default: "10" },
     connections: { type: "string", default: "20" },
-    users: { type: "string", default: "254000" },
+    requests: { type: "string", default: "200" },
   },
 });
 const duration = Math.min(Math.max(Number(values.duration), 1), 120);
 const connections = Math.min(Math.max(Number(values.connections), 1), 100);
+const requests = Math.min(Math.max(Number(values.requests), 10), 2000);
 
-if (!existsSync(join(DATA, "visits_log_us.csv"))) {
-  process.stdout.write(`generating the sample into ${DATA} ...\n`);
-  mkdirSync(DATA, { recursive: true });
-  await generateSample({ out: DATA, users: Number(values.users), seed: 7 });
+interface Phase {
+  phase: string;
+  connections: number;
+  requests: number;
+  requestsPerS: number;
+  p50Ms: number;
+  p95Ms: number | null;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
 }
 
-/** Starts the server on a free loopback port; resolves with its base URL once it prints it. */
-function startServe(): Promise<{ child: ChildProcess; url: string }> {
-  const files = ["visits_log_us", "orders_log_us", "costs_us"].map((f) => join(DATA, `${f}.csv`));
+async function cachedPhase(url: string, paths: string[]): Promise<Phase> {
+  let i = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration,
+    timeout: 60,
+    requests: [
+      { method: "GET", setupRequest: (req: object) => ({ ...req, path: paths[i++ % paths.length] }) },
+    ],
+  });
+  return {
+    phase: "cached",
+    connections,
+    requests: result.requests.total,
+    requestsPerS: Math.round(result.requests.average * 10) / 10,
+    p50Ms: result.latency.p50,
+    p95Ms: null,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/** `count` requests for the paths `next()` gives, `conns` at a time; every latency recorded. */
+async function timedPhase(name: string, base: string, conns: number, count: number, next: () => string) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  let issued = 0;
+  const worker = async () => {
+    while (issued < count) {
+      issued += 1;
+      const path = next();
+      const t0 = performance.now();
+      try {
+        const response = await fetch(base + path);
+        await response.arrayBuffer();
+        if (!response.ok) errors += 1;
+      } catch {
+        errors += 1;
+      }
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: conns }, worker));
+  const wallS = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!);
+  return {
+    phase: name,
+    connections: conns,
+    requests: latencies.length,
+    requestsPerS: Math.round((latencies.length / wallS) * 10) / 10,
+    p50Ms: at(0.5),
+    p95Ms: at(0.95),
+    p99Ms: at(0.99),
+    maxMs: Math.round(latencies[latencies.length - 1] ?? 0),
+    errors,
+  } satisfies Phase;
+}
+
+/** The n-th filter of a sequence that never repeats within a run (and `offset` starts a fresh one). */
+function filterPath(n: number, sources: string[], devices: string[]): string {
+  const k = n + 1;
+  const pick = sources.filter((_, i) => ((k * 2654435761) >>> i) & 1);
+  const device = ["", ...devices][k % (devices.length + 1)]!;
+  const params = new URLSearchParams();
+  if (pick.length > 0 && pick.length < sources.length) params.set("sources", pick.join(","));
+  if (device) params.set("devices", device);
+  params.set("horizon", String(1 + (k % 12)));
+  params.set("grain", k % 2 === 0 ? "month" : "week");
+  params.set("margin", (0.5 + (k % 50) / 100).toFixed(2));
+  return `/api/analysis?${params}`;
+}
+
+function startServe(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const files = ["visits_log_us", "orders_log_us", "costs_us"].map((f) => join(dir, `${f}.csv`));
   const args = ["serve", "--visits", files[0]!, "--orders", files[1]!, "--costs", files[2]!, "--port", "0"];
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
@@ -71,95 +159,64 @@ function startServe(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-interface Phase {
-  phase: string;
-  connections: number;
-  requests: number;
-  requestsPerS: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function phase(name: string, url: string, conns: number, nextPath: () => string): Promise<Phase> {
-  const result = await autocannon({
-    url,
-    connections: conns,
-    duration,
-    timeout: 60,
-    requests: [{ method: "GET", setupRequest: (req: object) => ({ ...req, path: nextPath() }) }],
-  });
-  return {
-    phase: name,
-    connections: conns,
-    requests: result.requests.total,
-    requestsPerS: Math.round(result.requests.average * 10) / 10,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
-
-/** Waits until the computations queued by the previous phase (still running after it) are done. */
-async function drained(base: string): Promise<void> {
-  for (;;) {
-    const health = (await (await fetch(`${base}/api/health`)).json()) as { running: number; queued: number };
-    if (health.running === 0 && health.queued === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+/** Peak resident memory of a process so far (Linux), MB. */
+function peakRssMb(pid: number | undefined): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
   }
 }
 
-const { child, url } = await startServe();
-try {
-  const base = url.replace(/\/$/, "");
-  const cachedPaths = [
-    "",
-    "?sources=1,2",
-    "?sources=3",
-    "?devices=touch",
-    "?attribution=linear",
-    "?lang=ru",
-  ].map((q) => `/api/analysis${q}`);
-  const warm = performance.now();
-  for (const path of cachedPaths) {
-    const response = await fetch(base + path);
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-    await response.arrayBuffer();
+const report: { scale: string; startS: number; peakRssMb: number | null; results: Phase[] }[] = [];
+for (const scale of values.scales.split(",").map((s) => s.trim())) {
+  const dir = join(OUT, `data-${scale}M`, "csv");
+  if (!existsSync(join(dir, "visits_log_us.csv"))) {
+    process.stdout.write(`generating ${scale}M sessions into ${dir} ...\n`);
+    mkdirSync(dir, { recursive: true });
+    await generateSample({ out: dir, users: Math.round((Number(scale) * 1e6) / SESSIONS_PER_USER), seed: 7 });
   }
-  process.stdout.write(
-    `server ready at ${url}; warm-up of ${cachedPaths.length} views: ${Math.round(performance.now() - warm)} ms\n`,
-  );
-
-  let i = 0;
-  const cached = await phase("cached", url, connections, () => cachedPaths[i++ % cachedPaths.length]!);
-  // A new window start day (and a source subset) per request: none of these is in any cache.
-  const SUBSETS = ["", "&sources=1,2,3", "&sources=4", "&devices=desktop", "&sources=5,9&devices=touch"];
-  let k = 0;
-  const fresh = (to: string) => () => {
-    const n = k++;
-    const from = new Date(Date.UTC(2017, 5, 1 + (n % 300))).toISOString().slice(0, 10);
-    return `/api/analysis?from=${from}&to=${to}${SUBSETS[Math.floor(n / 300) % SUBSETS.length]}`;
-  };
-  const uncached = await phase("uncached", url, connections, fresh("2018-06-01"));
-  await drained(base);
-  k = 0; // another end day: none of these was computed in the phase before
-  const single = await phase("uncached, 1 connection", url, 1, fresh("2018-05-25"));
-
-  const results = [cached, uncached, single];
-  const table = [
-    "| phase | connections | requests | req/s | p50 ms | p99 ms | max ms | errors | non-2xx |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ...results.map(
-      (r) =>
-        `| ${r.phase} | ${r.connections} | ${r.requests} | ${r.requestsPerS} | ${r.p50Ms} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.non2xx} |`,
-    ),
-  ];
-  process.stdout.write(`\n${table.join("\n")}\n`);
-  writeFileSync(join(OUT, "load.json"), `${JSON.stringify({ duration, results }, null, 2)}\n`);
-} finally {
-  child.kill("SIGINT");
+  const t0 = performance.now();
+  const { child, url } = await startServe(dir);
+  const startS = (performance.now() - t0) / 1000;
+  try {
+    const base = url.replace(/\/$/, "");
+    const filters = (await (await fetch(`${base}/api/filters`)).json()) as {
+      sources: string[];
+      devices: string[];
+    };
+    const views = ["", "?sources=1,2", "?sources=3", "?devices=touch", "?attribution=linear", "?lang=ru"].map(
+      (q) => `/api/analysis${q}`,
+    );
+    for (const path of views) await (await fetch(base + path)).arrayBuffer();
+    const results: Phase[] = [await cachedPhase(url, views)];
+    let n = 0;
+    const fresh = () => filterPath(n++, filters.sources, filters.devices);
+    results.push(await timedPhase("new filter", base, 1, requests, fresh));
+    results.push(await timedPhase("new filter", base, connections, requests, fresh));
+    let day = 0;
+    const windows = () => {
+      const from = new Date(Date.UTC(2017, 5, 2 + day++)).toISOString().slice(0, 10);
+      return `/api/analysis?from=${from}`;
+    };
+    results.push(await timedPhase("new window", base, 1, Math.min(requests, 30), windows));
+    const peak = peakRssMb(child.pid);
+    report.push({ scale: `${scale}M`, startS: Math.round(startS * 10) / 10, peakRssMb: peak, results });
+    const table = [
+      `${scale}M sessions: serve ready in ${startS.toFixed(1)} s (ingest + cube), peak RSS ${peak ?? "?"} MB`,
+      "| phase | connections | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
+      "|---|---|---|---|---|---|---|---|---|",
+      ...results.map(
+        (r) =>
+          `| ${r.phase} | ${r.connections} | ${r.requests} | ${r.requestsPerS} | ${r.p50Ms} | ${r.p95Ms ?? "–"} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} |`,
+      ),
+    ];
+    process.stdout.write(`\n${table.join("\n")}\n`);
+  } finally {
+    child.kill("SIGINT");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
 }
+writeFileSync(join(OUT, "load.json"), `${JSON.stringify({ duration, requests, report }, null, 2)}\n`);

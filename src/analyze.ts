@@ -3,12 +3,18 @@ import type { BudgetPlanDocument } from "./budget/plan-document.ts";
 import { planOfMetrics } from "./budget/plan-document.ts";
 import { normalizePlanOptions } from "./budget/plan-options.ts";
 import type { Engine } from "./engine/engine.ts";
-import { type DataQualityReport, type IngestSources, ingest } from "./ingest/index.ts";
+import { type DataQualityReport, type IngestSources, ingest, type QualityWarning } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
 import type { Insights } from "./insights/types.ts";
-import { computeAllModels } from "./metrics/compute.ts";
-import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, readDataBounds } from "./metrics/options.ts";
-import type { MetricsResult } from "./metrics/result.ts";
+import { buildCube, dropCube, sliceCube } from "./metrics/cube.ts";
+import { naturalIdOrder } from "./metrics/id-order.ts";
+import {
+  type AnalysisOptions,
+  ATTRIBUTIONS,
+  type ValidatedOptions,
+  validateOptions,
+} from "./metrics/options.ts";
+import type { AnalysisWindow, MetricsResult } from "./metrics/result.ts";
 import type { Attribution, Tables } from "./metrics/tables.ts";
 
 /** Where the numbers came from: enough to reproduce them. */
@@ -18,6 +24,13 @@ export interface AnalysisMetadata {
   engine: { name: string; version: string };
   inputs: { table: string; path: string; format: string; rowsRead: number; rowsLoaded: number }[];
   options: AnalysisOptions;
+  /** The window used, the one asked for, and whether it was clamped to the visits. */
+  window: AnalysisWindow;
+  /** Every source and device of the whole dataset in natural id order (one colour per source). */
+  sources: string[];
+  devices: string[];
+  /** Acquisition filter of the numbers: empty = all. */
+  filters: { sources: string[]; devices: string[] };
 }
 
 /** Everything one run computes: the document behind metrics.json, the report and the dashboard. */
@@ -35,15 +48,21 @@ export interface Analysis {
 /** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
 export type MetricsDocument = Omit<MetricsResult, "acquisitionDaily"> & Omit<Analysis, "metrics">;
 
-export interface AnalyzeOptions extends Partial<Record<string, unknown>> {
+/** Metric options as the CLI, a config file or a caller give them (strings or typed values). */
+export type RawMetricOptions = Partial<Record<keyof AnalysisOptions | "cohort-grain", string | number>>;
+
+export interface AnalyzeOptions extends RawMetricOptions {
   lang?: "en" | "ru";
   /**
    * Memory limit for the metric phase, e.g. `"4GB"`. Ingest streams and wants little; the metric
    * passes over 40M sessions run faster with more room than ingest should take.
    */
   metricsMemoryLimit?: string;
-  /** Called with each phase's name and wall milliseconds (ingest, metrics). */
+  /** Called with each phase's name and wall milliseconds (ingest, metrics, budget). */
   onPhase?: (phase: string, ms: number) => void;
+  /** The budget plan's monthly budget (default today's) and bounds (default 0.3): budget/plan-options.ts. */
+  budget?: string | number;
+  bounds?: string | number;
 }
 
 const VERSION = (
@@ -60,31 +79,45 @@ export async function analyze(
   sources: IngestSources,
   raw: AnalyzeOptions = {},
 ): Promise<Analysis> {
-  // Fail on bad options before reading gigabytes. The window's default comes from the data, so a
-  // missing side gets a placeholder that can never make `from >= to` by itself.
-  normalizeOptions({ ...raw, from: raw.from ?? "1970-01-01", to: raw.to ?? "9999-12-31" });
-  const planSettings = normalizePlanOptions(raw);
-  const phase = timer(raw.onPhase);
-  const bounds = { from: raw.from as string | undefined, to: raw.to as string | undefined };
-  const dataQuality = await ingest(engine, sources, stripUndefined(bounds));
+  // Validated once, before reading gigabytes; the window's missing sides come from the data.
+  const {
+    lang = "en",
+    metricsMemoryLimit,
+    onPhase,
+    budget: _budget,
+    bounds: _bounds,
+    ...metricOptions
+  } = raw;
+  const options: ValidatedOptions = validateOptions(metricOptions);
+  const planSettings = normalizePlanOptions({ budget: raw.budget, bounds: raw.bounds });
+  const phase = timer(onPhase);
+  const bounds = {
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+  };
+  const dataQuality = await ingest(engine, sources, bounds);
   phase("ingest");
-  // Ingest already derived the spec's default window from visits; reuse it rather than scan visits again.
-  const { window } = dataQuality;
-  const fromVisits = window.basis === "visits" ? { from: window.from, to: window.to } : {};
-  const options = normalizeOptions({ ...fromVisits, ...raw }, await dataBounds(engine, fromVisits));
-  if (raw.metricsMemoryLimit) await engine.setMemoryLimit?.(raw.metricsMemoryLimit);
-  const results = await computeAllModels(engine, options);
+  if (metricsMemoryLimit) await engine.setMemoryLimit?.(metricsMemoryLimit);
+  const cube = await buildCube(engine);
+  const results = await sliceCube(cube, withIngestWindow(options, dataQuality)).finally(() => dropCube(cube));
   phase("metrics");
   const budget = planOfMetrics(results[options.attribution], planSettings);
   phase("budget");
   const engineInfo = { name: engine.name, version: await engine.version() };
   return assembleAnalysis(results, {
-    options,
-    lang: raw.lang ?? "en",
+    attribution: options.attribution,
+    lang,
     dataQuality,
     engine: engineInfo,
+    sources: cube.facts.sources.map((s) => s.source).sort(naturalIdOrder),
+    devices: [...new Set(cube.facts.combos.map((c) => c.device))].sort(naturalIdOrder),
     budget,
   });
+}
+
+/** The window ingest derived (the spec's default from visits, or costs/orders without visits). */
+function withIngestWindow(options: ValidatedOptions, dq: DataQualityReport): ValidatedOptions {
+  return { from: dq.window.from, to: dq.window.to, ...options };
 }
 
 /**
@@ -94,15 +127,19 @@ export async function analyze(
 export function assembleAnalysis(
   results: Record<Attribution, MetricsResult>,
   ctx: {
-    options: AnalysisOptions;
+    /** The model the verdicts and `metrics` speak for; every model's by_source is kept beside it. */
+    attribution: Attribution;
     lang: "en" | "ru";
     dataQuality: DataQualityReport;
     engine: { name: string; version: string };
-    /** The plan, computed by analyze (a few seconds of bootstrap; the server leaves it out). */
+    sources: string[];
+    devices: string[];
+    /** The plan, computed by analyze (a few seconds of bootstrap; the server sets its own). */
     budget?: BudgetPlanDocument | null;
   },
 ): Analysis {
-  const { options, dataQuality } = ctx;
+  const { options, window } = results[ctx.attribution];
+  const dataQuality = withWindowWarning(ctx.dataQuality, window);
   const tablesByModel = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, results[m].tables])) as Record<
     Attribution,
     Tables
@@ -129,9 +166,35 @@ export function assembleAnalysis(
       rowsLoaded: f.rowsLoaded,
     })),
     options,
+    window: results[options.attribution].window,
+    sources: ctx.sources,
+    devices: ctx.devices,
+    filters: results[options.attribution].filter,
   };
   const budget = ctx.budget ?? null;
   return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights, budget };
+}
+
+/**
+ * The audit plus a warning when the window asked for reached beyond the visits and was clamped: the
+ * days outside the data are not observed, so they are left out rather than counted as zeros.
+ */
+function withWindowWarning(dq: DataQualityReport, window: AnalysisWindow): DataQualityReport {
+  if (!window.clamped) return dq;
+  const days = (a: string, b: string) =>
+    Math.max(0, Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000));
+  const cut = days(window.requested.from, window.from) + days(window.to, window.requested.to);
+  const warning: QualityWarning = {
+    code: "window_beyond_data",
+    table: "visits",
+    count: cut,
+    message: `the requested window ${window.requested.from} to ${window.requested.to} reaches ${cut} days beyond the sessions log; analysed ${window.from} to ${window.to}`,
+    examples: [
+      `requested ${window.requested.from}..${window.requested.to}`,
+      `used ${window.from}..${window.to}`,
+    ],
+  };
+  return { ...dq, warnings: [warning, ...dq.warnings] };
 }
 
 /** The metrics.json document of an analysis. */
@@ -142,11 +205,6 @@ export function metricsDocument(analysis: Analysis): MetricsDocument {
   return { ...rest, ...shown };
 }
 
-/** Visit bounds for the default window, read only when ingest could not take them from visits. */
-async function dataBounds(engine: Engine, known: { from?: string }) {
-  return known.from === undefined ? readDataBounds(engine) : undefined;
-}
-
 /** Reports the time since the previous call under the given phase name. */
 function timer(onPhase: AnalyzeOptions["onPhase"]): (name: string) => void {
   let last = performance.now();
@@ -155,8 +213,4 @@ function timer(onPhase: AnalyzeOptions["onPhase"]): (name: string) => void {
     onPhase?.(name, now - last);
     last = now;
   };
-}
-
-function stripUndefined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -19,7 +19,8 @@ export {
 } from "./ingest/index.ts";
 export { deriveInsights } from "./insights/index.ts";
 export type { Evidence, Finding, Insights, Verdict } from "./insights/types.ts";
-export { computeMetrics } from "./metrics/compute.ts";
+export { computeAllModels, computeMetrics } from "./metrics/compute.ts";
+export { type AcquisitionFilter, buildCube, type Cube, dropCube, sliceCube } from "./metrics/cube.ts";
 export { type AnalysisOptions, normalizeOptions, OptionsError } from "./metrics/options.ts";
 export type { MetricsResult } from "./metrics/result.ts";
 export type * from "./metrics/tables.ts";

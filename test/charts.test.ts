@@ -113,7 +113,7 @@ describe("rendering", () => {
     for (const f of out) {
       assert.equal(f.svg, join(dir, "figures", `${f.name}.svg`));
       assert.ok(readFileSync(f.svg, "utf8").startsWith("<svg"));
-      pngSize(readFileSync(f.png));
+      pngSize(readFileSync(f.png!));
     }
   });
 });

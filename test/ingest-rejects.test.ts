@@ -14,7 +14,7 @@ describe("row-level faults are set aside with a reason and their line numbers", 
     "touch,2018-01-01 10:05:00,,2018-01-01 10:00:00,12", // 4 missing source id
     ",2018-01-01 10:05:00,2,2018-01-01 10:00:00,13", // 5 missing device
     "desktop,2018-01-01 10:05:00,2,2018-13-01 10:00:00,14", // 6 bad start timestamp
-    "desktop,2018-01-01 09:59:00,2,2018-01-01 10:00:00,15", // 7 ends before it starts
+    "desktop,2018-01-01 09:59:00,2,2018-01-01 10:00:00,15", // 7 ends before it starts: kept, warned
     "desktop,2018-01-01 10:05:00,1,2018-01-01 10:00:00,11", // 8 duplicate of line 2
     "desktop,2018-01-01 10:05:00,1,2018-01-01 10:00:00,11,extra", // 9 malformed (6 fields)
     "touch,2018-01-02 10:00:00,3,2018-01-02 10:00:00,16", // 10 ok (zero-length session)
@@ -63,12 +63,11 @@ describe("row-level faults are set aside with a reason and their line numbers", 
       missing_source_id: [4],
       missing_device: [5],
       bad_timestamp: [6],
-      end_before_start: [7],
       duplicate_row: [8, 11],
       malformed_line: [9],
     });
     assert.equal(byTable.visits?.rowsRead, 10);
-    assert.equal(byTable.visits?.rowsLoaded, 2);
+    assert.equal(byTable.visits?.rowsLoaded, 3);
   });
 
   it("orders: every reason, with the offending lines", () => {
@@ -97,7 +96,7 @@ describe("row-level faults are set aside with a reason and their line numbers", 
     const [v] = await engine.all<{ n: number; users: string }>(
       "SELECT count(*)::INT AS n, string_agg(DISTINCT user_id, ',' ORDER BY user_id) AS users FROM visits",
     );
-    assert.deepEqual(v, { n: 2, users: "11,16" });
+    assert.deepEqual(v, { n: 3, users: "11,15,16" }); // 15: a session ending before it starts is a visit
     const [o] = await engine.all<{ total: string }>("SELECT sum(revenue)::VARCHAR AS total FROM orders");
     assert.equal(o?.total, "12.500000");
   });
@@ -107,7 +106,7 @@ describe("row-level faults are set aside with a reason and their line numbers", 
       "SELECT table_name, line::INT AS line, reason, raw FROM quarantine ORDER BY table_name, line",
     );
     assert.equal(rows.length, report.quarantine.rows);
-    assert.equal(rows.length, 8 + 5 + 5);
+    assert.equal(rows.length, 7 + 5 + 5);
     const badRevenue = rows.find((r) => r.table_name === "orders" && r.line === 3);
     assert.deepEqual(JSON.parse(badRevenue?.raw ?? "{}"), {
       Uid: "11",
@@ -127,7 +126,11 @@ describe("row-level faults are set aside with a reason and their line numbers", 
     assert.equal(warnings["costs:outside_window"]?.count, 3); // the 2018-01-03 rows of sources 1, 2 and 9
     assert.equal(warnings["costs:missing_cost_days"]?.count, 1);
     assert.deepEqual(warnings["costs:missing_cost_days"]?.examples, ["2018-01-02: source 1"]);
-    assert.equal(warnings["costs:spend_without_sessions"]?.count, 2); // sources 2 and 9 have no sessions
+    assert.equal(warnings["costs:spend_without_sessions"]?.count, 1); // source 9 has no sessions
+    assert.equal(warnings["visits:end_before_start"]?.count, 1);
+    assert.deepEqual(warnings["visits:end_before_start"]?.examples, [
+      "2018-01-01 10:00:00 user 15 ends 2018-01-01 09:59:00",
+    ]);
     assert.equal(warnings["visits:sessions_without_spend"]?.count, 1); // source 3
   });
 });

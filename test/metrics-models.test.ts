@@ -1,6 +1,11 @@
 /**
  * Attribution models, week cohorts, margin, text ids and edge windows on a second small dataset.
- * Window 2018-05-01 (Tuesday) .. 2018-07-01: months May and June.
+ * Window 2018-05-02 (Wednesday) .. 2018-07-01: months May and June.
+ *
+ * The window is clamped to the visits' days (docs/decisions.md, "Window and filters"). The visits run
+ * from 05-02 to 06-30 (100's return), so that window is the data's own and is not clamped: May's spend
+ * is dated 05-02, the first visit day, and 100's June order stays inside. Every user's first session
+ * and every buyer's first order fall in it, so cohorts here are the whole-history ones.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -12,6 +17,7 @@ const VISITS = [
   ["100", "desktop", "a", "2018-05-02 10:00:00", "2018-05-02 10:01:00"],
   ["100", "touch", "b", "2018-05-03 10:00:00", "2018-05-03 10:01:00"],
   ["100", "desktop", "c", "2018-05-20 10:00:00", "2018-05-20 10:01:00"], // after the first order
+  ["100", "desktop", "c", "2018-06-30 10:00:00", "2018-06-30 10:01:00"], // the last visit day
   ["200", "desktop", "a", "2018-05-05 09:00:00", "2018-05-05 09:01:00"],
   ["200", "desktop", "a", "2018-05-06 09:00:00", "2018-05-06 09:01:00"],
   ["200", "desktop", "b", "2018-05-07 09:00:00", "2018-05-07 09:01:00"],
@@ -27,8 +33,8 @@ const ORDERS = [
   ["300", "2018-06-01 12:00:00", "9.00"], // at the session start: qualifies, lag 0
 ];
 const COSTS = [
-  ["a", "2018-05-01", "40.00"],
-  ["b", "2018-05-01", "20.00"],
+  ["a", "2018-05-02", "40.00"],
+  ["b", "2018-05-02", "20.00"],
   ["b", "2018-06-01", "10.00"],
   ["c", "2018-06-01", "5.00"],
 ];
@@ -44,7 +50,7 @@ const near = (actual: unknown, expected: number, what: string): void => {
 describe("computeMetrics: attribution models, grains and edge cases", () => {
   let engine: DuckDbEngine;
   const run = (options: Partial<AnalysisOptions>) =>
-    computeMetrics(engine, { from: "2018-05-01", to: "2018-07-01", horizon: 2, ...options });
+    computeMetrics(engine, { from: "2018-05-02", to: "2018-07-01", horizon: 2, ...options });
   const source = (r: MetricsResult, s: string) => r.tables.by_source.find((row) => row.source === s)!;
 
   before(async () => {
@@ -141,6 +147,7 @@ describe("computeMetrics: attribution models, grains and edge cases", () => {
     });
     assert.equal(cell("2018-04-30", 2)?.users, 1); // 100 on Sunday 05-20 (week of 05-14)
     assert.equal(cell("2018-05-28", 4)?.users, 0); // week of 06-25: the last observed
+    assert.equal(cell("2018-04-30", 8)?.users, 1); // 100 back on Saturday 06-30, in that week
     assert.equal(cell("2018-05-28", 5)?.users, null);
     assert.equal(r.tables.retention.length, 3 * 9); // 3 week cohorts x 9 weeks
     assert.deepEqual(
@@ -172,16 +179,22 @@ describe("computeMetrics: attribution models, grains and edge cases", () => {
     near(r.ltv.ltvH, 25, "ltv_h");
   });
 
-  it("gives the same answers with a wide window (wide sort keys) and defaults the window from visits", async () => {
+  it("clamps a wide window to the visits and defaults the window from them", async () => {
     const narrow = await run({});
+    assert.equal(narrow.window.clamped, false);
+    // The first visit is on 05-02, the last on 06-30: 1900 .. 2100 is clamped to 05-02 .. 07-01, the
+    // same window as `narrow`, so every table is the same (no empty months before or after the data).
     const wide = await run({ from: "1900-01-01", to: "2100-01-01" });
-    assert.deepEqual(
-      wide.tables.by_source,
-      narrow.tables.by_source.map((s) => ({ ...s, ...pick(wide, s.source) })),
-    );
-    assert.deepEqual(wide.tables.conversion_lag, narrow.tables.conversion_lag);
+    assert.deepEqual(wide.window, {
+      from: "2018-05-02",
+      to: "2018-07-01",
+      requested: { from: "1900-01-01", to: "2100-01-01" },
+      clamped: true,
+    });
+    assert.deepEqual(wide.tables, narrow.tables);
     const defaulted = await computeMetrics(engine, {});
-    assert.deepEqual([defaulted.options.from, defaulted.options.to], ["2018-05-02", "2018-06-02"]);
+    assert.deepEqual([defaulted.options.from, defaulted.options.to], ["2018-05-02", "2018-07-01"]);
+    assert.equal(defaulted.window.clamped, false);
   });
 
   it("queues concurrent runs on one engine", async () => {
@@ -200,9 +213,3 @@ describe("computeMetrics: attribution models, grains and edge cases", () => {
     assert.deepEqual([r.tables.retention, r.tables.by_source], [[], []]);
   });
 });
-
-/** ltv_h, romi_h and payback depend on which cohorts are mature, so the wide window differs there. */
-function pick(r: MetricsResult, source: string) {
-  const { ltv_h, romi_h, payback_lifetime } = r.tables.by_source.find((s) => s.source === source)!;
-  return { ltv_h, romi_h, payback_lifetime };
-}

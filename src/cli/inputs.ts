@@ -1,10 +1,12 @@
-import { statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { ParseArgsConfig } from "node:util";
-import { DuckDbEngine, MEMORY_LIMIT } from "../engine/duckdb-engine.ts";
+import type { DuckDbEngine } from "../engine/duckdb-engine.ts";
 import { TABLE_NAMES } from "../ingest/canonical.ts";
 import type { IngestSources } from "../ingest/index.ts";
 import { type ConfigFile, loadConfig, tableSource } from "./config.ts";
 import { UsageError } from "./errors.ts";
+import { assertDistinctPaths, assertWritableDir } from "./output-paths.ts";
 
 /** Flags every command that reads the three exports accepts. */
 export const INPUT_FLAGS = {
@@ -14,6 +16,7 @@ export const INPUT_FLAGS = {
   config: { type: "string" },
   map: { type: "string", multiple: true },
   "date-format": { type: "string" },
+  "decimal-comma": { type: "boolean" },
   from: { type: "string" },
   to: { type: "string" },
   db: { type: "string" },
@@ -22,7 +25,11 @@ export const INPUT_FLAGS = {
 } as const satisfies ParseArgsConfig["options"];
 
 export type InputFlags = {
-  [K in keyof typeof INPUT_FLAGS]?: (typeof INPUT_FLAGS)[K] extends { multiple: true } ? string[] : string;
+  [K in keyof typeof INPUT_FLAGS]?: (typeof INPUT_FLAGS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof INPUT_FLAGS)[K] extends { type: "boolean" }
+      ? boolean
+      : string;
 };
 
 export interface ResolvedInputs {
@@ -36,7 +43,15 @@ export function resolveInputs(flags: InputFlags, required: readonly string[] = [
   const { config, dir } = loadConfig(flags.config);
   const sources: IngestSources = {};
   for (const table of TABLE_NAMES) {
-    const source = tableSource(table, flags[table], flags.map ?? [], config, dir, flags["date-format"]);
+    const source = tableSource(
+      table,
+      flags[table],
+      flags.map ?? [],
+      config,
+      dir,
+      flags["date-format"],
+      flags["decimal-comma"] === true,
+    );
     if (source) sources[table] = source;
   }
   const missing = required.filter((t) => !sources[t as keyof IngestSources]);
@@ -50,7 +65,36 @@ export function resolveInputs(flags: InputFlags, required: readonly string[] = [
   }
   const from = flags.from ?? (typeof config.from === "string" ? config.from : undefined);
   const to = flags.to ?? (typeof config.to === "string" ? config.to : undefined);
+  checkBounds(from, to);
   return { sources, config, bounds: { ...(from ? { from } : {}), ...(to ? { to } : {}) } };
+}
+
+/** A real calendar day written YYYY-MM-DD. */
+function isDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
+}
+
+/** The window bounds every command takes, checked before any file is read. */
+function checkBounds(from: string | undefined, to: string | undefined): void {
+  const problems: string[] = [];
+  if (from !== undefined && !isDay(from))
+    problems.push(`invalid from: "${from}" (expected a date YYYY-MM-DD)`);
+  if (to !== undefined && !isDay(to))
+    problems.push(`invalid to: "${to}" (expected a date YYYY-MM-DD, exclusive)`);
+  if (problems.length === 0 && from !== undefined && to !== undefined && from >= to)
+    problems.push(`invalid window: from ${from} is not before to ${to} (to is exclusive)`);
+  if (problems.length > 0) throw new UsageError(problems.join("; "));
+}
+
+/** The files a command reads (and --db), named by their flag, for the checks that outputs avoid them. */
+export function inputPaths(inputs: ResolvedInputs, flags: InputFlags): { what: string; path: string }[] {
+  const paths = TABLE_NAMES.flatMap((t) => {
+    const source = inputs.sources[t];
+    return source ? [{ what: `--${t}`, path: source.path }] : [];
+  });
+  return flags.db ? [...paths, { what: "--db", path: flags.db }] : paths;
 }
 
 /**
@@ -68,6 +112,9 @@ const IN_MEMORY_UP_TO = 256 * 1024 * 1024;
  * on disk for large ones (compressed on disk, it stays within the memory limit without thrashing).
  */
 export async function openEngine(flags: InputFlags, sources: IngestSources = {}): Promise<DuckDbEngine> {
+  // Loaded here, not at the top: DuckDB's native module takes ~0.3 s to load, and `--help` or a
+  // mistyped flag should not pay for it.
+  const { DuckDbEngine, MEMORY_LIMIT } = await import("../engine/duckdb-engine.ts");
   if (flags["memory-limit"] !== undefined && !MEMORY_LIMIT.test(flags["memory-limit"])) {
     throw new UsageError(`invalid memory-limit: "${flags["memory-limit"]}" (expected e.g. 1500MB or 4GB)`);
   }
@@ -77,11 +124,29 @@ export async function openEngine(flags: InputFlags, sources: IngestSources = {})
   }
   const inputBytes = Object.values(sources).reduce((sum, s) => sum + sizeOf(s.path), 0);
   const path = flags.db ?? (inputBytes <= IN_MEMORY_UP_TO ? ":memory:" : undefined);
-  return DuckDbEngine.open({
-    ...(path ? { path } : {}),
-    memoryLimit: flags["memory-limit"] ?? INGEST_MEMORY_LIMIT,
-    ...(threads ? { threads } : {}),
-  });
+  if (flags.db !== undefined) assertDatabasePath(flags.db, sources);
+  try {
+    return await DuckDbEngine.open({
+      ...(path ? { path } : {}),
+      memoryLimit: flags["memory-limit"] ?? INGEST_MEMORY_LIMIT,
+      ...(threads ? { threads } : {}),
+    });
+  } catch (error) {
+    if (flags.db === undefined) throw error;
+    const first = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    throw new UsageError(`--db ${flags.db}: cannot open it as a DuckDB database (${first})`);
+  }
+}
+
+/** --db must be a database file (or a new one) and never one of the inputs it would overwrite. */
+function assertDatabasePath(db: string, sources: IngestSources): void {
+  assertDistinctPaths([
+    ...Object.entries(sources).map(([t, s]) => ({ what: `--${t}`, path: s.path })),
+    { what: "--db", path: db },
+  ]);
+  if (existsSync(db) && statSync(db).isDirectory())
+    throw new UsageError(`--db ${db}: is a directory (expected a database file)`);
+  if (!existsSync(db)) assertWritableDir("--db", dirname(resolve(db)), db);
 }
 
 function sizeOf(path: string): number {

@@ -1,6 +1,13 @@
-import { mkdirSync } from "node:fs";
 import { UsageError } from "./errors.ts";
-import { INPUT_FLAGS, type InputFlags, METRICS_MEMORY_LIMIT, openEngine, resolveInputs } from "./inputs.ts";
+import {
+  INPUT_FLAGS,
+  type InputFlags,
+  inputPaths,
+  METRICS_MEMORY_LIMIT,
+  openEngine,
+  resolveInputs,
+} from "./inputs.ts";
+import { startProgress } from "./progress.ts";
 
 export const reportFlags = {
   ...INPUT_FLAGS,
@@ -14,15 +21,17 @@ export const reportFlags = {
   currency: { type: "string" },
   lang: { type: "string" },
   "no-figures": { type: "boolean" },
+  png: { type: "boolean" },
   timings: { type: "boolean" },
 } as const;
 
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
-    [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures] [--timings]
+    [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures] [--png] [--timings]
     [--budget AMOUNT_PER_MONTH] [--bounds 0.3]
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
-  DIR/figures/*.svg|png and DIR/quarantine.csv (when rows were rejected); prints a summary.
+  DIR/figures/*.svg (and *.png with --png) and DIR/quarantine.csv (when rows were rejected);
+  prints a summary.
   --timings prints each phase's wall time to stderr (used by npm run bench).
   --budget: monthly budget the plan allocates (default today's); --bounds: how far each source's
   spend may move, as a share of today's (default 0.3 = ±30 %).`;
@@ -38,6 +47,7 @@ type ReportFlags = InputFlags & {
   currency?: string;
   lang?: string;
   "no-figures"?: boolean;
+  png?: boolean;
   timings?: boolean;
 };
 
@@ -77,27 +87,39 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     lang,
   };
 
-  const progress = (step: string) => {
-    // Progress only where a person watches; CI logs and pipes get the summary alone.
-    if (process.stderr.isTTY) process.stderr.write(`  … ${step}\n`);
-  };
   const { analyze } = await import("../analyze.ts");
-  const { writeReport } = await import("../report/write-report.ts");
+  const { prepareReportDir, writeReport } = await import("../report/write-report.ts");
+  // Before the computation: a report that cannot be saved, or that would replace an input, stops here.
+  prepareReportDir(
+    flags.out,
+    inputPaths(inputs, flags).map((p) => p.path),
+  );
   const { terminalSummary } = await import("../report/terminal-summary.ts");
   const engine = await openEngine(flags, inputs.sources);
+  // A live line on a terminal only; CI logs, pipes and the bench get the summary alone.
+  const progress = startProgress(engine);
+  // The figure threads start now and load Vega while DuckDB ingests and computes.
+  const figurePool = flags["no-figures"]
+    ? undefined
+    : new (await import("../charts/render-pool.ts")).RenderPool();
   try {
-    progress("ingest and metrics");
+    if (progress.active) await engine.trackProgress();
+    progress.step("ingest");
     const timing = (phase: string, ms: number) => {
+      if (phase === "ingest") progress.step("metrics");
+      else progress.end();
       if (flags.timings) process.stderr.write(`timing ${phase} ${ms.toFixed(0)} ms\n`);
     };
     const metricsMemoryLimit = flags["memory-limit"] ?? METRICS_MEMORY_LIMIT;
     const analysis = await analyze(engine, inputs.sources, { ...raw, metricsMemoryLimit, onPhase: timing });
     const started = performance.now();
-    mkdirSync(flags.out, { recursive: true });
     const written = await writeReport(analysis, engine, flags.out, {
       lang,
       visuals: !flags["no-figures"],
-      onStep: progress,
+      png: flags.png ? {} : false,
+      onStep: (step) => (step === "figures" ? progress.step(step) : progress.end()),
+      onFigure: (done, total) => progress.count(done, total),
+      figurePool,
     });
     timing(flags["no-figures"] ? "write" : "write+figures", performance.now() - started);
     process.stdout.write(
@@ -105,6 +127,8 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     );
     return 0;
   } finally {
+    progress.end();
+    await figurePool?.close();
     await engine.close();
   }
 }

@@ -1,4 +1,4 @@
-import { normalizeOptions } from "../metrics/options.ts";
+import { validateOptions } from "../metrics/options.ts";
 import { UsageError } from "./errors.ts";
 import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
 
@@ -37,7 +37,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       );
     }
   }
-  const { currency } = normalizeOptions({ from: "2000-01-01", to: "2000-01-02", currency: flags.currency });
+  const { currency } = validateOptions({ currency: flags.currency });
 
   // --db alone reuses what an earlier run ingested; with input files it is where they are ingested.
   const reuse = flags.db !== undefined && !flags.visits && !flags.orders && !flags.costs;

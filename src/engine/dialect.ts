@@ -29,6 +29,14 @@ export interface Dialect {
   microsBetween(a: string, b: string): string;
   /** Timestamp `ts` plus `us` microseconds. */
   addMicros(ts: string, us: string): string;
+  /** Date `date` plus `days` whole days, as a DATE. */
+  addDays(date: string, days: string): string;
+  /** Integer division truncating toward zero, for non-negative operands (`//` is a comment in ClickHouse). */
+  intDivide(num: string, den: string): string;
+  /** A table expression of one BIGINT column `i` holding 0 .. count-1. */
+  integerSeries(count: string): string;
+  /** `a = b` where two NULLs are equal (join keys that may be NULL, e.g. the unattributed key). */
+  nullSafeEquals(a: string, b: string): string;
   /** True when the text `expr` is the canonical decimal form of an unsigned 64-bit integer. */
   isCanonicalU64(expr: string): string;
   /** The unsigned 64-bit integer written in `expr` (only where isCanonicalU64 holds). */
@@ -51,6 +59,10 @@ export const duckdbDialect: Dialect = {
   daysBetween: (a, b) => `CAST(datediff('day', ${a}, ${b}) AS INTEGER)`,
   microsBetween: (a, b) => `(epoch_us(${b}) - epoch_us(${a}))`,
   addMicros: (ts, us) => `(${ts} + to_microseconds(${us}))`,
+  addDays: (date, days) => `CAST(${date} + CAST(${days} AS INTEGER) AS DATE)`,
+  intDivide: (num, den) => `(${num} // ${den})`,
+  integerSeries: (count) => `(SELECT range AS i FROM range(CAST(${count} AS BIGINT)))`,
+  nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
   // The round trip rejects `007`, `+7`, ` 7`, `7_0` and `1e3`, which the cast alone would accept.
   isCanonicalU64: (expr) => `(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR) IS NOT DISTINCT FROM ${expr})`,
   toU64: (expr) => `CAST(${expr} AS UBIGINT)`,

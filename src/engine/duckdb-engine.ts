@@ -73,6 +73,16 @@ export class DuckDbEngine implements Engine {
     }
   }
 
+  async createTemp(name: string, select: string, params?: SqlParams): Promise<void> {
+    // A plain table, not TEMP: DuckDB's temp tables belong to one connection, and the server's
+    // requests slice a cube from connections of their own.
+    await this.run(`CREATE OR REPLACE TABLE ${tableName(name)} AS ${select}`, params);
+  }
+
+  async dropTemp(name: string): Promise<void> {
+    await this.run(`DROP TABLE IF EXISTS ${tableName(name)}`);
+  }
+
   /**
    * A second connection to the same database (the HTTP server opens one per request). It sees every
    * table and view, but its TEMP tables are its own, and DuckDB resolves a name in the temp schema
@@ -88,6 +98,28 @@ export class DuckDbEngine implements Engine {
     this.connection.interrupt();
   }
 
+  async setThreads(threads: number): Promise<void> {
+    if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
+      throw new Error(`invalid thread count ${threads}`);
+    await this.run(`SET threads = ${threads}`);
+  }
+
+  /**
+   * Makes DuckDB track the progress of every statement from its start (without printing a bar), for
+   * `scanProgress`. Off by default: only a terminal that shows progress asks for it.
+   */
+  async trackProgress(): Promise<void> {
+    await this.run("SET enable_progress_bar = true");
+    await this.run("SET enable_progress_bar_print = false");
+    await this.run("SET progress_bar_time = 0");
+  }
+
+  /** Rows the running statement has scanned so far (0 between statements or when not tracked). */
+  scannedRows(): number {
+    // -1 when nothing is running or tracking is off.
+    return Math.max(Number(this.connection.progress.rows_processed), 0);
+  }
+
   async setMemoryLimit(limit: string): Promise<void> {
     // SET takes no bound parameter: the value is checked against a strict pattern instead.
     if (!MEMORY_LIMIT.test(limit))
@@ -101,6 +133,12 @@ export class DuckDbEngine implements Engine {
     this.instance.closeSync();
     if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
+}
+
+/** Run-scoped table names are made by the cube (letters, digits, underscores); anything else is a bug. */
+function tableName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid table name: ${name}`);
+  return name;
 }
 
 export const MEMORY_LIMIT = /^\d+(\.\d+)?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;

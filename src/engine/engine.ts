@@ -20,6 +20,19 @@ export interface Engine {
   run(sql: string, params?: SqlParams): Promise<void>;
   /** Runs a query and returns every row (use only for results, never for raw logs). */
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]>;
+  /**
+   * Creates (or replaces) a run-scoped table holding the rows of `select`. It is visible to every
+   * connection of this engine (the dashboard's requests read a cube built once on other connections),
+   * so its name must be unique to the run: callers take names from their cube's table list.
+   */
+  createTemp(name: string, select: string, params?: SqlParams): Promise<void>;
+  /** Drops a table createTemp made; no error when it is gone. */
+  dropTemp(name: string): Promise<void>;
+  /**
+   * Optional: how many threads one statement may use from now on. The server lowers it to 1 once its
+   * cube is built: its reads are small, and two requests each on one core beat two sharing both.
+   */
+  setThreads?(threads: number): Promise<void>;
   /** Changes how much memory the engine may use from now on, e.g. `"1200MB"`, `"4GB"`. */
   setMemoryLimit?(limit: string): Promise<void>;
   close(): Promise<void>;

@@ -77,6 +77,7 @@ export const en = {
   "cac.axis": "CAC, {currency} per buyer",
   "cac.infinite": "∞: spend but no buyers",
   "cac.noSpend": "no spend",
+  "cac.notApplicable": "not applicable: spend is not split by device",
 
   "romiHeatmap.title": "Cumulative ROMI by cohort",
   "romiHeatmap.subtitle": "LTV / CAC; 1.0 = break-even: blue pays back, red does not yet",
@@ -171,6 +172,8 @@ export const en = {
     "The verdict for source {source} depends on attribution (ROMI within {horizon} months): {list}. Treat it with caution.",
   "insight.caveat.zero_revenue":
     "Orders with zero revenue: {count}. They count as orders and buyers and pull AOV and LTV down.",
+  "insight.caveat.window_beyond_data":
+    "The requested period runs {count} days beyond the sessions log; it was clamped to the data, so no month is shown with zero users it never observed.",
   "insight.caveat.outside_window":
     "Rows outside the analysis window: {count}. They are left out of every metric.",
   "insight.caveat.orders_without_visits":
@@ -359,9 +362,13 @@ export const en = {
   "report.reject.bad_cost": "non-numeric or missing cost",
   "report.reject.negative_cost": "negative cost",
   "report.reject.duplicate_row": "exact duplicate of an earlier row",
+  "report.warning.window_beyond_data":
+    "The requested period reaches beyond the sessions log: days without data (clamped to the data, never counted as zeros)",
   "report.warning.zero_revenue": "Orders with revenue 0 (kept: they count as orders and buyers)",
-  "report.warning.outside_window.visits": "Sessions outside the analysis period (left out of every metric)",
-  "report.warning.outside_window.orders": "Orders outside the analysis period (left out of every metric)",
+  "report.warning.outside_window.visits":
+    "Sessions outside the analysis period (left out of the numbers; earlier ones still date a user's acquisition)",
+  "report.warning.outside_window.orders":
+    "Orders outside the analysis period (left out of the numbers; earlier ones still date a buyer's first order)",
   "report.warning.outside_window.costs": "Cost rows outside the analysis period (left out of every metric)",
   "report.warning.orders_without_visits": "Orders by users never seen in visits (buyers without a source)",
   "report.warning.missing_cost_days": "Source-days without a cost row (read as no spend that day)",

@@ -77,6 +77,7 @@ export const ru: Messages = {
   "cac.axis": "CAC, {currency} на покупателя",
   "cac.infinite": "∞: расходы есть, покупателей нет",
   "cac.noSpend": "нет расходов",
+  "cac.notApplicable": "неприменимо: расходы не делятся по устройствам",
 
   "romiHeatmap.title": "Накопленный ROMI по когортам",
   "romiHeatmap.subtitle": "LTV / CAC; 1,0 — безубыточность: синий окупается, красный пока нет",
@@ -171,6 +172,8 @@ export const ru: Messages = {
     "Вывод по источнику {source} зависит от модели атрибуции (ROMI за {horizon} мес.): {list}. Решение по нему стоит принимать осторожно.",
   "insight.caveat.zero_revenue":
     "Заказов с нулевой выручкой — {count}: они учтены как заказы и покупатели и занижают средний чек и LTV.",
+  "insight.caveat.window_beyond_data":
+    "Запрошенный период выходит за пределы журнала сессий на {count} дн.; он сокращён до данных, поэтому месяцы без наблюдений не показаны как нулевые.",
   "insight.caveat.outside_window":
     "Строк за пределами периода анализа — {count}: они не вошли ни в одну метрику.",
   "insight.caveat.orders_without_visits":
@@ -362,8 +365,12 @@ export const ru: Messages = {
   "report.reject.negative_cost": "отрицательный расход",
   "report.reject.duplicate_row": "точная копия более ранней строки",
   "report.warning.zero_revenue": "Заказы с нулевой выручкой (сохранены: считаются заказами и покупателями)",
-  "report.warning.outside_window.visits": "Сессии вне периода анализа (не входят ни в одну метрику)",
-  "report.warning.outside_window.orders": "Заказы вне периода анализа (не входят ни в одну метрику)",
+  "report.warning.window_beyond_data":
+    "Запрошенный период выходит за пределы журнала сессий: дни без данных отброшены (не считаются нулями)",
+  "report.warning.outside_window.visits":
+    "Сессии вне периода анализа (в метрики не входят; более ранние по-прежнему определяют, когда пользователь пришёл)",
+  "report.warning.outside_window.orders":
+    "Заказы вне периода анализа (в метрики не входят; более ранние по-прежнему определяют первую покупку)",
   "report.warning.outside_window.costs": "Строки расходов вне периода анализа (не входят ни в одну метрику)",
   "report.warning.orders_without_visits": "Заказы пользователей без визитов (покупатели без источника)",
   "report.warning.missing_cost_days": "Дни источников без строки расходов (считаются днями без расходов)",

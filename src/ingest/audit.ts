@@ -1,6 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
 import type { TableName } from "./canonical.ts";
 import type { AnalysisWindow, QualityWarning } from "./quality.ts";
+import { outlierFencesSql, TIME_COLUMN } from "./window.ts";
 
 type Present = Record<TableName, boolean>;
 
@@ -21,6 +22,40 @@ const inWindow = (col: string) => `${col} >= $from::TIMESTAMP AND ${col} < $to::
  * the canonical tables, run only when the tables it needs were given.
  */
 const CHECKS: Check[] = [
+  ...(["visits", "orders", "costs"] as const).map(
+    (table): Check => ({
+      code: "time_outliers",
+      table,
+      needs: [table],
+      sql: `SELECT count(*) AS n, list(${table === "costs" ? "strftime(date, '%Y-%m-%d') || ' source ' || source_id" : `${fmtTs(TIME_COLUMN[table])} || ' user ' || user_id`} ORDER BY ${TIME_COLUMN[table]})[1:5] AS ex
+            FROM ${table}, ${outlierFencesSql(table)} f
+            WHERE f.lo IS NOT NULL AND (CAST(${TIME_COLUMN[table]} AS TIMESTAMP) < f.lo OR CAST(${TIME_COLUMN[table]} AS TIMESTAMP) > f.hi)`,
+      message: (n) =>
+        `${rows(n, table === "visits" ? "session" : table === "orders" ? "order" : "cost row")} far outside the rest of the data in time (left out of the default window)`,
+    }),
+  ),
+  {
+    code: "end_before_start",
+    table: "visits",
+    needs: ["visits"],
+    sql: `SELECT count(*) AS n,
+            list(${fmtTs("start_ts")} || ' user ' || user_id || ' ends ' || ${fmtTs("end_ts")} ORDER BY start_ts, user_id)[1:5] AS ex
+          FROM visits WHERE end_ts < start_ts`,
+    message: (n) =>
+      `${rows(n, "session")} ending before they start (kept as visits; left out of session length only)`,
+  },
+  {
+    code: "duplicate_cost_days",
+    table: "costs",
+    needs: ["costs"],
+    // Exact repeats were rejected already: what is left are rows with different amounts. They are summed.
+    sql: `SELECT count(*) AS n, list(line ORDER BY date, source_id)[1:5] AS ex FROM (
+            SELECT date, source_id, strftime(date, '%Y-%m-%d') || ' source ' || source_id || ': '
+                   || string_agg(CAST(costs AS DOUBLE)::VARCHAR, ' + ' ORDER BY costs) AS line
+            FROM costs GROUP BY date, source_id HAVING count(*) > 1)`,
+    message: (n) =>
+      `${rows(n, "source-day")} with more than one cost row of different amounts (summed into the day's spend)`,
+  },
   {
     code: "zero_revenue",
     table: "orders",

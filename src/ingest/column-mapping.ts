@@ -74,6 +74,17 @@ export function resolveMapping(
       problems.push(`missing required column for ${field} (looked for ${tried})`);
     } else mapping[field] = byNormalized.get(alias)!;
   }
+  for (const [field, column] of Object.entries(mapping)) {
+    // Two headers that read the same (`Revenue` twice, or `Buy Ts` and `buy_ts`): whichever we took,
+    // the other may be the one meant. Columns are numbered from 1 as a spreadsheet shows them.
+    const twins = columns
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => normalizeHeader(c) === normalizeHeader(column));
+    if (twins.length > 1) {
+      const named = twins.map(({ c, i }) => `"${c}" (column ${i + 1})`).join(" and ");
+      problems.push(`ambiguous header for ${field}: ${named} (rename one, or map by a unique name)`);
+    }
+  }
   if (problems.length > 0) {
     const found = columns.length > 0 ? columns.join(", ") : "none";
     throw new InputError(

@@ -1,6 +1,7 @@
 import type { TableName } from "./canonical.ts";
 import { type FileReader, isExactIdType } from "./file-reader.ts";
 import { InputError } from "./input-error.ts";
+import { trimSql } from "./text-sql.ts";
 import { detectTimestampFormat, type TimestampFormat, timestampSql } from "./timestamp-format.ts";
 
 type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
@@ -11,7 +12,7 @@ const FIELD_KINDS: Record<TableName, Record<string, FieldKind>> = {
   costs: { source_id: "id", date: "date", costs: "money" },
 };
 
-const TEMPORAL = /^(TIMESTAMP|DATE|TIMESTAMP_(S|MS|NS)|TIMESTAMP WITH TIME ZONE)/;
+const TEMPORAL = /^(TIMESTAMP|DATE|TIMESTAMP_(S|MS|NS)|TIMESTAMP WITH TIME ZONE|TIMESTAMPTZ)/;
 const NUMERIC = /^(DECIMAL|DOUBLE|FLOAT|REAL|U?(TINY|SMALL|BIG|HUGE)?INT)/;
 
 export interface ParsedField {
@@ -21,6 +22,36 @@ export interface ParsedField {
   sql: string;
   /** SQL giving the value as text, for the quarantine file. */
   rawSql: string;
+  /** Helper columns the reject rules read (`<name>` over alias `s`), e.g. `revenue_inexact`. */
+  aux?: { name: string; sql: string }[];
+}
+
+export interface ParseOptions {
+  /** strptime pattern for text timestamp/date columns that are not ISO. */
+  datePattern?: string;
+  /** Money uses a decimal comma (`10,50`, `1 234,50`, `1.234,50`). */
+  decimalComma?: boolean;
+}
+
+/** A plain decimal (no exponent, no digit separators), the only shape money is read in. */
+const PLAIN_DECIMAL = "[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)";
+/** ... that DECIMAL(18,6) holds exactly: below 10^12, at most 6 decimal places (trailing zeros aside). */
+const EXACT_DECIMAL = "[+-]?0*[0-9]{0,12}([.][0-9]{0,6}0*)?";
+/** Decimal-comma shapes: `10,50`, `1 234,50`, `1.234,50` (space, no-break space or dot grouping by three). */
+const COMMA_DECIMAL = "[+-]?([0-9]+|[0-9]{1,3}([ .\xa0][0-9]{3})+)(,[0-9]+)?";
+
+/** SQL of a money column read as text: the value (NULL unless exact) and whether it was a number held inexactly. */
+function moneySql(id: string, decimalComma: boolean): { value: string; inexact: string } {
+  const trimmed = trimSql(id);
+  const norm = decimalComma
+    ? `CASE WHEN regexp_full_match(${trimmed}, '${COMMA_DECIMAL}') THEN replace(regexp_replace(${trimmed}, '[ .\xa0]', '', 'g'), ',', '.') END`
+    : trimmed;
+  const numeric = `regexp_full_match(${norm}, '${PLAIN_DECIMAL}')`;
+  const exact = `regexp_full_match(${norm}, '${EXACT_DECIMAL}')`;
+  return {
+    value: `CASE WHEN ${numeric} AND ${exact} THEN CAST(${norm} AS DECIMAL(18,6)) END`,
+    inexact: `coalesce(${numeric} AND NOT ${exact}, false)`,
+  };
 }
 
 /**
@@ -33,8 +64,9 @@ export async function fieldParsers(
   reader: FileReader,
   mapping: Record<string, string>,
   sampleOf: (identifier: string) => Promise<string[]>,
-  datePattern?: string,
+  options: ParseOptions = {},
 ): Promise<{ fields: ParsedField[]; params: Record<string, string> }> {
+  const { datePattern } = options;
   const fields: ParsedField[] = [];
   const params: Record<string, string> = {};
   for (const [field, kind] of Object.entries(FIELD_KINDS[table])) {
@@ -45,23 +77,34 @@ export async function fieldParsers(
     const rawSql = text ? id : `CAST(${id} AS VARCHAR)`;
     const where = { path: reader.path, column };
     let sql: string;
+    let aux: ParsedField["aux"];
     if (kind === "id" || kind === "label") {
       if (!isExactIdType(type) && kind === "id") {
         throw new InputError(
-          `${reader.path}: column "${column}" holds ids as ${type}: ids above 2^53 cannot be exact (expected text or integer ids)`,
+          `${reader.path}: column "${column}" holds ids as ${type}, a floating-point type that has already rounded long ids (expected text, integer or DECIMAL(n,0) ids)`,
         );
       }
-      sql = `NULLIF(trim(${rawSql}), '')`;
+      sql = `NULLIF(${trimSql(rawSql)}, '')`;
     } else if (kind === "money") {
       if (!text && !NUMERIC.test(type)) throw typeError(where, type, "a number");
-      sql = text ? `try_cast(trim(${id}) AS DECIMAL(18,6))` : `try_cast(${id} AS DECIMAL(18,6))`;
+      if (text) {
+        const money = moneySql(id, options.decimalComma === true);
+        sql = money.value;
+        aux = [{ name: `${field}_inexact`, sql: money.inexact }];
+      } else {
+        sql = `try_cast(${id} AS DECIMAL(18,6))`;
+        aux = [{ name: `${field}_inexact`, sql: `coalesce(abs(${id}) >= 1e12, false)` }];
+      }
     } else {
       if (!text && !TEMPORAL.test(type)) throw typeError(where, type, "a timestamp or date");
       const parse = text ? textTimestamp(id, await sampleOf(id), where, field, params, datePattern) : null;
-      const value = parse ?? `CAST(${id} AS TIMESTAMP)`;
+      // An instant (TIMESTAMPTZ) is read as its UTC wall clock, never in the host's time zone.
+      const value =
+        parse ??
+        (/WITH TIME ZONE|TIMESTAMPTZ/.test(type) ? `timezone('UTC', ${id})` : `CAST(${id} AS TIMESTAMP)`);
       sql = kind === "date" ? `CAST(${value} AS DATE)` : value;
     }
-    fields.push({ field, column, sql, rawSql });
+    fields.push({ field, column, sql, rawSql, ...(aux ? { aux } : {}) });
   }
   return { fields, params };
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "./input-error.ts";
@@ -22,6 +22,11 @@ export function assertReadableFile(path: string): void {
   const stat = statSync(path);
   if (!stat.isFile()) throw new InputError(`${path}: not a file`);
   if (stat.size === 0) throw new InputError(`${path}: empty file (expected a header row and data)`);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new InputError(`${path}: permission denied (cannot read the file)`);
+  }
 }
 
 export interface CsvHeader {

@@ -4,6 +4,7 @@ import { resolveMapping } from "./column-mapping.ts";
 import { fieldParsers } from "./field-parsers.ts";
 import type { FileFormat } from "./file-format.ts";
 import { type FileReader, openReader, readingRows } from "./file-reader.ts";
+import { InputError } from "./input-error.ts";
 import { type RejectCode, rejectCaseSql } from "./reject-rules.ts";
 
 export interface TableSource {
@@ -12,6 +13,8 @@ export interface TableSource {
   columns?: Partial<Record<string, string>>;
   /** strptime pattern for timestamp/date columns that are not ISO. */
   datePattern?: string;
+  /** Money is written with a decimal comma (`10,50`), as Russian or German Excel exports it. */
+  decimalComma?: boolean;
 }
 
 export interface RejectCount {
@@ -30,6 +33,10 @@ export interface TableLoad {
   rowsRead: number;
   rowsLoaded: number;
   rejected: RejectCount[];
+  /** Empty lines the reader skipped (CSV): counted apart so that read + blank = the file's lines. */
+  blankLines?: { count: number; exampleLines: number[] };
+  /** What to do about the rejects when the audit can tell, e.g. "pass --decimal-comma". */
+  advice?: string;
 }
 
 /** The quarantine: every rejected row with its reason and its values as read. */
@@ -43,6 +50,19 @@ export const QUARANTINE_DDL = `CREATE TABLE IF NOT EXISTS quarantine (
  */
 export async function loadTable(engine: Engine, table: TableName, source: TableSource): Promise<TableLoad> {
   const reader = await openReader(engine, table, source.path);
+  try {
+    return await loadFrom(engine, table, source, reader);
+  } finally {
+    reader.dispose();
+  }
+}
+
+async function loadFrom(
+  engine: Engine,
+  table: TableName,
+  source: TableSource,
+  reader: FileReader,
+): Promise<TableLoad> {
   const mapping = resolveMapping(table, source.path, reader.columns, source.columns);
   const sampleOf = async (identifier: string) =>
     (
@@ -53,7 +73,10 @@ export async function loadTable(engine: Engine, table: TableName, source: TableS
         reader.params,
       )
     ).map((r) => r.v);
-  const { fields, params } = await fieldParsers(table, reader, mapping, sampleOf, source.datePattern);
+  const { fields, params } = await fieldParsers(table, reader, mapping, sampleOf, {
+    ...(source.datePattern ? { datePattern: source.datePattern } : {}),
+    ...(source.decimalComma ? { decimalComma: true } : {}),
+  });
   const names = CANONICAL_FIELDS[table];
   const target = `ingested_${table}`;
   const raw = `to_json(struct_pack(${fields.map((f) => `"${f.column.replaceAll('"', "")}" := ${f.rawSql}`).join(", ")}))`;
@@ -61,6 +84,11 @@ export async function loadTable(engine: Engine, table: TableName, source: TableS
   // Parsed values carry a p_ prefix so they never collide with the file's own column names. DuckDB
   // evaluates a CASE branch only for the rows that take it: raw JSON is built for rejects only.
   const parsed = (n: string) => `p_${n}`;
+  if (reader.errorsTable) {
+    // DuckDB appends to an existing rejects table: one left by an earlier load would be counted again.
+    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}`);
+    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}_scan`);
+  }
   await readingRows(
     engine,
     source.path,
@@ -69,12 +97,14 @@ export async function loadTable(engine: Engine, table: TableName, source: TableS
             CASE WHEN reason IS NOT NULL THEN ${raw} END AS raw,
             CASE WHEN reason IS NULL THEN hash(${names.map(parsed).join(", ")}) END AS row_hash
      FROM (SELECT *, ${rejectCaseSql(table, "p_")} AS reason FROM (
-             SELECT ${fields.map((f) => `${f.sql} AS ${parsed(f.field)}`).join(", ")}, s.*
+             SELECT ${fields.map((f) => `${f.sql} AS ${parsed(f.field)}`).join(", ")},
+                    ${fields.flatMap((f) => (f.aux ?? []).map((a) => `${a.sql} AS ${parsed(a.name)}, `)).join("")}s.*
              FROM ${reader.fromSql} s) s) s`,
     { ...reader.params, ...params },
     true,
   );
-  const lineOf = await lineNumbering(engine, reader);
+  const malformedLines = await recordSkippedLines(engine, table, reader);
+  const lineOf = await lineNumbering(engine, table, reader);
   await markDuplicates(engine, table, target);
   await engine.run(
     `CREATE OR REPLACE VIEW ${table} AS SELECT ${names.join(", ")} FROM ${target} WHERE reason IS NULL`,
@@ -87,41 +117,116 @@ export async function loadTable(engine: Engine, table: TableName, source: TableS
     { table, path: source.path },
   );
   if (reader.errorsTable) {
+    // DuckDB lists one error per problem, so a line missing two fields appears twice: one row per line.
     await engine.run(
-      `INSERT INTO quarantine SELECT $table, $path, line, 'malformed_line', trim(csv_line, E'\\r\\n')
-       FROM ${reader.errorsTable}`,
+      `INSERT INTO quarantine SELECT $table, $path, line, 'malformed_line', trim(min(csv_line), E'\\r\\n')
+       FROM ${reader.errorsTable} GROUP BY line`,
       { table, path: source.path },
+    );
+  }
+  if (reader.scan && reader.scan.bad.length > 0) {
+    await engine.run(
+      `INSERT INTO quarantine SELECT $table, $path, b.line, b.reason, b.raw
+       FROM (SELECT unnest(from_json($bad, '[{"line":"BIGINT","reason":"VARCHAR","raw":"VARCHAR"}]'), recursive := true)) b`,
+      { table, path: source.path, bad: JSON.stringify(reader.scan.bad) },
     );
   }
   const [counts] = await engine.all<{ rows: number; loaded: number }>(
     `SELECT count(*)::DOUBLE AS rows, count(*) FILTER (WHERE reason IS NULL)::DOUBLE AS loaded FROM ${target}`,
   );
   const rejected = await rejectCounts(engine, table, source.path);
-  const malformed = rejected.find((r) => r.reason === "malformed_line")?.count ?? 0;
-  return {
+  const rowsRead = (counts?.rows ?? 0) + malformedLines + (reader.scan?.bad.length ?? 0);
+  const load: TableLoad = {
     table,
     path: source.path,
     format: reader.format,
     mapping,
-    rowsRead: (counts?.rows ?? 0) + malformed,
+    rowsRead,
     rowsLoaded: counts?.loaded ?? 0,
     rejected,
   };
+  if (reader.scan) {
+    const blank = reader.scan.blankLines;
+    // The scan counted the lines without the CSV parser: every line is a row read or a blank line.
+    if (rowsRead + blank.length !== reader.scan.dataLines) {
+      throw new InputError(
+        `${source.path}: the CSV parser read ${rowsRead.toLocaleString("en-US")} rows from ${reader.scan.dataLines.toLocaleString("en-US")} lines (${blank.length} blank); the file's quoting is inconsistent (look for stray " characters)`,
+      );
+    }
+    if (blank.length > 0) load.blankLines = { count: blank.length, exampleLines: blank.slice(0, 5) };
+  }
+  const advice = source.decimalComma ? null : await decimalCommaAdvice(engine, table, source.path, mapping);
+  if (advice) load.advice = advice;
+  return load;
+}
+
+const MONEY_FIELD: Partial<Record<TableName, { field: string; reason: RejectCode }>> = {
+  orders: { field: "revenue", reason: "bad_revenue" },
+  costs: { field: "costs", reason: "bad_cost" },
+};
+
+/**
+ * When most money values the load rejected are decimal-comma numbers (`10,50`, as Russian or German
+ * Excel writes them), the advice to pass --decimal-comma.
+ */
+async function decimalCommaAdvice(
+  engine: Engine,
+  table: TableName,
+  path: string,
+  mapping: Record<string, string>,
+): Promise<string | null> {
+  const money = MONEY_FIELD[table];
+  if (!money) return null;
+  const key = `$."${(mapping[money.field] ?? money.field).replaceAll('"', "")}"`;
+  const [row] = await engine.all<{ bad: number; comma: number }>(
+    `SELECT count(*)::DOUBLE AS bad,
+            count(*) FILTER (WHERE regexp_full_match(trim(json_extract_string(raw, $key)), '[+-]?[0-9 .]*[0-9],[0-9]+'))::DOUBLE AS comma
+     FROM quarantine WHERE table_name = $table AND file = $path AND reason = $reason`,
+    { key, table, path, reason: money.reason },
+  );
+  if (!row || row.comma === 0 || row.comma * 2 < row.bad) return null;
+  return `${money.field} looks like it uses decimal commas (e.g. 10,50): pass --decimal-comma`;
+}
+
+/**
+ * The data lines that gave no row, in order: lines DuckDB could not split (once each), blank lines
+ * and the lines the scan emptied. Returns how many lines DuckDB set aside as malformed.
+ */
+async function recordSkippedLines(engine: Engine, table: TableName, reader: FileReader): Promise<number> {
+  await engine.run(`CREATE OR REPLACE TEMP TABLE skipped_lines_${table} (line BIGINT)`);
+  let malformed = 0;
+  if (reader.errorsTable) {
+    await engine.run(`INSERT INTO skipped_lines_${table} SELECT DISTINCT line FROM ${reader.errorsTable}`);
+    const [row] = await engine.all<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM skipped_lines_${table}`,
+    );
+    malformed = row?.n ?? 0;
+  }
+  const scanned = reader.scan ? [...reader.scan.blankLines, ...reader.scan.bad.map((b) => b.line)] : [];
+  if (scanned.length > 0) {
+    await engine.run(`INSERT INTO skipped_lines_${table} SELECT unnest(CAST($lines AS BIGINT[]))`, {
+      lines: JSON.stringify(scanned),
+    });
+  }
+  return malformed;
 }
 
 /**
  * Maps a row's position (rowid, file order) to its line: rowid + first data line, plus one for every
- * malformed line DuckDB set aside before it. Only rejected rows are numbered, so the correction is cheap.
+ * skipped line before it. Only rejected rows are numbered, so the correction is cheap.
  */
-async function lineNumbering(engine: Engine, reader: FileReader): Promise<(rowid: string) => string> {
+async function lineNumbering(
+  engine: Engine,
+  table: TableName,
+  reader: FileReader,
+): Promise<(rowid: string) => string> {
   const base = (rowid: string) => `(${rowid} + ${reader.firstLine})`;
-  if (!reader.errorsTable) return base;
-  const [row] = await engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${reader.errorsTable}`);
+  const skipped = `skipped_lines_${table}`;
+  const [row] = await engine.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${skipped}`);
   if ((row?.n ?? 0) === 0) return base;
-  const errors = reader.errorsTable;
-  // The i-th malformed line (1-based) at line L shifts every row with rowid >= L - firstLine - (i - 1).
+  // The i-th skipped line (1-based) at line L shifts every row with rowid >= L - firstLine - (i - 1).
   return (rowid) =>
-    `(${base(rowid)} + (SELECT count(*) FROM (SELECT line, row_number() OVER (ORDER BY line) AS i FROM ${errors}) e
+    `(${base(rowid)} + (SELECT count(*) FROM (SELECT line, row_number() OVER (ORDER BY line) AS i FROM ${skipped}) e
         WHERE e.line - ${reader.firstLine} - (e.i - 1) <= ${rowid}))`;
 }
 

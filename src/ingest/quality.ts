@@ -6,12 +6,22 @@ export interface QualityWarning {
   code:
     | "zero_revenue"
     | "outside_window"
+    /** The analysis window reached beyond the visits and was clamped (added by analyze, not ingest). */
+    | "window_beyond_data"
     | "orders_without_visits"
     | "missing_cost_days"
     | "spend_without_sessions"
-    | "sessions_without_spend";
+    | "sessions_without_spend"
+    | "time_outliers"
+    | "end_before_start"
+    | "duplicate_cost_days"
+    | "blank_lines"
+    | "mostly_rejected";
   table: TableName;
-  /** Rows (or source-days, for missing_cost_days; sources for spend_without_sessions) concerned. */
+  /**
+   * Rows concerned (source-days for missing_cost_days and duplicate_cost_days, sources for
+   * spend_without_sessions, lines for blank_lines, rejected rows for mostly_rejected).
+   */
   count: number;
   message: string;
   /** A few concrete cases, as short text. */

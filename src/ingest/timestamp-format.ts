@@ -1,4 +1,5 @@
 import { InputError } from "./input-error.ts";
+import { trimSql } from "./text-sql.ts";
 
 /**
  * How a timestamp column is parsed. `iso` covers `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]`, the same
@@ -8,6 +9,9 @@ import { InputError } from "./input-error.ts";
 export type TimestampFormat = { kind: "iso" } | { kind: "pattern"; pattern: string };
 
 const ISO = /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$/;
+/** A numeric offset after a time of day, and the offsets that exist (UTC-14:00 to UTC+14:00). */
+const OFFSET_AFTER_TIME = "[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? *[+-][0-9]{2}(:?[0-9]{2})?$";
+const VALID_OFFSET = "[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?$";
 const DAY_FIRST_OR_MONTH_FIRST = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/;
 
 /**
@@ -43,10 +47,16 @@ export function timestampSql(
   param: string,
   params: Record<string, string>,
 ): string {
+  const trimmed = trimSql(raw);
   if (format.kind === "pattern") {
     params[param] = format.pattern;
-    return `try_strptime(trim(${raw}), $${param})`;
+    return `try_strptime(${trimmed}, $${param})`;
   }
-  // DuckDB's cast reads every ISO shape above and keeps the wall clock of an offset timestamp.
-  return `try_cast(trim(${raw}) AS TIMESTAMP)`;
+  // DuckDB's cast reads every ISO shape above and keeps the wall clock of an offset timestamp, but it
+  // takes any offset (+99:00): an offset must be a real one, -14:00 to +14:00. Values of 19 characters
+  // or fewer (`YYYY-MM-DD HH:MM:SS`) cannot carry one, so the common case skips the pattern test.
+  return `CASE WHEN length(${trimmed}) <= 19
+      OR NOT regexp_matches(${trimmed}, '${OFFSET_AFTER_TIME}')
+      OR regexp_matches(${trimmed}, '${VALID_OFFSET}')
+    THEN try_cast(${trimmed} AS TIMESTAMP) END`;
 }

@@ -13,6 +13,7 @@ import type { Finding, QualityNote } from "./types.ts";
 const NOTE_KEYS: Record<string, MessageKey> = {
   zero_revenue: "insight.caveat.zero_revenue",
   outside_window: "insight.caveat.outside_window",
+  window_beyond_data: "insight.caveat.window_beyond_data",
   orders_without_visits: "insight.caveat.orders_without_visits",
   missing_cost_days: "insight.caveat.missing_cost_days",
   spend_without_sessions: "insight.caveat.spend_without_sessions",

@@ -30,6 +30,7 @@ export function moneyText(p: Phrasing, amount: number | null): string {
 export function cacText(p: Phrasing, cac: Cac): string {
   if (cac === "infinite") return t(p.lang, "insight.cac.infinite");
   if (cac === "no_spend") return t(p.lang, "cac.noSpend");
+  if (cac === "not_applicable") return t(p.lang, "cac.notApplicable");
   return moneyText(p, cac);
 }
 

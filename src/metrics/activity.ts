@@ -1,7 +1,6 @@
 import { bool, type MetricRun, num, text } from "./query.ts";
 import type { ActivityStats, PeriodMean } from "./result.ts";
 import type { ActivityRow } from "./tables.ts";
-import { T } from "./temp-tables.ts";
 
 export interface ActivitySeries {
   daily: ActivityRow[];
@@ -24,31 +23,32 @@ export async function activitySeries(run: MetricRun): Promise<ActivitySeries> {
   };
 }
 
-const GRAIN = {
-  // column of cs_calendar, per-day count in cs_activity_cells that counts each user once per period
-  day: { period: "day_date", users: "users" },
-  week: { period: "week_start", users: "week_first" },
-  month: { period: "month_start", users: "month_first" },
-} as const;
-
 async function series(run: MetricRun, grain: Grain): Promise<ActivityRow[]> {
-  const { d } = run;
-  const { period, users } = GRAIN[grain];
+  const { d, t } = run;
+  const period = grain === "day" ? "day_date" : grain === "week" ? "week_start" : "month_start";
   const trunc = grain === "day" ? d.truncDay : grain === "week" ? d.truncWeek : d.truncMonth;
   const format = grain === "month" ? d.formatMonth : d.formatDay;
+  // Distinct users of a week or month come from the cube's per-period counts (a user is active in a
+  // period once, whichever days); per day they are the day's counts.
+  const users =
+    grain === "day"
+      ? `SELECT a.day_date AS period, sum(a.users) AS users FROM ${t.actDay} a
+        WHERE ${run.inCombos("a.r")} GROUP BY a.day_date`
+      : `SELECT a.period AS period, sum(a.users) AS users FROM ${grain === "week" ? t.activeWeek : t.activeMonth} a
+        WHERE ${run.inCombos("a.r")} GROUP BY a.period`;
   const rows = await run.all(`
     WITH cal AS (
-      SELECT ${period} AS period, min(day_date) AS first_day, max(day_date) AS last_day
-      FROM ${T.calendar} GROUP BY 1),
-    u AS (
-      SELECT c.${period} AS period, sum(x.${users}) AS users
-      FROM ${T.cells} x JOIN ${T.calendar} c ON c.d = x.d GROUP BY 1),
+      SELECT c.${period} AS period, min(c.day_date) AS first_day, max(c.day_date) AS last_day
+      FROM ${t.calendar} c GROUP BY c.${period}),
+    u AS (${users}),
     s AS (
-      SELECT c.${period} AS period, sum(p.sessions) AS sessions
-      FROM ${T.profile} p JOIN ${T.calendar} c ON c.day_date = p.day_date GROUP BY 1)
+      SELECT c.${period} AS period, sum(a.sessions) AS sessions
+      FROM ${t.actDay} a JOIN ${t.calendar} c ON c.day_date = a.day_date
+      WHERE ${run.inCombos("a.r")} GROUP BY c.${period})
     SELECT ${format("cal.period")} AS period, CAST(coalesce(u.users, 0) AS INTEGER) AS users,
       CAST(coalesce(s.sessions, 0) AS INTEGER) AS sessions,
-      NOT (cal.first_day = cal.period AND ${trunc("cal.last_day + 1")} = cal.last_day + 1) AS partial
+      CASE WHEN cal.first_day = cal.period AND ${trunc(d.addDays("cal.last_day", "1"))} = ${d.addDays("cal.last_day", "1")}
+        THEN 0 ELSE 1 END AS partial
     FROM cal LEFT JOIN u ON u.period = cal.period LEFT JOIN s ON s.period = cal.period
     ORDER BY cal.period`);
   return rows.map((r) => ({

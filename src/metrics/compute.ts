@@ -1,10 +1,23 @@
 import type { Engine } from "../engine/engine.ts";
 import { activitySeries, activityStats } from "./activity.ts";
-import { buildAttribution } from "./attribution.ts";
-import { type BySourceResult, bySource } from "./by-source.ts";
-import { conversionLagStats, conversionLagTable, conversionRates, rateOf } from "./conversion.ts";
+import { type BySourceResult, bySourceAllModels } from "./by-source.ts";
+import {
+  type ConversionRates,
+  conversionLagStats,
+  conversionLagTable,
+  conversionRates,
+  rateOf,
+} from "./conversion.ts";
+import {
+  type AcquisitionFilter,
+  buildCube,
+  type Cube,
+  dropCube,
+  sliceCube,
+  type WindowFacts,
+} from "./cube.ts";
+import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { dailyAcquisition } from "./daily-acquisition.ts";
-import { buildFoundation, type FoundationFacts } from "./foundation.ts";
 import { ltvMatrix, ltvStats } from "./ltv.ts";
 import {
   cacByCohort,
@@ -13,17 +26,13 @@ import {
   paybackByCohort,
   romiByCohort,
 } from "./marketing.ts";
-import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, readDataBounds } from "./options.ts";
+import { type AnalysisOptions, ATTRIBUTIONS, DEFAULT_OPTIONS, parseAttribution } from "./options.ts";
 import { orderStats, ordersByCohort } from "./orders.ts";
-import { FROM_DATE, MetricRun, num, TO_DATE } from "./query.ts";
-import type { DataFacts, MetricsResult } from "./result.ts";
+import { MetricRun, num, type SliceScope } from "./query.ts";
+import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
-import { dropTempTables, T } from "./temp-tables.ts";
-
-// Temp tables live on the engine's one connection: runs on the same engine wait for each other.
-const running = new WeakMap<Engine, Promise<unknown>>();
 
 /**
  * Computes every metric of the spec over the canonical tables of `engine`, as one typed result.
@@ -34,60 +43,58 @@ export async function computeMetrics(
   engine: Engine,
   options: Partial<AnalysisOptions> = {},
 ): Promise<MetricsResult> {
-  return (await queued(engine, () => compute(engine, options, false))).metrics;
+  const byModel = await computeAllModels(engine, options);
+  // computeAllModels validated the options, so the model is one of ATTRIBUTIONS.
+  return byModel[parseAttribution(options.attribution) ?? DEFAULT_OPTIONS.attribution];
 }
 
 /**
- * The full result under every attribution model, from one foundation: the passes over visits run
- * once and only attribution (by_source, by_device and the per-source marketing figures) is redone per
- * model, so this costs far less than three computeMetrics runs. Everything else is shared.
+ * The full result under every attribution model: one cube is built, sliced once without a filter, and
+ * dropped. Attribution-dependent parts (by_source, by_device, per-source marketing) are read per model
+ * from the same tables; everything else is shared.
  */
 export async function computeAllModels(
   engine: Engine,
   options: Partial<AnalysisOptions> = {},
+  filter?: AcquisitionFilter,
 ): Promise<Record<Attribution, MetricsResult>> {
-  const { byModel } = await queued(engine, () => compute(engine, options, true));
-  return byModel!;
-}
-
-function queued<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
-  const previous = running.get(engine) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  running.set(engine, next);
-  return next;
-}
-
-async function compute(
-  engine: Engine,
-  raw: Partial<AnalysisOptions>,
-  allModels: boolean,
-): Promise<{ metrics: MetricsResult; byModel?: Record<Attribution, MetricsResult> }> {
-  const bounds = raw.from && raw.to ? undefined : await readDataBounds(engine);
-  const options = normalizeOptions({ ...raw }, bounds);
-  const base = new MetricRun(engine, options, {
-    from: options.from,
-    to: options.to,
-    margin: options.margin,
-    horizon: options.horizon,
-  });
+  const cube: Cube = await buildCube(engine);
   try {
-    const { run, facts, key } = await buildFoundation(base);
-    const metrics = await assemble(run, facts);
-    if (!allModels) return { metrics };
-    const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
-    const rates = await conversionRates(run, options.cohortGrain);
-    for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
-      const other = run.withOptions({ ...options, attribution: model });
-      await buildAttribution(other, key, model);
-      byModel[model] = {
-        ...underModel(metrics, model, await bySource(other, rates)),
-        acquisitionDaily: await dailyAcquisition(other),
-      };
-    }
-    return { metrics, byModel };
+    return await sliceCube(cube, options, filter);
   } finally {
-    await dropTempTables(base);
+    await dropCube(cube);
   }
+}
+
+/** What a slice reports about where its numbers come from. */
+export interface SliceContext {
+  cube: Cube;
+  window: AnalysisWindow;
+  windowFacts: WindowFacts;
+  filter: { sources: string[]; devices: string[] };
+}
+
+/** Reads one slice of the cube under every model (cube.ts calls this; it never builds tables). */
+export async function assembleSlice(
+  engine: Engine,
+  options: AnalysisOptions,
+  tables: DataTables & WindowTables,
+  scope: SliceScope,
+  context: SliceContext,
+): Promise<Record<Attribution, MetricsResult>> {
+  const run = new MetricRun(engine, options, tables, scope);
+  const rates = await conversionRates(run, options.cohortGrain);
+  const attributed = await bySourceAllModels(run, rates);
+  const metrics = await assemble(run, context, rates, attributed[options.attribution]);
+  const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
+  for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
+    const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
+    byModel[model] = {
+      ...underModel(metrics, model, attributed[model]),
+      acquisitionDaily: await dailyAcquisition(other),
+    };
+  }
+  return byModel;
 }
 
 /** `base` re-attributed: the attribution-dependent parts replaced, everything else shared. */
@@ -105,20 +112,23 @@ function underModel(base: MetricsResult, model: Attribution, attributed: BySourc
   };
 }
 
-async function assemble(run: MetricRun, facts: FoundationFacts): Promise<MetricsResult> {
+async function assemble(
+  run: MetricRun,
+  context: SliceContext,
+  rates: ConversionRates,
+  sources: BySourceResult,
+): Promise<MetricsResult> {
   const { options } = run;
-  const data = await dataFacts(run, facts);
+  const data = await dataFacts(run, context);
   const series = await activitySeries(run);
   const activity = activityStats(series);
   const sessions = await sessionStats(run);
   const retention = await retentionMatrix(run, options.cohortGrain);
-  const rates = await conversionRates(run, options.cohortGrain);
   const lag = await conversionLagStats(run);
   const orders = await orderStats(run);
   const ltv = await ltvStats(run);
   const totals = await marketingTotals(run);
   const romi = await romiByCohort(run);
-  const sources = await bySource(run, rates);
 
   const conversion = {
     lag,
@@ -158,6 +168,8 @@ async function assemble(run: MetricRun, facts: FoundationFacts): Promise<Metrics
   };
   return {
     options,
+    window: context.window,
+    filter: context.filter,
     tables: {
       summary: SUMMARY_METRICS.map((metric) => ({ metric, value: headline[metric] })),
       activity_daily: series.daily,
@@ -186,22 +198,16 @@ async function assemble(run: MetricRun, facts: FoundationFacts): Promise<Metrics
   };
 }
 
-async function dataFacts(run: MetricRun, facts: FoundationFacts): Promise<DataFacts> {
+async function dataFacts(run: MetricRun, context: SliceContext): Promise<DataFacts> {
+  const { t } = run;
   const [row] = await run.all(`
-    WITH w AS (
-      SELECT (SELECT count(*) FROM ${T.users}) AS users,
-        (SELECT coalesce(sum(sessions), 0) FROM ${T.profile} WHERE source_id IS NOT NULL) AS sessions,
-        (SELECT count(*) FROM ${T.buyers}) AS buyers,
-        (SELECT coalesce(sum(orders), 0) FROM ${T.buyers}) AS orders,
-        (SELECT coalesce(sum(revenue), 0) FROM ${T.buyers}) AS revenue,
-        (SELECT coalesce(sum(costs), 0) FROM ${T.costs}) AS costs,
-        (SELECT count(*) FROM costs c WHERE c."date" >= ${FROM_DATE} AND c."date" < ${TO_DATE}) AS cost_rows)
-    SELECT CAST(users AS DOUBLE) AS users, CAST(sessions AS DOUBLE) AS sessions, CAST(buyers AS DOUBLE) AS buyers,
-      CAST(orders AS DOUBLE) AS orders, CAST(revenue AS DOUBLE) AS revenue, CAST(costs AS DOUBLE) AS costs,
-      CAST((SELECT count(*) FROM visits) - sessions AS DOUBLE) AS visits_out,
-      CAST((SELECT count(*) FROM orders) - orders AS DOUBLE) AS orders_out,
-      CAST((SELECT count(*) FROM costs) - cost_rows AS DOUBLE) AS costs_out
-    FROM w`);
+    SELECT CAST((SELECT coalesce(sum(n.users), 0) AS v FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")}) AS DOUBLE) AS users,
+      CAST((SELECT coalesce(sum(a.sessions), 0) AS v FROM ${t.actDay} a WHERE ${run.inCombos("a.r")}) AS DOUBLE) AS sessions,
+      CAST((SELECT coalesce(sum(b.buyers), 0) AS v FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS DOUBLE)
+        AS buyers,
+      CAST((SELECT coalesce(sum(o.orders), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS orders,
+      CAST((SELECT coalesce(sum(o.revenue), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS revenue,
+      CAST((SELECT coalesce(sum(k.costs), 0) AS v FROM ${t.costs} k WHERE ${run.inSources("k.s")}) AS DOUBLE) AS costs`);
   return {
     users: num(row?.users),
     sessions: num(row?.sessions),
@@ -209,8 +215,8 @@ async function dataFacts(run: MetricRun, facts: FoundationFacts): Promise<DataFa
     orders: num(row?.orders),
     revenue: num(row?.revenue),
     costs: num(row?.costs),
-    excluded: { visits: num(row?.visits_out), orders: num(row?.orders_out), costs: num(row?.costs_out) },
-    sourceDevicePairs: facts.combos,
-    numericUserKeys: facts.numericUserKeys,
+    excluded: context.windowFacts.excluded,
+    sourceDevicePairs: context.cube.facts.combos.length,
+    numericUserKeys: context.cube.facts.numericUserKeys,
   };
 }

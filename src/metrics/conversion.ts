@@ -1,34 +1,36 @@
-import { compareIds, type MetricRun, num, numOrNull, text } from "./query.ts";
+import { naturalIdOrder } from "./id-order.ts";
+import { type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { ConversionLagStats } from "./result.ts";
 import { type CohortGrain, type ConversionLagRow, LAG_BUCKETS, type LagDimension } from "./tables.ts";
-import { T } from "./temp-tables.ts";
 
 /*
- * Conversion lag = first order ts - first session ts per buyer, over buyers with a session at or before
- * the first order (`attributable`); the others are counted as excluded. Source, device and cohort of a
- * buyer here are those of acquisition (the first session), whatever the attribution model.
+ * Conversion lag = first order ts - first session ts per new buyer of the window, over buyers with a
+ * session at or before the first order (`attributable`); the others are counted as excluded. Source,
+ * device and cohort of a buyer here are those of acquisition (the first session, whole history),
+ * whatever the attribution model. The median needs the buyers themselves: it reads the cube's
+ * per-buyer table of the window (one row per new buyer), never the visits.
  */
 
 const DAY_S = 86_400;
-const BUCKET = `CASE WHEN s < ${DAY_S} THEN '0d' WHEN s < ${2 * DAY_S} THEN '1d' WHEN s < ${8 * DAY_S} THEN '2-7d'
-  WHEN s < ${31 * DAY_S} THEN '8-30d' ELSE '31+d' END`;
+/** SQL: the lag bucket of `s` seconds (whole days elapsed). */
+export const LAG_BUCKET_SQL = (
+  s: string,
+) => `CASE WHEN ${s} < ${DAY_S} THEN '0d' WHEN ${s} < ${2 * DAY_S} THEN '1d'
+  WHEN ${s} < ${8 * DAY_S} THEN '2-7d' WHEN ${s} < ${31 * DAY_S} THEN '8-30d' ELSE '31+d' END`;
 
-function lagSeconds(run: MetricRun): string {
-  return run.d.secondsBetween("first_session_ts", "first_order_ts");
-}
-
-function acquisitionCohort(run: MetricRun, grain: CohortGrain, prefix: "acq" | "cohort"): string {
-  return grain === "month" ? run.d.formatMonth(`${prefix}_month`) : run.d.formatDay(`${prefix}_week`);
+function acquisitionCohort(run: MetricRun, grain: CohortGrain, table: string): string {
+  return grain === "month" ? run.d.formatMonth(`${table}.acq_month`) : run.d.formatDay(`${table}.acq_week`);
 }
 
 export async function conversionLagStats(run: MetricRun): Promise<ConversionLagStats> {
-  const { d } = run;
+  const { d, t } = run;
   const [row] = await run.all(`
-    WITH l AS (SELECT ${lagSeconds(run)} AS s FROM ${T.buyers} WHERE attributable)
-    SELECT CAST(count(*) AS INTEGER) AS buyers, avg(s) / ${DAY_S} AS mean_days,
-      ${d.quantile("s", 0.5)} / ${DAY_S} AS median_days, ${d.quantile("s", 0.5)} / 60 AS median_minutes,
-      (SELECT CAST(count(*) AS INTEGER) FROM ${T.buyers} WHERE NOT is_user) AS no_session,
-      (SELECT CAST(count(*) AS INTEGER) FROM ${T.buyers} WHERE is_user AND NOT attributable) AS order_first
+    WITH nb AS (SELECT * FROM ${t.newBuyers} b WHERE ${run.inCombos("b.r")}),
+    l AS (SELECT nb.lag_s AS s FROM nb WHERE nb.attributable = 1)
+    SELECT CAST(count(*) AS INTEGER) AS buyers, avg(l.s) / ${DAY_S} AS mean_days,
+      ${d.quantile("l.s", 0.5)} / ${DAY_S} AS median_days, ${d.quantile("l.s", 0.5)} / 60 AS median_minutes,
+      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 0) AS no_session,
+      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 1 AND nb.attributable = 0) AS order_first
     FROM l`);
   return {
     buyers: num(row?.buyers),
@@ -42,18 +44,21 @@ export async function conversionLagStats(run: MetricRun): Promise<ConversionLagS
 
 /** Lag buckets for all buyers and by acquisition source, device and cohort; every bucket of every key. */
 export async function conversionLagTable(run: MetricRun, grain: CohortGrain): Promise<ConversionLagRow[]> {
+  const { t } = run;
   const rows = await run.all(`
-    WITH l AS (
-      SELECT first_r, ${acquisitionCohort(run, grain, "acq")} AS cohort, ${BUCKET} AS bucket
-      FROM (SELECT *, ${lagSeconds(run)} AS s FROM ${T.buyers} WHERE attributable)),
-    g AS (SELECT first_r, cohort, bucket, count(*) AS n FROM l GROUP BY ALL)
-    SELECT 'all' AS dim, 'all' AS key, bucket, sum(n) AS n FROM g GROUP BY ALL
+    WITH g AS (
+      SELECT l.r AS r, ${acquisitionCohort(run, grain, "l")} AS cohort, l.bucket AS bucket, sum(l.buyers) AS n
+      FROM ${t.lagBuckets} l WHERE ${run.inCombos("l.r")}
+      GROUP BY l.r, ${acquisitionCohort(run, grain, "l")}, l.bucket)
+    SELECT 'all' AS dim, 'all' AS key, g.bucket AS bucket, sum(g.n) AS n FROM g GROUP BY g.bucket
     UNION ALL
-    SELECT 'source', c.source_id, bucket, sum(n) FROM g JOIN ${T.combos} c ON c.r = g.first_r GROUP BY ALL
+    SELECT 'source' AS dim, c.source_id AS key, g.bucket AS bucket, sum(g.n) AS n
+    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.source_id, g.bucket
     UNION ALL
-    SELECT 'device', c.device, bucket, sum(n) FROM g JOIN ${T.combos} c ON c.r = g.first_r GROUP BY ALL
+    SELECT 'device' AS dim, c.device AS key, g.bucket AS bucket, sum(g.n) AS n
+    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.device, g.bucket
     UNION ALL
-    SELECT 'cohort', cohort, bucket, sum(n) FROM g GROUP BY ALL`);
+    SELECT 'cohort' AS dim, g.cohort AS key, g.bucket AS bucket, sum(g.n) AS n FROM g GROUP BY g.cohort, g.bucket`);
   const counts = new Map<string, Map<string, number>>();
   for (const r of rows) {
     const id = JSON.stringify([text(r.dim), text(r.key)]);
@@ -63,7 +68,7 @@ export async function conversionLagTable(run: MetricRun, grain: CohortGrain): Pr
   }
   const order: LagDimension[] = ["all", "source", "device", "cohort"];
   const keys = [...counts.keys()].map((id) => JSON.parse(id) as [LagDimension, string]);
-  keys.sort(([da, ka], [db, kb]) => order.indexOf(da) - order.indexOf(db) || compareIds(ka, kb));
+  keys.sort(([da, ka], [db, kb]) => order.indexOf(da) - order.indexOf(db) || naturalIdOrder(ka, kb));
   return keys.flatMap(([dimension, key]) => {
     const buckets = counts.get(JSON.stringify([dimension, key]))!;
     const total = [...buckets.values()].reduce((a, b) => a + b, 0);
@@ -89,24 +94,26 @@ export interface ConversionRates {
 }
 
 export async function conversionRates(run: MetricRun, grain: CohortGrain): Promise<ConversionRates> {
+  const { t } = run;
   const rows = await run.all(`
-    WITH u AS (
-      SELECT first_r, ${acquisitionCohort(run, grain, "cohort")} AS cohort, count(*) AS users
-      FROM ${T.users} GROUP BY ALL),
-    b AS (
-      SELECT first_r, ${acquisitionCohort(run, grain, "acq")} AS cohort, count(*) AS buyers
-      FROM ${T.buyers} WHERE is_user GROUP BY ALL),
-    g AS (
-      SELECT u.first_r, u.cohort, u.users, coalesce(b.buyers, 0) AS buyers
-      FROM u LEFT JOIN b ON b.first_r = u.first_r AND b.cohort = u.cohort)
-    SELECT 'all' AS dim, 'all' AS key, CAST(sum(users) AS DOUBLE) AS users, CAST(sum(buyers) AS DOUBLE) AS buyers
+    WITH g AS (
+      SELECT n.r AS r, ${acquisitionCohort(run, grain, "n")} AS cohort, sum(n.users) AS users,
+        sum(n.converted) AS buyers
+      FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")} GROUP BY n.r, ${acquisitionCohort(run, grain, "n")})
+    SELECT 'all' AS dim, 'all' AS key, CAST(sum(g.users) AS DOUBLE) AS users, CAST(sum(g.buyers) AS DOUBLE) AS buyers
     FROM g
     UNION ALL
-    SELECT 'source', c.source_id, sum(users), sum(buyers) FROM g JOIN ${T.combos} c ON c.r = g.first_r GROUP BY 1, 2
+    SELECT 'source' AS dim, c.source_id AS key, CAST(sum(g.users) AS DOUBLE) AS users,
+      CAST(sum(g.buyers) AS DOUBLE) AS buyers
+    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.source_id
     UNION ALL
-    SELECT 'device', c.device, sum(users), sum(buyers) FROM g JOIN ${T.combos} c ON c.r = g.first_r GROUP BY 1, 2
+    SELECT 'device' AS dim, c.device AS key, CAST(sum(g.users) AS DOUBLE) AS users,
+      CAST(sum(g.buyers) AS DOUBLE) AS buyers
+    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.device
     UNION ALL
-    SELECT 'cohort', cohort, sum(users), sum(buyers) FROM g GROUP BY 1, 2`);
+    SELECT 'cohort' AS dim, g.cohort AS key, CAST(sum(g.users) AS DOUBLE) AS users,
+      CAST(sum(g.buyers) AS DOUBLE) AS buyers
+    FROM g GROUP BY g.cohort`);
   const rates: ConversionRates = {
     all: { users: 0, buyers: 0 },
     source: new Map(),

@@ -1,18 +1,19 @@
 import { UNATTRIBUTED } from "./attribution.ts";
-import { lastMonth } from "./foundation-orders.ts";
+import { lastMonth } from "./cohort-cells.ts";
 import { naturalIdOrder } from "./id-order.ts";
 import { FROM_DATE, HORIZON, type MetricRun, num, TO_DATE, text } from "./query.ts";
-import { T } from "./temp-tables.ts";
 
 /*
- * Weights and weighted revenue are rounded to 1e-12 as DECIMALs per row (as in attribution.ts), so
- * the sums are exact and do not depend on the order threads add them in.
- *
  * The budget plan's input: per paid source and day of the window, the spend, the new buyers credited
- * to the source and their H-month revenue. The day is the day of the credited touch: under
- * first-touch the buyer's first session (when spend brought them); under last-touch and linear the
- * buyer's first order, with the model's weights (the sessions' own days are not kept per buyer).
- * A day without a cost row has spend null (unknown), never 0.
+ * to the source and their H-month revenue, read from the cube (new buyers, their lifetimes, the
+ * attribution weights, spend per day). The day is the day of the credited touch: under first-touch
+ * the buyer's first session (when spend brought them); under last-touch and linear the buyer's first
+ * order, with the model's weights (the sessions' own days are not kept per buyer). A day without a
+ * cost row has spend null (unknown), never 0. With a device filter spend cannot be split, so there is
+ * nothing to plan (no sources).
+ *
+ * Weights and weighted revenue are rounded to 1e-12 as DECIMALs per row (as the cube does), so the
+ * sums are exact and do not depend on the order threads add them in.
  */
 
 export interface DailyAcquisitionRow {
@@ -37,37 +38,40 @@ export interface DailyAcquisitionSource {
 export interface DailyAcquisitionTable {
   /** Every day of the window. */
   days: string[];
-  /** Sources with at least one cost row in the window, in natural id order. */
+  /** Sources with at least one cost row in the window (and the slice), in natural id order. */
   sources: DailyAcquisitionSource[];
 }
 
 export async function dailyAcquisition(run: MetricRun): Promise<DailyAcquisitionTable> {
-  const { d } = run;
-  const touchDay = run.options.attribution === "first-touch" ? "b.first_session_ts" : "b.first_order_ts";
+  const { d, t } = run;
+  const days = windowDays(run.options.from, run.options.to);
+  if (run.scope.withheld) return { days, sources: [] };
+  const touchDay = run.options.attribution === "first-touch" ? "nb.first_session_ts" : "nb.first_order_ts";
   const credited = await run.all(`
     WITH rev AS (
-      SELECT uk, sum(revenue) AS revenue_h FROM ${T.lifetimes} WHERE lifetime < ${HORIZON} GROUP BY uk),
+      SELECT l.uk AS uk, sum(l.revenue) AS revenue_h FROM ${t.lifetimes} l WHERE l.lifetime < ${HORIZON}
+      GROUP BY l.uk),
     credited AS (
       SELECT a.key AS source_id, ${d.truncDay(touchDay)} AS day_date,
         CAST(CAST(a.n AS DOUBLE) / a.d AS DECIMAL(38, 12)) AS w,
         CAST(CAST(a.n AS DOUBLE) / a.d * CAST(coalesce(r.revenue_h, 0) AS DOUBLE) AS DECIMAL(38, 12)) AS w_revenue,
-        CASE WHEN ${d.monthsBetween("b.cohort", "x.last_month")} >= ${HORIZON} - 1 THEN 1 ELSE 0 END AS mature
-      FROM ${T.attr} a JOIN ${T.buyers} b ON b.uk = a.uk LEFT JOIN rev r ON r.uk = a.uk
-      CROSS JOIN ${lastMonth()} x
-      WHERE a.dim = 'source' AND a.key IS NOT NULL)
-    SELECT source_id AS source_id, ${d.formatDay("day_date")} AS day, CAST(sum(w) AS DOUBLE) AS new_buyers,
-      CAST(sum(w_revenue) AS DOUBLE) AS revenue_h,
-      CAST(sum(CASE WHEN mature = 1 THEN w ELSE 0 END) AS DOUBLE) AS mature_buyers,
-      CAST(sum(CASE WHEN mature = 1 THEN w_revenue ELSE 0 END) AS DOUBLE) AS mature_revenue
-    FROM credited
-    WHERE day_date >= ${FROM_DATE} AND day_date < ${TO_DATE}
-    GROUP BY source_id, day_date
-    ORDER BY source_id, day_date`);
+        CASE WHEN ${d.monthsBetween("nb.cohort", "x.last_month")} >= ${HORIZON} - 1 THEN 1 ELSE 0 END AS mature
+      FROM ${t.newBuyers} nb JOIN ${t.attr} a ON a.uk = nb.uk LEFT JOIN rev r ON r.uk = nb.uk
+      CROSS JOIN ${lastMonth(run)} x
+      WHERE a.model = $model AND a.dim = 'source' AND a.key IS NOT NULL AND ${run.inCombos("nb.r")})
+    SELECT c.source_id AS source_id, ${d.formatDay("c.day_date")} AS day, CAST(sum(c.w) AS DOUBLE) AS new_buyers,
+      CAST(sum(c.w_revenue) AS DOUBLE) AS revenue_h,
+      CAST(sum(CASE WHEN c.mature = 1 THEN c.w ELSE 0 END) AS DOUBLE) AS mature_buyers,
+      CAST(sum(CASE WHEN c.mature = 1 THEN c.w_revenue ELSE 0 END) AS DOUBLE) AS mature_revenue
+    FROM credited c
+    WHERE c.day_date >= ${FROM_DATE} AND c.day_date < ${TO_DATE}
+    GROUP BY c.source_id, c.day_date
+    ORDER BY c.source_id, c.day_date`);
   const spend = await run.all(`
-    SELECT c.source_id AS source_id, ${d.formatDay('c."date"')} AS day, CAST(sum(c.costs) AS DOUBLE) AS spend
-    FROM costs c WHERE c."date" >= ${FROM_DATE} AND c."date" < ${TO_DATE}
-    GROUP BY c.source_id, c."date"`);
-  const days = windowDays(run.options.from, run.options.to);
+    SELECT s.source_id AS source_id, ${d.formatDay("k.day_date")} AS day, CAST(sum(k.costs) AS DOUBLE) AS spend
+    FROM ${t.costsDay} k JOIN ${t.sources} s ON s.s = k.s
+    WHERE k.day_date >= ${FROM_DATE} AND k.day_date < ${TO_DATE} AND ${run.inSources("k.s")}
+    GROUP BY s.source_id, k.day_date`);
   const bySource = new Map<string, DailyAcquisitionSource>();
   const position = new Map(days.map((day, i) => [day, i]));
   const sourceOf = (id: string): DailyAcquisitionSource => {

@@ -34,17 +34,17 @@ export class OptionsError extends Error {
   }
 }
 
+/** Options validated, before the window is known: `from` / `to` only where the caller gave them. */
+export type ValidatedOptions = Omit<AnalysisOptions, "from" | "to"> & { from?: string; to?: string };
+
 /**
- * The one options normaliser of the CLI, the library and the HTTP API. Accepts strings (command line,
+ * The one options validator of the CLI, the library and the HTTP API. Accepts strings (command line,
  * query string) or typed values; keys are matched ignoring case, `-` and `_` (`cohort-grain`,
  * `cohort_grain`, `cohortGrain`); unknown keys are ignored so callers can pass their whole option bag.
- * `from`/`to` default from `bounds` as the spec says: the day of the earliest visit start to the day
- * after the latest. Throws one OptionsError listing every problem.
+ * Checks everything that can be checked without the data (a given window must have from < to).
+ * Throws one OptionsError listing every problem.
  */
-export function normalizeOptions(
-  raw: Partial<Record<string, unknown>>,
-  bounds?: DataBounds,
-): AnalysisOptions {
+export function validateOptions(raw: Partial<Record<string, unknown>>): ValidatedOptions {
   const input = new Map<string, unknown>();
   for (const [key, value] of Object.entries(raw)) {
     if (value !== undefined && value !== null && value !== "")
@@ -75,7 +75,7 @@ export function normalizeOptions(
   const attribution = pick<Attribution>(
     "attribution",
     DEFAULT_OPTIONS.attribution,
-    (v) => oneOf(v, ATTRIBUTIONS),
+    parseAttribution,
     `one of ${ATTRIBUTIONS.join(", ")}`,
   );
   const cohortGrain = pick<CohortGrain>(
@@ -90,25 +90,53 @@ export function normalizeOptions(
     parseCurrency,
     "a label of 1 to 12 visible characters",
   );
-
   const before = problems.length;
-  const from = pick("from", defaultFrom(bounds), parseDate, "a date YYYY-MM-DD");
-  const to = pick("to", defaultTo(bounds), parseDate, "a date YYYY-MM-DD, exclusive");
-  const datesValid = problems.length === before;
+  const from = pick<string | undefined>("from", undefined, parseDate, "a date YYYY-MM-DD");
+  const to = pick<string | undefined>("to", undefined, parseDate, "a date YYYY-MM-DD, exclusive");
+  if (problems.length === before && from !== undefined && to !== undefined && from >= to) {
+    problems.push(`invalid window: from ${from} is not before to ${to} (to is exclusive)`);
+  }
+  if (problems.length > 0) throw new OptionsError(problems);
+  return {
+    horizon,
+    margin,
+    attribution,
+    cohortGrain,
+    currency,
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+  };
+}
+
+/**
+ * Validated options with the window filled in: `from`/`to` default from `bounds` as the spec says (the
+ * day of the earliest visit start to the day after the latest). Throws OptionsError when a side is
+ * missing and cannot be defaulted, or the window is empty.
+ */
+export function withWindow(options: ValidatedOptions, bounds?: DataBounds): AnalysisOptions {
+  const from = options.from ?? defaultFrom(bounds);
+  const to = options.to ?? defaultTo(bounds);
+  const problems: string[] = [];
   for (const [name, value] of [
     ["from", from],
     ["to", to],
   ] as const) {
-    if (value === null && !input.has(name)) {
+    if (value === null)
       problems.push(`missing ${name}: no visits in the data to default it from (expected a date YYYY-MM-DD)`);
-    }
   }
-  if (datesValid && from !== null && to !== null && from >= to) {
+  if (from !== null && to !== null && from >= to) {
     problems.push(`invalid window: from ${from} is not before to ${to} (to is exclusive)`);
   }
-
   if (problems.length > 0 || from === null || to === null) throw new OptionsError(problems);
-  return { from, to, horizon, margin, attribution, cohortGrain, currency };
+  return { ...options, from, to };
+}
+
+/** validateOptions then withWindow: raw options in, complete options out. */
+export function normalizeOptions(
+  raw: Partial<Record<string, unknown>>,
+  bounds?: DataBounds,
+): AnalysisOptions {
+  return withWindow(validateOptions(raw), bounds);
 }
 
 /** Reads the visit-start bounds that default the window. */
@@ -150,6 +178,11 @@ function parseMargin(value: unknown): number | undefined {
         ? Number(value)
         : NaN;
   return Number.isFinite(n) && n > 0 && n <= 1 ? n : undefined;
+}
+
+/** An attribution model name as the options accept it (any case), or undefined. */
+export function parseAttribution(value: unknown): Attribution | undefined {
+  return oneOf(value, ATTRIBUTIONS);
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {

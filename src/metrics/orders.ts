@@ -1,7 +1,7 @@
+import { cohortCells } from "./cohort-cells.ts";
 import { HORIZON, type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { OrderStats } from "./result.ts";
 import type { OrdersByCohortRow } from "./tables.ts";
-import { T } from "./temp-tables.ts";
 
 /**
  * Orders, revenue, ordering buyers and AOV per buyer cohort x lifetime month, for observed cells only
@@ -10,9 +10,10 @@ import { T } from "./temp-tables.ts";
 export async function ordersByCohort(run: MetricRun): Promise<OrdersByCohortRow[]> {
   const { d } = run;
   const rows = await run.all(`
-    SELECT ${d.formatMonth("cohort")} AS cohort, lifetime, CAST(orders AS INTEGER) AS orders,
-      CAST(revenue AS DOUBLE) AS revenue, CAST(buyers AS INTEGER) AS buyers, ${d.safeDivide("revenue", "orders")} AS aov
-    FROM ${T.cohortCells} WHERE observed ORDER BY cohort, lifetime`);
+    SELECT ${d.formatMonth("cc.cohort")} AS cohort, cc.lifetime AS lifetime, CAST(cc.orders AS INTEGER) AS orders,
+      CAST(cc.revenue AS DOUBLE) AS revenue, CAST(cc.buyers AS INTEGER) AS buyers,
+      ${d.safeDivide("cc.revenue", "cc.orders")} AS aov
+    FROM ${cohortCells(run)} cc WHERE cc.observed = 1 ORDER BY cc.cohort, cc.lifetime`);
   return rows.map((r) => ({
     cohort: text(r.cohort),
     lifetime: num(r.lifetime),
@@ -23,25 +24,32 @@ export async function ordersByCohort(run: MetricRun): Promise<OrdersByCohortRow[
   }));
 }
 
-/** AOV overall and per calendar month; orders per buyer within H over mature cohorts. */
+/**
+ * AOV overall and per calendar month (every order of the window by the slice's users, returning
+ * buyers included); orders per buyer within H over mature cohorts of new buyers.
+ */
 export async function orderStats(run: MetricRun): Promise<OrderStats> {
-  const { d } = run;
+  const { d, t } = run;
+  const byMonth = `(SELECT o.month_start AS month_start, sum(o.orders) AS orders, sum(o.revenue) AS revenue
+    FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")} GROUP BY o.month_start)`;
   const months = await run.all(`
-    WITH m AS (SELECT month_start, sum(orders) AS orders, sum(revenue) AS revenue FROM ${T.buyerMonths} GROUP BY 1)
     SELECT ${d.formatMonth("c.month_start")} AS month, CAST(coalesce(m.orders, 0) AS INTEGER) AS orders,
       CAST(coalesce(m.revenue, 0) AS DOUBLE) AS revenue, ${d.safeDivide("m.revenue", "m.orders")} AS aov
-    FROM (SELECT DISTINCT month_start FROM ${T.calendar}) c LEFT JOIN m ON m.month_start = c.month_start
+    FROM (SELECT DISTINCT k.month_start AS month_start FROM ${t.calendar} k) c
+    LEFT JOIN ${byMonth} m ON m.month_start = c.month_start
     ORDER BY c.month_start`);
   const [totals] = await run.all(`
-    SELECT ${d.safeDivide("sum(revenue)", "sum(orders)")} AS aov FROM ${T.buyerMonths}`);
+    SELECT ${d.safeDivide("sum(m.revenue)", "sum(m.orders)")} AS aov FROM ${byMonth} m`);
   // A cohort is mature when its cell H-1 is observed; cohorts without buyers have no cells.
   const [perBuyer] = await run.all(`
     WITH c AS (
-      SELECT cohort, any_value(size) AS size, sum(orders) FILTER (WHERE lifetime < ${HORIZON}) AS orders,
-        bool_or(observed AND lifetime = ${HORIZON} - 1) AS mature
-      FROM ${T.cohortCells} GROUP BY cohort)
-    SELECT avg(CAST(CAST(orders AS DOUBLE) / size AS DECIMAL(38, 12))) AS value, CAST(count(*) AS INTEGER) AS cohorts
-    FROM c WHERE mature`);
+      SELECT cc.cohort AS cohort, max(cc.size) AS size,
+        sum(CASE WHEN cc.lifetime < ${HORIZON} THEN cc.orders ELSE 0 END) AS orders,
+        max(CASE WHEN cc.observed = 1 AND cc.lifetime = ${HORIZON} - 1 THEN 1 ELSE 0 END) AS mature
+      FROM ${cohortCells(run)} cc GROUP BY cc.cohort)
+    SELECT avg(CAST(CAST(c.orders AS DOUBLE) / c.size AS DECIMAL(38, 12))) AS value,
+      CAST(count(*) AS INTEGER) AS cohorts
+    FROM c WHERE c.mature = 1`);
   return {
     aov: numOrNull(totals?.aov),
     aovByMonth: months.map((r) => ({

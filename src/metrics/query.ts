@@ -1,31 +1,20 @@
 import type { Dialect } from "../engine/dialect.ts";
 import type { Engine, Row, SqlParam, SqlParams } from "../engine/engine.ts";
+import type { DataTables, WindowTables } from "./cube-tables.ts";
 import type { AnalysisOptions } from "./options.ts";
 
 /**
- * What every metric module gets for one run: the engine, its dialect, the options and the run's bound
- * parameters. Statements name the parameters they use (`$from`, `$margin`, ...); only those are bound,
- * because DuckDB rejects a statement given a parameter it does not reference.
+ * Statements with named parameters: each statement binds only the `$name`s it uses, because DuckDB
+ * rejects a statement given a parameter it does not reference.
  */
-export class MetricRun {
+export class BoundSql {
   readonly d: Dialect;
 
   constructor(
     readonly engine: Engine,
-    readonly options: AnalysisOptions,
-    private readonly params: SqlParams,
+    protected readonly params: SqlParams,
   ) {
     this.d = engine.dialect;
-  }
-
-  /** The same run under other options (e.g. another attribution model over the same foundation). */
-  withOptions(options: AnalysisOptions): MetricRun {
-    return new MetricRun(this.engine, options, this.params);
-  }
-
-  /** A copy with more parameters (e.g. facts learnt while building the foundation). */
-  with(extra: SqlParams): MetricRun {
-    return new MetricRun(this.engine, this.options, { ...this.params, ...extra });
   }
 
   run(sql: string): Promise<void> {
@@ -36,7 +25,12 @@ export class MetricRun {
     return this.engine.all<T>(sql, this.bind(sql));
   }
 
-  private bind(sql: string): SqlParams | undefined {
+  /** A run-scoped table from a SELECT, through the engine (DDL differs between engines). */
+  createTemp(name: string, select: string): Promise<void> {
+    return this.engine.createTemp(name, select, this.bind(select));
+  }
+
+  protected bind(sql: string): SqlParams | undefined {
     const used: Record<string, SqlParam> = {};
     for (const [, name] of sql.matchAll(/\$([A-Za-z_]\w*)/g)) {
       if (name === undefined || name in used) continue;
@@ -46,6 +40,52 @@ export class MetricRun {
     }
     return Object.keys(used).length > 0 ? used : undefined;
   }
+}
+
+/**
+ * Which acquisition cells a slice keeps: combo codes `r` (users acquired through a chosen source and
+ * device) and source codes `s` (spend of the chosen sources); null = all. Codes are the cube's own
+ * integers, never user text, so they are written into SQL as checked integer literals.
+ */
+export interface SliceScope {
+  combos: readonly number[] | null;
+  sources: readonly number[] | null;
+  /** Spend cannot be split by device: with a device filter, CAC / ROMI / payback are withheld. */
+  withheld: null | "spend_not_split_by_device";
+}
+
+/**
+ * What every metric module gets for one slice: the engine, its dialect, the options, the cube's table
+ * names, the slice's scope and the bound parameters (`$from`, `$margin`, ...).
+ */
+export class MetricRun extends BoundSql {
+  constructor(
+    engine: Engine,
+    readonly options: AnalysisOptions,
+    readonly t: DataTables & WindowTables,
+    readonly scope: SliceScope,
+    params: SqlParams = {},
+  ) {
+    const { from, to, margin, horizon, attribution } = options;
+    super(engine, { ...params, from, to, margin, horizon, model: attribution });
+  }
+
+  /** SQL predicate: the combo column `column` is one the slice keeps. */
+  inCombos(column: string): string {
+    return codesIn(column, this.scope.combos);
+  }
+
+  /** SQL predicate: the source-code column `column` is one whose spend the slice keeps. */
+  inSources(column: string): string {
+    return codesIn(column, this.scope.sources);
+  }
+}
+
+function codesIn(column: string, codes: readonly number[] | null): string {
+  if (codes === null) return "(1 = 1)";
+  if (codes.length === 0) return "(1 = 0)";
+  for (const c of codes) if (!Number.isInteger(c) || c < 0) throw new Error(`invalid cube code ${c}`);
+  return `${column} IN (${codes.join(", ")})`;
 }
 
 /** SQL: window bounds as typed values. Every module filters and buckets with these. */
@@ -79,18 +119,7 @@ export function text(value: Cell): string {
   return value;
 }
 
+/** A flag: SQL booleans, or the 0/1 integers portable SQL writes them as. */
 export function bool(value: Cell): boolean {
-  return value === true;
-}
-
-/**
- * Display order of ids (sources, devices): ids made of digits by numeric value (Afisha's 1..10 read
- * 1, 2, ..., 10), then other ids by code unit order. Ordering only; ids stay strings.
- */
-export function compareIds(a: string, b: string): number {
-  const da = /^\d+$/.test(a);
-  const db = /^\d+$/.test(b);
-  if (da !== db) return da ? -1 : 1;
-  if (da && a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return value === true || value === 1 || value === "1";
 }

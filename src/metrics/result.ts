@@ -12,8 +12,12 @@ import type { Cac, CohortGrain, Tables } from "./tables.ts";
  * unobserved or undefined (nothing to divide by) — never 0 in disguise, never NaN.
  */
 export interface MetricsResult {
-  /** The options the numbers were computed with, after defaults. */
+  /** The options the numbers were computed with, after defaults (from/to: the window as clamped). */
   options: AnalysisOptions;
+  /** The window used and the one asked for: a window reaching beyond the visits is clamped to them. */
+  window: AnalysisWindow;
+  /** Acquisition filter of the numbers (empty lists = every source / device). */
+  filter: { sources: string[]; devices: string[] };
   tables: Tables;
   data: DataFacts;
   activity: ActivityStats;
@@ -27,14 +31,25 @@ export interface MetricsResult {
   acquisitionDaily: DailyAcquisitionTable;
 }
 
-/** Sizes of the analysed data. */
+export interface AnalysisWindow {
+  /** The window used, `[from, to)` by day. */
+  from: string;
+  to: string;
+  /** The window asked for (options or defaults) before clamping. */
+  requested: { from: string; to: string };
+  /** True when the requested window reached beyond the visits and was clamped to them. */
+  clamped: boolean;
+}
+
+/** Sizes of the analysed data (docs/decisions.md, "Window and filters"). */
 export interface DataFacts {
-  /** Distinct users with a session in the window. */
+  /** New users: users whose first session (whole history) falls in the window. */
   users: number;
-  /** Sessions starting in the window (invalid ones included). */
+  /** Sessions starting in the window (invalid ones included), of every user the filter keeps. */
   sessions: number;
-  /** Distinct users with an order in the window (with or without a session). */
+  /** New buyers: buyers whose first order falls in the window (with or without a session). */
   buyers: number;
+  /** Orders in the window, returning buyers' included. */
   orders: number;
   /** Revenue of the window's orders. */
   revenue: number;
@@ -42,7 +57,7 @@ export interface DataFacts {
   costs: number;
   /** Rows of the canonical tables outside `[from, to)`, excluded from every metric. */
   excluded: { visits: number; orders: number; costs: number };
-  /** Distinct (source, device) pairs among windowed sessions. */
+  /** (source, device) acquisition cells of the data: the cube's combos. */
   sourceDevicePairs: number;
   /** Users were keyed as exact 64-bit integers rather than text (a speed-up; results are identical). */
   numericUserKeys: boolean;
@@ -170,4 +185,9 @@ export interface MarketingStats {
   romiBySourceLifetime: { source: string; lifetime: number; romi: number | null }[];
   sources: SourceFlags[];
   tooFewBuyersThreshold: number;
+  /**
+   * Why spend-based numbers are withheld: with a device filter, spend (which has no device) cannot be
+   * set against one device's buyers, so CAC is `not_applicable` and ROMI / payback null. null otherwise.
+   */
+  withheld: null | "spend_not_split_by_device";
 }

@@ -1,11 +1,10 @@
 import { type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { RetentionStats } from "./result.ts";
 import type { CohortGrain, RetentionRow } from "./tables.ts";
-import { T } from "./temp-tables.ts";
 
 const GRAIN = {
-  month: { cohort: "cohort_month", period: "month_start", first: "month_first" },
-  week: { cohort: "cohort_week", period: "week_start", first: "week_first" },
+  month: { cohort: "acq_month", period: "month_start" },
+  week: { cohort: "acq_week", period: "week_start" },
 } as const;
 
 /**
@@ -14,21 +13,24 @@ const GRAIN = {
  * period is after the window's last period is unobserved: users and retention null.
  */
 export async function retentionMatrix(run: MetricRun, grain: CohortGrain): Promise<RetentionRow[]> {
-  const { d } = run;
+  const { d, t } = run;
   const g = GRAIN[grain];
+  const active = grain === "month" ? t.activeMonth : t.activeWeek;
   const between = grain === "month" ? d.monthsBetween : d.weeksBetween;
   const format = grain === "month" ? d.formatMonth : d.formatDay;
   const rows = await run.all(`
-    WITH sizes AS (SELECT ${g.cohort} AS cohort, count(*) AS size FROM ${T.users} GROUP BY 1),
+    WITH sizes AS (
+      SELECT n.${g.cohort} AS cohort, sum(n.users) AS size FROM ${t.newUsers} n
+      WHERE ${run.inCombos("n.r")} GROUP BY n.${g.cohort}),
     active AS (
-      SELECT x.${g.cohort} AS cohort, ${between(`x.${g.cohort}`, `c.${g.period}`)} AS lifetime,
-        sum(x.${g.first}) AS users
-      FROM ${T.cells} x JOIN ${T.calendar} c ON c.d = x.d GROUP BY 1, 2),
+      SELECT a.cohort AS cohort, ${between("a.cohort", "a.period")} AS lifetime, sum(a.users) AS users
+      FROM ${active} a WHERE a.cohort IS NOT NULL AND ${run.inCombos("a.r")}
+      GROUP BY a.cohort, ${between("a.cohort", "a.period")}),
     lifetimes AS (
-      SELECT CAST(row_number() OVER (ORDER BY ${g.period}) - 1 AS INTEGER) AS lifetime
-      FROM (SELECT DISTINCT ${g.period} FROM ${T.calendar})),
-    last AS (SELECT max(${g.period}) AS last_period FROM ${T.calendar})
-    SELECT ${format("s.cohort")} AS cohort, l.lifetime, CAST(s.size AS INTEGER) AS cohort_size,
+      SELECT CAST(row_number() OVER (ORDER BY p.period) - 1 AS INTEGER) AS lifetime
+      FROM (SELECT DISTINCT c.${g.period} AS period FROM ${t.calendar} c) p),
+    last AS (SELECT max(c.${g.period}) AS last_period FROM ${t.calendar} c)
+    SELECT ${format("s.cohort")} AS cohort, l.lifetime AS lifetime, CAST(s.size AS INTEGER) AS cohort_size,
       CASE WHEN ${between("s.cohort", "last.last_period")} >= l.lifetime
         THEN CAST(coalesce(a.users, 0) AS INTEGER) END AS users,
       CASE WHEN ${between("s.cohort", "last.last_period")} >= l.lifetime

@@ -4,9 +4,10 @@
  *
  * Conventions (docs/decisions.md): periods are strings — months `YYYY-MM`, days and weeks (Monday)
  * `YYYY-MM-DD`; unobserved cells are `null`; ratios are JS numbers; CAC is a number or one of the
- * words `infinite` (spend, no buyers) and `no_spend`.
+ * words `infinite` (spend, no buyers), `no_spend` and `not_applicable` (a device filter: spend is not
+ * split by device, so no CAC can be set against one device's buyers).
  */
-export type Cac = number | "infinite" | "no_spend";
+export type Cac = number | "infinite" | "no_spend" | "not_applicable";
 
 export interface SummaryRow {
   metric: string;

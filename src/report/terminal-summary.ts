@@ -20,8 +20,11 @@ export function terminalSummary(
   };
   const share = (key: string) => (typeof s[key] === "number" ? formatPercent(lang, s[key] as number) : "—");
   const money = (key: string) => `${num(key, 2)} ${o.currency}`;
+  // A table mostly rejected undermines every number below it: say so before them (ingest's own words).
+  const alarms = analysis.dataQuality.warnings.filter((w) => w.code === "mostly_rejected");
   const lines = [
     t(lang, "terminal.title", { from: o.from, to: o.to }),
+    ...alarms.map((w) => `  !! ${w.message}`),
     "",
     `  ${t(lang, "terminal.users")}: ${num("users", 0)}   ${t(lang, "terminal.buyers")}: ${num("buyers", 0)}   ${t(lang, "terminal.conversion")}: ${share("conversion_rate")}`,
     `  ${t(lang, "terminal.revenue")}: ${money("revenue")}   ${t(lang, "terminal.costs")}: ${money("costs")}`,

@@ -1,11 +1,16 @@
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { type Analysis, metricsDocument } from "../analyze.ts";
+import type { PngOptions } from "../charts/render.ts";
+import type { RenderPool } from "../charts/render-pool.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
 import { writeBudgetCsv, writeBudgetFigure } from "./budget-files.ts";
 import { writeCsvTables } from "./csv-tables.ts";
+import { replaceDirectory } from "./report-dir.ts";
+
+export { OutputError, prepareReportDir } from "./report-dir.ts";
 
 export interface WrittenReport {
   metricsJson: string;
@@ -19,19 +24,53 @@ export interface WriteReportOptions {
   lang: Lang;
   /** Figures and the HTML page (the slow part); off gives the JSON and CSV only. */
   visuals?: boolean;
+  /**
+   * PNGs beside the SVGs (for slides and documents), with these options; default none: the page
+   * inlines the SVGs, and rasterising 19 figures costs as much as drawing them.
+   */
+  png?: PngOptions | false;
   /** Called before each long step, for progress on a terminal. */
   onStep?: (step: string) => void;
+  /** Called as figures finish. */
+  onFigure?: (done: number, total: number) => void;
+  /** Figure threads started ahead (see `renderAllFigures`); the caller closes them. */
+  figurePool?: RenderPool;
 }
 
 /**
  * Writes a finished analysis to `outDir`: metrics.json (the documented schema: metadata, data
  * quality, every metric, insights), the tidy CSV tables, the quarantine, and with `visuals` the
- * figures (SVG + PNG) and the self-contained index.html.
+ * figures (SVG, and PNG when asked) and the self-contained index.html. All of it goes into a
+ * temporary directory beside `outDir` that replaces `outDir` only once complete (report-dir.ts): an
+ * interrupted or failed run leaves the previous report intact. The returned paths are the final ones,
+ * under `outDir`.
  */
 export async function writeReport(
   analysis: Analysis,
   engine: Engine,
   outDir: string,
+  options: WriteReportOptions,
+): Promise<WrittenReport> {
+  const { dir, written } = await replaceDirectory(outDir, async (work) => ({
+    dir: work,
+    written: await writeInto(analysis, engine, work, outDir, options),
+  }));
+  const moved = (path: string) => join(outDir, relative(dir, path));
+  return {
+    metricsJson: moved(written.metricsJson),
+    tables: written.tables.map(moved),
+    figures: written.figures.map(moved),
+    html: written.html ? moved(written.html) : null,
+    quarantine: written.quarantine ? moved(written.quarantine) : null,
+  };
+}
+
+/** Writes the report files into `outDir` (the temporary directory that becomes `finalDir`). */
+async function writeInto(
+  analysis: Analysis,
+  engine: Engine,
+  outDir: string,
+  finalDir: string,
   options: WriteReportOptions,
 ): Promise<WrittenReport> {
   const step = options.onStep ?? (() => {});
@@ -40,7 +79,8 @@ export async function writeReport(
   if (dataQuality.quarantine.rows > 0) {
     quarantine = join(outDir, "quarantine.csv");
     await writeQuarantine(engine, quarantine);
-    dataQuality.quarantine.path = quarantine;
+    // metrics.json names where the quarantine will be, not where it is being written.
+    dataQuality.quarantine.path = join(finalDir, "quarantine.csv");
   }
   const metricsJson = join(outDir, "metrics.json");
   await writeFile(metricsJson, `${JSON.stringify(metricsDocument(analysis), null, 2)}\n`);
@@ -51,7 +91,9 @@ export async function writeReport(
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
   step("figures");
-  const { renderAllFigures } = await import("../charts/index.ts");
+  // render-all.ts, not charts/index.ts: the figures are drawn on worker threads, and the registry's
+  // index would load Vega on this one for nothing.
+  const { renderAllFigures } = await import("../charts/render-all.ts");
   const { options: o } = metadata;
   const { meanS, medianS, modeS, histogram } = metrics.sessions;
   const ctx = {
@@ -66,7 +108,10 @@ export async function writeReport(
       aovByMonth: metrics.orders.aovByMonth,
     },
   };
-  const rendered = await renderAllFigures(metrics.tables, ctx, outDir);
+  const rendered = await renderAllFigures(metrics.tables, ctx, outDir, options.png ?? false, {
+    onFigure: options.onFigure,
+    pool: options.figurePool,
+  });
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
   const budgetFigure = await writeBudgetFigure(
     analysis.budget,
@@ -95,7 +140,10 @@ export async function writeReport(
   return {
     metricsJson,
     tables,
-    figures: [...rendered.flatMap((f) => [f.svg, f.png]), ...(budgetFigure ? [budgetFigure.path] : [])],
+    figures: [
+      ...rendered.flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+      ...(budgetFigure ? [budgetFigure.path] : []),
+    ],
     html,
     quarantine,
   };

@@ -1,29 +1,22 @@
 /**
- * One analysis for the API: the metrics of all three attribution models on a private connection with
- * the request's filters, then the same document `report` writes as metrics.json. This is the part of
- * `analyze` after ingest (the server ingests once, at start-up); the models are computed together and
- * cached together, so switching the attribution model or the language costs no query.
+ * One analysis for the API: a slice of the dataset's acquisition cube for the request's filters, under
+ * all three attribution models, read on a private connection; then the same document `report` writes
+ * as metrics.json. The cube was built once at start-up (its window tables once per window), so a new
+ * filter only reads small tables; the models are cached together, so switching the attribution model or
+ * the language costs no query.
  */
-import {
-  type AnalysisMetadata,
-  assembleAnalysis,
-  type MetricsDocument,
-  metricsDocument,
-} from "../analyze.ts";
+import { assembleAnalysis, type MetricsDocument, metricsDocument } from "../analyze.ts";
 import type { Engine, Row, SqlParams } from "../engine/engine.ts";
-import { computeAllModels } from "../metrics/compute.ts";
+import { sliceCube } from "../metrics/cube.ts";
 import type { MetricsResult } from "../metrics/result.ts";
 import type { Attribution } from "../metrics/tables.ts";
 import type { Dataset } from "./dataset.ts";
-import { shadowWithFilter } from "./filtered-data.ts";
 import type { AnalysisRequest } from "./params.ts";
 
 export type ModelResults = Record<Attribution, MetricsResult>;
 
-/** The metrics.json document, plus what the server filtered by. */
-export type AnalysisDocument = MetricsDocument & {
-  metadata: AnalysisMetadata & { filters: { sources: string[]; devices: string[] } };
-};
+/** The metrics.json document (`metadata.filters` names what the server filtered by). */
+export type AnalysisDocument = MetricsDocument;
 
 /** The computation ran past its time limit and was interrupted. */
 export class AnalysisTimeout extends Error {
@@ -43,9 +36,9 @@ export interface Cancellable {
 }
 
 /**
- * Computes every model for `req` on a fresh fork of the dataset's engine, stopping the running
- * statement (and refusing further ones) once `timeLimitMs` has passed or `cancel` is called; while it
- * runs it sits in `running`.
+ * Slices the cube for `req` under every model on a fresh fork of the dataset's engine, stopping the
+ * running statement (and refusing further ones) once `timeLimitMs` has passed or `cancel` is called;
+ * while it runs it sits in `running`.
  */
 export async function computeModels(
   dataset: Dataset,
@@ -59,10 +52,12 @@ export async function computeModels(
   const guarded = new DeadlineEngine(fork, timeLimitMs);
   running.add(guarded);
   try {
-    const { from, to } = req.options;
-    await shadowWithFilter(guarded, { from, to, sources: req.sources, devices: req.devices });
-    // One foundation, re-attributed per model: far cheaper than a full run per model.
-    return await computeAllModels(guarded, req.options);
+    return await sliceCube(
+      dataset.cube,
+      req.options,
+      { sources: req.sources, devices: req.devices },
+      guarded,
+    );
   } catch (error) {
     if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
     throw error;
@@ -80,16 +75,16 @@ export function analysisDocument(
   byModel: ModelResults,
 ): AnalysisDocument {
   const analysis = assembleAnalysis(byModel, {
-    options: req.options,
+    attribution: req.options.attribution,
+    sources: [...dataset.catalog.sources],
+    devices: [...dataset.catalog.devices],
     lang: req.lang,
     dataQuality: dataset.dataQuality,
     engine: { name: dataset.engine.name, version: dataset.engineVersion },
   });
-  const document = metricsDocument(analysis);
-  const filters = { sources: req.sources, devices: req.devices };
   // The plan is the whole data's: shown without filters only (spend cannot be split by device either).
   const budget = req.sources.length === 0 && req.devices.length === 0 ? (dataset.budget ?? null) : null;
-  return { ...document, budget, metadata: { ...document.metadata, filters } };
+  return { ...metricsDocument(analysis), budget };
 }
 
 /**
@@ -133,6 +128,13 @@ class DeadlineEngine implements Engine, Cancellable {
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     if (this.expired) return Promise.reject(new Error("deadline passed"));
     return this.inner.all<T>(sql, params);
+  }
+  createTemp(name: string, select: string, params?: SqlParams): Promise<void> {
+    if (this.expired) return Promise.reject(new Error("deadline passed"));
+    return this.inner.createTemp(name, select, params);
+  }
+  dropTemp(name: string): Promise<void> {
+    return this.inner.dropTemp(name);
   }
   stop(): void {
     clearTimeout(this.timer);

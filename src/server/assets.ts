@@ -1,11 +1,11 @@
 /**
- * The dashboard's files, built in memory when the server starts: src/web/main.ts bundled by esbuild
- * with Vega, Vega-Lite, the figure builders and both dictionaries (nothing generated is committed and
- * nothing is fetched from a CDN), the report's style sheet plus the dashboard's, and the bundled font.
+ * The dashboard's files: the front end bundled into one module (src/web/main.ts with Vega, Vega-Lite,
+ * the figure builders and both dictionaries), the page, the report's style sheet plus the dashboard's,
+ * and the bundled font. An installed package serves the bundle `npm run build` wrote into dist/web/;
+ * running from the sources (no dist), the bundle is built in memory at start.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
 import { REPORT_CSS } from "../report/html/css.ts";
 
 export interface Asset {
@@ -13,44 +13,20 @@ export interface Asset {
   type: string;
 }
 
+// dist/server/assets.js -> dist/web/, src/server/assets.ts -> src/web/: the build copies the page and
+// the style sheet next to the bundle, so both layouts hold the same files.
 const WEB = new URL("../web/", import.meta.url);
 const FONTS = new URL("../../assets/fonts/", import.meta.url);
+const PREBUILT = new URL("app.js", WEB);
 
-/**
- * The figure registry (charts/index.ts) also holds the Node-only SVG/PNG renderer. In the browser only
- * the builders are used, so the renderer and Node built-ins resolve to empty modules.
- */
-const browserStubs: Plugin = {
-  name: "browser-stubs",
-  setup(b) {
-    b.onResolve({ filter: /^node:|^@resvg\// }, (args) => ({ path: args.path, namespace: "stub" }));
-    b.onResolve({ filter: /\/render\.ts$/ }, (args) =>
-      args.importer.endsWith(`charts${sep()}index.ts`) ? { path: args.path, namespace: "stub" } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "module.exports = {};", loader: "js" }));
-  },
-};
-
-function sep(): string {
-  return process.platform === "win32" ? "\\" : "/";
-}
-
-/** Bundles the front end; takes a second or two (Vega is large), so the server does it once. */
-export async function bundleDashboard(): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL("main.ts", WEB))],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    plugins: [browserStubs],
-    logLevel: "silent",
-  });
-  const js = result.outputFiles[0];
-  if (!js) throw new Error("dashboard bundle: esbuild produced no output");
-  return js.text;
+/** The prebuilt bundle, or one built now when running from the sources. */
+async function dashboardScript(): Promise<string> {
+  if (existsSync(PREBUILT)) return readFile(PREBUILT, "utf8");
+  if (!existsSync(new URL("main.ts", WEB))) {
+    throw new Error(`the dashboard bundle ${PREBUILT.pathname} is missing: run npm run build`);
+  }
+  const { bundleDashboard } = await import("./dashboard-bundle.ts");
+  return bundleDashboard();
 }
 
 /** Every static file by URL path. */
@@ -58,7 +34,7 @@ export async function loadAssets(): Promise<Map<string, Asset>> {
   const [html, css, js, regular, bold] = await Promise.all([
     readFile(new URL("index.html", WEB)),
     readFile(new URL("dashboard.css", WEB), "utf8"),
-    bundleDashboard(),
+    dashboardScript(),
     readFile(new URL("LiberationSans-Regular.ttf", FONTS)),
     readFile(new URL("LiberationSans-Bold.ttf", FONTS)),
   ]);

@@ -1,42 +1,101 @@
 /**
- * Memory for the server: a small LRU of finished results, one shared promise per computation in
+ * Memory for the server: a small LRU of finished results (bounded by entries and by bytes), one shared promise per computation in
  * flight (identical concurrent requests wait for the same work), and a gate that bounds how many
  * computations run at once and how many may queue (beyond that the server answers 503 at once).
  */
 
-/** Least-recently-used map with a fixed number of entries. */
+/** What the caches may hold by default, each: far below the process's memory, far above one answer. */
+export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Least-recently-used map bounded twice: by entries and by (approximate) bytes, so a few very wide
+ * answers cannot fill the memory that many narrow ones would share. A value larger than the whole
+ * byte budget is not kept at all.
+ */
 export class Lru<V> {
-  private readonly map = new Map<string, V>();
+  private readonly map = new Map<string, { value: V; bytes: number }>();
+  private total = 0;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly maxBytes = DEFAULT_CACHE_BYTES,
+    private readonly sizeOf: (value: V) => number = approximateBytes,
+  ) {}
 
   get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value === undefined) {
+    const entry = this.map.get(key);
+    if (entry === undefined) {
       this.misses++;
       return undefined;
     }
     this.hits++;
     // Re-insert: a Map iterates in insertion order, so the first key is the least recently used.
     this.map.delete(key);
-    this.map.set(key, value);
-    return value;
+    this.map.set(key, entry);
+    return entry.value;
   }
 
   set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
+    this.remove(key);
+    const bytes = this.sizeOf(value);
+    if (bytes > this.maxBytes) return;
+    this.map.set(key, { value, bytes });
+    this.total += bytes;
+    while (this.map.size > this.capacity || this.total > this.maxBytes) {
+      this.remove(this.map.keys().next().value as string);
     }
+  }
+
+  private remove(key: string): void {
+    const entry = this.map.get(key);
+    if (!entry) return;
+    this.total -= entry.bytes;
+    this.map.delete(key);
   }
 
   get size(): number {
     return this.map.size;
   }
+
+  /** Approximate bytes held. */
+  get bytes(): number {
+    return this.total;
+  }
+}
+
+/**
+ * Roughly how much memory a JSON-like value holds: buffers by length, strings at two bytes a
+ * character, numbers at eight, plus a little per object, array and key. Enough to bound a cache.
+ */
+export function approximateBytes(value: unknown): number {
+  const stack: unknown[] = [value];
+  const seen = new Set<object>();
+  let bytes = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string") bytes += 16 + 2 * v.length;
+    else if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") bytes += 8;
+    else if (typeof v === "object" && v !== null && !seen.has(v)) {
+      seen.add(v);
+      if (ArrayBuffer.isView(v)) bytes += v.byteLength;
+      else if (Array.isArray(v)) {
+        bytes += 16 + 8 * v.length;
+        for (const item of v) stack.push(item);
+      } else if (v instanceof Map) {
+        bytes += 16 + 16 * v.size;
+        for (const [k, item] of v) stack.push(k, item);
+      } else {
+        for (const [k, item] of Object.entries(v)) {
+          bytes += 8 + 2 * k.length;
+          stack.push(item);
+        }
+        bytes += 16;
+      }
+    } else bytes += 8;
+  }
+  return bytes;
 }
 
 /** Cached value, else the computation already running for `key`, else a new one (remembered on success). */

@@ -5,9 +5,16 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import { OptionsError } from "../metrics/options.ts";
 import { AnalysisTimeout } from "./analysis.ts";
-import { AnalysisService, type ServiceHooks, type ServiceLimits } from "./analysis-service.ts";
+import {
+  AnalysisService,
+  type ResponseBody,
+  type ServiceHooks,
+  type ServiceLimits,
+} from "./analysis-service.ts";
 import { type Asset, loadAssets } from "./assets.ts";
 import { BusyError } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
@@ -44,6 +51,26 @@ export interface RunningServer {
 /** Longest request line accepted; the analysis query needs far less. */
 const MAX_URL = 8192;
 
+/** Request headers in all, as docs/serve.md says; more gets 431. */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+/** Bodies up to this size are gzipped at once; larger ones on the thread pool, off the event loop. */
+const GZIP_INLINE_BYTES = 256 * 1024;
+
+const gzipAsync = promisify(gzip);
+const gzipping = new WeakMap<ResponseBody, Promise<Buffer>>();
+
+/** The body gzipped: small ones in line (and kept by the body), large ones once, off the main thread. */
+function gzipped(body: ResponseBody): Promise<Buffer> {
+  if (body.json.length <= GZIP_INLINE_BYTES) return Promise.resolve(body.gzip());
+  let pending = gzipping.get(body);
+  if (!pending) {
+    pending = gzipAsync(body.json, { level: 6 });
+    gzipping.set(body, pending);
+  }
+  return pending;
+}
+
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const host = o.host ?? "127.0.0.1";
   const loopback = isLoopbackHost(host);
@@ -69,10 +96,18 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     },
     "/api/filters": async (_req, res) => sendJson(res, 200, filterChoices(o.dataset)),
     "/api/analysis": async (req, res, query) => {
+      const started = performance.now();
+      const limit = service.timeLimitMs;
+      const left = () => limit - (performance.now() - started);
       const request = parseAnalysisQuery(query, o.dataset.catalog);
-      const body = await withDeadline(service.document(request), service.timeLimitMs);
+      const body = await withDeadline(service.document(request), limit);
+      // Serialising the document blocks the event loop, so no timer can fire during it: the clock is
+      // read afterwards, and a request over its limit is answered 503 like one stopped in DuckDB.
+      if (left() <= 0) throw new AnalysisTimeout(limit);
       const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-      send(res, 200, gzip ? body.gzip() : body.json, JSON_TYPE, {
+      const bytes = gzip ? await withDeadline(gzipped(body), Math.max(1, left())) : body.json;
+      if (left() <= 0) throw new AnalysisTimeout(limit);
+      send(res, 200, bytes, JSON_TYPE, {
         "Cache-Control": "no-store",
         Vary: "Accept-Encoding",
         ...(gzip ? { "Content-Encoding": "gzip" } : {}),
@@ -117,17 +152,23 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     send(res, 200, asset.body, asset.type, { "Cache-Control": "no-cache" });
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     handle(req, res).catch((error: unknown) => answerFailure(res, error, log));
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
-  server.on("clientError", (_error, socket) => {
-    // Unparseable requests (bad header bytes, oversized headers): a plain 400 and hang up.
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // Unparseable requests: 431 for headers over the limit (as docs/serve.md says), else a plain 400;
+    // then hang up.
+    const status =
+      error.code === "HPE_HEADER_OVERFLOW"
+        ? "431 Request Header Fields Too Large"
+        : error.code === "HPE_REQUEST_TIMEOUT" || error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? "408 Request Timeout"
+          : "400 Bad Request";
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
@@ -164,7 +205,8 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 function answerFailure(res: ServerResponse, error: unknown, log: (line: string) => void): void {
   if (error instanceof OptionsError) sendError(res, 400, "invalid parameters", error.problems);
   else if (error instanceof BusyError) sendError(res, 503, error.message, undefined, { "Retry-After": "5" });
-  else if (error instanceof AnalysisTimeout) sendError(res, 503, error.message);
+  else if (error instanceof AnalysisTimeout)
+    sendError(res, 503, error.message, undefined, { "Retry-After": "5" });
   else {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     log(`channelscope serve: request failed: ${message}`);

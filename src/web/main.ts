@@ -96,6 +96,7 @@ async function load(): Promise<void> {
     if (controller.signal.aborted) return;
     shown = { key, doc };
     setStatus("");
+    markStale(false);
     await renderPage();
   } catch (error) {
     if (controller.signal.aborted) return;
@@ -105,7 +106,29 @@ async function load(): Promise<void> {
         ? error.problems.join("; ")
         : String((error as Error).message);
     setStatus(t(state.lang, "dash.error", { message }), "error");
+    // The filters above already show the new choice: numbers left on the page are for the old one.
+    const stale = shown !== null && shown.key !== key;
+    markStale(stale);
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.dataset.retry = "";
+    retry.textContent = STALE_TEXT[state.lang].retry;
+    if (stale) status.append(` ${STALE_TEXT[state.lang].stale} `);
+    else status.append(" ");
+    status.append(retry);
   }
+}
+
+// TODO(i18n): move into the dictionaries as dash.stale and dash.retry (src/i18n is another module's).
+const STALE_TEXT = {
+  en: { stale: "The numbers below are for the previous filters.", retry: "Retry" },
+  ru: { stale: "Цифры ниже — для прежних фильтров.", retry: "Повторить" },
+} as const;
+
+/** Dims the page while it shows numbers that do not match the filters, and says so to screen readers. */
+function markStale(stale: boolean): void {
+  page.toggleAttribute("data-stale", stale);
+  page.style.opacity = stale ? "0.45" : "";
 }
 
 function update(patch: Partial<DashboardState>): void {
@@ -123,11 +146,12 @@ function askToken(failed: boolean): void {
 
 app.addEventListener("click", (event) => {
   const target = (event.target as HTMLElement).closest<HTMLElement>(
-    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick]",
+    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick],[data-retry]",
   );
   if (!target) return;
   const d = target.dataset;
-  if (d.page !== undefined) {
+  if (d.retry !== undefined) void load();
+  else if (d.page !== undefined) {
     event.preventDefault();
     update({ page: d.page as Page });
   } else if (d.lang !== undefined) update({ lang: d.lang === "ru" ? "ru" : "en" });

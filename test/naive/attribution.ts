@@ -7,9 +7,12 @@ export const UNATTRIBUTED = "unattributed";
 /** A buyer's weights by key; they sum to 1. */
 export type Weights = Map<string, number>;
 
-/** Sessions that start at or before the buyer's first order, in the decisions.md tie order. */
+/**
+ * Sessions of the whole history (not only the window's) that start at or before the buyer's first
+ * order, in the decisions.md tie order.
+ */
 export function eligibleSessions(ctx: Context, buyer: Buyer): Session[] {
-  const sessions = ctx.sessionsByUser.get(buyer.user_id) ?? [];
+  const sessions = ctx.historyByUser.get(buyer.user_id) ?? [];
   return sessions.filter((s) => s.startSec <= buyer.firstOrder.sec);
 }
 
@@ -32,7 +35,7 @@ export function buyerWeights(
   return weights;
 }
 
-/** Weights of every buyer in the window, keyed by user id. */
+/** Weights of every new buyer, keyed by user id. */
 export function allWeights(ctx: Context, field: "source_id" | "device"): Map<string, Weights> {
   const out = new Map<string, Weights>();
   for (const buyer of ctx.buyers.values()) {

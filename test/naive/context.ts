@@ -1,9 +1,13 @@
 /**
- * The window filter and per-user indexes every naive module reads. Inputs are canonical rows (ingest
- * has already rejected invalid ones, e.g. sessions ending before they start); we only apply [from, to).
+ * The window, the filter and the per-user indexes every naive module reads (decisions.md, "Window and
+ * filters"). The input is the WHOLE canonical data: acquisition (first session) and the buyer cohort
+ * (first order) are facts of each user's whole history; the window only selects which cohorts and
+ * which activity are counted, and the filter which users (by their acquisition cell) and which spend.
+ * A session that ends before it starts is a visit like any other; only session length leaves it out.
  */
 import type { CostRecord, MetricOptions, OrderRecord, VisitRecord } from "../../src/metrics/tables.ts";
 import {
+  addDays,
   addMonths,
   dayOf,
   type Grain,
@@ -22,10 +26,19 @@ export interface NaiveInput {
   costs: CostRecord[];
 }
 
+/** Source / device filter of the dashboard: keep users acquired through one of these; empty = all. */
+export interface NaiveFilter {
+  sources: readonly string[];
+  devices: readonly string[];
+}
+
+export const NO_FILTER: NaiveFilter = { sources: [], devices: [] };
+
 export interface Session extends VisitRecord {
   startSec: number;
   endSec: number;
   day: string;
+  /** end - start; negative for a session that ends before it starts (invalid length). */
   durationS: number;
 }
 
@@ -46,26 +59,45 @@ export interface Cost extends CostRecord {
 
 export interface Buyer {
   user_id: string;
+  /** The first order of the whole history; for a new buyer it is in the window. */
   firstOrder: Order;
-  /** Buyer cohort: month of the first order in the window. */
+  /** Buyer cohort: month of the first order. */
   cohort: string;
   cohortIdx: number;
-  /** The buyer's orders in the window, by time. */
+  /** The buyer's orders in the window, by time (all at or after the first order). */
   orders: Order[];
 }
 
+/** The window actually used: the requested one clamped to the visits' days. */
+export interface EffectiveWindow {
+  from: string;
+  to: string;
+  /** The request reached beyond the visits (the `window_beyond_data` warning). */
+  clamped: boolean;
+}
+
 export interface Context {
+  /** Options with `from` / `to` of the effective (clamped) window. */
   options: MetricOptions;
+  window: EffectiveWindow;
+  filter: NaiveFilter;
+  /** Sessions of kept users starting in the window (activity). */
   sessions: Session[];
+  /** Orders of kept users in the window (activity). */
   orders: Order[];
+  /** Costs in the window of the chosen sources. */
   costs: Cost[];
-  /** In-window sessions of each user, in the decisions.md tie order. */
-  sessionsByUser: Map<string, Session[]>;
-  /** Users = distinct users with a session in the window. */
+  /** Every session (whole history) of each kept user, in the decisions.md tie order. */
+  historyByUser: Map<string, Session[]>;
+  /** New users: kept users whose first session (whole history) is in the window. */
   users: Set<string>;
+  /** New buyers: kept users whose first order (whole history) is in the window. */
   buyers: Map<string, Buyer>;
   /** Every calendar month touching the window, in order. */
   windowMonths: string[];
+  /** A device filter is on: spend cannot be split by device, so CAC / ROMI / payback are withheld. */
+  spendWithheld: boolean;
+  /** Rows of the whole input outside the effective window (whatever the filter). */
   outOfWindow: { visits: number; orders: number; costs: number };
 }
 
@@ -79,87 +111,163 @@ export function compareSessions(a: Session, b: Session): number {
   );
 }
 
-function inWindow(day: string, options: MetricOptions): boolean {
-  return day >= options.from && day < options.to;
+/**
+ * The requested window clamped to the visits: `from` no earlier than the first visit's day, `to` no
+ * later than the day after the last. Without any visit there is nothing to clamp to and the window
+ * is kept as given (orders-and-costs-only data, e.g. the real Afisha files).
+ */
+export function effectiveWindow(visits: readonly VisitRecord[], options: MetricOptions): EffectiveWindow {
+  if (visits.length === 0) return { from: options.from, to: options.to, clamped: false };
+  let first = dayOf(visits[0]!.start_ts);
+  let last = first;
+  for (const v of visits) {
+    const day = dayOf(v.start_ts);
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  const end = addDays(last, 1);
+  // Days compare as strings (YYYY-MM-DD), so no Math.max / Math.min here.
+  let { from, to } = options;
+  if (from < first) from = first;
+  if (to > end) to = end;
+  return { from, to, clamped: from !== options.from || to !== options.to };
 }
 
-export function buildContext(input: NaiveInput, options: MetricOptions): Context {
-  const sessions: Session[] = [];
-  for (const v of input.visits) {
-    const day = dayOf(v.start_ts);
-    if (!inWindow(day, options)) continue;
-    const startSec = tsSeconds(v.start_ts);
-    const endSec = tsSeconds(v.end_ts);
-    sessions.push({ ...v, startSec, endSec, day, durationS: endSec - startSec });
+function toSession(v: VisitRecord): Session {
+  const startSec = tsSeconds(v.start_ts);
+  const endSec = tsSeconds(v.end_ts);
+  return { ...v, startSec, endSec, day: dayOf(v.start_ts), durationS: endSec - startSec };
+}
+
+function toOrder(o: OrderRecord): Order {
+  const day = dayOf(o.ts);
+  const month = monthOf(day);
+  return {
+    ...o,
+    sec: tsSeconds(o.ts),
+    day,
+    month,
+    monthIdx: monthIndex(month),
+    micro: parseMoney(o.revenue),
+  };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k) ?? [];
+    list.push(row);
+    out.set(k, list);
   }
-  const orders: Order[] = [];
-  for (const o of input.orders) {
-    const day = dayOf(o.ts);
-    if (!inWindow(day, options)) continue;
-    const month = monthOf(day);
-    orders.push({
-      ...o,
-      sec: tsSeconds(o.ts),
-      day,
-      month,
-      monthIdx: monthIndex(month),
-      micro: parseMoney(o.revenue),
-    });
-  }
-  const costs: Cost[] = [];
-  for (const c of input.costs) {
-    const day = dayOf(c.date);
-    if (!inWindow(day, options)) continue;
-    costs.push({ ...c, day, month: monthOf(day), micro: parseMoney(c.costs) });
+  return out;
+}
+
+/** Does the filter keep a user, judged by the first session of the whole history? */
+function keeps(filter: NaiveFilter, first: Session | undefined): boolean {
+  if (filter.sources.length === 0 && filter.devices.length === 0) return true;
+  // Buyers without any session have no acquisition cell: only the unfiltered view has them.
+  if (first === undefined) return false;
+  if (filter.sources.length > 0 && !filter.sources.includes(first.source_id)) return false;
+  if (filter.devices.length > 0 && !filter.devices.includes(first.device)) return false;
+  return true;
+}
+
+export function buildContext(
+  input: NaiveInput,
+  requested: MetricOptions,
+  filter: NaiveFilter = NO_FILTER,
+): Context {
+  const window = effectiveWindow(input.visits, requested);
+  const options: MetricOptions = { ...requested, from: window.from, to: window.to };
+  const inWindow = (day: string) => day >= options.from && day < options.to;
+
+  const allSessions = input.visits.map(toSession);
+  const history = groupBy(allSessions, (s) => s.user_id);
+  for (const list of history.values()) list.sort(compareSessions);
+  const allOrders = input.orders.map(toOrder);
+  const ordersOf = groupBy(allOrders, (o) => o.user_id);
+  for (const list of ordersOf.values()) list.sort((a, b) => a.sec - b.sec);
+
+  const kept = new Set<string>();
+  for (const user of new Set([...history.keys(), ...ordersOf.keys()])) {
+    if (keeps(filter, history.get(user)?.[0])) kept.add(user);
   }
 
-  const sessionsByUser = new Map<string, Session[]>();
-  for (const s of sessions) {
-    const list = sessionsByUser.get(s.user_id) ?? [];
-    list.push(s);
-    sessionsByUser.set(s.user_id, list);
-  }
-  for (const list of sessionsByUser.values()) list.sort(compareSessions);
-
-  const ordersByUser = new Map<string, Order[]>();
-  for (const o of orders) {
-    const list = ordersByUser.get(o.user_id) ?? [];
-    list.push(o);
-    ordersByUser.set(o.user_id, list);
+  const historyByUser = new Map<string, Session[]>();
+  const users = new Set<string>();
+  for (const [user, list] of history) {
+    if (!kept.has(user)) continue;
+    historyByUser.set(user, list);
+    if (inWindow(list[0]!.day)) users.add(user);
   }
   const buyers = new Map<string, Buyer>();
-  for (const [user_id, list] of ordersByUser) {
-    list.sort((a, b) => a.sec - b.sec);
+  for (const [user_id, list] of ordersOf) {
     const firstOrder = list[0]!;
+    if (!kept.has(user_id) || !inWindow(firstOrder.day)) continue;
     buyers.set(user_id, {
       user_id,
       firstOrder,
       cohort: firstOrder.month,
       cohortIdx: firstOrder.monthIdx,
-      orders: list,
+      orders: list.filter((o) => inWindow(o.day)),
     });
   }
 
+  const chosenSource = (source: string) => filter.sources.length === 0 || filter.sources.includes(source);
+  const costs: Cost[] = [];
+  let costsOut = 0;
+  for (const c of input.costs) {
+    const day = dayOf(c.date);
+    if (!inWindow(day)) {
+      costsOut++;
+      continue;
+    }
+    if (chosenSource(c.source_id)) {
+      costs.push({ ...c, day, month: monthOf(day), micro: parseMoney(c.costs) });
+    }
+  }
+  const windowSessions = allSessions.filter((s) => inWindow(s.day));
+  const windowOrders = allOrders.filter((o) => inWindow(o.day));
+
   return {
     options,
-    sessions,
-    orders,
+    window,
+    filter,
+    sessions: windowSessions.filter((s) => kept.has(s.user_id)),
+    orders: windowOrders.filter((o) => kept.has(o.user_id)),
     costs,
-    sessionsByUser,
-    users: new Set(sessionsByUser.keys()),
+    historyByUser,
+    users,
     buyers,
     windowMonths: windowPeriods(options.from, options.to, "month"),
+    spendWithheld: filter.devices.length > 0,
     outOfWindow: {
-      visits: input.visits.length - sessions.length,
-      orders: input.orders.length - orders.length,
-      costs: input.costs.length - costs.length,
+      visits: input.visits.length - windowSessions.length,
+      orders: input.orders.length - windowOrders.length,
+      costs: costsOut,
     },
   };
 }
 
-/** The user's first session (tie order), or undefined for a buyer without sessions. */
+/**
+ * The window's sessions whose source and device a by_source / by_device row is listed for
+ * (decisions.md "Shapes"): every session of the kept users without a filter; under a source or device
+ * filter only those of a chosen source and a chosen device (a kept user's later visit through another
+ * source or device lists no row for it).
+ */
+export function listedSessions(ctx: Context): Session[] {
+  const { sources, devices } = ctx.filter;
+  return ctx.sessions.filter(
+    (s) =>
+      (sources.length === 0 || sources.includes(s.source_id)) &&
+      (devices.length === 0 || devices.includes(s.device)),
+  );
+}
+
+/** The user's first session of the whole history (tie order), or undefined for a buyer without sessions. */
 export function firstSession(ctx: Context, user: string): Session | undefined {
-  return ctx.sessionsByUser.get(user)?.[0];
+  return ctx.historyByUser.get(user)?.[0];
 }
 
 /** Acquisition cohort of a user at the given grain (period of the first session). */
@@ -190,7 +298,7 @@ export function monthLifetimeObserved(ctx: Context, cohort: string, k: number): 
   return isObserved(addMonths(cohort, k), "month", ctx.options.to);
 }
 
-/** Buyer cohorts (months with at least one buyer), in order, with their buyers. */
+/** Buyer cohorts (months with at least one new buyer), in order, with their buyers. */
 export function buyerCohorts(ctx: Context): Map<string, Buyer[]> {
   const out = new Map<string, Buyer[]>();
   const sorted = [...ctx.buyers.values()].sort((a, b) => compareText(a.cohort, b.cohort));

@@ -105,11 +105,11 @@ export function conversionLagRows(stats: ConversionLagStats): ConversionLagRow[]
 
 export interface AcquisitionCount {
   users: number;
-  /** Users of the key who are buyers (any order in the window). */
+  /** New users of the key who are new buyers (first order in the window). */
   converted: number;
 }
 
-/** Users and converted users by the first session's source or device. */
+/** New users and converted new users by the first session's source or device. */
 export function acquisitionCounts(
   ctx: Context,
   field: "source_id" | "device",
@@ -125,7 +125,7 @@ export function acquisitionCounts(
   return out;
 }
 
-/** Overall conversion rate: users who are also buyers / users. */
+/** Overall conversion rate: new users who are also new buyers / new users. */
 export function conversionRate(ctx: Context): number | null {
   if (ctx.users.size === 0) return null;
   let converted = 0;

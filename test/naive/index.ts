@@ -1,11 +1,21 @@
 /**
- * The naive in-memory reference implementation of docs/../shared/spec/metrics.md + docs/decisions.md.
+ * The naive in-memory reference implementation of ../shared/spec/metrics.md + docs/decisions.md.
  * Plain loops over arrays and Maps, exact money (BigInt micro-units), UTC calendar math on wall-clock
  * strings. The SQL engine's `Tables` are checked against `naiveTables`.
+ *
+ * Every entry point takes the WHOLE canonical data and applies the window (clamped to the visits'
+ * days) and the optional source / device filter itself, as decisions.md "Window and filters" says.
  */
 import type { MetricOptions, Tables } from "../../src/metrics/tables.ts";
 import { activityRows, allPeriodsMean } from "./activity.ts";
-import { buildContext, type Context, type NaiveInput } from "./context.ts";
+import {
+  buildContext,
+  type Context,
+  type EffectiveWindow,
+  type NaiveFilter,
+  type NaiveInput,
+  NO_FILTER,
+} from "./context.ts";
 import { type ConversionLagStats, conversionLagRows, conversionLagStats } from "./conversion.ts";
 import { ltvRows } from "./ltv.ts";
 import {
@@ -21,7 +31,8 @@ import { type SessionStats, sessionStats } from "./sessions.ts";
 import { summaryRows, summaryValues } from "./summary.ts";
 
 export { buyerWeights, UNATTRIBUTED } from "./attribution.ts";
-export type { NaiveInput } from "./context.ts";
+export type { EffectiveWindow, NaiveFilter, NaiveInput } from "./context.ts";
+export { NO_FILTER } from "./context.ts";
 export { lagBucket } from "./conversion.ts";
 export type { ConversionLagStats, MonthlyAov, RetentionAverage, SessionStats };
 
@@ -35,8 +46,10 @@ export interface NaiveDetails {
   aovByMonth: MonthlyAov[];
   /** Sources (and `unattributed`) with fewer than 30 attributed buyers in mature cohorts. */
   tooFewBuyers: string[];
-  /** Input rows dropped by the window filter. */
+  /** Rows of the whole input outside the effective window (whatever the filter). */
   outOfWindow: { visits: number; orders: number; costs: number };
+  /** The window used: the requested one clamped to the visits' days (`clamped` = window_beyond_data). */
+  window: EffectiveWindow;
 }
 
 function tablesOf(ctx: Context, stats: SessionStats, lag: ConversionLagStats): Tables {
@@ -70,24 +83,36 @@ function tablesOf(ctx: Context, stats: SessionStats, lag: ConversionLagStats): T
 }
 
 /** Every table of the spec, computed naively. */
-export function naiveTables(input: NaiveInput, options: MetricOptions): Tables {
-  const ctx = buildContext(input, options);
+export function naiveTables(input: NaiveInput, options: MetricOptions, filter = NO_FILTER): Tables {
+  const ctx = buildContext(input, options, filter);
   return tablesOf(ctx, sessionStats(ctx), conversionLagStats(ctx));
 }
 
 /** Session length statistics: mean, median, mode, p90 and the 60-s histogram. */
-export function naiveSessionStats(input: NaiveInput, options: MetricOptions): SessionStats {
-  return sessionStats(buildContext(input, options));
+export function naiveSessionStats(
+  input: NaiveInput,
+  options: MetricOptions,
+  filter = NO_FILTER,
+): SessionStats {
+  return sessionStats(buildContext(input, options, filter));
 }
 
 /** Conversion lag statistics, including the two exclusion counts. */
-export function naiveConversionLag(input: NaiveInput, options: MetricOptions): ConversionLagStats {
-  return conversionLagStats(buildContext(input, options));
+export function naiveConversionLag(
+  input: NaiveInput,
+  options: MetricOptions,
+  filter = NO_FILTER,
+): ConversionLagStats {
+  return conversionLagStats(buildContext(input, options, filter));
 }
 
 /** The tables plus the numbers that live outside `Tables`. */
-export function naiveDetails(input: NaiveInput, options: MetricOptions): NaiveDetails {
-  const ctx = buildContext(input, options);
+export function naiveDetails(
+  input: NaiveInput,
+  options: MetricOptions,
+  filter: NaiveFilter = NO_FILTER,
+): NaiveDetails {
+  const ctx = buildContext(input, options, filter);
   const stats = sessionStats(ctx);
   const lag = conversionLagStats(ctx);
   const tables = tablesOf(ctx, stats, lag);
@@ -104,5 +129,6 @@ export function naiveDetails(input: NaiveInput, options: MetricOptions): NaiveDe
     aovByMonth: aovByMonth(ctx),
     tooFewBuyers: tooFewBuyers(ctx),
     outOfWindow: ctx.outOfWindow,
+    window: ctx.window,
   };
 }

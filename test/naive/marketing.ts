@@ -25,8 +25,12 @@ export function totalSpend(ctx: Context, source?: string): bigint {
   return total;
 }
 
-/** decisions.md: `no_spend` when spend = 0; `infinite` when spend > 0 and no buyers; else the ratio. */
-export function cacValue(spend: bigint, buyers: number): Cac {
+/**
+ * decisions.md: `not_applicable` under a device filter (spend has no device); `no_spend` when spend = 0;
+ * `infinite` when spend > 0 and no buyers; else the ratio.
+ */
+export function cacValue(ctx: Context, spend: bigint, buyers: number): Cac {
+  if (ctx.spendWithheld) return "not_applicable";
   if (spend === 0n) return "no_spend";
   if (buyers === 0) return "infinite";
   return microToNumber(spend) / buyers;
@@ -54,13 +58,13 @@ export function cacByCohortRows(ctx: Context): CacByCohortRow[] {
   return [...months].sort(compareText).map((cohort) => {
     const s = spend.get(cohort) ?? 0n;
     const newBuyers = cohorts.get(cohort)?.length ?? 0;
-    return { cohort, costs: microToNumber(s), new_buyers: newBuyers, cac: cacValue(s, newBuyers) };
+    return { cohort, costs: microToNumber(s), new_buyers: newBuyers, cac: cacValue(ctx, s, newBuyers) };
   });
 }
 
 /**
  * ROMI(c, k) = margin x cumulative revenue(c, k) / spend(c), for every buyer cohort and lifetime
- * 0..M-1; null when spend(c) = 0 or the cell is unobserved.
+ * 0..M-1; null when spend(c) = 0, the cell is unobserved or spend is withheld (device filter).
  */
 export function romiByCohortRows(ctx: Context): RomiByCohortRow[] {
   const spend = spendByMonth(ctx);
@@ -68,7 +72,7 @@ export function romiByCohortRows(ctx: Context): RomiByCohortRow[] {
   for (const [cohort, buyers] of buyerCohorts(ctx)) {
     const s = spend.get(cohort) ?? 0n;
     for (let k = 0; k < ctx.windowMonths.length; k++) {
-      if (s === 0n || !monthLifetimeObserved(ctx, cohort, k)) {
+      if (ctx.spendWithheld || s === 0n || !monthLifetimeObserved(ctx, cohort, k)) {
         rows.push({ cohort, lifetime: k, romi: null });
         continue;
       }
@@ -92,9 +96,11 @@ export function paybackByCohortRows(romi: readonly RomiByCohortRow[]): PaybackBy
 
 /**
  * Overall romi_h: margin x revenue in lifetimes 0..H-1 of the buyers of mature cohorts / spend in
- * the mature months (every window month whose lifetime H-1 is observed, with or without buyers).
+ * the mature months (every window month whose lifetime H-1 is observed, with or without buyers);
+ * null without such spend or when spend is withheld (device filter).
  */
 export function romiH(ctx: Context): number | null {
+  if (ctx.spendWithheld) return null;
   const h = ctx.options.horizon;
   let revenue = 0n;
   for (const [cohort, buyers] of buyerCohorts(ctx)) {

@@ -1,7 +1,7 @@
 /** by_source and by_device: users / conversion by acquisition, the rest by attribution. */
 import type { ByDeviceRow, BySourceRow } from "../../src/metrics/tables.ts";
 import { allWeights, attributedBuyers, type Weights } from "./attribution.ts";
-import { type Context, isMature, monthLifetimeObserved, revenueThrough } from "./context.ts";
+import { type Context, isMature, listedSessions, monthLifetimeObserved, revenueThrough } from "./context.ts";
 import { acquisitionCounts } from "./conversion.ts";
 import { cacValue, spendByMonth, totalSpend } from "./marketing.ts";
 import { compareText, microToNumber, ratio } from "./numbers.ts";
@@ -58,6 +58,7 @@ function spendOver(ctx: Context, source: string, includeMonth: (month: string) =
  * lifetime k observed / spend of s in those months; null when never (or no spend).
  */
 function sourcePayback(ctx: Context, weights: ReadonlyMap<string, Weights>, source: string): number | null {
+  if (ctx.spendWithheld) return null;
   for (let k = 0; k < ctx.windowMonths.length; k++) {
     const observed = (m: string) => monthLifetimeObserved(ctx, m, k);
     const spend = spendOver(ctx, source, observed);
@@ -69,15 +70,17 @@ function sourcePayback(ctx: Context, weights: ReadonlyMap<string, Weights>, sour
 }
 
 /**
- * Keys: every source seen in in-window visits or costs, plus every attributed key (including
- * `unattributed` when some buyer has no session at or before the first order).
+ * Keys: every source seen in the window's visits of the kept users (under a filter: the visits of a
+ * chosen source and device) or in the window's costs of the chosen sources, plus every attributed key
+ * (including `unattributed` when some new buyer has no session at or before the first order). Users
+ * and conversion count new users by acquisition.
  */
 export function bySourceRows(ctx: Context): BySourceRow[] {
   const weights = allWeights(ctx, "source_id");
   const buyers = attributedBuyers(weights);
   const acquired = acquisitionCounts(ctx, "source_id");
   const keys = new Set<string>([...buyers.keys()]);
-  for (const s of ctx.sessions) keys.add(s.source_id);
+  for (const s of listedSessions(ctx)) keys.add(s.source_id);
   for (const c of ctx.costs) keys.add(c.source_id);
   return [...keys].sort(compareText).map((source) => {
     const acq = acquired.get(source) ?? { users: 0, converted: 0 };
@@ -91,21 +94,21 @@ export function bySourceRows(ctx: Context): BySourceRow[] {
       buyers: b,
       conversion_rate: ratio(acq.converted, acq.users),
       costs: microToNumber(spend),
-      cac: cacValue(spend, b),
+      cac: cacValue(ctx, spend, b),
       ltv_h: ltv.ltv_h,
-      romi_h: matureSpend === 0 ? null : ltv.revenue / matureSpend,
+      romi_h: ctx.spendWithheld || matureSpend === 0 ? null : ltv.revenue / matureSpend,
       payback_lifetime: sourcePayback(ctx, weights, source),
     };
   });
 }
 
-/** Keys: every device seen in in-window visits, plus attributed keys (`unattributed`). */
+/** Keys: every device seen in the listed window visits (see bySourceRows), plus attributed keys. */
 export function byDeviceRows(ctx: Context): ByDeviceRow[] {
   const weights = allWeights(ctx, "device");
   const buyers = attributedBuyers(weights);
   const acquired = acquisitionCounts(ctx, "device");
   const keys = new Set<string>([...buyers.keys()]);
-  for (const s of ctx.sessions) keys.add(s.device);
+  for (const s of listedSessions(ctx)) keys.add(s.device);
   return [...keys].sort(compareText).map((device) => {
     const acq = acquired.get(device) ?? { users: 0, converted: 0 };
     return {
@@ -123,7 +126,7 @@ export function tooFewBuyers(ctx: Context, threshold = 30): string[] {
   const weights = allWeights(ctx, "source_id");
   const keys = new Set<string>();
   for (const w of weights.values()) for (const k of w.keys()) keys.add(k);
-  for (const s of ctx.sessions) keys.add(s.source_id);
+  for (const s of listedSessions(ctx)) keys.add(s.source_id);
   for (const c of ctx.costs) keys.add(c.source_id);
   return [...keys].sort(compareText).filter((k) => keyLtvH(ctx, weights, k).buyers < threshold);
 }

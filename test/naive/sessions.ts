@@ -9,7 +9,10 @@ export interface HistogramBin {
 }
 
 export interface SessionStats {
+  /** Sessions with a valid length (end >= start): the ones the statistics are over. */
   sessions: number;
+  /** Sessions that end before they start: still visits, left out of the length statistics. */
+  invalid: number;
   mean_s: number | null;
   median_s: number | null;
   mode_s: number | null;
@@ -21,8 +24,9 @@ export function histogramBin(seconds: number): string {
   return seconds >= 3600 ? "3600+" : String(Math.floor(seconds / 60) * 60);
 }
 
+/** Over the window's sessions of the kept users; invalid lengths (end before start) only counted. */
 export function sessionStats(ctx: Context): SessionStats {
-  const lengths = ctx.sessions.map((s) => s.durationS);
+  const lengths = ctx.sessions.filter((s) => s.durationS >= 0).map((s) => s.durationS);
   const bins = new Map<string, number>();
   for (let b = 0; b < 3600; b += 60) bins.set(String(b), 0);
   bins.set("3600+", 0);
@@ -32,6 +36,7 @@ export function sessionStats(ctx: Context): SessionStats {
   }
   return {
     sessions: lengths.length,
+    invalid: ctx.sessions.length - lengths.length,
     mean_s: mean(lengths),
     median_s: quantileCont(lengths, 0.5),
     mode_s: modeSmallest(lengths),

@@ -51,7 +51,7 @@ export function summaryValues(ctx: Context, x: SummaryInputs): Record<string, nu
     orders_per_buyer_h: ordersPerBuyerH(ctx),
     ltv_h: ltvH(ctx),
     ltv_h_cohort_mean: ltvHCohortMean(ctx),
-    cac: cacValue(spend, ctx.buyers.size),
+    cac: cacValue(ctx, spend, ctx.buyers.size),
     romi_h: romiH(ctx),
     attribution: ctx.options.attribution,
     horizon_months: ctx.options.horizon,

@@ -89,6 +89,7 @@ export function fmtDuration(v: View, seconds: number | null | undefined): string
 export function fmtCac(v: View, cac: Cac | null | undefined): string {
   if (cac === "infinite") return "∞";
   if (cac === "no_spend") return t(v.lang, "cac.noSpend");
+  if (cac === "not_applicable") return t(v.lang, "cac.notApplicable");
   return fmtMoney(v, cac);
 }
 

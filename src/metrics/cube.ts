@@ -1,0 +1,193 @@
+import type { Engine } from "../engine/engine.ts";
+import { assembleSlice } from "./compute.ts";
+import { buildDataCube, type DataCubeFacts } from "./cube-data.ts";
+import {
+  type DataTables,
+  dataTableNames,
+  newCubePrefix,
+  type WindowTables,
+  windowTableNames,
+} from "./cube-tables.ts";
+import { buildWindowCube, type WindowFacts } from "./cube-window.ts";
+import { type AnalysisOptions, normalizeOptions, OptionsError } from "./options.ts";
+import type { SliceScope } from "./query.ts";
+import type { AnalysisWindow, MetricsResult } from "./result.ts";
+import type { Attribution } from "./tables.ts";
+
+/**
+ * The acquisition cube: whole-history tables built once per dataset (cube-data.ts), per-window tables
+ * built once per analysis window and kept for the next request (cube-window.ts), and slices — a source
+ * / device filter under every attribution model — that only read them. The report builds one cube and
+ * slices it once; the server builds one at start-up and slices it per request, on the request's own
+ * connection, so concurrent requests never wait for each other's tables.
+ */
+export interface Cube {
+  readonly engine: Engine;
+  readonly tables: DataTables;
+  readonly facts: DataCubeFacts;
+  /** Windows built so far, most recently used last. */
+  readonly windows: Map<string, WindowEntry>;
+  readonly prefix: string;
+  windowCount: number;
+}
+
+/** Users acquired through one of `sources` and one of `devices` (empty = any). */
+export interface AcquisitionFilter {
+  sources: readonly string[];
+  devices: readonly string[];
+}
+
+interface WindowEntry {
+  tables: WindowTables;
+  ready: Promise<WindowFacts>;
+  /** Slices reading it now: an entry in use is never dropped. */
+  readers: number;
+}
+
+/** Windows kept per cube (each a few small tables); the least recently used idle one goes first. */
+const MAX_WINDOWS = 8;
+
+const NO_FILTER: AcquisitionFilter = { sources: [], devices: [] };
+
+export async function buildCube(engine: Engine): Promise<Cube> {
+  const prefix = newCubePrefix();
+  const tables = dataTableNames(prefix);
+  try {
+    const facts = await buildDataCube(engine, tables);
+    return { engine, tables, facts, windows: new Map(), prefix, windowCount: 0 };
+  } catch (error) {
+    for (const name of Object.values(tables)) await engine.dropTemp(name).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Every metric for `filter` under every attribution model, read from the cube. `options` may be
+ * partial (defaults and the data's window apply) and is validated by normalizeOptions; a window that
+ * reaches beyond the visits is clamped to them (result.window says so). `on` is the connection to
+ * read on (default: the cube's engine); the window's tables are built on it when missing.
+ */
+export async function sliceCube(
+  cube: Cube,
+  raw: Partial<AnalysisOptions> = {},
+  filter: AcquisitionFilter = NO_FILTER,
+  on: Engine = cube.engine,
+): Promise<Record<Attribution, MetricsResult>> {
+  const requested = normalizeOptions({ ...raw }, cube.facts);
+  const window = clampWindow(requested, cube.facts);
+  const options = { ...requested, from: window.from, to: window.to };
+  const entry = windowEntry(cube, options, on);
+  entry.readers += 1;
+  try {
+    const facts = await entry.ready;
+    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter) };
+    return await assembleSlice(
+      on,
+      options,
+      { ...cube.tables, ...entry.tables },
+      scopeOf(cube.facts, filter),
+      context,
+    );
+  } finally {
+    entry.readers -= 1;
+    await evictIdle(cube);
+  }
+}
+
+export async function dropCube(cube: Cube): Promise<void> {
+  for (const entry of cube.windows.values()) await dropWindow(cube, entry);
+  cube.windows.clear();
+  for (const name of Object.values(cube.tables)) await cube.engine.dropTemp(name);
+}
+
+/**
+ * The window clamped to the visits: `from` no earlier than the first visit's day, `to` no later than
+ * the day after the last. Periods outside the data are not observed, so they are not invented as zeros.
+ */
+export function clampWindow(
+  options: Pick<AnalysisOptions, "from" | "to">,
+  facts: Pick<DataCubeFacts, "firstVisitStart" | "lastVisitStart">,
+): AnalysisWindow {
+  const requested = { from: options.from, to: options.to };
+  if (!facts.firstVisitStart || !facts.lastVisitStart) return { ...requested, requested, clamped: false };
+  const first = facts.firstVisitStart.slice(0, 10);
+  const end = nextDay(facts.lastVisitStart.slice(0, 10));
+  // YYYY-MM-DD strings order like the days they name.
+  const from = [options.from, first].sort()[1]!;
+  const to = [options.to, end].sort()[0]!;
+  if (from >= to) {
+    throw new OptionsError([
+      `invalid window: ${options.from} to ${options.to} holds no visits (the data covers ${first} to ${end}, to exclusive)`,
+    ]);
+  }
+  return { from, to, requested, clamped: from !== options.from || to !== options.to };
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEntry {
+  const key = `${options.from}/${options.to}`;
+  const known = cube.windows.get(key);
+  if (known) {
+    cube.windows.delete(key);
+    cube.windows.set(key, known);
+    return known;
+  }
+  cube.windowCount += 1;
+  const tables = windowTableNames(`${cube.prefix}w${cube.windowCount}`);
+  const entry: WindowEntry = {
+    tables,
+    ready: buildWindowCube(on, cube.tables, tables, options),
+    readers: 0,
+  };
+  cube.windows.set(key, entry);
+  // A failed build (e.g. its request timed out) must not poison the window for the next request.
+  entry.ready.catch(() => {
+    if (cube.windows.get(key) === entry) cube.windows.delete(key);
+    void dropWindow(cube, entry);
+  });
+  return entry;
+}
+
+async function evictIdle(cube: Cube): Promise<void> {
+  for (const [key, entry] of cube.windows) {
+    if (cube.windows.size <= MAX_WINDOWS) return;
+    if (entry.readers > 0) continue;
+    cube.windows.delete(key);
+    await dropWindow(cube, entry);
+  }
+}
+
+async function dropWindow(cube: Cube, entry: WindowEntry): Promise<void> {
+  await entry.ready.catch(() => undefined);
+  for (const name of Object.values(entry.tables)) await cube.engine.dropTemp(name).catch(() => undefined);
+}
+
+/** The filter as cube codes: combos of the chosen sources and devices, and the chosen sources' spend. */
+export function scopeOf(facts: DataCubeFacts, filter: AcquisitionFilter): SliceScope {
+  const sources = new Set(filter.sources);
+  const devices = new Set(filter.devices);
+  const filtered = sources.size > 0 || devices.size > 0;
+  return {
+    combos: filtered
+      ? facts.combos
+          .filter(
+            (c) =>
+              (sources.size === 0 || sources.has(c.source)) && (devices.size === 0 || devices.has(c.device)),
+          )
+          .map((c) => c.r)
+      : null,
+    sources: sources.size > 0 ? facts.sources.filter((s) => sources.has(s.source)).map((s) => s.s) : null,
+    withheld: devices.size > 0 ? "spend_not_split_by_device" : null,
+  };
+}
+
+function copyFilter(filter: AcquisitionFilter): { sources: string[]; devices: string[] } {
+  return { sources: [...filter.sources], devices: [...filter.devices] };
+}
+
+export type { WindowFacts };

@@ -1,0 +1,74 @@
+/**
+ * How long a marketer waits for a filter change in the dashboard, measured in headless Chromium on the
+ * 0.4M-session sample: from the click on a source chip to the page settled with every figure drawn.
+ * Every click makes a filter nobody asked before (uncached on the server). The figures are printed,
+ * not asserted (speed is measured, not asserted; a busy CI machine must not fail the suite), but the
+ * test fails when a filter change does not redraw at all.
+ */
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { generateSample } from "../src/generate/index.ts";
+import { ingest } from "../src/ingest/index.ts";
+import { describeDataset, startServer } from "../src/server/index.ts";
+import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
+import { freshEngine, tempDir } from "./helpers/temp.ts";
+
+const skip = skipWithoutChromium("the dashboard latency test");
+/** Users of the 0.4M-session sample (1.575 sessions per user, as the benchmark's). */
+const USERS = 254_000;
+
+describe("dashboard filter change latency (0.4M sessions)", { skip }, async () => {
+  const dir = tempDir();
+  await generateSample({ out: dir, users: USERS, seed: 7 });
+  const engine = await freshEngine();
+  const sources = {
+    visits: { path: `${dir}/visits_log_us.csv` },
+    orders: { path: `${dir}/orders_log_us.csv` },
+    costs: { path: `${dir}/costs_us.csv` },
+  };
+  const dataset = await describeDataset(engine, await ingest(engine, sources), "USD");
+  const server = await startServer({ dataset, port: 0 });
+  const browser: Browser = await launchChromium();
+  after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const settled = () =>
+    page.waitForFunction(() => {
+      if (document.querySelector("#page[aria-busy]") || !document.querySelector("#page section"))
+        return false;
+      const figures = [...document.querySelectorAll("#page figure[data-figure]")];
+      return figures.length > 0 && figures.every((f) => f.querySelector("svg") || f.querySelector(".empty"));
+    });
+
+  test("a source chip click redraws the marketing page", async () => {
+    await page.goto(`${server.url}?page=marketing`);
+    await settled();
+    const ids = dataset.catalog.sources.slice(0, 6);
+    const waits: number[] = [];
+    for (const id of ids) {
+      // Every redraw replaces each figure's SVG: mark the current ones, wait for unmarked ones.
+      await page.evaluate(() => {
+        for (const svg of document.querySelectorAll("#page figure svg")) svg.setAttribute("data-old", "");
+      });
+      const started = performance.now();
+      await page.locator(`button[data-source="${id}"]`).click();
+      await page.waitForURL((url) => (url.searchParams.get("sources") ?? "").split(",").includes(id));
+      await page.waitForFunction(
+        () =>
+          !document.querySelector("#page[aria-busy]") &&
+          document.querySelector("#page figure svg:not([data-old])") !== null &&
+          document.querySelector("#page figure svg[data-old]") === null,
+      );
+      waits.push(performance.now() - started);
+    }
+    waits.sort((a, b) => a - b);
+    const ms = waits.map((w) => Math.round(w));
+    process.stdout.write(
+      `dashboard filter change, 0.4M sessions: ${ms.join(", ")} ms (median ${ms[Math.floor(ms.length / 2)]}, max ${ms[ms.length - 1]})\n`,
+    );
+    assert.equal(waits.length, ids.length);
+  });
+});
