@@ -30,6 +30,9 @@ export function budgetSection(
   const signed = (x: number, d = 0): string => (x > 0 ? `+${n(x, d)}` : n(x, d));
   const interval = (i: { value: number; low: number; high: number }, d = 0): string =>
     `${signed(i.value, d)} [${signed(i.low, d)}; ${signed(i.high, d)}]`;
+  // Held: not allowed to move, or allowed but the allocation left it where it is.
+  const held = (r: PlanSourceDocument): boolean =>
+    r.move === "hold" || Math.abs(r.spendProposed - r.spendNow) <= 1e-9 * r.spendNow;
   const cac = (x: number | null): string => (x === null ? "∞" : fmtMoney(v, x));
   const table = dataTable<PlanSourceDocument>(
     [
@@ -51,12 +54,12 @@ export function budgetSection(
       },
       {
         head: budgetText(v.lang, "budget.col.buyers"),
-        cell: (r) => (r.move === "hold" ? budgetText(v.lang, "budget.held") : interval(r.deltaBuyers, 1)),
+        cell: (r) => (held(r) ? budgetText(v.lang, "budget.held") : interval(r.deltaBuyers, 1)),
         numeric: true,
       },
       {
         head: budgetText(v.lang, "budget.col.revenue", params),
-        cell: (r) => (r.move === "hold" ? budgetText(v.lang, "budget.held") : interval(r.deltaRevenue)),
+        cell: (r) => (held(r) ? budgetText(v.lang, "budget.held") : interval(r.deltaRevenue)),
         numeric: true,
       },
     ],
