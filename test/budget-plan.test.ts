@@ -4,8 +4,10 @@ import { type AllocationCurve, allocate, marginalValue } from "../src/budget/all
 import { buildBudgetPlan, type SourceInput } from "../src/budget/budget-plan.ts";
 import { chiSquareCdf } from "../src/budget/chi-square.ts";
 import { shuffleSpendWithinMonths } from "../src/budget/placebo.ts";
+import { normalizePlanOptions } from "../src/budget/plan-options.ts";
 import { type DailyAcquisition, fitResponseCurve } from "../src/budget/response-curve.ts";
 import { weekBlockReplicates } from "../src/budget/week-blocks.ts";
+import { OptionsError } from "../src/metrics/options.ts";
 import { mulberry32 } from "./helpers/prng.ts";
 
 const close = (a: number, b: number, tol: number, what: string): void =>
@@ -201,5 +203,24 @@ describe("budget plan", () => {
     }
     assert.ok(moves <= 1, `${moves} of ${shuffles} placebo plans recommended a move`);
     assert.ok(covered / total >= 0.75, `intervals contain 0 in ${covered} of ${total}`);
+  });
+});
+
+describe("plan options", () => {
+  test("budget and bounds are read like the other options, with errors a user can act on", () => {
+    assert.deepEqual(normalizePlanOptions({}), { budget: null, bounds: 0.3 });
+    assert.deepEqual(normalizePlanOptions({ budget: "25000", bounds: "20%" }), {
+      budget: 25000,
+      bounds: 0.2,
+    });
+    assert.deepEqual(normalizePlanOptions({ Budget: 100, BOUNDS: 0.5 }), { budget: 100, bounds: 0.5 });
+    assert.throws(
+      () => normalizePlanOptions({ budget: "lots", bounds: "1.5" }),
+      (e: unknown) =>
+        e instanceof OptionsError &&
+        e.problems.length === 2 &&
+        /invalid budget: "lots" \(expected an amount per month/.test(e.problems[0]!) &&
+        /invalid bounds: "1.5" \(expected a share between 0 and 1/.test(e.problems[1]!),
+    );
   });
 });
