@@ -18,6 +18,17 @@ export interface AllocationCurve {
 
 const MAX_CONCAVE_ELASTICITY = 0.999;
 
+/** The budget lies outside the sum of the bounds: no allocation can reach it. */
+export class BudgetOutOfBounds extends RangeError {
+  constructor(
+    readonly budget: number,
+    readonly lo: number,
+    readonly hi: number,
+  ) {
+    super(`budget ${budget} is outside what the bounds allow (${lo} to ${hi})`);
+  }
+}
+
 /** Expected buyers at spend S on the curve. */
 export function buyersAt(spend: number, spendNow: number, buyersNow: number, elasticity: number): number {
   if (spendNow <= 0) return buyersNow;
@@ -33,9 +44,7 @@ export function marginalValue(c: AllocationCurve, spend: number): number {
 export function allocate(curves: readonly AllocationCurve[], budget: number): number[] {
   const lo = curves.reduce((s, c) => s + c.lo, 0);
   const hi = curves.reduce((s, c) => s + c.hi, 0);
-  if (budget < lo - 1e-9 * hi || budget > hi + 1e-9 * hi) {
-    throw new RangeError(`budget ${budget} is outside what the bounds allow (${lo} to ${hi})`);
-  }
+  if (budget < lo - 1e-9 * hi || budget > hi + 1e-9 * hi) throw new BudgetOutOfBounds(budget, lo, hi);
   const concave = curves.map((c) => c.value > 0 && c.elasticity > 0 && c.spendNow > 0 && c.buyersNow > 0);
   const at = (lambda: number): number[] =>
     curves.map((c, i) => (concave[i] ? spendForLambda(c, lambda) : c.lo));

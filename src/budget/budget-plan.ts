@@ -79,6 +79,7 @@ export type PlanReason =
   | "marginal_returns_not_different"
   | "no_source_differs"
   | "gain_interval_includes_zero"
+  | "gain_interval_below_zero"
   | "fewer_than_two_sources";
 
 /**
@@ -233,6 +234,7 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
     reason = "no_source_differs";
   else if (sameBudget && !(equalReturnTest !== null && equalReturnTest.pValue < EQUAL_RETURN_ALPHA))
     reason = "marginal_returns_not_different";
+  else if (gain.high < 0) reason = "gain_interval_below_zero";
   else if (!(gain.low > 0)) reason = "gain_interval_includes_zero";
   else reason = "supported";
   return {

@@ -1,5 +1,6 @@
 import { OptionsError } from "../metrics/options.ts";
 import type { MetricsResult } from "../metrics/result.ts";
+import { BudgetOutOfBounds } from "./allocate.ts";
 import {
   type BudgetPlan,
   buildBudgetPlan,
@@ -79,9 +80,10 @@ export function planOfMetrics(metrics: MetricsResult, settings: PlanSettings): B
       ...(settings.budget !== null ? { budget: settings.budget } : {}),
     });
   } catch (error) {
-    if (error instanceof RangeError) {
+    if (error instanceof BudgetOutOfBounds) {
+      const whole = (x: number): string => Math.round(x).toLocaleString("en-US");
       throw new OptionsError([
-        `invalid budget: ${settings.budget} per month cannot be reached within ±${Math.round(settings.bounds * 100)} % of today's spend per source (${error.message}); change --budget or widen --bounds`,
+        `invalid budget: ${whole(error.budget)} per month cannot be reached within ±${Math.round(settings.bounds * 100)} % of each source's spend today (reachable: ${whole(error.lo)} to ${whole(error.hi)} per month); change --budget or widen --bounds`,
       ]);
     }
     throw error;

@@ -16,6 +16,9 @@ const en = {
   "budget.why.no_source_differs": "no source's return at the margin differs clearly from the others'",
   "budget.why.marginal_returns_not_different": "the sources' returns at the margin are not clearly different",
   "budget.why.gain_interval_includes_zero": "the gain's 90 % interval includes zero",
+  "budget.why.gain_interval_below_zero": "it would lose money: the gain's 90 % interval lies below zero",
+  "budget.noMoveBudget":
+    "The data do not support spending {budget} {currency}/month instead of {budgetNow}: {why} (margin {margin}, {horizon}-month revenue).",
   "budget.why.fewer_than_two_sources": "fewer than two sources have enough daily data",
   "budget.caveat":
     "Attribution is not incrementality: the curves relate spend to the new buyers {attribution} credits to a source, not to buyers the spend caused. Test a move (a holdout or a staged change) before trusting it.",
@@ -73,6 +76,9 @@ const ru: Record<BudgetMessageKey, string> = {
     "ни у одного источника отдача на последний рубль не отличается явно от остальных",
   "budget.why.marginal_returns_not_different": "отдача источников на последний рубль явно не различается",
   "budget.why.gain_interval_includes_zero": "90-процентный интервал выигрыша включает ноль",
+  "budget.why.gain_interval_below_zero": "это принесёт убыток: 90-процентный интервал выигрыша ниже нуля",
+  "budget.noMoveBudget":
+    "Данные не поддерживают расходы {budget} {currency}/мес. вместо {budgetNow}: {why} (маржа {margin}, выручка за {horizon} мес.).",
   "budget.why.fewer_than_two_sources": "меньше двух источников с достаточными дневными данными",
   "budget.caveat":
     "Атрибуция — не инкрементальность: кривые связывают расходы с новыми покупателями, которых модель {attribution} приписывает источнику, а не с покупателями, которых принесли именно эти расходы. Проверьте перенос (контрольная группа или поэтапное изменение), прежде чем на него полагаться.",

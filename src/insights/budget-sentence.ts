@@ -13,6 +13,10 @@ export function budgetSentence(plan: BudgetPlanDocument, lang: Lang, currency: s
   const { horizon } = plan;
   if (plan.verdict === "no_move") {
     const why = budgetText(lang, `budget.why.${plan.reason as Exclude<typeof plan.reason, "supported">}`);
+    if (Math.abs(plan.budget - plan.budgetNow) > 1e-6 * plan.budgetNow) {
+      const budgets = { budget: n(plan.budget), budgetNow: n(plan.budgetNow), currency };
+      return budgetText(lang, "budget.noMoveBudget", { ...budgets, why, margin, horizon });
+    }
     return budgetText(lang, "budget.noMove", { why, margin, horizon });
   }
   if (Math.abs(plan.budget - plan.budgetNow) > 1e-6 * plan.budgetNow) {
