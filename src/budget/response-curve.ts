@@ -75,6 +75,8 @@ interface Row {
   dow: number;
   logA: number;
   y: number;
+  /** Position of the day in the series the rows were taken from. */
+  at: number;
 }
 
 /** Fits one source's curve (its own adstock decay). `series` is one entry per day, in day order. */
@@ -174,18 +176,26 @@ function refit(
   fullKeys: readonly string[],
 ): { logLik: number; elasticity: number }[] {
   const picked = Array.from(positions, (p) => series[p]!);
+  // The same days are usable at every decay (spend > 0 gives adstock > 0), so one design serves all:
+  // only its last column, log adstock, changes from one decay to the next.
+  const rows = usableRows(
+    picked,
+    Float64Array.from(positions, (p) => adstocks[0]![p]!),
+  ).rows;
+  const design = buildDesign(rows);
+  const y = Float64Array.from(rows, (r) => r.y);
+  const start = Float64Array.from(design.keys, (k) => {
+    const i = fullKeys.indexOf(k);
+    return i >= 0 ? full.coef[i]! : 0;
+  });
+  const { start: rs, val } = design.design;
   return adstocks.map((adstock) => {
-    const rows = usableRows(
-      picked,
-      Float64Array.from(positions, (p) => adstock[p]!),
-    ).rows;
-    const design = buildDesign(rows);
-    const start = Float64Array.from(design.keys, (k) => {
-      const i = fullKeys.indexOf(k);
-      return i >= 0 ? full.coef[i]! : 0;
+    const logA = Float64Array.from(rows, (r) => Math.log(adstock[positions[r.at]!]!));
+    const mean = logA.reduce((a, b) => a + b, 0) / logA.length;
+    logA.forEach((v, i) => {
+      val[rs[i + 1]! - 1] = v - mean;
     });
     try {
-      const y = Float64Array.from(rows, (r) => r.y);
       const fit = fitLogLink(design.design, y, full.theta, start, false);
       return { logLik: fit.logLik, elasticity: fit.coef[design.keys.length - 1]! };
     } catch (error) {
@@ -224,6 +234,7 @@ function usableRows(
       dow: weekday(d.day),
       logA: Math.log(adstock[i]!),
       y: d.newBuyers,
+      at: i,
       spend: d.spend,
     });
   });
