@@ -5,6 +5,7 @@ import { normalizePlanOptions } from "./budget/plan-options.ts";
 import type { Engine } from "./engine/engine.ts";
 import { type DataQualityReport, type IngestSources, ingest, type QualityWarning } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
+import { type TrustVerdict, trustVerdicts } from "./insights/trust.ts";
 import type { Insights } from "./insights/types.ts";
 import { buildCube, dropCube, sliceCube } from "./metrics/cube.ts";
 import { naturalIdOrder } from "./metrics/id-order.ts";
@@ -43,6 +44,11 @@ export interface Analysis {
   insights: Insights;
   /** The budget plan from the response curves (null when no source has spend or it was not computed). */
   budget: BudgetPlanDocument | null;
+  /**
+   * Budget verdicts with their uncertainty (issue 10, insights/trust.ts): per source with spend, scale /
+   * cut / watch from the ROMI interval, concentration on single buyers and the mature cohorts.
+   */
+  verdicts: TrustVerdict[];
 }
 
 /** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
@@ -171,8 +177,17 @@ export function assembleAnalysis(
     devices: ctx.devices,
     filters: results[options.attribution].filter,
   };
+  const verdicts = trustVerdicts(results[options.attribution], ctx.lang);
   const budget = ctx.budget ?? null;
-  return { metadata, dataQuality, metrics: results[options.attribution], bySourceByModel, insights, budget };
+  return {
+    metadata,
+    dataQuality,
+    metrics: results[options.attribution],
+    bySourceByModel,
+    insights,
+    verdicts,
+    budget,
+  };
 }
 
 /**

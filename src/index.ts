@@ -1,6 +1,7 @@
 /** channelscope as a library: named exports only. */
 
 export { type Analysis, type AnalysisMetadata, type AnalyzeOptions, analyze } from "./analyze.ts";
+export { type BacktestRun, backtest } from "./backtest.ts";
 export {
   type BudgetPlan,
   buildBudgetPlan,
@@ -15,6 +16,16 @@ export type { FigureContext } from "./charts/types.ts";
 export { DuckDbEngine, type DuckDbOptions } from "./engine/duckdb-engine.ts";
 export type { Engine, Row, SqlParams } from "./engine/engine.ts";
 export { QueryError } from "./engine/query-error.ts";
+export {
+  type BacktestResult,
+  backtestLtv,
+  forecastLtv,
+  forecastPayback,
+  forecastRomi,
+  type LtvForecastRow,
+  type PaybackForecastRow,
+  type RomiForecastRow,
+} from "./forecast/index.ts";
 export { type GenerateOptions, type GenerateSummary, generateSample } from "./generate/index.ts";
 export {
   type DataQualityReport,
@@ -26,6 +37,7 @@ export {
   writeQuarantine,
 } from "./ingest/index.ts";
 export { deriveInsights } from "./insights/index.ts";
+export { type TrustVerdict, trustVerdicts } from "./insights/trust.ts";
 export type { Evidence, Finding, Insights, Verdict } from "./insights/types.ts";
 export { computeAllModels, computeMetrics } from "./metrics/compute.ts";
 export { type AcquisitionFilter, buildCube, type Cube, dropCube, sliceCube } from "./metrics/cube.ts";

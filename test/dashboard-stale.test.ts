@@ -3,6 +3,7 @@
  * case 14): it says they are stale, dims them, and offers a retry that loads the new filter.
  */
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { generateSample } from "../src/generate/index.ts";
@@ -53,6 +54,8 @@ describe("dashboard after a failed fetch", { skip }, async () => {
       /numbers below are for the previous filters/,
     );
     assert.equal(await page.locator("#page[data-stale]").count(), 1);
+    mkdirSync("/tmp/dashboard-look", { recursive: true });
+    await page.screenshot({ path: "/tmp/dashboard-look/stale.png" });
 
     await page.unroute("**/api/analysis?**", failing);
     await page.locator("[data-retry]").click();

@@ -145,6 +145,17 @@ describe("a write that fails leaves the previous report intact", () => {
     assert.deepEqual(leftovers(dir), []);
   });
 
+  it("a directory holding anything but a report is never swapped (nor its files lost)", async () => {
+    const home = join(dir, "home");
+    mkdirSync(home);
+    writeFileSync(join(home, "thesis.docx"), "precious");
+    await assert.rejects(
+      replaceDirectory(home, async () => undefined),
+      /holds files that are not part of a report \(thesis\.docx\)/,
+    );
+    assert.equal(readFileSync(join(home, "thesis.docx"), "utf8"), "precious");
+  });
+
   describe("a full disk (a small tmpfs; needs root)", () => {
     const mount = join(dir, "tiny");
     let mounted = false;

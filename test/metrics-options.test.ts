@@ -25,7 +25,15 @@ describe("normalizeOptions", () => {
       attribution: "first-touch",
       cohortGrain: "month",
       currency: "USD",
+      confidence: 0.9,
     });
+  });
+
+  it("takes the intervals' confidence as a fraction and refuses percentages", () => {
+    assert.equal(normalizeOptions({ confidence: "0.8" }, BOUNDS).confidence, 0.8);
+    assert.deepEqual(problemsOf({ confidence: "90" }), [
+      'invalid confidence: "90" (expected a coverage between 0.5 and 0.999, e.g. 0.9)',
+    ]);
   });
 
   it("accepts command-line strings and key spellings", () => {

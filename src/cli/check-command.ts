@@ -13,9 +13,11 @@ export const checkFlags = {
 } as const;
 
 export const checkHelp = `channelscope check --visits V --orders O --costs C [--json FILE] [--quarantine FILE]
+    [--decimal-comma] [--from YYYY-MM-DD --to YYYY-MM-DD]
   Reads the exports, prints the data-quality report and writes rejected rows to the quarantine file
   (default ./quarantine.csv, only when rows were rejected). Any of the three inputs may be omitted.
-  Exit status 0 when the data can be analysed, 2 on a fatal problem with an input.`;
+  --decimal-comma reads amounts such as 10,50. Exit status 0 when the data can be analysed, 2 on a
+  fatal problem with an input (every row of a table rejected included: the audit is printed first).`;
 
 export async function checkCommand(
   flags: InputFlags & { json?: string; quarantine?: string },

@@ -31,6 +31,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     const m = await import("./serve-command.ts");
     return { help: m.serveHelp, flags: m.serveFlags, run: (f) => m.serveCommand(f) };
   },
+  backtest: async () => {
+    const m = await import("./backtest-command.ts");
+    return { help: m.backtestHelp, flags: m.backtestFlags, run: (f) => m.backtestCommand(f) };
+  },
 };
 
 async function usage(): Promise<string> {

@@ -19,6 +19,7 @@ export const reportFlags = {
   attribution: { type: "string" },
   "cohort-grain": { type: "string" },
   currency: { type: "string" },
+  confidence: { type: "string" },
   lang: { type: "string" },
   "no-figures": { type: "boolean" },
   png: { type: "boolean" },
@@ -27,8 +28,8 @@ export const reportFlags = {
 
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
-    [--cohort-grain month|week] [--currency USD] [--lang en|ru] [--no-figures] [--png] [--timings]
-    [--budget AMOUNT_PER_MONTH] [--bounds 0.3]
+    [--cohort-grain month|week] [--currency USD] [--confidence 0.9] [--lang en|ru] [--no-figures] [--png]
+    [--timings] [--budget AMOUNT_PER_MONTH] [--bounds 0.3]
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
   DIR/figures/*.svg (and *.png with --png) and DIR/quarantine.csv (when rows were rejected);
   prints a summary.
@@ -45,6 +46,7 @@ type ReportFlags = InputFlags & {
   attribution?: string;
   "cohort-grain"?: string;
   currency?: string;
+  confidence?: string;
   lang?: string;
   "no-figures"?: boolean;
   png?: boolean;
@@ -57,6 +59,7 @@ const OPTION_KEYS = [
   "attribution",
   "cohortGrain",
   "currency",
+  "confidence",
   "from",
   "to",
   "budget",
@@ -78,6 +81,7 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     attribution: flags.attribution,
     cohortGrain: flags["cohort-grain"],
     currency: flags.currency,
+    confidence: flags.confidence,
     from: flags.from,
     to: flags.to,
   };

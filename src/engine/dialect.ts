@@ -41,6 +41,12 @@ export interface Dialect {
   isCanonicalU64(expr: string): string;
   /** The unsigned 64-bit integer written in `expr` (only where isCanonicalU64 holds). */
   toU64(expr: string): string;
+  /**
+   * An INTEGER bucket in [0, buckets) from a one-argument hash of `expr` (the bootstrap's user buckets;
+   * ClickHouse: `toInt32(cityHash64(expr) % buckets)`). Only one argument: DuckDB's multi-argument
+   * hash is correlated across its second argument (metrics/bootstrap.ts).
+   */
+  bucketOf(expr: string, buckets: number): string;
 }
 
 export const duckdbDialect: Dialect = {
@@ -66,4 +72,5 @@ export const duckdbDialect: Dialect = {
   // The round trip rejects `007`, `+7`, ` 7`, `7_0` and `1e3`, which the cast alone would accept.
   isCanonicalU64: (expr) => `(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR) IS NOT DISTINCT FROM ${expr})`,
   toU64: (expr) => `CAST(${expr} AS UBIGINT)`,
+  bucketOf: (expr, buckets) => `CAST(hash(${expr}) % ${Math.trunc(Number(buckets))} AS INTEGER)`,
 };

@@ -29,7 +29,7 @@ const CHECKS: Check[] = [
       needs: [table],
       sql: `SELECT count(*) AS n, list(${table === "costs" ? "strftime(date, '%Y-%m-%d') || ' source ' || source_id" : `${fmtTs(TIME_COLUMN[table])} || ' user ' || user_id`} ORDER BY ${TIME_COLUMN[table]})[1:5] AS ex
             FROM ${table}, ${outlierFencesSql(table)} f
-            WHERE f.lo IS NOT NULL AND (CAST(${TIME_COLUMN[table]} AS TIMESTAMP) < f.lo OR CAST(${TIME_COLUMN[table]} AS TIMESTAMP) > f.hi)`,
+            WHERE f.lo IS NOT NULL AND (CAST(${TIME_COLUMN[table]} AS TIMESTAMP) < f.lo OR CAST(${TIME_COLUMN[table]} AS TIMESTAMP) >= f.hi)`,
       message: (n) =>
         `${rows(n, table === "visits" ? "session" : table === "orders" ? "order" : "cost row")} far outside the rest of the data in time (left out of the default window)`,
     }),

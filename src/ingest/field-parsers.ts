@@ -2,7 +2,7 @@ import type { TableName } from "./canonical.ts";
 import { type FileReader, isExactIdType } from "./file-reader.ts";
 import { InputError } from "./input-error.ts";
 import { trimSql } from "./text-sql.ts";
-import { detectTimestampFormat, type TimestampFormat, timestampSql } from "./timestamp-format.ts";
+import { badOffsetSql, detectTimestampFormat, timestampSql } from "./timestamp-format.ts";
 
 type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
 
@@ -31,6 +31,8 @@ export interface ParseOptions {
   datePattern?: string;
   /** Money uses a decimal comma (`10,50`, `1 234,50`, `1.234,50`). */
   decimalComma?: boolean;
+  /** The file holds tabs or no-break spaces, so values may be padded with them (default true). */
+  padded?: boolean;
 }
 
 /** A plain decimal (no exponent, no digit separators), the only shape money is read in. */
@@ -41,16 +43,17 @@ const EXACT_DECIMAL = "[+-]?0*[0-9]{0,12}([.][0-9]{0,6}0*)?";
 const COMMA_DECIMAL = "[+-]?([0-9]+|[0-9]{1,3}([ .\xa0][0-9]{3})+)(,[0-9]+)?";
 
 /** SQL of a money column read as text: the value (NULL unless exact) and whether it was a number held inexactly. */
-function moneySql(id: string, decimalComma: boolean): { value: string; inexact: string } {
-  const trimmed = trimSql(id);
+function moneySql(id: string, decimalComma: boolean, padded: boolean): { value: string; inexact: string } {
+  const trimmed = trimSql(id, padded);
   const norm = decimalComma
     ? `CASE WHEN regexp_full_match(${trimmed}, '${COMMA_DECIMAL}') THEN replace(regexp_replace(${trimmed}, '[ .\xa0]', '', 'g'), ',', '.') END`
     : trimmed;
-  const numeric = `regexp_full_match(${norm}, '${PLAIN_DECIMAL}')`;
+  // Every exact amount is a plain decimal, so the common case costs one pattern test (DuckDB computes
+  // the repeated expression once); the plain-decimal test runs only for values that are not exact.
   const exact = `regexp_full_match(${norm}, '${EXACT_DECIMAL}')`;
   return {
-    value: `CASE WHEN ${numeric} AND ${exact} THEN CAST(${norm} AS DECIMAL(18,6)) END`,
-    inexact: `coalesce(${numeric} AND NOT ${exact}, false)`,
+    value: `CASE WHEN ${exact} THEN CAST(${norm} AS DECIMAL(18,6)) END`,
+    inexact: `CASE WHEN ${exact} THEN false ELSE coalesce(regexp_full_match(${norm}, '${PLAIN_DECIMAL}'), false) END`,
   };
 }
 
@@ -67,6 +70,7 @@ export async function fieldParsers(
   options: ParseOptions = {},
 ): Promise<{ fields: ParsedField[]; params: Record<string, string> }> {
   const { datePattern } = options;
+  const padded = options.padded ?? true;
   const fields: ParsedField[] = [];
   const params: Record<string, string> = {};
   for (const [field, kind] of Object.entries(FIELD_KINDS[table])) {
@@ -84,11 +88,11 @@ export async function fieldParsers(
           `${reader.path}: column "${column}" holds ids as ${type}, a floating-point type that has already rounded long ids (expected text, integer or DECIMAL(n,0) ids)`,
         );
       }
-      sql = `NULLIF(${trimSql(rawSql)}, '')`;
+      sql = `NULLIF(${trimSql(rawSql, padded)}, '')`;
     } else if (kind === "money") {
       if (!text && !NUMERIC.test(type)) throw typeError(where, type, "a number");
       if (text) {
-        const money = moneySql(id, options.decimalComma === true);
+        const money = moneySql(id, options.decimalComma === true, padded);
         sql = money.value;
         aux = [{ name: `${field}_inexact`, sql: money.inexact }];
       } else {
@@ -97,28 +101,21 @@ export async function fieldParsers(
       }
     } else {
       if (!text && !TEMPORAL.test(type)) throw typeError(where, type, "a timestamp or date");
-      const parse = text ? textTimestamp(id, await sampleOf(id), where, field, params, datePattern) : null;
+      const format = text ? detectTimestampFormat(await sampleOf(id), where, datePattern) : null;
+      const parse = format ? timestampSql(id, format, `fmt_${field}`, params, padded) : null;
       // An instant (TIMESTAMPTZ) is read as its UTC wall clock, never in the host's time zone.
       const value =
         parse ??
         (/WITH TIME ZONE|TIMESTAMPTZ/.test(type) ? `timezone('UTC', ${id})` : `CAST(${id} AS TIMESTAMP)`);
       sql = kind === "date" ? `CAST(${value} AS DATE)` : value;
+      if (kind === "timestamp") {
+        const check = format?.kind === "iso" ? badOffsetSql(id, padded) : "false";
+        aux = [{ name: `${field}_bad_offset`, sql: check }];
+      }
     }
     fields.push({ field, column, sql, rawSql, ...(aux ? { aux } : {}) });
   }
   return { fields, params };
-}
-
-function textTimestamp(
-  id: string,
-  sample: string[],
-  where: { path: string; column: string },
-  field: string,
-  params: Record<string, string>,
-  datePattern?: string,
-): string {
-  const format: TimestampFormat = detectTimestampFormat(sample, where, datePattern);
-  return timestampSql(id, format, `fmt_${field}`, params);
 }
 
 function typeError(where: { path: string; column: string }, type: string, expected: string): InputError {

@@ -25,11 +25,14 @@ export interface LineScan {
   dataLines: number;
   blankLines: number[];
   bad: BadLine[];
+  /** The file holds a tab or a no-break space somewhere, so values may be padded with them. */
+  padded: boolean;
 }
 
 const RAW_LIMIT = 1000;
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
+const TAB = 0x09;
 
 /** The decoded byte stream of a file: gunzipped when it starts with the gzip magic bytes. */
 async function openBytes(path: string): Promise<Readable> {
@@ -82,10 +85,17 @@ async function eachLineRun(
   if (carry.length > 0) await onLines(carry, line, true);
 }
 
-function countNewlines(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, i + 1)) n++;
-  return n;
+/** Line breaks in `buf`, and whether some line is empty (two breaks in a row, CRLF or not). */
+function countNewlines(buf: Buffer, startsLine: boolean): { count: number; blank: boolean } {
+  let count = 0;
+  let blank = false;
+  let previous = startsLine ? -1 : -3;
+  for (let i = buf.indexOf(NEWLINE); i !== -1; i = buf.indexOf(NEWLINE, i + 1)) {
+    if (i - previous === 1 || (i - previous === 2 && buf[i - 1] === 0x0d)) blank = true;
+    previous = i;
+    count++;
+  }
+  return { count, blank };
 }
 
 function rawText(bytes: Buffer): string {
@@ -123,19 +133,18 @@ export function scanNdjsonLines(path: string): Promise<LineScan> {
 type TextKind = "csv" | "ndjson";
 
 async function scanLines(path: string, kind: TextKind): Promise<LineScan> {
-  const scan: LineScan = { dataLines: 0, blankLines: [], bad: [] };
+  const scan: LineScan = { dataLines: 0, blankLines: [], bad: [], padded: false };
   const header = kind === "csv" ? 1 : 0;
   await eachLineRun(path, (buf, firstLine, last) => {
-    const lines = last ? 1 : countNewlines(buf);
+    // Each run starts a line, so a break at its very start ends an empty line (bar the header's).
+    const breaks = countNewlines(buf, firstLine > 1);
+    const lines = last ? 1 : breaks.count;
+    // A no-break space is C2 A0; A0 alone (a continuation byte of other letters too) only costs a
+    // slower trim if it misleads.
+    scan.padded ||= buf.indexOf(TAB) !== -1 || buf.indexOf(0xa0) !== -1;
     // The fast path (CSV): a run without quotes, NULs, invalid bytes or empty lines needs only its count.
     const clean =
-      kind === "csv" &&
-      buf.indexOf(QUOTE) === -1 &&
-      buf.indexOf(0) === -1 &&
-      buf.indexOf("\n\n") === -1 &&
-      buf.indexOf("\n\r\n") === -1 &&
-      (firstLine > 1 || (buf[0] !== NEWLINE && buf[0] !== 0x0d)) &&
-      isUtf8(buf);
+      kind === "csv" && !breaks.blank && buf.indexOf(QUOTE) === -1 && buf.indexOf(0) === -1 && isUtf8(buf);
     if (!clean) checkLines(buf, firstLine, kind, scan);
     scan.dataLines += firstLine === 1 ? lines - header : lines;
     return lines;

@@ -76,6 +76,9 @@ async function loadFrom(
   const { fields, params } = await fieldParsers(table, reader, mapping, sampleOf, {
     ...(source.datePattern ? { datePattern: source.datePattern } : {}),
     ...(source.decimalComma ? { decimalComma: true } : {}),
+    // Tabs and no-break spaces are trimmed only where the scan saw any (text files; Parquet values
+    // come from a program, not from a spreadsheet's padding).
+    padded: reader.scan?.padded ?? false,
   });
   const names = CANONICAL_FIELDS[table];
   const target = `ingested_${table}`;

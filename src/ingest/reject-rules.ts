@@ -33,11 +33,14 @@ export const REJECT_RULES: Record<TableName, readonly { code: RejectCode; when: 
     { code: "missing_source_id", when: "source_id IS NULL" },
     { code: "missing_device", when: "device IS NULL" },
     // A session that ends before it starts is kept: its start is a valid visit (a warning counts them).
-    { code: "bad_timestamp", when: "start_ts IS NULL OR end_ts IS NULL" },
+    {
+      code: "bad_timestamp",
+      when: "start_ts IS NULL OR end_ts IS NULL OR start_ts_bad_offset OR end_ts_bad_offset",
+    },
   ],
   orders: [
     { code: "missing_user_id", when: "user_id IS NULL" },
-    { code: "bad_timestamp", when: "ts IS NULL" },
+    { code: "bad_timestamp", when: "ts IS NULL OR ts_bad_offset" },
     { code: "inexact_amount", when: "revenue_inexact" },
     { code: "bad_revenue", when: "revenue IS NULL" },
     { code: "negative_revenue", when: "revenue < 0" },
@@ -54,7 +57,7 @@ export const REJECT_RULES: Record<TableName, readonly { code: RejectCode; when: 
 /** The SQL CASE giving a row's reject code, NULL when it passes; field names take `prefix`. */
 export function rejectCaseSql(table: TableName, prefix = ""): string {
   const field =
-    /\b(user_id|device|source_id|start_ts|end_ts|ts|revenue|revenue_inexact|date|costs|costs_inexact)\b/g;
+    /\b(user_id|device|source_id|start_ts|end_ts|ts|revenue|revenue_inexact|date|costs|costs_inexact|start_ts_bad_offset|end_ts_bad_offset|ts_bad_offset)\b/g;
   const branches = REJECT_RULES[table]
     .map((r) => `WHEN ${r.when.replace(field, (name) => prefix + name)} THEN '${r.code}'`)
     .join(" ");

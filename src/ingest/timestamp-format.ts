@@ -46,17 +46,24 @@ export function timestampSql(
   format: TimestampFormat,
   param: string,
   params: Record<string, string>,
+  padded = true,
 ): string {
-  const trimmed = trimSql(raw);
+  const trimmed = trimSql(raw, padded);
   if (format.kind === "pattern") {
     params[param] = format.pattern;
     return `try_strptime(${trimmed}, $${param})`;
   }
-  // DuckDB's cast reads every ISO shape above and keeps the wall clock of an offset timestamp, but it
-  // takes any offset (+99:00): an offset must be a real one, -14:00 to +14:00. Values of 19 characters
-  // or fewer (`YYYY-MM-DD HH:MM:SS`) cannot carry one, so the common case skips the pattern test.
-  return `CASE WHEN length(${trimmed}) <= 19
-      OR NOT regexp_matches(${trimmed}, '${OFFSET_AFTER_TIME}')
-      OR regexp_matches(${trimmed}, '${VALID_OFFSET}')
-    THEN try_cast(${trimmed} AS TIMESTAMP) END`;
+  // DuckDB's cast reads every ISO shape above and keeps the wall clock of an offset timestamp.
+  return `try_cast(${trimmed} AS TIMESTAMP)`;
+}
+
+/**
+ * SQL true when an ISO value carries an offset that does not exist (`+99:00`; real ones run from
+ * -14:00 to +14:00), which DuckDB's cast would accept. Values of 19 characters or fewer
+ * (`YYYY-MM-DD HH:MM:SS`) cannot carry one, so the common case skips the pattern tests.
+ */
+export function badOffsetSql(raw: string, padded = true): string {
+  const trimmed = trimSql(raw, padded);
+  return `coalesce(strlen(${raw}) > 19 AND regexp_matches(${trimmed}, '${OFFSET_AFTER_TIME}')
+    AND NOT regexp_matches(${trimmed}, '${VALID_OFFSET}'), false)`;
 }

@@ -7,27 +7,30 @@ export const TIME_COLUMN: Record<TableName, string> = { visits: "start_ts", orde
 
 /**
  * Fences outside which a row is a time outlier: Tukey's far-out fences (3 interquartile ranges beyond
- * the quartiles, the range at least a day) over the table's times. They apply only when the rows
- * beyond them are a few (at most 1 %, at least one): a 1970 session among 400,000 of 2017 is a fault,
- * a tenth of the data a year early is a real, if thin, start. One row: `lo`, `hi` (TIMESTAMP, NULL
- * when there are no outliers).
+ * the quartiles, the range at least a day), in whole days, over the table's times. They apply only
+ * when the rows beyond them are a few (at most 1 %, at least one): a 1970 session among 400,000 of
+ * 2017 is a fault, a tenth of the data a year early is a real, if thin, start. Computed from the rows
+ * per day (one grouping pass; the rest is over a few hundred days). One row: `lo` (first day in) and
+ * `hi` (day after the last day in) as TIMESTAMP, both NULL when there are no outliers.
  */
 export function outlierFencesSql(table: TableName): string {
-  const t = `CAST(${TIME_COLUMN[table]} AS TIMESTAMP)`;
-  return `(WITH q AS (
-      SELECT approx_quantile(epoch_us(${t}), 0.25)::DOUBLE AS q1, approx_quantile(epoch_us(${t}), 0.75)::DOUBLE AS q3,
-             count(*) AS n FROM ${table}),
-    f AS (SELECT q1 - 3 * greatest(q3 - q1, 86400e6) AS lo, q3 + 3 * greatest(q3 - q1, 86400e6) AS hi, n FROM q),
-    o AS (SELECT count(*) AS k FROM ${table}, f WHERE epoch_us(${t}) < f.lo OR epoch_us(${t}) > f.hi)
-    SELECT CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.n) THEN make_timestamp(f.lo::BIGINT) END AS lo,
-           CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.n) THEN make_timestamp(f.hi::BIGINT) END AS hi
+  const day = `CAST(${TIME_COLUMN[table]} AS DATE)`;
+  return `(WITH d AS (SELECT ${day} AS day, count(*) AS n FROM ${table} GROUP BY ALL),
+    c AS (SELECT day, sum(n) OVER (ORDER BY day) AS cum, sum(n) OVER () AS total FROM d),
+    q AS (SELECT min(day) FILTER (WHERE cum >= 0.25 * total) AS q1, min(day) FILTER (WHERE cum >= 0.75 * total) AS q3,
+                 any_value(total) AS total FROM c),
+    f AS (SELECT q1 - 3 * greatest(CAST(q3 - q1 AS INTEGER), 1) AS lo,
+                 q3 + 3 * greatest(CAST(q3 - q1 AS INTEGER), 1) + 1 AS hi, total FROM q),
+    o AS (SELECT coalesce(sum(d.n), 0) AS k FROM d, f WHERE d.day < f.lo OR d.day >= f.hi)
+    SELECT CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.total) THEN CAST(f.lo AS TIMESTAMP) END AS lo,
+           CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.total) THEN CAST(f.hi AS TIMESTAMP) END AS hi
     FROM f, o)`;
 }
 
 /** SQL condition: the table's row is not a time outlier (joined with the fences as `fences`). */
 function inBulk(table: TableName): string {
   const t = `CAST(${TIME_COLUMN[table]} AS TIMESTAMP)`;
-  return `(fences.lo IS NULL OR ${t} BETWEEN fences.lo AND fences.hi)`;
+  return `(fences.lo IS NULL OR (${t} >= fences.lo AND ${t} < fences.hi))`;
 }
 
 /**

@@ -33,6 +33,7 @@ import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
+import { trustStats } from "./trust.ts";
 
 /**
  * Computes every metric of the spec over the canonical tables of `engine`, as one typed result.
@@ -88,11 +89,11 @@ export async function assembleSlice(
   const metrics = await assemble(run, context, rates, attributed[options.attribution]);
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
+    byModel[model] = underModel(metrics, model, attributed[model]);
+    // Intervals and concentration follow the model (attributed revenue and buyers per source).
     const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
-    byModel[model] = {
-      ...underModel(metrics, model, attributed[model]),
-      acquisitionDaily: await dailyAcquisition(other),
-    };
+    byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
+    byModel[model].acquisitionDaily = await dailyAcquisition(other);
   }
   return byModel;
 }
@@ -166,6 +167,9 @@ async function assemble(
     attribution: options.attribution,
     horizon_months: options.horizon,
   };
+  const ltvRows = await ltvMatrix(run);
+  const cacRows = await cacByCohort(run);
+  const trust = await trustStats(run, { ltv: ltvRows, cac_by_cohort: cacRows }, options.confidence);
   return {
     options,
     window: context.window,
@@ -178,8 +182,8 @@ async function assemble(
       retention,
       conversion_lag: await conversionLagTable(run, options.cohortGrain),
       orders_by_cohort: await ordersByCohort(run),
-      ltv: await ltvMatrix(run),
-      cac_by_cohort: await cacByCohort(run),
+      ltv: ltvRows,
+      cac_by_cohort: cacRows,
       romi_by_cohort: romi,
       payback_by_cohort: paybackByCohort(romi),
       by_source: sources.bySource,
@@ -194,6 +198,7 @@ async function assemble(
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
+    trust,
     acquisitionDaily: await dailyAcquisition(run),
   };
 }

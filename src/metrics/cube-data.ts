@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
+import { createWeightsTable } from "./bootstrap.ts";
 import type { DataTables } from "./cube-tables.ts";
 import { ATTRIBUTIONS } from "./options.ts";
 import { BoundSql, num } from "./query.ts";
@@ -80,6 +81,7 @@ export async function buildDataCube(engine: Engine, t: DataTables): Promise<Data
     `SELECT s.s AS s, k."date" AS day_date, sum(k.costs) AS costs, CAST(count(*) AS INTEGER) AS cost_rows
     FROM costs k JOIN ${t.sources} s ON s.source_id = k.source_id GROUP BY s.s, k."date"`,
   );
+  await createWeightsTable(engine, t.bootWeights);
   return cubeFacts;
 }
 
@@ -130,6 +132,9 @@ class UserKeyed extends BoundSql {
 }
 
 const BASE_TS = "CAST($base AS TIMESTAMP)";
+
+/** Orders above this quantile of order value are capped to it in the robust (capped) revenue. */
+export const ORDER_CAP_QUANTILE = 0.999;
 
 /** Pass 2: one row per user with the first session by the tie-break order of docs/decisions.md. */
 async function buildUsers(q: UserKeyed, t: DataTables): Promise<void> {
@@ -188,9 +193,15 @@ async function buildBuyers(q: UserKeyed, t: DataTables): Promise<void> {
   const { d } = q;
   await q.createTemp(
     t.buyerDays,
+    // capped_revenue: every order capped at the 99.9th percentile of order value over the whole data
+    // (one cap per dataset, so a filter never changes what counts as an outlier order); the robust
+    // LTV / ROMI of metrics/concentration.ts read it.
     `SELECT ${q.key("o.user_id")} AS uk, ${d.truncDay("o.ts")} AS day_date, CAST(count(*) AS INTEGER) AS orders,
-      sum(o.revenue) AS revenue, min(o.ts) AS first_ts
-    FROM orders o GROUP BY ${q.key("o.user_id")}, ${d.truncDay("o.ts")}`,
+      sum(o.revenue) AS revenue, min(o.ts) AS first_ts,
+      sum(CASE WHEN o.revenue > cap.v THEN cap.v ELSE o.revenue END) AS capped_revenue
+    FROM orders o CROSS JOIN (SELECT CAST(${d.quantile("x.revenue", ORDER_CAP_QUANTILE)} AS DECIMAL(38, 6)) AS v
+      FROM orders x) cap
+    GROUP BY ${q.key("o.user_id")}, ${d.truncDay("o.ts")}`,
   );
   // attributable: a session starting at or before the first order; the first session is the earliest.
   await q.createTemp(

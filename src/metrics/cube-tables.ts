@@ -31,6 +31,8 @@ export function dataTableNames(prefix: string) {
     attr: `${prefix}_attr`,
     /** Spend and cost rows per (source code, day). */
     costsDay: `${prefix}_costs_day`,
+    /** Poisson(1) bootstrap weights per (user bucket, replicate), from a seeded PRNG (bootstrap.ts). */
+    bootWeights: `${prefix}_boot_weights`,
   } as const;
 }
 
@@ -70,6 +72,13 @@ export function windowTableNames(prefix: string) {
     attrBuyers: `${prefix}_attr_buyers`,
     /** Spend per (source code, month) in the window. */
     costs: `${prefix}_costs`,
+    /**
+     * The bootstrap's sums per user bucket: attributed revenue (raw and with orders capped) per
+     * (model, source key, combo, cohort, lifetime, bucket), attributed buyers per (model, key, combo,
+     * cohort, bucket). Read by metrics/intervals.ts.
+     */
+    bucketRevenue: `${prefix}_bucket_revenue`,
+    bucketBuyers: `${prefix}_bucket_buyers`,
   } as const;
 }
 

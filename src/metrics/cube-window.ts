@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
+import { BOOTSTRAP_DEFAULTS } from "./bootstrap.ts";
 import { LAG_BUCKET_SQL } from "./conversion.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { BoundSql, FROM_DATE, FROM_TS, num, TO_DATE, TO_TS } from "./query.ts";
@@ -128,10 +129,11 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
   await q.createTemp(
     t.lifetimes,
     `SELECT x.uk AS uk, x.r AS r, x.cohort AS cohort, x.lifetime AS lifetime, CAST(sum(x.orders) AS BIGINT) AS orders,
-      sum(x.revenue) AS revenue
+      sum(x.revenue) AS revenue, sum(x.capped_revenue) AS capped_revenue
     FROM (
       SELECT o.uk AS uk, nb.r AS r, nb.cohort AS cohort,
-        ${d.monthsBetween("nb.cohort", d.truncMonth("o.day_date"))} AS lifetime, o.orders AS orders, o.revenue AS revenue
+        ${d.monthsBetween("nb.cohort", d.truncMonth("o.day_date"))} AS lifetime, o.orders AS orders, o.revenue AS revenue,
+        o.capped_revenue AS capped_revenue
       FROM ${data.buyerDays} o JOIN ${t.newBuyers} nb ON nb.uk = o.uk WHERE ${IN_WINDOW_DAY("o.day_date")}) x
     GROUP BY x.uk, x.r, x.cohort, x.lifetime`,
   );
@@ -161,6 +163,7 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
       GROUP BY a.model, a.dim, a.key, l.r, l.cohort, l.lifetime, a.d) x
     GROUP BY x.model, x.dim, x.key, x.r, x.cohort, x.lifetime`,
   );
+  await buildBucketCells(q, data, t);
   await q.createTemp(
     t.attrBuyers,
     `SELECT x.model AS model, x.dim AS dim, x.key AS key, x.r AS r, x.cohort AS cohort,
@@ -171,5 +174,39 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
       FROM ${t.newBuyers} nb JOIN ${data.attr} a ON a.uk = nb.uk
       GROUP BY a.model, a.dim, a.key, nb.r, nb.cohort, a.d) x
     GROUP BY x.model, x.dim, x.key, x.r, x.cohort`,
+  );
+}
+
+/**
+ * The bootstrap's sufficient statistics (metrics/bootstrap.ts, metrics/intervals.ts): attributed
+ * revenue (raw and capped) per (model, source key, combo, cohort, lifetime, user bucket) and attributed
+ * buyers per (model, source key, combo, cohort, bucket). Any filter and horizon slices them by summing
+ * rows, and B replicates are one join with the weights table. Source dimension only: intervals are
+ * reported per source, cohort and overall, not per device. Sums stay exact decimals per bucket.
+ */
+async function buildBucketCells(q: BoundSql, data: DataTables, t: WindowTables): Promise<void> {
+  const bucket = q.d.bucketOf(`CAST(l.uk AS VARCHAR)`, BOOTSTRAP_DEFAULTS.buckets);
+  await q.createTemp(
+    t.bucketRevenue,
+    `SELECT x.model AS model, x.key AS key, x.r AS r, x.cohort AS cohort, x.lifetime AS lifetime,
+      x.bucket AS bucket, sum(CAST(CAST(x.rn AS DOUBLE) / x.d AS DECIMAL(38, 12))) AS revenue,
+      sum(CAST(CAST(x.cn AS DOUBLE) / x.d AS DECIMAL(38, 12))) AS capped_revenue
+    FROM (
+      SELECT a.model AS model, a.key AS key, l.r AS r, l.cohort AS cohort, l.lifetime AS lifetime,
+        ${bucket} AS bucket, a.d AS d, sum(l.revenue * a.n) AS rn, sum(l.capped_revenue * a.n) AS cn
+      FROM ${t.lifetimes} l JOIN ${data.attr} a ON a.uk = l.uk AND a.dim = 'source'
+      GROUP BY a.model, a.key, l.r, l.cohort, l.lifetime, ${bucket}, a.d) x
+    GROUP BY x.model, x.key, x.r, x.cohort, x.lifetime, x.bucket`,
+  );
+  await q.createTemp(
+    t.bucketBuyers,
+    `SELECT x.model AS model, x.key AS key, x.r AS r, x.cohort AS cohort, x.bucket AS bucket,
+      sum(CAST(CAST(x.nn AS DOUBLE) / x.d AS DECIMAL(38, 12))) AS buyers
+    FROM (
+      SELECT a.model AS model, a.key AS key, l.r AS r, l.cohort AS cohort, ${bucket} AS bucket, a.d AS d,
+        sum(a.n) AS nn
+      FROM ${t.newBuyers} l JOIN ${data.attr} a ON a.uk = l.uk AND a.dim = 'source'
+      GROUP BY a.model, a.key, l.r, l.cohort, ${bucket}, a.d) x
+    GROUP BY x.model, x.key, x.r, x.cohort, x.bucket`,
   );
 }

@@ -20,3 +20,9 @@ export function naturalIdOrder(a: string, b: string): number {
   if (pa.length !== pb.length) return pa.length - pb.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Rows keyed by source in report order: source ids naturally, then `unattributed`, then `all`. */
+export function sourceRowOrder(a: string, b: string): number {
+  const rank = (k: string) => (k === "all" ? 2 : k === "unattributed" ? 1 : 0);
+  return rank(a) - rank(b) || naturalIdOrder(a, b);
+}

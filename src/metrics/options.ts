@@ -5,6 +5,8 @@ import type { Attribution, CohortGrain, MetricOptions } from "./tables.ts";
 export interface AnalysisOptions extends MetricOptions {
   /** Short label of the single currency of revenue and costs, e.g. `USD`, `€`, `у.е.`. */
   currency: string;
+  /** Coverage of the bootstrap intervals on LTV, CAC, ROMI and payback, e.g. 0.9 (`--confidence`). */
+  confidence: number;
 }
 
 /** First and last visit start in the data (wall clock, `YYYY-MM-DD[ HH:MM:SS]`), null when no visits. */
@@ -24,6 +26,9 @@ export const DEFAULT_OPTIONS = {
   // An ISO code reads unambiguously in any locale; the Afisha reference exports (`*_us.csv`) are in
   // US dollars. Data in another currency passes its own label.
   currency: "USD",
+  // 90 %: wide enough that "the interval is above break-even" is a claim worth acting on, narrow
+  // enough that a source with a year of data can earn it (issue 10).
+  confidence: 0.9,
 } as const satisfies Omit<AnalysisOptions, "from" | "to">;
 
 /** Every problem of one set of options, one line each; `problems` keeps them separate for APIs. */
@@ -90,6 +95,12 @@ export function validateOptions(raw: Partial<Record<string, unknown>>): Validate
     parseCurrency,
     "a label of 1 to 12 visible characters",
   );
+  const confidence = pick(
+    "confidence",
+    DEFAULT_OPTIONS.confidence,
+    parseConfidence,
+    "a coverage between 0.5 and 0.999, e.g. 0.9",
+  );
   const before = problems.length;
   const from = pick<string | undefined>("from", undefined, parseDate, "a date YYYY-MM-DD");
   const to = pick<string | undefined>("to", undefined, parseDate, "a date YYYY-MM-DD, exclusive");
@@ -103,6 +114,7 @@ export function validateOptions(raw: Partial<Record<string, unknown>>): Validate
     attribution,
     cohortGrain,
     currency,
+    confidence,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
   };
@@ -178,6 +190,16 @@ function parseMargin(value: unknown): number | undefined {
         ? Number(value)
         : NaN;
   return Number.isFinite(n) && n > 0 && n <= 1 ? n : undefined;
+}
+
+function parseConfidence(value: unknown): number | undefined {
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\s*0?\.\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  return Number.isFinite(n) && n >= 0.5 && n <= 0.999 ? n : undefined;
 }
 
 /** An attribution model name as the options accept it (any case), or undefined. */

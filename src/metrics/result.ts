@@ -29,6 +29,11 @@ export interface MetricsResult {
   marketing: MarketingStats;
   /** Per paid source and day: spend, credited new buyers and their H-month revenue (the budget plan's input). */
   acquisitionDaily: DailyAcquisitionTable;
+  /**
+   * How far the verdict numbers can be trusted (issue 10): bootstrap intervals, concentration on single
+   * buyers, forecasts for young cohorts. Absent only in hand-built fixtures.
+   */
+  trust?: TrustStats;
 }
 
 export interface AnalysisWindow {
@@ -190,4 +195,67 @@ export interface MarketingStats {
    * set against one device's buyers, so CAC is `not_applicable` and ROMI / payback null. null otherwise.
    */
   withheld: null | "spend_not_split_by_device";
+}
+
+/** A two-sided interval; both ends null when it cannot be estimated (nothing to resample, no spend). */
+export interface Interval {
+  low: number | null;
+  high: number | null;
+}
+
+export interface SourceInterval {
+  /** Source id, `unattributed`, or `all` (the whole slice). */
+  source: string;
+  ltvH: Interval;
+  romiH: Interval;
+  cac: Interval;
+}
+
+export interface IntervalStats {
+  /** Coverage, e.g. 0.9 (`--confidence`). Percentile intervals of a Poisson bootstrap over buyers. */
+  level: number;
+  replicates: number;
+  bySource: SourceInterval[];
+  /** LTV(c, H−1) of the mature cohorts, all sources. */
+  byCohort: { cohort: string; lifetime: number; ltv: Interval }[];
+  /** ROMI_s(k) (as marketing.romiBySourceLifetime): bounds the payback lifetime. */
+  romiBySourceLifetime: { source: string; lifetime: number; romi: Interval }[];
+}
+
+export interface SourceConcentration {
+  source: string;
+  /** Margin x attributed revenue in lifetimes 0..H-1 of mature cohorts (ltv_h's numerator). */
+  revenue: number;
+  /** Share of that revenue from the single largest buyer / from the top 1 % of buyers. */
+  topBuyerShare: number | null;
+  topPercentShare: number | null;
+  /** ltv_h and romi_h with every order capped at the data's 99.9th percentile of order value. */
+  ltvHRobust: number | null;
+  romiHRobust: number | null;
+  /** romi_h with the largest buyer left out (their revenue removed, spend kept). */
+  romiHWithoutTopBuyer: number | null;
+}
+
+export interface CohortConcentration {
+  cohort: string;
+  /** Share of the cohort's revenue in lifetimes 0..H-1 (observed so far) from its largest buyer. */
+  topBuyerShare: number | null;
+}
+
+export interface ConcentrationStats {
+  bySource: SourceConcentration[];
+  byCohort: CohortConcentration[];
+}
+
+export interface TrustStats {
+  intervals: IntervalStats;
+  concentration: ConcentrationStats;
+  /** Forecast grids (src/forecast): observed cells as measured, the rest predicted with 80 % intervals. */
+  forecast: ForecastTables;
+}
+
+export interface ForecastTables {
+  ltv: import("../forecast/ltv-forecast.ts").LtvForecastRow[];
+  romi: import("../forecast/romi-forecast.ts").RomiForecastRow[];
+  payback: import("../forecast/romi-forecast.ts").PaybackForecastRow[];
 }

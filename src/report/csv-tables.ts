@@ -26,6 +26,20 @@ export function toCsv(rows: readonly Record<string, Cell>[], columns: readonly s
   return `${lines.join("\n")}\n`;
 }
 
+/** by_source.csv's columns: the spec's, then the intervals (at `--confidence`) and concentration. */
+export const BY_SOURCE_TRUST_COLUMNS = [
+  "ltv_h_low",
+  "ltv_h_high",
+  "cac_low",
+  "cac_high",
+  "romi_h_low",
+  "romi_h_high",
+  "top_buyer_share",
+  "ltv_h_robust",
+  "romi_h_robust",
+  "romi_h_without_top_buyer",
+] as const;
+
 /** The spec's column order of every exported table. */
 export const TABLE_COLUMNS: { [K in keyof Tables]: readonly string[] } = {
   summary: ["metric", "value"],
@@ -49,6 +63,8 @@ export const TABLE_COLUMNS: { [K in keyof Tables]: readonly string[] } = {
     "ltv_h",
     "romi_h",
     "payback_lifetime",
+    // Issue 10: intervals at --confidence and concentration (report/trust-tables.ts fills them).
+    ...BY_SOURCE_TRUST_COLUMNS,
   ],
   by_device: ["device", "users", "buyers", "conversion_rate", "ltv_h"],
   costs_by_source_month: ["source", "month", "costs"],

@@ -64,24 +64,8 @@ export function prepareReportDir(out: string, inputs: readonly string[] = []): v
   } catch {
     throw new OutputError(`--out ${out}: permission denied (cannot write in ${parent})`);
   }
-  const fromOut = relative(real(target), process.cwd());
-  if (fromOut === "" || (!fromOut.startsWith("..") && !fromOut.startsWith(sep))) {
-    throw new OutputError(
-      `--out ${out}: the report replaces its directory as a whole, so it cannot be the current directory or hold it (use e.g. --out report)`,
-    );
-  }
   recoverInterrupted(target);
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory())
-      throw new OutputError(`--out ${out}: is a file (expected a directory)`);
-    const foreign = readdirSync(target).filter((e) => !REPORT_ENTRIES.includes(e));
-    if (foreign.length > 0) {
-      const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ", …" : "");
-      throw new OutputError(
-        `--out ${out}: holds files that are not part of a report (${shown}); the report replaces the directory as a whole: choose a new or empty directory`,
-      );
-    }
-  }
+  assertReplaceable(out);
   const root = real(target) + sep;
   for (const input of inputs) {
     if (real(input).startsWith(root)) {
@@ -89,6 +73,31 @@ export function prepareReportDir(out: string, inputs: readonly string[] = []): v
         `input ${input} is inside --out ${out}, which the report replaces: refusing to overwrite it`,
       );
     }
+  }
+}
+
+/**
+ * Fails unless `out` may be replaced as a whole: it is not the working directory (nor holds it), and
+ * it is new, empty, or holds nothing but a report. Checked again right before writing, so a library
+ * caller's `writeReport(…, "/home/me")` can never move a home directory aside.
+ */
+function assertReplaceable(out: string): void {
+  const target = resolve(out);
+  const fromOut = relative(real(target), process.cwd());
+  if (fromOut === "" || (!fromOut.startsWith("..") && !fromOut.startsWith(sep))) {
+    throw new OutputError(
+      `--out ${out}: the report replaces its directory as a whole, so it cannot be the current directory or hold it (use e.g. --out report)`,
+    );
+  }
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory())
+    throw new OutputError(`--out ${out}: is a file (expected a directory)`);
+  const foreign = readdirSync(target).filter((e) => !REPORT_ENTRIES.includes(e));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? ", …" : "");
+    throw new OutputError(
+      `--out ${out}: holds files that are not part of a report (${shown}); the report replaces the directory as a whole: choose a new or empty directory`,
+    );
   }
 }
 
@@ -115,6 +124,7 @@ function recoverInterrupted(target: string): void {
  * failure (or SIGINT/SIGTERM while writing) the temporary directory is removed and `out` is untouched.
  */
 export async function replaceDirectory<T>(out: string, write: (dir: string) => Promise<T>): Promise<T> {
+  assertReplaceable(out);
   const target = resolve(out);
   const parent = dirname(target);
   const partial = join(parent, `${partialPrefix(target)}${process.pid}`);

@@ -9,6 +9,7 @@ import { writeQuarantine } from "../ingest/index.ts";
 import { writeBudgetCsv, writeBudgetFigure } from "./budget-files.ts";
 import { writeCsvTables } from "./csv-tables.ts";
 import { replaceDirectory } from "./report-dir.ts";
+import { bySourceWithTrust, writeForecastTables } from "./trust-tables.ts";
 
 export { OutputError, prepareReportDir } from "./report-dir.ts";
 
@@ -84,9 +85,11 @@ async function writeInto(
   }
   const metricsJson = join(outDir, "metrics.json");
   await writeFile(metricsJson, `${JSON.stringify(metricsDocument(analysis), null, 2)}\n`);
+  const tableDir = join(outDir, "tables");
   const tables = [
-    ...writeCsvTables(metrics.tables, join(outDir, "tables")),
-    ...writeBudgetCsv(analysis.budget, join(outDir, "tables")),
+    ...writeCsvTables({ ...metrics.tables, by_source: bySourceWithTrust(metrics) }, tableDir),
+    ...writeForecastTables(metrics, tableDir),
+    ...writeBudgetCsv(analysis.budget, tableDir),
   ];
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
@@ -112,6 +115,16 @@ async function writeInto(
     onFigure: options.onFigure,
     pool: options.figurePool,
   });
+  // Issue 10: LTV with its forecast continuation, ROMI by source with its interval (files only for now:
+  // the page does not place them yet).
+  const { renderTrustFigures } = await import("../charts/trust/index.ts");
+  const trustFigures = await renderTrustFigures(
+    metrics,
+    analysis.verdicts,
+    ctx,
+    outDir,
+    options.png ?? false,
+  );
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
   const budgetFigure = await writeBudgetFigure(
     analysis.budget,
@@ -141,7 +154,7 @@ async function writeInto(
     metricsJson,
     tables,
     figures: [
-      ...rendered.flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+      ...[...rendered, ...trustFigures].flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
       ...(budgetFigure ? [budgetFigure.path] : []),
     ],
     html,

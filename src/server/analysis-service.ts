@@ -26,6 +26,8 @@ export interface ServiceLimits {
   resultEntries?: number;
   /** Response documents kept. Default 64. */
   documentEntries?: number;
+  /** Memory each cache may hold, approximate bytes. Default 256 MB each (cache.ts). */
+  cacheBytes?: number;
 }
 
 export interface ServiceHooks {
@@ -59,8 +61,8 @@ export class AnalysisService {
     private readonly hooks: ServiceHooks = {},
   ) {
     this.timeLimitMs = limits.timeLimitMs ?? 30_000;
-    this.results = new Memo(new Lru(limits.resultEntries ?? 32));
-    this.documents = new Memo(new Lru(limits.documentEntries ?? 64));
+    this.results = new Memo(new Lru(limits.resultEntries ?? 32, limits.cacheBytes));
+    this.documents = new Memo(new Lru(limits.documentEntries ?? 64, limits.cacheBytes));
     this.gate = new Gate(limits.concurrency ?? 2, limits.queueLimit ?? 64);
   }
 
@@ -95,7 +97,10 @@ export class AnalysisService {
       running: this.running.size,
       queued: this.gate.queued,
       cachedResults: this.results.cache.size,
+      cachedResultBytes: this.results.cache.bytes,
       cachedDocuments: this.documents.cache.size,
+      cachedDocumentBytes: this.documents.cache.bytes,
+      cubeWindows: this.dataset.cube.windows.size,
       documentHits: this.documents.cache.hits,
     };
   }

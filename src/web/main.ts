@@ -113,7 +113,7 @@ async function load(): Promise<void> {
     retry.type = "button";
     retry.dataset.retry = "";
     retry.textContent = STALE_TEXT[state.lang].retry;
-    if (stale) status.append(` ${STALE_TEXT[state.lang].stale} `);
+    if (stale) status.append(` — ${STALE_TEXT[state.lang].stale} `);
     else status.append(" ");
     status.append(retry);
   }

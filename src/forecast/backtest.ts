@@ -1,0 +1,157 @@
+/**
+ * Rolling-origin backtest of the LTV forecast on the user's own orders. For each scored cohort c and
+ * each number m of observed months, the data is cut at the end of month c + m − 1: every cell
+ * (c', k) with c' + k after the cut is hidden, the curve is refitted on what remains and LTV(c, H−1)
+ * is forecast and compared with what actually happened.
+ *
+ * Hiding cells is the same as cutting the orders: a buyer cohort's size is fixed once its month has
+ * passed, and cumulative revenue through lifetime k only counts orders up to month c + k (tested
+ * against a real cut in test/forecast-backtest.test.ts).
+ */
+import type { LtvRow } from "../metrics/tables.ts";
+import { cohortCurves, FORECAST_DEFAULTS, forecastCurves } from "./ltv-forecast.ts";
+import { addMonths, monthIndex } from "./months.ts";
+import { type CohortCurve, fitFor } from "./power-curve.ts";
+
+export interface BacktestOptions {
+  /** LTV at this horizon, i.e. lifetime H−1, is forecast. */
+  horizon: number;
+  /** Observed months to forecast from (default 1, 2, 3); values ≥ H are skipped (nothing to forecast). */
+  observedMonths?: readonly number[];
+  /** Scored cohorts (`YYYY-MM`, inclusive); default every cohort whose lifetime H−1 is observed. */
+  fromCohort?: string;
+  toCohort?: string;
+  /** Interval coverage (default 0.8). */
+  level?: number;
+}
+
+/** One forecast against its outcome. */
+export interface BacktestCase {
+  cohort: string;
+  observedMonths: number;
+  /** Last month of data the forecast saw (`YYYY-MM`). */
+  cut: string;
+  actual: number;
+  /** Power-curve forecast and interval; null when fewer than two cohorts could train it. */
+  forecast: number | null;
+  low: number | null;
+  high: number | null;
+  /** The "no further growth" baseline: LTV at the last observed lifetime. */
+  naive: number;
+  trainingCohorts: number;
+}
+
+export type BacktestModel = "power-curve" | "no-growth";
+
+/** Accuracy of one model from one number of observed months. */
+export interface BacktestSummary {
+  model: BacktestModel;
+  /** Observed months forecast from; null: every case of the run pooled. */
+  observedMonths: number | null;
+  /** Forecasts scored (cases without a forecast are counted in `unscored`). */
+  cases: number;
+  unscored: number;
+  /** Mean absolute percentage error, mean signed percentage error (forecast − actual) / actual. */
+  mape: number | null;
+  bias: number | null;
+  /** Share of actual values inside the interval (null for the baseline, which has none). */
+  coverage: number | null;
+  /** Cases with an interval. */
+  intervals: number;
+}
+
+export interface BacktestResult {
+  horizon: number;
+  level: number;
+  cohorts: string[];
+  cases: BacktestCase[];
+  summary: BacktestSummary[];
+}
+
+/** Runs the rolling-origin backtest over an LTV matrix (metrics `tables.ltv`). */
+export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): BacktestResult {
+  const horizon = options.horizon;
+  const level = options.level ?? FORECAST_DEFAULTS.level;
+  const observedMonths = [...(options.observedMonths ?? [1, 2, 3])].filter((m) => m >= 1 && m < horizon);
+  const curves = cohortCurves(ltv);
+  const scored = curves.filter(
+    (c) =>
+      c.ltv.length >= horizon &&
+      (options.fromCohort === undefined || c.cohort >= options.fromCohort) &&
+      (options.toCohort === undefined || c.cohort <= options.toCohort),
+  );
+  const cases: BacktestCase[] = [];
+  for (const target of scored) {
+    for (const m of observedMonths) {
+      const cut = addMonths(target.cohort, m - 1);
+      const training = hideAfter(curves, monthIndex(cut));
+      const seen = training.find((c) => c.cohort === target.cohort)!;
+      const fit = fitFor(training, m - 1);
+      const [row] = forecastCurves([seen], training, horizon, level, () => fit).filter(
+        (r) => r.lifetime === horizon - 1,
+      );
+      cases.push({
+        cohort: target.cohort,
+        observedMonths: m,
+        cut,
+        actual: target.ltv[horizon - 1]!,
+        forecast: row?.ltv ?? null,
+        low: row?.ltv_low ?? null,
+        high: row?.ltv_high ?? null,
+        naive: target.ltv[m - 1]!,
+        trainingCohorts: fit?.cohorts ?? 0,
+      });
+    }
+  }
+  // One row per observed months, then every case pooled (observedMonths null).
+  const summary = [...observedMonths.map((m) => m as number | null), null].flatMap((m) => {
+    const own = cases.filter((c) => m === null || c.observedMonths === m);
+    return [
+      summarize("power-curve", m, own, (c) => c.forecast),
+      summarize("no-growth", m, own, (c) => c.naive),
+    ];
+  });
+  return { horizon, level, cohorts: scored.map((c) => c.cohort), cases, summary };
+}
+
+/** The curves as they were at the end of month index `cut`: later cohorts gone, later cells cut off. */
+export function hideAfter(curves: readonly CohortCurve[], cut: number): CohortCurve[] {
+  return curves
+    .map((c) => ({ ...c, ltv: c.ltv.slice(0, Math.max(0, cut - monthIndex(c.cohort) + 1)) }))
+    .filter((c) => c.ltv.length > 0);
+}
+
+/**
+ * Scores one model on the cases the power curve could forecast, so both models are judged on the same
+ * cohorts (the baseline can always "forecast"; the other cases are counted as unscored).
+ */
+function summarize(
+  model: BacktestModel,
+  observedMonths: number | null,
+  cases: readonly BacktestCase[],
+  predicted: (c: BacktestCase) => number | null,
+): BacktestSummary {
+  const errors: number[] = [];
+  let inside = 0;
+  let intervals = 0;
+  for (const c of cases) {
+    const p = predicted(c);
+    if (c.forecast === null || p === null || !(c.actual > 0)) continue;
+    errors.push((p - c.actual) / c.actual);
+    if (model === "power-curve" && c.low !== null && c.high !== null) {
+      intervals++;
+      if (c.actual >= c.low && c.actual <= c.high) inside++;
+    }
+  }
+  const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
+  return {
+    model,
+    observedMonths,
+    cases: errors.length,
+    unscored: cases.length - errors.length,
+    mape: mean(errors.map(Math.abs)),
+    bias: mean(errors),
+    coverage: model === "power-curve" && intervals > 0 ? inside / intervals : null,
+    intervals: model === "power-curve" ? intervals : 0,
+  };
+}

@@ -1,0 +1,24 @@
+/** LTV, ROMI and payback forecasts for young cohorts, and their backtest (docs/decisions.md, "Forecasts"). */
+export {
+  type BacktestCase,
+  type BacktestModel,
+  type BacktestOptions,
+  type BacktestResult,
+  type BacktestSummary,
+  backtestLtv,
+} from "./backtest.ts";
+export {
+  cohortCurves,
+  FORECAST_DEFAULTS,
+  type ForecastOptions,
+  forecastLtv,
+  type LtvForecastRow,
+} from "./ltv-forecast.ts";
+export { type CohortCurve, fitFor, type GrowthFit } from "./power-curve.ts";
+export {
+  forecastPayback,
+  forecastRomi,
+  type PaybackForecastRow,
+  type RomiForecastRow,
+} from "./romi-forecast.ts";
+export { forecastLtvBySource } from "./source-shapes.ts";

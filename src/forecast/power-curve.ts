@@ -1,0 +1,115 @@
+/**
+ * The pooled power curve of cumulative LTV: a cohort observed through lifetime a (its anchor) is
+ * forecast as LTV(k) = LTV(a) · ((k + 1) / (a + 1))^b for k > a. The exponent b is fitted on the
+ * cohorts that are observed beyond a, by weighted least squares on log growth through the origin:
+ *
+ *   y = ln(LTV(c, k) / LTV(c, a)),  x = ln((k + 1) / (a + 1)),  b = Σ w·x·y / Σ w·x²,  w = size(c)
+ *
+ * (closed form; a buyer cohort's sampling variance of log growth falls like 1 / size). A power curve
+ * has the same b from every anchor, so b is fitted once, on the growth from lifetime 0 of every cohort
+ * observed beyond it, and applied from each cohort's own last observed lifetime. (Fitting b per anchor,
+ * on the pairs anchored at a, follows a bending curve more closely but rests on fewer cohorts; on the
+ * Afisha backtest it was worse from 2 and 3 observed months: docs/decisions.md.)
+ *
+ * Uncertainty: each training cohort's own slope b_c = Σ x·y / Σ x² over its lifetimes; their
+ * size-weighted spread τ is how far one cohort strays from the pooled shape. A new cohort's log growth
+ * at x is b·x ± t(n−1) · |x| · τ · √(1 + 1/n_eff) (prediction interval of a random slope).
+ */
+
+/** One cohort's observed cumulative LTV, lifetimes 0..n−1 (a prefix: no gaps). */
+export interface CohortCurve {
+  cohort: string;
+  /** Buyers of the cohort (its weight). */
+  size: number;
+  ltv: number[];
+}
+
+export interface GrowthFit {
+  /** The anchor lifetime this fit forecasts from (the last observed lifetime of a cohort). */
+  anchor: number;
+  /** The anchor whose pairs were fitted (0 for the pooled fit). */
+  fittedAnchor: number;
+  /** Exponent of the power curve. */
+  b: number;
+  /** Size-weighted spread of the cohorts' own exponents; null with a single cohort. */
+  tau: number | null;
+  /** Training cohorts, and their effective number (Σw)² / Σw². */
+  cohorts: number;
+  effectiveCohorts: number;
+  /** Variance of the estimate of b (τ² / n_eff for a pooled fit; smaller after shrinkage); null with τ. */
+  slopeVariance: number | null;
+}
+
+/** Fewest training cohorts for a fit: with one, nothing says how far the next one may stray. */
+export const MIN_TRAINING_COHORTS = 2;
+
+/** The fit on the pairs anchored exactly at `anchor`, or null when fewer than `minCohorts` qualify. */
+export function fitAtAnchor(
+  curves: readonly CohortCurve[],
+  anchor: number,
+  minCohorts = MIN_TRAINING_COHORTS,
+): GrowthFit | null {
+  const slopes: { w: number; sxx: number; sxy: number }[] = [];
+  for (const curve of curves) {
+    const base = curve.ltv[anchor];
+    if (curve.ltv.length <= anchor + 1 || base === undefined || !(base > 0) || !(curve.size > 0)) continue;
+    let sxx = 0;
+    let sxy = 0;
+    for (let k = anchor + 1; k < curve.ltv.length; k++) {
+      const x = Math.log((k + 1) / (anchor + 1));
+      sxx += x * x;
+      sxy += x * Math.log(curve.ltv[k]! / base);
+    }
+    slopes.push({ w: curve.size, sxx, sxy });
+  }
+  if (slopes.length < minCohorts || slopes.length === 0) return null;
+  let swxx = 0;
+  let swxy = 0;
+  let sw = 0;
+  let sw2 = 0;
+  let swb = 0;
+  for (const s of slopes) {
+    swxx += s.w * s.sxx;
+    swxy += s.w * s.sxy;
+    sw += s.w;
+    sw2 += s.w * s.w;
+    swb += s.w * (s.sxy / s.sxx);
+  }
+  const b = swxy / swxx;
+  const effectiveCohorts = (sw * sw) / sw2;
+  let tau: number | null = null;
+  if (slopes.length >= 2) {
+    const meanSlope = swb / sw;
+    let spread = 0;
+    for (const s of slopes) spread += s.w * (s.sxy / s.sxx - meanSlope) ** 2;
+    // Weighted variance with the small-sample correction for effective (not nominal) cohorts.
+    tau = Math.sqrt(((spread / sw) * effectiveCohorts) / (effectiveCohorts - 1));
+  }
+  const slopeVariance = tau === null ? null : (tau * tau) / effectiveCohorts;
+  return { anchor, fittedAnchor: anchor, b, tau, cohorts: slopes.length, effectiveCohorts, slopeVariance };
+}
+
+/** The pooled fit used from `anchor` (fitted on growth from lifetime 0), or null with too few cohorts. */
+export function fitFor(curves: readonly CohortCurve[], anchor: number): GrowthFit | null {
+  const fit = fitAtAnchor(curves, 0);
+  return fit && { ...fit, anchor };
+}
+
+/** Point forecast and interval of LTV(k) for a cohort whose last observed lifetime is `fit.anchor`. */
+export function predictFromAnchor(
+  base: number,
+  fit: GrowthFit,
+  lifetime: number,
+  tQuantile: number,
+): { ltv: number; low: number | null; high: number | null } {
+  const x = Math.log((lifetime + 1) / (fit.anchor + 1));
+  const ltv = base * Math.exp(fit.b * x);
+  if (fit.tau === null || fit.slopeVariance === null) return { ltv, low: null, high: null };
+  const half = tQuantile * x * Math.sqrt(fit.tau * fit.tau + fit.slopeVariance);
+  // Cumulative LTV never falls: the interval's lower end is at least what is already observed.
+  return {
+    ltv,
+    low: Math.max(base, base * Math.exp(fit.b * x - half)),
+    high: base * Math.exp(fit.b * x + half),
+  };
+}

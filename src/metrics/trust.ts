@@ -1,0 +1,97 @@
+import {
+  forecastLtv,
+  forecastLtvBySource,
+  forecastPayback,
+  forecastRomi,
+  type RomiForecastRow,
+} from "../forecast/index.ts";
+import { UNATTRIBUTED } from "./attribution.ts";
+import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
+import { concentrationStats } from "./concentration.ts";
+import { sourceRowOrder } from "./id-order.ts";
+import { intervalStats } from "./intervals.ts";
+import { sliceSpend } from "./marketing.ts";
+import { type MetricRun, num, numOrNull, text } from "./query.ts";
+import type { TrustStats } from "./result.ts";
+import type { LtvRow, Tables } from "./tables.ts";
+
+/**
+ * Intervals, concentration and forecasts of one slice under the run's model (issue 10). `tables` are
+ * the slice's tables already computed (the all-source LTV matrix and spend per cohort feed the
+ * forecasts); everything else is read from the cube.
+ */
+export async function trustStats(
+  run: MetricRun,
+  tables: Pick<Tables, "ltv" | "cac_by_cohort">,
+  level: number,
+  /** The same slice's stats under another model: what does not depend on the model is reused. */
+  shared?: TrustStats,
+): Promise<TrustStats> {
+  const intervals = await intervalStats(run, level, shared?.intervals.byCohort);
+  const concentration = await concentrationStats(run);
+  const pooled = shared?.forecast.ltv ?? forecastLtv(tables.ltv);
+  const withheld = run.scope.withheld !== null;
+  const spendAll = new Map(tables.cac_by_cohort.map((c) => [c.cohort, c.costs]));
+  const romi: RomiForecastRow[] = withheld ? [] : forecastRomi(pooled, spendAll, "all");
+  if (!withheld) {
+    const bySource = forecastLtvBySource(await sourceLtvMatrices(run), tables.ltv);
+    const spend = await spendBySourceMonth(run);
+    for (const [source, rows] of [...bySource].sort(([a], [b]) => sourceRowOrder(a, b))) {
+      if (source === UNATTRIBUTED) continue;
+      romi.push(...forecastRomi(rows, spend.get(source) ?? new Map(), source));
+    }
+  }
+  return { intervals, concentration, forecast: { ltv: pooled, romi, payback: forecastPayback(romi) } };
+}
+
+/** Per source: the LTV matrix of its attributed buyers (cohort size = attributed buyers, fractional under linear). */
+export async function sourceLtvMatrices(run: MetricRun): Promise<Map<string, LtvRow[]>> {
+  const { t, d } = run;
+  const rows = await run.all(`
+    WITH buy AS (SELECT coalesce(a.key, '') AS k, a.cohort AS cohort, sum(a.buyers) AS buyers FROM ${t.attrBuyers} a
+      WHERE a.model = $model AND a.dim = 'source' AND ${run.inCombos("a.r")} GROUP BY coalesce(a.key, ''), a.cohort),
+    rev AS (SELECT coalesce(a.key, '') AS k, a.cohort AS cohort, a.lifetime AS lifetime, sum(a.revenue) AS revenue
+      FROM ${t.attrRevenue} a WHERE a.model = $model AND a.dim = 'source' AND ${run.inCombos("a.r")}
+      GROUP BY coalesce(a.key, ''), a.cohort, a.lifetime),
+    grid AS (SELECT b.k AS k, b.cohort AS cohort, b.buyers AS buyers, ks.lifetime AS lifetime,
+        CASE WHEN ${d.monthsBetween("b.cohort", "x.last_month")} >= ks.lifetime THEN 1 ELSE 0 END AS observed
+      FROM buy b CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x WHERE b.buyers > 0)
+    SELECT g.k AS k, ${d.formatMonth("g.cohort")} AS cohort, g.lifetime AS lifetime, CAST(g.buyers AS DOUBLE) AS buyers,
+      g.observed AS observed,
+      CAST(sum(coalesce(r.revenue, 0)) OVER (PARTITION BY g.k, g.cohort ORDER BY g.lifetime
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE) AS cum_revenue
+    FROM grid g LEFT JOIN rev r ON r.k = g.k AND r.cohort = g.cohort AND r.lifetime = g.lifetime`);
+  const margin = run.options.margin;
+  const out = new Map<string, LtvRow[]>();
+  for (const r of rows) {
+    const source = text(r.k) === "" ? UNATTRIBUTED : text(r.k);
+    const size = num(r.buyers);
+    const observed = num(r.observed) === 1;
+    const revenue = observed ? numOrNull(r.cum_revenue) : null;
+    const list = out.get(source) ?? [];
+    list.push({
+      cohort: text(r.cohort),
+      lifetime: num(r.lifetime),
+      cohort_size: size,
+      revenue,
+      ltv: revenue === null ? null : (margin * revenue) / size,
+    });
+    out.set(source, list);
+  }
+  for (const list of out.values())
+    list.sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : a.lifetime - b.lifetime));
+  // A fixed order of sources: the shrinkage sums over them, and float sums depend on the order.
+  return new Map([...out].sort(([a], [b]) => sourceRowOrder(a, b)));
+}
+
+async function spendBySourceMonth(run: MetricRun): Promise<Map<string, Map<string, number>>> {
+  const rows = await run.all(`SELECT s.source_id AS source, ${run.d.formatMonth("s.month_start")} AS month,
+    CAST(s.costs AS DOUBLE) AS costs FROM ${sliceSpend(run)} s`);
+  const out = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    const m = out.get(text(r.source)) ?? new Map<string, number>();
+    m.set(text(r.month), num(r.costs));
+    out.set(text(r.source), m);
+  }
+  return out;
+}

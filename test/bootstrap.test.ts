@@ -1,0 +1,217 @@
+/**
+ * The Poisson bootstrap (src/metrics/bootstrap.ts): the weights' distribution and independence, the
+ * weights table on DuckDB, the ratio intervals on hand-made sums, and coverage on data with planted
+ * truth (200 seeds).
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  BOOTSTRAP_DEFAULTS,
+  bucketOf,
+  createWeightsTable,
+  poissonWeights,
+  ratioIntervals,
+} from "../src/metrics/bootstrap.ts";
+import { BoundSql } from "../src/metrics/query.ts";
+import { mulberry32 } from "./helpers/prng.ts";
+import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
+
+const { buckets: G, replicates: B } = BOOTSTRAP_DEFAULTS;
+const WEIGHTS_TABLE = "test_boot_weights";
+
+/** Pearson correlation of paired samples. */
+function correlation(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+    syy += (ys[i]! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+describe("Poisson(1) weights", () => {
+  const w = Array.from(poissonWeights());
+
+  it("have mean 1 and variance 1 (G × B = 128,000 draws: both within 4 standard errors)", () => {
+    const mean = w.reduce((s, x) => s + x, 0) / w.length;
+    const variance = w.reduce((s, x) => s + (x - mean) ** 2, 0) / (w.length - 1);
+    assert.ok(Math.abs(mean - 1) < 0.012, `mean ${mean}`);
+    assert.ok(Math.abs(variance - 1) < 0.02, `variance ${variance}`);
+    // P(0) = P(1) = e⁻¹, as Poisson(1) has it.
+    const zeros = w.filter((x) => x === 0).length / w.length;
+    assert.ok(Math.abs(zeros - Math.exp(-1)) < 0.006, `P(0) ${zeros}`);
+  });
+
+  it("are uncorrelated across replicates and across buckets (|ρ| < 0.01)", () => {
+    const at = (b: number, r: number) => w[b * B + r]!;
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (let b = 0; b < G; b++) {
+      for (let r = 0; r + 1 < B; r++) {
+        xs.push(at(b, r));
+        ys.push(at(b, r + 1));
+      }
+    }
+    const acrossReplicates = correlation(xs, ys);
+    assert.ok(Math.abs(acrossReplicates) < 0.01, `replicate r vs r+1: ${acrossReplicates}`);
+    const us: number[] = [];
+    const vs: number[] = [];
+    for (let b = 0; b + 1 < G; b++) {
+      for (let r = 0; r < B; r++) {
+        us.push(at(b, r));
+        vs.push(at(b + 1, r));
+      }
+    }
+    const acrossBuckets = correlation(us, vs);
+    assert.ok(Math.abs(acrossBuckets) < 0.01, `bucket b vs b+1: ${acrossBuckets}`);
+    // Mean correlation over every pair of replicates, from the variance of each bucket's total over
+    // replicates: Var(Σ_r w) = B·σ²·(1 + (B − 1)·ρ̄).
+    const totals = Array.from({ length: G }, (_, b) =>
+      w.slice(b * B, (b + 1) * B).reduce((s, x) => s + x, 0),
+    );
+    const tm = totals.reduce((s, x) => s + x, 0) / G;
+    const tv = totals.reduce((s, x) => s + (x - tm) ** 2, 0) / (G - 1);
+    const meanPairwise = (tv / B - 1) / (B - 1);
+    assert.ok(Math.abs(meanPairwise) < 0.01, `mean pairwise ρ ${meanPairwise}`);
+  });
+
+  it("are deterministic per seed and differ between seeds", () => {
+    assert.deepEqual(poissonWeights(), poissonWeights());
+    assert.notDeepEqual(poissonWeights({ ...BOOTSTRAP_DEFAULTS, seed: 2 }), poissonWeights());
+  });
+});
+
+describe("bootstrap in DuckDB", async () => {
+  const engine = await freshEngine();
+  await createWeightsTable(engine, WEIGHTS_TABLE);
+
+  it("the weights table holds exactly the generated draws", async () => {
+    const w = poissonWeights();
+    const [row] = await engine.all(
+      `SELECT count(*)::INTEGER AS n, sum(w)::INTEGER AS s, max(bucket)::INTEGER AS gb, max(rep)::INTEGER AS gr,
+        sum(w * (bucket * 1000 + rep))::BIGINT AS fingerprint FROM ${WEIGHTS_TABLE}`,
+    );
+    let fingerprint = 0;
+    for (let i = 0; i < w.length; i++) fingerprint += w[i]! * i;
+    assert.deepEqual(row, {
+      n: G * B,
+      s: w.reduce((s, x) => s + x, 0),
+      gb: G - 1,
+      gr: B - 1,
+      fingerprint: String(fingerprint),
+    });
+  });
+
+  it("users spread evenly over buckets, and their weights are uncorrelated across replicates", async () => {
+    await engine.run(
+      `CREATE TEMP TABLE boot_users AS SELECT CAST(range AS VARCHAR) AS uid FROM range(20000)`,
+    );
+    const counts = await engine.all(
+      `SELECT ${bucketOf(engine, "uid")} AS b, count(*)::INTEGER AS n FROM boot_users GROUP BY 1`,
+    );
+    assert.equal(counts.length, G);
+    const expected = 20000 / G;
+    const chi2 = counts.reduce((s, r) => s + (Number(r.n) - expected) ** 2 / expected, 0);
+    assert.ok(chi2 < G - 1 + 5 * Math.sqrt(2 * (G - 1)), `chi² ${chi2}`);
+    // Per user, weight in replicate r against r + 1, pooled over replicates (5,000 users × 999).
+    const [row] = await engine.all(
+      `WITH u AS (SELECT ${bucketOf(engine, "uid")} AS b FROM boot_users LIMIT 5000)
+       SELECT corr(a.w, c.w) AS rho FROM u JOIN ${WEIGHTS_TABLE} a ON a.bucket = u.b
+       JOIN ${WEIGHTS_TABLE} c ON c.bucket = u.b AND c.rep = a.rep + 1`,
+    );
+    assert.ok(Math.abs(Number(row!.rho)) < 0.01, `ρ ${row!.rho}`);
+  });
+
+  it("a ratio that is the same in every bucket has a zero-width interval at its value", async () => {
+    const sums = `SELECT 'a' AS k, range % ${G} AS bucket, 3.0 * (1 + range % 7) AS num, 1 + range % 7 AS den
+      FROM range(1000)`;
+    const [a] = await ratioIntervals(new BoundSql(engine, {}), {
+      weights: WEIGHTS_TABLE,
+      sums,
+      keys: ["k"],
+      level: 0.9,
+    });
+    assert.equal(a!.key.k, "a");
+    assert.ok(
+      Math.abs(a!.estimate! - 3) < 1e-12 && Math.abs(a!.low! - 3) < 1e-9 && Math.abs(a!.high! - 3) < 1e-9,
+    );
+    assert.equal(a!.replicates, B);
+    // With the denominator fixed (costs), the ratio moves with the resampled total.
+    const [f] = await ratioIntervals(new BoundSql(engine, {}), {
+      weights: WEIGHTS_TABLE,
+      sums,
+      keys: ["k"],
+      level: 0.9,
+      fixed: "den",
+    });
+    assert.ok(f!.low! < 3 && f!.high! > 3 && Math.abs(f!.estimate! - 3) < 1e-12);
+  });
+
+  it("90 % intervals cover a planted LTV, ROMI and CAC of a source in 86–94 % of 200 samples", async (t) => {
+    // Each sample: 1,000 buyers, each from source A with probability 0.3 (else B), with a log-normal
+    // value (σ 0.8, skewed like order values). Spend of A fixed at 500. Truth for A:
+    // LTV = e^{σ²/2}, ROMI = 1000 · 0.3 · e^{σ²/2} / 500, CAC = 500 / (1000 · 0.3).
+    const sigma = 0.8;
+    const lines = ["sample,uid,source,revenue"];
+    for (let seed = 1; seed <= 200; seed++) {
+      const rand = mulberry32(seed * 7919);
+      const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+      for (let i = 0; i < 1000; i++)
+        lines.push(
+          `${seed},${seed}-${i},${rand() < 0.3 ? "A" : "B"},${Math.exp(sigma * normal()).toFixed(6)}`,
+        );
+    }
+    const path = writeLines(tempDir(), "planted.csv", lines);
+    await engine.run(
+      `CREATE TEMP TABLE planted AS SELECT *, ${bucketOf(engine, "uid")} AS bucket FROM read_csv($path,
+        header = true, columns = {'sample': 'INTEGER', 'uid': 'VARCHAR', 'source': 'VARCHAR', 'revenue': 'DOUBLE'})`,
+      { path },
+    );
+    const mu = Math.exp((sigma * sigma) / 2);
+    const a = "FROM planted WHERE source = 'A'";
+    // Spend enters once per sample on a bucket no weight refers to: only the fixed side reads it.
+    const spend = "UNION ALL SELECT DISTINCT sample, -1, 0, 500 FROM planted";
+    const units = "SELECT sample, bucket, count(*) AS n FROM planted GROUP BY sample, bucket";
+    const ltv = await ratioIntervals(new BoundSql(engine, {}), {
+      weights: WEIGHTS_TABLE,
+      sums: `SELECT sample, bucket, revenue AS num, 1 AS den ${a}`,
+      keys: ["sample"],
+      level: 0.9,
+    });
+    const romi = await ratioIntervals(new BoundSql(engine, {}), {
+      weights: WEIGHTS_TABLE,
+      sums: `SELECT sample, bucket, revenue AS num, 0 AS den ${a} ${spend}`,
+      keys: ["sample"],
+      level: 0.9,
+      fixed: "den",
+      units,
+      unitKeys: ["sample"],
+    });
+    const cac = await ratioIntervals(new BoundSql(engine, {}), {
+      weights: WEIGHTS_TABLE,
+      sums: `SELECT sample, -1 AS bucket, 500 AS num, 0 AS den FROM planted WHERE uid LIKE '%-0'
+        UNION ALL SELECT sample, bucket, 0, 1 ${a}`,
+      keys: ["sample"],
+      level: 0.9,
+      fixed: "num",
+      units,
+      unitKeys: ["sample"],
+    });
+    assert.equal(ltv.length, 200);
+    const cover = (rows: typeof ltv, truth: number) =>
+      rows.filter((r) => r.low! <= truth && truth <= r.high!).length / rows.length;
+    const ltvCoverage = cover(ltv, mu);
+    const romiCoverage = cover(romi, (1000 * 0.3 * mu) / 500);
+    const cacCoverage = cover(cac, 500 / (1000 * 0.3));
+    t.diagnostic(`90 % coverage: LTV ${ltvCoverage}, ROMI ${romiCoverage}, CAC ${cacCoverage}`);
+    assert.ok(cacCoverage >= 0.86 && cacCoverage <= 0.94, `CAC coverage ${cacCoverage}`);
+    assert.ok(ltvCoverage >= 0.86 && ltvCoverage <= 0.94, `LTV coverage ${ltvCoverage}`);
+    assert.ok(romiCoverage >= 0.86 && romiCoverage <= 0.94, `ROMI coverage ${romiCoverage}`);
+  });
+});

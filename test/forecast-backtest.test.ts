@@ -1,0 +1,92 @@
+/**
+ * The rolling-origin backtest (src/forecast/backtest.ts, `channelscope backtest`) on the real Afisha
+ * orders, with the issue's acceptance figures, and the claim it rests on: hiding the cells after a cut
+ * month is the same as cutting the orders there.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { backtest } from "../src/backtest.ts";
+import { hideAfter } from "../src/forecast/backtest.ts";
+import { cohortCurves } from "../src/forecast/ltv-forecast.ts";
+import { monthIndex } from "../src/forecast/months.ts";
+import { ingest } from "../src/ingest/index.ts";
+import { computeMetrics } from "../src/metrics/index.ts";
+import { normalizeOptions } from "../src/metrics/options.ts";
+import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
+
+// ../shared beside the clone (CI); CHANNELSCOPE_AFISHA points elsewhere (a worktree has no sibling).
+const AFISHA =
+  process.env.CHANNELSCOPE_AFISHA ?? new URL("../../shared/data/afisha/", import.meta.url).pathname;
+const ORDERS = `${AFISHA.replace(/\/?$/, "/")}orders_log_us.csv`;
+const WINDOW = { from: "2017-06-01", to: "2018-06-01" };
+
+describe("backtest on the real Afisha orders", { skip: !existsSync(ORDERS) && "no ../shared" }, async () => {
+  // Orders only: there are no visits to default the window from, so it is passed.
+  const run = await backtest(await freshEngine(), { orders: { path: ORDERS } }, { ...WINDOW, horizon: 6 });
+  const { result } = run;
+  const row = (model: string, m: number | null) =>
+    result.summary.find((s) => s.model === model && s.observedMonths === m)!;
+
+  it("scores the buyer cohorts 2017-06..2017-12 at H = 6 from 1, 2 and 3 observed months", () => {
+    assert.deepEqual(result.cohorts, [
+      "2017-06",
+      "2017-07",
+      "2017-08",
+      "2017-09",
+      "2017-10",
+      "2017-11",
+      "2017-12",
+    ]);
+    assert.equal(result.cases.length, 21);
+    // The first cuts have fewer than two older cohorts to learn the shape from: no forecast, counted.
+    assert.equal(row("power-curve", null).unscored, 3);
+  });
+
+  it("meets the acceptance figures: MAPE ≤ 16 %, |bias| ≤ 10 %, 80 % intervals cover ≥ 70 %", () => {
+    const pooled = row("power-curve", null);
+    assert.ok(pooled.mape! <= 0.16, `MAPE ${pooled.mape}`);
+    assert.ok(Math.abs(pooled.bias!) <= 0.1, `bias ${pooled.bias}`);
+    assert.ok(pooled.coverage! >= 0.7, `coverage ${pooled.coverage}`);
+    for (const m of [1, 2, 3]) {
+      const model = row("power-curve", m);
+      const naive = row("no-growth", m);
+      assert.ok(model.mape! < naive.mape!, `${m} months: ${model.mape} vs baseline ${naive.mape}`);
+      assert.ok(Math.abs(model.bias!) <= 0.1, `${m} months: bias ${model.bias}`);
+      // The baseline always under-forecasts: cumulative LTV only grows.
+      assert.ok(naive.bias! < 0 && naive.mape! > 0.19, `baseline ${naive.mape}`);
+    }
+    // From 2 and 3 months within 16 % each; from 1 month the 2017-09 whale (one buyer, 11.6k of the
+    // cohort's revenue, mostly after month 1) costs 7 points on 5 cases: documented in decisions.md.
+    assert.ok(row("power-curve", 2).mape! <= 0.16 && row("power-curve", 3).mape! <= 0.16);
+    assert.ok(row("power-curve", 1).mape! <= 0.18);
+  });
+
+  it("hiding the cells after a cut equals cutting the orders there", async () => {
+    const lines = readFileSync(ORDERS, "utf8").trimEnd().split("\n");
+    const full = await ltvOf(ORDERS);
+    const dir = tempDir();
+    for (const cut of ["2017-08", "2017-12", "2018-03"]) {
+      // Orders up to the end of the cut month; the window stays the same, so only orders differ.
+      const end = `${cut}-31 23:59:59`;
+      const kept = [lines[0]!, ...lines.slice(1).filter((l) => l.slice(0, 19) <= end)];
+      const truncated = await ltvOf(writeLines(dir, `orders-${cut}.csv`, kept));
+      const hidden = hideAfter(cohortCurves(full), monthIndex(cut));
+      const seen = cohortCurves(truncated).map((c) => ({
+        ...c,
+        ltv: c.ltv.slice(0, monthIndex(cut) - monthIndex(c.cohort) + 1),
+      }));
+      assert.deepEqual(
+        seen.filter((c) => c.ltv.length > 0),
+        hidden,
+        cut,
+      );
+    }
+  });
+});
+
+async function ltvOf(path: string) {
+  const engine = await freshEngine();
+  await ingest(engine, { orders: { path } }, WINDOW);
+  return (await computeMetrics(engine, normalizeOptions({ ...WINDOW, horizon: 6 }))).tables.ltv;
+}
