@@ -57,6 +57,7 @@ export async function computeModels(
       req.options,
       { sources: req.sources, devices: req.devices },
       guarded,
+      { trust: req.intervals },
     );
   } catch (error) {
     if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
