@@ -1,4 +1,7 @@
 import { readFileSync } from "node:fs";
+import type { BudgetPlanDocument } from "./budget/plan-document.ts";
+import { planOfMetrics } from "./budget/plan-document.ts";
+import { normalizePlanOptions } from "./budget/plan-options.ts";
 import type { Engine } from "./engine/engine.ts";
 import { type DataQualityReport, type IngestSources, ingest, type QualityWarning } from "./ingest/index.ts";
 import { deriveInsights } from "./insights/index.ts";
@@ -40,6 +43,8 @@ export interface Analysis {
   /** by_source under every attribution model, for the sensitivity of the verdicts. */
   bySourceByModel: Record<Attribution, Tables["by_source"]>;
   insights: Insights;
+  /** The budget plan from the response curves (null when no source has spend or it was not computed). */
+  budget: BudgetPlanDocument | null;
   /**
    * Budget verdicts with their uncertainty (issue 10, insights/trust.ts): per source with spend, scale /
    * cut / watch from the ROMI interval, concentration on single buyers and the mature cohorts.
@@ -48,7 +53,7 @@ export interface Analysis {
 }
 
 /** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
-export type MetricsDocument = MetricsResult & Omit<Analysis, "metrics">;
+export type MetricsDocument = Omit<MetricsResult, "acquisitionDaily"> & Omit<Analysis, "metrics">;
 
 /** Metric options as the CLI, a config file or a caller give them (strings or typed values). */
 export type RawMetricOptions = Partial<Record<keyof AnalysisOptions | "cohort-grain", string | number>>;
@@ -60,8 +65,11 @@ export interface AnalyzeOptions extends RawMetricOptions {
    * passes over 40M sessions run faster with more room than ingest should take.
    */
   metricsMemoryLimit?: string;
-  /** Called with each phase's name and wall milliseconds (ingest, metrics). */
+  /** Called with each phase's name and wall milliseconds (ingest, metrics, budget). */
   onPhase?: (phase: string, ms: number) => void;
+  /** The budget plan's monthly budget (default today's) and bounds (default 0.3): budget/plan-options.ts. */
+  budget?: string | number;
+  bounds?: string | number;
 }
 
 const VERSION = (
@@ -79,8 +87,16 @@ export async function analyze(
   raw: AnalyzeOptions = {},
 ): Promise<Analysis> {
   // Validated once, before reading gigabytes; the window's missing sides come from the data.
-  const { lang = "en", metricsMemoryLimit, onPhase, ...metricOptions } = raw;
+  const {
+    lang = "en",
+    metricsMemoryLimit,
+    onPhase,
+    budget: _budget,
+    bounds: _bounds,
+    ...metricOptions
+  } = raw;
   const options: ValidatedOptions = validateOptions(metricOptions);
+  const planSettings = normalizePlanOptions({ budget: raw.budget, bounds: raw.bounds });
   const phase = timer(onPhase);
   const bounds = {
     ...(options.from ? { from: options.from } : {}),
@@ -92,6 +108,8 @@ export async function analyze(
   const cube = await buildCube(engine);
   const results = await sliceCube(cube, withIngestWindow(options, dataQuality)).finally(() => dropCube(cube));
   phase("metrics");
+  const budget = planOfMetrics(results[options.attribution], planSettings);
+  phase("budget");
   const engineInfo = { name: engine.name, version: await engine.version() };
   return assembleAnalysis(results, {
     attribution: options.attribution,
@@ -100,6 +118,7 @@ export async function analyze(
     engine: engineInfo,
     sources: cube.facts.sources.map((s) => s.source).sort(naturalIdOrder),
     devices: [...new Set(cube.facts.combos.map((c) => c.device))].sort(naturalIdOrder),
+    budget,
   });
 }
 
@@ -122,6 +141,8 @@ export function assembleAnalysis(
     engine: { name: string; version: string };
     sources: string[];
     devices: string[];
+    /** The plan, computed by analyze (a few seconds of bootstrap; the server sets its own). */
+    budget?: BudgetPlanDocument | null;
   },
 ): Analysis {
   const { options, window } = results[ctx.attribution];
@@ -152,6 +173,7 @@ export function assembleAnalysis(
     filters: results[options.attribution].filter,
   };
   const verdicts = trustVerdicts(results[options.attribution], ctx.lang);
+  const budget = ctx.budget ?? null;
   return {
     metadata,
     dataQuality,
@@ -159,6 +181,7 @@ export function assembleAnalysis(
     bySourceByModel,
     insights,
     verdicts,
+    budget,
   };
 }
 
@@ -186,8 +209,10 @@ function withWindowWarning(dq: DataQualityReport, window: AnalysisWindow): DataQ
 
 /** The metrics.json document of an analysis. */
 export function metricsDocument(analysis: Analysis): MetricsDocument {
+  // The daily acquisition table is the plan's input, thousands of rows; the plan itself is in `budget`.
   const { metrics, ...rest } = analysis;
-  return { ...rest, ...metrics };
+  const { acquisitionDaily: _daily, ...shown } = metrics;
+  return { ...rest, ...shown };
 }
 
 /** Reports the time since the previous call under the given phase name. */

@@ -2,6 +2,14 @@
 
 export { type Analysis, type AnalysisMetadata, type AnalyzeOptions, analyze } from "./analyze.ts";
 export { type BacktestRun, backtest } from "./backtest.ts";
+export {
+  type BudgetPlan,
+  buildBudgetPlan,
+  type PlanOptions,
+  type SourceInput,
+} from "./budget/budget-plan.ts";
+export type { BudgetPlanDocument } from "./budget/plan-document.ts";
+export { type DailyAcquisition, fitResponseCurves, type ResponseCurve } from "./budget/response-curve.ts";
 export { FIGURE_NAMES, FIGURES, renderAllFigures } from "./charts/index.ts";
 export { renderPng, renderSvg } from "./charts/render.ts";
 export { DuckDbEngine, type DuckDbOptions } from "./engine/duckdb-engine.ts";

@@ -34,6 +34,6 @@ export function presentationOf(analysis: Analysis, lang: Lang): Presentation {
 
 /** The analysis behind a metrics.json document (the API's answer): metrics back under `metrics`. */
 export function analysisOfDocument(doc: MetricsDocument): Analysis {
-  const { metadata, dataQuality, bySourceByModel, insights, verdicts, ...metrics } = doc;
-  return { metadata, dataQuality, bySourceByModel, insights, verdicts, metrics };
+  const { metadata, dataQuality, bySourceByModel, insights, verdicts, budget, ...metrics } = doc;
+  return { metadata, dataQuality, bySourceByModel, insights, verdicts, budget, metrics };
 }

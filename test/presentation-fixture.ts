@@ -220,6 +220,7 @@ export function analysisOf(
     },
     insights: more.insights ?? { ...NO_INSIGHTS, horizon: metrics.options.horizon },
     verdicts: [],
+    budget: null,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type WindowFacts,
 } from "./cube.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
+import { dailyAcquisition } from "./daily-acquisition.ts";
 import { ltvMatrix, ltvStats } from "./ltv.ts";
 import {
   cacByCohort,
@@ -72,7 +73,7 @@ export interface SliceContext {
   window: AnalysisWindow;
   windowFacts: WindowFacts;
   filter: { sources: string[]; devices: string[] };
-  /** Compute the trust numbers (intervals, concentration, forecasts) too. */
+  /** Compute the trust numbers (intervals, concentration, forecasts) and the budget plan's daily input too. */
   trust: boolean;
 }
 
@@ -92,8 +93,10 @@ export async function assembleSlice(
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
     byModel[model] = underModel(metrics, model, attributed[model]);
     if (!context.trust) continue;
-    // Intervals and concentration follow the model (attributed revenue and buyers per source).
     const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
+    // The budget plan's input follows the model (credited buyers per source and day).
+    byModel[model].acquisitionDaily = await dailyAcquisition(other);
+    // Intervals and concentration follow the model (attributed revenue and buyers per source).
     byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
   }
   return byModel;
@@ -203,7 +206,7 @@ async function assemble(
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
-    ...(trust ? { trust } : {}),
+    ...(trust ? { trust, acquisitionDaily: await dailyAcquisition(run) } : {}),
   };
 }
 

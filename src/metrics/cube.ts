@@ -39,8 +39,9 @@ export interface AcquisitionFilter {
 
 export interface SliceOptions {
   /**
-   * Also compute intervals, concentration and forecasts (issue 10; default true). They cost several
-   * times the rest of a slice, so the dashboard asks for them only when it shows them.
+   * Also compute intervals, concentration and forecasts (issue 10) and the budget plan's daily input
+   * (issue 11); default true. They cost several times the rest of a slice, so the dashboard asks for
+   * them only when it shows them.
    */
   trust?: boolean;
 }

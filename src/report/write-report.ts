@@ -7,6 +7,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
 import { presentationOf } from "../presentation.ts";
+import { writeBudgetCsv, writeBudgetFigure } from "./budget-files.ts";
 import { writeCsvTables } from "./csv-tables.ts";
 import { replaceDirectory } from "./report-dir.ts";
 import { bySourceWithTrust, writeForecastTables } from "./trust-tables.ts";
@@ -89,6 +90,7 @@ async function writeInto(
   const tables = [
     ...writeCsvTables({ ...metrics.tables, by_source: bySourceWithTrust(metrics) }, tableDir),
     ...writeForecastTables(metrics, tableDir),
+    ...writeBudgetCsv(analysis.budget, tableDir),
   ];
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
@@ -112,16 +114,24 @@ async function writeInto(
     options.png ?? false,
   );
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
+  const budgetFigure = await writeBudgetFigure(
+    analysis.budget,
+    { lang: options.lang, currency: presentation.context.currency },
+    outDir,
+  );
 
   step("html");
   const { renderReportHtml } = await import("./html/index.ts");
   const html = join(outDir, "index.html");
-  const page = renderReportHtml(presentation, { figures });
+  const page = renderReportHtml(presentation, { figures, budgetFigure: budgetFigure?.svg ?? null });
   await writeFile(html, page);
   return {
     metricsJson,
     tables,
-    figures: [...rendered, ...trustFigures].flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+    figures: [
+      ...[...rendered, ...trustFigures].flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+      ...(budgetFigure ? [budgetFigure.path] : []),
+    ],
     html,
     quarantine,
   };

@@ -13,6 +13,7 @@ import { kpiCards, type Previous } from "../report/html/kpi.ts";
 import { figureSection, section } from "../report/html/sections.ts";
 import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
+import { budgetPanelHtml } from "./budget-panel.ts";
 import { ltvTable, retentionTable, romiTable } from "./cohort-tables.ts";
 import type { Page } from "./state.ts";
 
@@ -95,7 +96,7 @@ export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html
         "report.section.sources",
         html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>`,
         true,
-      )}${figures}${romiTable(v, metrics)}`;
+      )}${figures}${budgetPanelHtml(v, p.analysis.budget ?? null)}${romiTable(v, metrics)}`;
     }
     case "quality":
       return section(v, "quality", "report.section.quality", qualityBody(v, dataQuality));

@@ -7,6 +7,7 @@ import type { MessageKey } from "../../i18n/index.ts";
 import { formatNumber } from "../../i18n/index.ts";
 import type { Presentation } from "../../presentation.ts";
 import { TABLE_COLUMNS } from "../csv-tables.ts";
+import { budgetSection, budgetSummary } from "./budget.ts";
 import { qualityBody } from "./data-quality.ts";
 import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
@@ -26,11 +27,14 @@ export interface ReportFigures {
   figures: readonly { name: string; svg: string }[];
   /** Free text for the footer, e.g. a timestamp; none by default so the page is reproducible. */
   generatedAt?: string;
+  /** The budget plan's rendered response-curve figure (SVG), when there is a plan. */
+  budgetFigure?: string | null;
 }
 
 interface Part {
   id: string;
-  title: MessageKey;
+  /** A dictionary key, or ready-made text (the budget section brings its own dictionary). */
+  title: MessageKey | { text: string };
   html: Html;
 }
 
@@ -46,7 +50,14 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
     if (body !== null) parts.push({ id, title, html: section(v, id, title, body, flow) });
   };
   add("summary", "report.section.summary", summaryBody(insights, summaryCards(v, metrics)), true);
-  add("verdict", "report.section.verdict", verdictBody(v, insights), true);
+  const verdict = verdictBody(v, insights);
+  const budgetLine = budgetSummary(v, p.analysis.budget ?? null);
+  add(
+    "verdict",
+    "report.section.verdict",
+    verdict && budgetLine ? html`${verdict}${budgetLine}` : verdict,
+    true,
+  );
   add("kpis", "report.section.kpis", kpiCards(v, metrics), true);
   for (const id of ["product", "sales", "marketing"] as const) {
     const body = figureSection(v, id, figures, metrics);
@@ -67,6 +78,8 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
       html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(v, metrics.tables.by_source, metrics)}<p class="note"><a href="tables/by_source.csv"><code>by_source.csv</code></a> · ${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>`,
     );
   }
+  const budget = budgetSection(v, p.analysis.budget ?? null, out.budgetFigure ?? null);
+  if (budget) parts.push({ id: budget.id, title: { text: budget.title }, html: budget.html });
   add("quality", "report.section.quality", qualityBody(v, dataQuality));
   add("methods", "report.section.methods", methodsBody(v, Object.keys(TABLE_COLUMNS)));
 
@@ -74,7 +87,7 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
     v,
     { inputs: metadata.inputs.map((i) => i.path), window },
     formatNumber(v.lang, v.margin, 2),
-    parts.map((p) => ({ id: p.id, title: tr(v, p.title) })),
+    parts.map((p) => ({ id: p.id, title: typeof p.title === "string" ? tr(v, p.title) : p.title.text })),
   );
   const title = tr(v, "report.docTitle", { window: fmtWindow(v, window.from, window.to) });
   return documentShell(v, title, html`${header}${parts.map((part) => part.html)}`, out.generatedAt ?? null);
