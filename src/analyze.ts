@@ -1,4 +1,7 @@
 import { readFileSync } from "node:fs";
+import type { BudgetPlanDocument } from "./budget/plan-document.ts";
+import { planOfMetrics } from "./budget/plan-document.ts";
+import { normalizePlanOptions } from "./budget/plan-options.ts";
 import type { Engine } from "./engine/engine.ts";
 import type { TablesInPlace } from "./ingest/clickhouse-tables.ts";
 import {
@@ -21,6 +24,7 @@ import {
 } from "./metrics/options.ts";
 import type { AnalysisWindow, MetricsResult } from "./metrics/result.ts";
 import type { Attribution, Tables } from "./metrics/tables.ts";
+import { runContext } from "./presentation.ts";
 
 /** Where the numbers came from: enough to reproduce them. */
 export interface AnalysisMetadata {
@@ -46,6 +50,8 @@ export interface Analysis {
   /** by_source under every attribution model, for the sensitivity of the verdicts. */
   bySourceByModel: Record<Attribution, Tables["by_source"]>;
   insights: Insights;
+  /** The budget plan from the response curves (null when no source has spend or it was not computed). */
+  budget: BudgetPlanDocument | null;
   /**
    * Budget verdicts with their uncertainty (issue 10, insights/trust.ts): per source with spend, scale /
    * cut / watch from the ROMI interval, concentration on single buyers and the mature cohorts.
@@ -54,7 +60,7 @@ export interface Analysis {
 }
 
 /** metrics.json: the analysis with the metrics at the top level, as `report` writes and the API serves. */
-export type MetricsDocument = MetricsResult & Omit<Analysis, "metrics">;
+export type MetricsDocument = Omit<MetricsResult, "acquisitionDaily"> & Omit<Analysis, "metrics">;
 
 /** Metric options as the CLI, a config file or a caller give them (strings or typed values). */
 export type RawMetricOptions = Partial<Record<keyof AnalysisOptions | "cohort-grain", string | number>>;
@@ -71,8 +77,11 @@ export interface AnalyzeOptions extends RawMetricOptions {
    * place; only with a ClickHouse engine. The other inputs are files.
    */
   tables?: TablesInPlace;
-  /** Called with each phase's name and wall milliseconds (ingest, metrics). */
+  /** Called with each phase's name and wall milliseconds (ingest, metrics, budget). */
   onPhase?: (phase: string, ms: number) => void;
+  /** The budget plan's monthly budget (default today's) and bounds (default 0.3): budget/plan-options.ts. */
+  budget?: string | number;
+  bounds?: string | number;
 }
 
 const VERSION = (
@@ -90,8 +99,17 @@ export async function analyze(
   raw: AnalyzeOptions = {},
 ): Promise<Analysis> {
   // Validated once, before reading gigabytes; the window's missing sides come from the data.
-  const { lang = "en", metricsMemoryLimit, onPhase, tables, ...metricOptions } = raw;
+  const {
+    lang = "en",
+    metricsMemoryLimit,
+    onPhase,
+    tables,
+    budget: _budget,
+    bounds: _bounds,
+    ...metricOptions
+  } = raw;
   const options: ValidatedOptions = validateOptions(metricOptions);
+  const planSettings = normalizePlanOptions({ budget: raw.budget, bounds: raw.bounds });
   const phase = timer(onPhase);
   const bounds = {
     ...(options.from ? { from: options.from } : {}),
@@ -103,6 +121,8 @@ export async function analyze(
   const cube = await buildCube(engine);
   const results = await sliceCube(cube, withIngestWindow(options, dataQuality)).finally(() => dropCube(cube));
   phase("metrics");
+  const budget = planOfMetrics(results[options.attribution], planSettings);
+  phase("budget");
   const engineInfo = { name: engine.name, version: await engine.version() };
   return assembleAnalysis(results, {
     attribution: options.attribution,
@@ -111,6 +131,7 @@ export async function analyze(
     engine: engineInfo,
     sources: cube.facts.sources.map((s) => s.source).sort(naturalIdOrder),
     devices: [...new Set(cube.facts.combos.map((c) => c.device))].sort(naturalIdOrder),
+    budget,
   });
 }
 
@@ -133,19 +154,15 @@ export function assembleAnalysis(
     engine: { name: string; version: string };
     sources: string[];
     devices: string[];
+    /** The plan, computed by analyze (a few seconds of bootstrap; the server sets its own). */
+    budget?: BudgetPlanDocument | null;
   },
 ): Analysis {
   const { options, window } = results[ctx.attribution];
   const dataQuality = withWindowWarning(ctx.dataQuality, window);
-  const tablesByModel = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, results[m].tables])) as Record<
-    Attribution,
-    Tables
-  >;
-  const insights = deriveInsights(tablesByModel, {
-    attribution: options.attribution,
-    horizon: options.horizon,
-    lang: ctx.lang,
-    currency: options.currency,
+  const insights = deriveInsights({
+    byModel: results,
+    context: runContext(options, ctx.lang),
     qualityNotes: dataQuality.warnings.map((w) => ({ code: w.code, message: w.message, count: w.count })),
   });
   const bySourceByModel = Object.fromEntries(
@@ -169,6 +186,7 @@ export function assembleAnalysis(
     filters: results[options.attribution].filter,
   };
   const verdicts = trustVerdicts(results[options.attribution], ctx.lang);
+  const budget = ctx.budget ?? null;
   return {
     metadata,
     dataQuality,
@@ -176,6 +194,7 @@ export function assembleAnalysis(
     bySourceByModel,
     insights,
     verdicts,
+    budget,
   };
 }
 
@@ -203,8 +222,10 @@ function withWindowWarning(dq: DataQualityReport, window: AnalysisWindow): DataQ
 
 /** The metrics.json document of an analysis. */
 export function metricsDocument(analysis: Analysis): MetricsDocument {
+  // The daily acquisition table is the plan's input, thousands of rows; the plan itself is in `budget`.
   const { metrics, ...rest } = analysis;
-  return { ...rest, ...metrics };
+  const { acquisitionDaily: _daily, ...shown } = metrics;
+  return { ...rest, ...shown };
 }
 
 /**

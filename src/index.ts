@@ -2,9 +2,16 @@
 
 export { type Analysis, type AnalysisMetadata, type AnalyzeOptions, analyze } from "./analyze.ts";
 export { type BacktestRun, backtest } from "./backtest.ts";
+export {
+  type BudgetPlan,
+  buildBudgetPlan,
+  type PlanOptions,
+  type SourceInput,
+} from "./budget/budget-plan.ts";
+export type { BudgetPlanDocument } from "./budget/plan-document.ts";
+export { type DailyAcquisition, fitResponseCurves, type ResponseCurve } from "./budget/response-curve.ts";
 export { FIGURE_NAMES, FIGURES, renderAllFigures } from "./charts/index.ts";
 export { renderPng, renderSvg } from "./charts/render.ts";
-export type { FigureContext } from "./charts/types.ts";
 export { type ChdbOptions, ClickHouseEngine, type ClickHouseOptions } from "./engine/clickhouse-engine.ts";
 export { DuckDbEngine, type DuckDbOptions } from "./engine/duckdb-engine.ts";
 export type { Engine, Row, SqlParams } from "./engine/engine.ts";
@@ -37,6 +44,7 @@ export { type AcquisitionFilter, buildCube, type Cube, dropCube, sliceCube } fro
 export { type AnalysisOptions, normalizeOptions, OptionsError } from "./metrics/options.ts";
 export type { MetricsResult } from "./metrics/result.ts";
 export type * from "./metrics/tables.ts";
+export { type Presentation, presentationOf, type RunContext, runContext } from "./presentation.ts";
 export { renderReportHtml } from "./report/html/index.ts";
 export { formatQualityReport } from "./report/quality-text.ts";
 export { writeReport } from "./report/write-report.ts";

@@ -5,20 +5,21 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { movingAverage } from "../src/charts/figures/sessions-per-day.ts";
-import { compileSpec, FIGURES, type FigureContext, renderSvg } from "../src/charts/index.ts";
+import { compileSpec, FIGURES, renderSvg } from "../src/charts/index.ts";
 import { t } from "../src/i18n/index.ts";
 import { LAG_BUCKETS } from "../src/metrics/tables.ts";
 import { dataRows, EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
 import { assertGolden } from "./charts-golden.ts";
+import { type FixtureContext, present } from "./presentation-fixture.ts";
 
-const EN: FigureContext = {
+const EN: FixtureContext = {
   lang: "en",
   currency: "USD",
   horizon: 6,
   attribution: "first-touch",
   extras: makeExtras(),
 };
-const RU: FigureContext = { ...EN, lang: "ru", currency: "у.е." };
+const RU: FixtureContext = { ...EN, lang: "ru", currency: "у.е." };
 const NO_DATA = [{ note: t("en", "common.noData") }];
 
 /** Every string drawn by a text mark with a constant or field text, from the spec's data. */
@@ -30,7 +31,7 @@ const texts = (spec: unknown) =>
 describe("sessions per day", () => {
   test("daily sessions, a 7-day average and the busiest day annotated", () => {
     const tables = makeTables();
-    const spec = FIGURES["sessions-per-day"](tables, EN);
+    const spec = FIGURES["sessions-per-day"](present(tables, EN));
     const days = dataRows(spec).filter((r) => "avg" in r);
     assert.equal(days.length, tables.activity_daily.length);
     const top = Math.max(...tables.activity_daily.map((r) => r.sessions));
@@ -41,7 +42,7 @@ describe("sessions per day", () => {
       days.every((d) => typeof d.avg === "number"),
       "a year of days: the average is everywhere",
     );
-    const ru = texts(FIGURES["sessions-per-day"](tables, RU)).find((s) => s.startsWith("самый"))!;
+    const ru = texts(FIGURES["sessions-per-day"](present(tables, RU))).find((s) => s.startsWith("самый"))!;
     assert.ok(ru.includes(`${peak.period.slice(8, 10)}.${peak.period.slice(5, 7)}.`), ru);
   });
 
@@ -67,18 +68,21 @@ describe("sessions per day", () => {
   test("partial days get the partial marker; empty tables give the placeholder", () => {
     const tables = makeTables({ months: 1 });
     tables.activity_daily[0]!.partial = true;
-    const spec = FIGURES["sessions-per-day"](tables, EN);
+    const spec = FIGURES["sessions-per-day"](present(tables, EN));
     assert.ok(dataRows(spec).some((r) => r.partial === true && r.kind === t("en", "activity.partial")));
-    assert.deepEqual(dataRows(FIGURES["sessions-per-day"](EMPTY_TABLES, EN)), NO_DATA);
+    assert.deepEqual(dataRows(FIGURES["sessions-per-day"](present(EMPTY_TABLES, EN))), NO_DATA);
   });
 });
 
 describe("session length", () => {
   test("61 bins in minutes, the open one set apart, mean/median/mode labelled per language", () => {
-    const spec = FIGURES["session-length"](makeTables(), EN);
+    const spec = FIGURES["session-length"](present(makeTables(), EN));
     const bins = dataRows(spec).filter((r) => "sessions" in r);
     assert.equal(bins.length, 61);
-    assert.deepEqual(bins[1], { from: 1, to: 2, sessions: bins[1]!.sessions, open: false });
+    const { binText, sessionsText, ...bin } = bins[1]!;
+    assert.deepEqual(bin, { from: 1, to: 2, sessions: bins[1]!.sessions, open: false });
+    assert.equal(binText, "1–2 min");
+    assert.equal(sessionsText, (bins[1]!.sessions as number).toLocaleString("en-US"));
     assert.equal(bins[60]!.open, true);
     assert.ok((bins[60]!.from as number) > 60, "the 60+ bin does not touch the last minute");
     assert.deepEqual(
@@ -89,20 +93,22 @@ describe("session length", () => {
         { at: 10.727, text: "mean (ASL) 10.7 min" },
       ],
     );
-    assert.ok(texts(FIGURES["session-length"](makeTables(), RU)).includes("среднее (ASL) 10,7 мин"));
+    assert.ok(texts(FIGURES["session-length"](present(makeTables(), RU))).includes("среднее (ASL) 10,7 мин"));
   });
 
   test("without extras, or without sessions, the placeholder", () => {
     const bare = { ...EN, extras: undefined };
-    assert.deepEqual(dataRows(FIGURES["session-length"](makeTables(), bare)), NO_DATA);
+    assert.deepEqual(dataRows(FIGURES["session-length"](present(makeTables(), bare))), NO_DATA);
     const zero = makeExtras().sessionHistogram!.map((b) => ({ ...b, sessions: 0 }));
-    const spec = FIGURES["session-length"](makeTables(), { ...EN, extras: { sessionHistogram: zero } });
+    const spec = FIGURES["session-length"](
+      present(makeTables(), { ...EN, extras: { sessionHistogram: zero } }),
+    );
     assert.deepEqual(dataRows(spec), NO_DATA);
   });
 
   test("without the statistics the histogram is drawn without rules", async () => {
     const ctx = { ...EN, extras: { sessionHistogram: makeExtras().sessionHistogram } };
-    const spec = FIGURES["session-length"](makeTables(), ctx);
+    const spec = FIGURES["session-length"](present(makeTables(), ctx));
     assert.equal(dataRows(spec).filter((r) => "at" in r).length, 0);
     assert.deepEqual(compileSpec(spec).warnings, []);
     await renderSvg(spec);
@@ -112,7 +118,7 @@ describe("session length", () => {
 describe("conversion lag by cohort", () => {
   test("one 100 % bar per cohort in calendar order, buckets in lag order", () => {
     const tables = makeTables();
-    const segs = dataRows(FIGURES["conversion-lag-by-cohort"](tables, EN)).filter((r) => "x0" in r);
+    const segs = dataRows(FIGURES["conversion-lag-by-cohort"](present(tables, EN))).filter((r) => "x0" in r);
     const cohorts = [...new Set(segs.map((s) => s.cohort as string))];
     assert.deepEqual(cohorts, [...cohorts].sort());
     assert.equal(cohorts.length, 12);
@@ -140,7 +146,7 @@ describe("conversion lag by cohort", () => {
         share: [0.5, 0.1, 0.2, 0.1, 0.1][i]!,
       })),
     );
-    const spec = FIGURES["conversion-lag-by-cohort"](tables, RU);
+    const spec = FIGURES["conversion-lag-by-cohort"](present(tables, RU));
     const svg = await renderSvg(spec);
     const height = Number(/height="(\d+)"/.exec(svg)![1]);
     assert.ok(height <= 820, `height ${height}`);
@@ -150,14 +156,14 @@ describe("conversion lag by cohort", () => {
   test("no cohort rows: the placeholder", () => {
     const tables = makeTables();
     tables.conversion_lag = tables.conversion_lag.filter((r) => r.dimension !== "cohort");
-    assert.deepEqual(dataRows(FIGURES["conversion-lag-by-cohort"](tables, EN)), NO_DATA);
+    assert.deepEqual(dataRows(FIGURES["conversion-lag-by-cohort"](present(tables, EN))), NO_DATA);
   });
 });
 
 describe("AOV by month", () => {
   test("a column per month, the window's AOV (revenue / orders) as the reference line", () => {
     const months = EN.extras!.aovByMonth!;
-    const spec = FIGURES["aov-by-month"](makeTables(), EN);
+    const spec = FIGURES["aov-by-month"](present(makeTables(), EN));
     const cols = dataRows(spec).filter((r) => "key" in r);
     assert.deepEqual(
       cols.map((c) => c.key),
@@ -167,7 +173,7 @@ describe("AOV by month", () => {
     const rule = dataRows(spec).find((r) => "mean" in r)!;
     assert.ok(Math.abs((rule.mean as number) - mean) < 1e-4);
     assert.deepEqual(rule.text, ["whole period", mean.toFixed(2)]);
-    const ru = FIGURES["aov-by-month"](makeTables(), RU) as { layer: { encoding?: unknown }[] };
+    const ru = FIGURES["aov-by-month"](present(makeTables(), RU)) as { layer: { encoding?: unknown }[] };
     assert.ok(JSON.stringify(ru).includes("Средний чек, у.е."), "currency on the axis");
   });
 
@@ -178,26 +184,33 @@ describe("AOV by month", () => {
     extras.aovByMonth = extras.aovByMonth!.map((m, i) =>
       i === 1 ? { ...m, orders: 0, revenue: 0, aov: null } : m,
     );
-    const cols = dataRows(FIGURES["aov-by-month"](tables, { ...EN, extras })).filter((r) => "key" in r);
+    const cols = dataRows(FIGURES["aov-by-month"](present(tables, { ...EN, extras }))).filter(
+      (r) => "key" in r,
+    );
     assert.equal(cols[1]!.value, null);
     assert.equal(cols[1]!.note, t("en", "aovMonth.noOrders"));
     assert.notEqual(cols[2]!.fill, cols[0]!.fill);
   });
 
   test("without extras or orders: the placeholder", () => {
-    assert.deepEqual(dataRows(FIGURES["aov-by-month"](makeTables(), { ...EN, extras: {} })), NO_DATA);
+    assert.deepEqual(
+      dataRows(FIGURES["aov-by-month"](present(makeTables(), { ...EN, extras: {} }))),
+      NO_DATA,
+    );
     const none = makeExtras().aovByMonth!.map((m) => ({ ...m, orders: 0, revenue: 0, aov: null }));
     assert.deepEqual(
-      dataRows(FIGURES["aov-by-month"](makeTables(), { ...EN, extras: { aovByMonth: none } })),
+      dataRows(FIGURES["aov-by-month"](present(makeTables(), { ...EN, extras: { aovByMonth: none } }))),
       NO_DATA,
     );
   });
 
   test("golden specs", () => {
-    assertGolden("session-length-ru", FIGURES["session-length"](makeTables(), RU));
+    assertGolden("session-length-ru", FIGURES["session-length"](present(makeTables(), RU)));
     assertGolden(
       "aov-by-month-en",
-      FIGURES["aov-by-month"](makeTables({ months: 3 }), { ...EN, extras: makeExtras({ months: 3 }) }),
+      FIGURES["aov-by-month"](
+        present(makeTables({ months: 3 }), { ...EN, extras: makeExtras({ months: 3 }) }),
+      ),
     );
   });
 });

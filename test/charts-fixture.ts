@@ -3,9 +3,10 @@
  * twelve monthly cohorts with unobserved corners, sources 1–10 without 8 (6 and 7 free, as in the
  * real costs), an `unattributed` row, and two devices. Numbers are deterministic (seeded).
  */
-import type { FigureExtras } from "../src/charts/types.ts";
+
 import { LAG_BUCKETS, type Tables } from "../src/metrics/tables.ts";
 import { mulberry32 as prng } from "./helpers/prng.ts";
+import type { Extras } from "./presentation-fixture.ts";
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -224,7 +225,7 @@ export function makeTables(o: FixtureOptions = {}): Tables {
  * of `makeTables({ months })`: lengths shaped like the Afisha sessions (most under a few minutes, a
  * long tail, a heavy open bin), minute-resolution statistics.
  */
-export function makeExtras(o: { months?: number; seed?: number } = {}): FigureExtras {
+export function makeExtras(o: { months?: number; seed?: number } = {}): Extras {
   const months = o.months ?? 12;
   const rnd = prng((o.seed ?? 7) + 2000);
   const scale = months * 30_000;

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { FIGURE_NAMES, FIGURES, type FigureContext } from "../src/charts/index.ts";
-import { naturalCompare } from "../src/charts/palette.ts";
+import { FIGURE_NAMES, FIGURES } from "../src/charts/index.ts";
 import { en } from "../src/i18n/en.ts";
 import { formatDate, formatMonth, formatNumber, formatPercent, t } from "../src/i18n/index.ts";
 import { ru } from "../src/i18n/ru.ts";
+import { naturalIdOrder } from "../src/metrics/id-order.ts";
 import { EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
+import { type FixtureContext, present } from "./presentation-fixture.ts";
 
 const NBSP = "\u00a0";
-const RU: FigureContext = {
+const RU: FixtureContext = {
   lang: "ru",
   currency: "у.е.",
   horizon: 6,
@@ -50,7 +51,7 @@ describe("Russian figures", () => {
   for (const [name, tables] of Object.entries({ realistic: makeTables(), empty: EMPTY_TABLES })) {
     test(`no English words in titles, axes, legends or labels (${name})`, () => {
       for (const figure of FIGURE_NAMES) {
-        const texts = visibleTexts(FIGURES[figure](tables, RU));
+        const texts = visibleTexts(FIGURES[figure](present(tables, RU)));
         assert.ok(texts.length > 0, figure);
         for (const text of texts) {
           const latin = (text.match(/[A-Za-z]+/g) ?? []).filter((w) => !ALLOWED_LATIN.has(w));
@@ -61,9 +62,9 @@ describe("Russian figures", () => {
   }
 
   test("titles come from the dictionary", () => {
-    const spec = FIGURES.retention(makeTables(), RU) as { title: { text: string } };
+    const spec = FIGURES.retention(present(makeTables(), RU)) as { title: { text: string } };
     assert.equal(spec.title.text, "Удержание по когортам");
-    const romi = FIGURES["romi-by-source"](makeTables(), RU) as { title: { text: string } };
+    const romi = FIGURES["romi-by-source"](present(makeTables(), RU)) as { title: { text: string } };
     assert.equal(romi.title.text, "Окупаемость инвестиций в маркетинг (ROMI) за 6 мес. по источникам");
   });
 });
@@ -102,6 +103,6 @@ describe("i18n", () => {
 
   test("sources sort naturally", () => {
     const ids = ["10", "2", "unattributed", "1", "9", "b", "a10", "a2"];
-    assert.deepEqual([...ids].sort(naturalCompare), ["1", "2", "9", "10", "a2", "a10", "b", "unattributed"]);
+    assert.deepEqual([...ids].sort(naturalIdOrder), ["1", "2", "9", "10", "a2", "a10", "b", "unattributed"]);
   });
 });

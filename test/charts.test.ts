@@ -7,8 +7,6 @@ import {
   compileSpec,
   FIGURE_NAMES,
   FIGURES,
-  type FigureContext,
-  type FigureExtras,
   renderAllFigures,
   renderPng,
   renderSvg,
@@ -18,9 +16,10 @@ import { t } from "../src/i18n/index.ts";
 import type { Tables } from "../src/metrics/tables.ts";
 import { dataRows, EMPTY_TABLES, makeExtras, makeTables } from "./charts-fixture.ts";
 import { assertGolden } from "./charts-golden.ts";
+import { type Extras, type FixtureContext, present } from "./presentation-fixture.ts";
 
-const EN: FigureContext = { lang: "en", currency: "USD", horizon: 6, attribution: "first-touch" };
-const RU: FigureContext = { lang: "ru", currency: "у.е.", horizon: 6, attribution: "first-touch" };
+const EN: FixtureContext = { lang: "en", currency: "USD", horizon: 6, attribution: "first-touch" };
+const RU: FixtureContext = { lang: "ru", currency: "у.е.", horizon: 6, attribution: "first-touch" };
 
 const CASES: Record<string, Tables> = {
   realistic: makeTables(),
@@ -33,7 +32,7 @@ const CASES: Record<string, Tables> = {
 };
 
 /** The `ctx.extras` of each case (session length, AOV by month); absent for the last two. */
-const EXTRAS: Record<string, FigureExtras | undefined> = {
+const EXTRAS: Record<string, Extras | undefined> = {
   realistic: makeExtras(),
   "one source": makeExtras(),
   "one month": makeExtras({ months: 1 }),
@@ -41,7 +40,7 @@ const EXTRAS: Record<string, FigureExtras | undefined> = {
   "source without buyers": makeExtras(),
 };
 const READS_EXTRAS = ["session-length", "aov-by-month"] as const;
-const withExtras = (ctx: FigureContext, name = "realistic"): FigureContext => ({
+const withExtras = (ctx: FixtureContext, name = "realistic"): FixtureContext => ({
   ...ctx,
   extras: EXTRAS[name],
 });
@@ -69,7 +68,7 @@ describe("every figure builds and renders", () => {
         // Without extras only the figures that read them change (to their placeholder).
         const names = name === "extras absent" ? READS_EXTRAS : FIGURE_NAMES;
         for (const figure of names) {
-          const spec = FIGURES[figure](tables, ctx);
+          const spec = FIGURES[figure](present(tables, ctx));
           assert.deepEqual(compileSpec(spec).warnings, [], `${figure}: Vega-Lite warnings`);
           const svg = await renderSvg(spec);
           assert.match(svg, /^<svg[^>]*width="\d+"/, `${figure}: an SVG document`);
@@ -88,14 +87,14 @@ describe("every figure builds and renders", () => {
 
 describe("rendering", () => {
   test("the same spec gives the same SVG bytes, also when renders overlap", async () => {
-    const specs = FIGURE_NAMES.map((n) => FIGURES[n](CASES.realistic!, withExtras(EN)));
+    const specs = FIGURE_NAMES.map((n) => FIGURES[n](present(CASES.realistic!, withExtras(EN))));
     const first = await Promise.all(specs.map((s) => renderSvg(s)));
     const again = await Promise.all([...specs].reverse().map((s) => renderSvg(s)));
     assert.deepEqual(again.reverse(), first);
   });
 
   test("PNG size follows scale and width", async () => {
-    const svg = await renderSvg(FIGURES["cac-by-source"](CASES.realistic!, EN));
+    const svg = await renderSvg(FIGURES["cac-by-source"](present(CASES.realistic!, EN)));
     const base = Number(/width="(\d+)"/.exec(svg)![1]);
     assert.equal(pngSize(renderPng(svg, { scale: 1 })).width, base);
     assert.equal(pngSize(renderPng(svg)).width, base * 2);
@@ -105,7 +104,7 @@ describe("rendering", () => {
   test("renderAllFigures writes an SVG and a PNG per figure", async () => {
     const dir = mkdtempSync(join(tmpdir(), "channelscope-charts-"));
     after(() => rmSync(dir, { recursive: true, force: true }));
-    const out = await renderAllFigures(CASES.realistic!, withExtras(RU), dir, { scale: 1 });
+    const out = await renderAllFigures(present(CASES.realistic!, withExtras(RU)), dir, { scale: 1 });
     assert.deepEqual(
       out.map((f) => f.name),
       FIGURE_NAMES,
@@ -122,18 +121,20 @@ describe("figure content", () => {
   test("a source keeps its colour in every figure; unattributed is grey", () => {
     const colours = new Map<string, Set<string>>();
     for (const figure of ["ltv-by-source", "cac-by-source", "romi-by-source", "payback-by-source"] as const) {
-      for (const row of dataRows(FIGURES[figure](CASES.realistic!, EN))) {
-        if (typeof row.label === "string" && typeof row.color === "string") {
-          colours.set(row.label, (colours.get(row.label) ?? new Set()).add(row.color));
+      for (const row of dataRows(FIGURES[figure](present(CASES.realistic!, EN)))) {
+        // Muted bars (too few buyers) keep the hue: the colour without its alpha is the source's.
+        if (typeof row.id === "string" && typeof row.color === "string") {
+          const id = row.id === "unattributed" ? row.id : row.id;
+          colours.set(id, (colours.get(id) ?? new Set()).add(row.color.slice(0, 7)));
         }
       }
     }
-    const spend = FIGURES["spend-by-source"](CASES.realistic!, EN) as {
+    const spend = FIGURES["spend-by-source"](present(CASES.realistic!, EN)) as {
       encoding: { color: { scale: object } };
     };
     const { domain, range } = spend.encoding.color.scale as { domain: string[]; range: string[] };
     domain.forEach((source, i) => {
-      assert.deepEqual([...colours.get(source)!], [range[i]], `source ${source}`);
+      assert.deepEqual([...colours.get(source)!], [range[i]!.slice(0, 7)], `source ${source}`);
     });
     assert.deepEqual([...colours.get("unattributed")!], ["#a0a0a0"]);
     const named = [...colours].filter(([source]) => source !== "unattributed");
@@ -141,38 +142,41 @@ describe("figure content", () => {
   });
 
   test("CAC: infinite and no spend are written notes, never zero bars", () => {
-    const rows = dataRows(FIGURES["cac-by-source"](CASES["source without buyers"]!, EN));
-    const three = rows.find((r) => r.label === "3")!;
+    const rows = dataRows(FIGURES["cac-by-source"](present(CASES["source without buyers"]!, EN)));
+    const three = rows.find((r) => r.id === "3")!;
     assert.equal(three.value, null);
     assert.equal(three.text, t("en", "cac.infinite"));
-    assert.equal(rows[0]!.label, "3", "infinite CAC leads the list");
-    const free = rows.filter((r) => r.text === t("en", "cac.noSpend")).map((r) => r.label);
-    assert.deepEqual(free, ["6", "7", "unattributed"]);
+    assert.equal(three.label, "3 · 0 buyers", "the buyers behind the row are named");
+    assert.equal(rows[0]!.id, "3", "infinite CAC leads the list");
+    const free = rows.filter((r) => r.text === t("en", "bars.organic")).map((r) => r.id);
+    assert.deepEqual(free.sort(), ["6", "7", "unattributed"], "free sources: organic / no spend");
     assert.ok(rows.every((r) => r.value === null || (typeof r.value === "number" && r.value > 0)));
   });
 
   test("no costs: CAC all 'no spend', ROMI has nothing to draw", () => {
-    const cac = dataRows(FIGURES["cac-by-source"](CASES["no costs"]!, EN));
-    assert.ok(cac.every((r) => r.value === null && r.text === t("en", "cac.noSpend")));
-    const romi = dataRows(FIGURES["romi-heatmap"](CASES["no costs"]!, EN));
+    const cac = dataRows(FIGURES["cac-by-source"](present(CASES["no costs"]!, EN)));
+    assert.ok(cac.every((r) => r.value === null && r.text === t("en", "bars.organic")));
+    const romi = dataRows(FIGURES["romi-heatmap"](present(CASES["no costs"]!, EN)));
     assert.deepEqual(romi, [{ note: t("en", "common.noData") }]);
   });
 
   test("bars are sorted by value; unobserved heatmap cells are left out, not zero", () => {
-    const ltv = dataRows(FIGURES["ltv-by-source"](CASES.realistic!, EN)).map((r) => r.value as number);
+    const ltv = dataRows(FIGURES["ltv-by-source"](present(CASES.realistic!, EN))).map(
+      (r) => r.value as number,
+    );
     assert.deepEqual(
       ltv,
       [...ltv].sort((a, b) => b - a),
     );
-    const cells = dataRows(FIGURES.retention(CASES.realistic!, EN));
+    const cells = dataRows(FIGURES.retention(present(CASES.realistic!, EN)));
     const observed = CASES.realistic!.retention.filter((r) => r.retention !== null).length;
     assert.equal(cells.length, observed);
     assert.ok(cells.every((c) => typeof c.value === "number"));
   });
 
   test("golden specs", () => {
-    assertGolden("retention-en", FIGURES.retention(CASES.realistic!, EN));
-    assertGolden("cac-by-source-ru", FIGURES["cac-by-source"](CASES["source without buyers"]!, RU));
-    assertGolden("romi-by-source-en", FIGURES["romi-by-source"](CASES.realistic!, EN));
+    assertGolden("retention-en", FIGURES.retention(present(CASES.realistic!, EN)));
+    assertGolden("cac-by-source-ru", FIGURES["cac-by-source"](present(CASES["source without buyers"]!, RU)));
+    assertGolden("romi-by-source-en", FIGURES["romi-by-source"](present(CASES.realistic!, EN)));
   });
 });

@@ -169,7 +169,7 @@ describe("ClickHouse tables read in place = the same rows as files", { skip: CHD
     await fails({ visits: { path: "warehouse.nope" } }, /warehouse\.nope: no such table/);
     await fails(
       { visits: { path: "warehouse.spend", columns: {} } },
-      /warehouse\.spend: missing required column for user_id/,
+      /warehouse\.spend: given as the visits input, but this looks like the costs export/,
     );
     await ch.run(
       "CREATE OR REPLACE TABLE warehouse.floaty (Uid Float64, ts DateTime, Revenue Float64) ENGINE = Memory",

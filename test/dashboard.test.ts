@@ -19,7 +19,7 @@ import { describeDataset, startServer } from "../src/server/index.ts";
 import { timestampsForInterpreter } from "../src/web/vega-compat.ts";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
 import { freshEngine, tempDir } from "./helpers/temp.ts";
-import { reportTables } from "./report-html-fixture.ts";
+import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 const LOOK_DIR = "/tmp/dashboard-look";
 const skip = skipWithoutChromium("the dashboard test");
@@ -33,9 +33,8 @@ describe("dashboard figures under vega-interpreter", () => {
   test("every figure draws as with Vega's code generator", async () => {
     const tables = reportTables();
     for (const lang of ["en", "ru"] as const) {
-      const ctx = { lang, currency: "USD", horizon: 6, attribution: "first-touch" };
       for (const name of FIGURE_NAMES) {
-        const spec = compile(FIGURES[name](tables, ctx)).spec;
+        const spec = compile(FIGURES[name](reportPresentation(lang, tables))).spec;
         const reference = await new View(parse(spec), { renderer: "none" }).toSVG();
         const interpreted = await new View(parse(timestampsForInterpreter(spec), undefined, { ast: true }), {
           renderer: "none",
@@ -102,12 +101,12 @@ describe("dashboard in headless Chromium", { skip }, async () => {
       page.locator('figure[data-figure="spend-by-source"] svg .role-legend-label text').allTextContents();
     const before = await spendLegend();
     assert.ok(before.length >= 2, `legend: ${before}`);
-    // A bar of the ROMI-by-source figure: its aria label names the source.
+    // A bar of the ROMI-by-source figure: its aria label names the source ("3 · 1,234 buyers").
     const bar = page
       .locator('figure[data-figure="romi-by-source"] svg path[aria-roledescription="bar"]')
       .first();
     const label = (await bar.getAttribute("aria-label")) ?? "";
-    const id = /label: ([^;]+)/.exec(label)?.[1] ?? "";
+    const id = /label: ([^;·]+?)(?: ·|;|$)/.exec(label)?.[1] ?? "";
     assert.ok(id, `bar label: ${label}`);
     await bar.hover();
     await page.waitForSelector("#vg-tooltip-element.visible");

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { deriveInsights, type InsightOptions, type Insights } from "../src/insights/index.ts";
+import { assembleAnalysis } from "../src/analyze.ts";
+import type { Lang } from "../src/i18n/index.ts";
+import { deriveInsights, type Insights, type QualityNote } from "../src/insights/index.ts";
+import { ATTRIBUTIONS } from "../src/metrics/options.ts";
+import type { MetricsResult } from "../src/metrics/result.ts";
 import type { Attribution, BySourceRow, LtvRow, Tables } from "../src/metrics/tables.ts";
+import { runContext } from "../src/presentation.ts";
+import { metricsOf } from "./presentation-fixture.ts";
 
 const NBSP = "\u00a0";
 
@@ -82,23 +88,45 @@ const BY_MODEL: Record<Attribution, Tables> = {
   linear: tablesFor("linear"),
 };
 
-const NOTES: InsightOptions["qualityNotes"] = [
+const NOTES: QualityNote[] = [
   { code: "zero_revenue", message: "51 orders with revenue 0", count: 51 },
   { code: "outside_window", message: "1 order outside the analysis window", count: 1 },
   { code: "missing_cost_days", message: "6 source-days without a cost row", count: 6 },
   { code: "brand_new_check", message: "2 rows look odd", count: 2 },
 ];
 
-function derive(lang: "en" | "ru", over: Partial<InsightOptions> = {}, byModel = BY_MODEL): Insights {
+interface Over {
+  attribution?: Attribution;
+  horizon?: number;
+  /** Mature-cohort buyers per model and source (the engine's flags); default: every buyer. */
+  matureBuyers?: Partial<Record<Attribution, Record<string, number>>>;
+}
+
+/** The metrics of every model around the tables of each, as the engine would hand them over. */
+function resultsOf(lang: Lang, over: Over, byModel: Record<Attribution, Tables>) {
   const currency = lang === "ru" ? "у.е." : "USD";
-  return deriveInsights(byModel, {
-    attribution: "first-touch",
-    horizon: 3,
-    lang,
-    currency,
-    qualityNotes: NOTES,
-    ...over,
-  });
+  const horizon = over.horizon ?? 3;
+  return Object.fromEntries(
+    ATTRIBUTIONS.map((m) => {
+      const matureBuyers = over.matureBuyers?.[m];
+      return [
+        m,
+        metricsOf(byModel[m], {
+          lang,
+          currency,
+          horizon,
+          attribution: m,
+          ...(matureBuyers ? { matureBuyers } : {}),
+        }),
+      ];
+    }),
+  ) as Record<Attribution, MetricsResult>;
+}
+
+function derive(lang: Lang, over: Over = {}, byModel = BY_MODEL): Insights {
+  const results = resultsOf(lang, over, byModel);
+  const options = results[over.attribution ?? "first-touch"].options;
+  return deriveInsights({ byModel: results, context: runContext(options, lang), qualityNotes: NOTES });
 }
 
 const find = (ins: Insights, id: string) => {
@@ -137,7 +165,13 @@ describe("deriveInsights: verdicts", () => {
 
   test("a recommendation names ROMI, payback, CAC, spend share, buyers, horizon and model", () => {
     const win = find(en, "source-1-scale").text;
-    for (const part of ["ROMI 1.80", "within 3 months", "payback in month 1", "CAC 5.00", "15.0% of spend"]) {
+    for (const part of [
+      "ROMI 1.80",
+      "within 3 months",
+      "pays back within 2 months",
+      "CAC 5.00",
+      "15.0% of spend",
+    ]) {
       assert.ok(win.includes(part), `"${part}" not in: ${win}`);
     }
     assert.match(win, /400 buyers \(first-touch attribution\)/);
@@ -176,6 +210,34 @@ describe("deriveInsights: verdicts", () => {
     assert.match(find(ins, "source-1-too_few_buyers").text, /: 25, fewer than 30/);
   });
 
+  test("the analysis judges sources by the engine's mature-buyer flags, not by buyers of every cohort", () => {
+    // Source 1 has 400 buyers in by_source but only 12 in mature cohorts: the engine flags it
+    // tooFewBuyers, so no verdict may rank it (issue 8: the flags never reached the verdicts).
+    const results = resultsOf("en", { matureBuyers: { "first-touch": { "1": 12 } } }, BY_MODEL);
+    const flag = results["first-touch"].marketing.sources.find((f) => f.source === "1");
+    assert.deepEqual(flag, { source: "1", matureBuyers: 12, tooFewBuyers: true });
+    const analysis = assembleAnalysis(results, {
+      attribution: "first-touch",
+      sources: ["1", "2", "3", "4", "5", "9", "10"],
+      devices: [],
+      lang: "en",
+      dataQuality: {
+        window: { from: "2017-06-01", to: "2018-06-01", basis: "visits" },
+        files: [],
+        warnings: [],
+        quarantine: { rows: 0, path: null },
+      },
+      engine: { name: "fixture", version: "0" },
+    });
+    const verdicts = analysis.insights.findings.filter((f) => f.key === "1" && f.subject === "source");
+    assert.deepEqual(
+      verdicts.map((f) => f.verdict),
+      ["too_few_buyers"],
+    );
+    assert.match(verdicts[0]!.text, /: 12, fewer than 30/);
+    assert.doesNotMatch(find(analysis.insights, "overall-budget-move").text, /source 1 |sources 1 /);
+  });
+
   test("the budget moves from the cut sources to the scale sources, with their spend shares", () => {
     assert.equal(
       find(en, "overall-budget-move").text,
@@ -200,7 +262,7 @@ describe("deriveInsights: verdicts", () => {
     );
     const early = derive("en", { horizon: 6 });
     const text = find(early, "cohorts-top-ltv").text;
-    assert.match(text, /No cohort is 6 months old yet; by LTV at month 1 .* 2018-02 \(10\.00/);
+    assert.match(text, /No cohort is 6 months old yet; by LTV at month 2 .* 2018-02 \(10\.00/);
   });
 });
 
@@ -241,7 +303,7 @@ describe("deriveInsights: Russian", () => {
     const win = find(ru, "source-1-scale").text;
     assert.equal(
       win,
-      `Источник 1 окупается: ROMI за 3 мес. — 1,80, окупаемость на 1-й месяц жизни когорты. CAC — 5,00${NBSP}у.е., ` +
+      `Источник 1 окупается: ROMI за 3 мес. — 1,80, окупается в пределах 2-го месяца. CAC — 5,00${NBSP}у.е., ` +
         `доля в расходах — 15,0${NBSP}%, покупателей — 400 (атрибуция по первому касанию). Бюджет на него стоит наращивать.`,
     );
     assert.match(find(ru, "overall-romi").text, /13\u00a0300,00\u00a0у\.е\./);

@@ -6,34 +6,21 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import {
-  FIGURE_NAMES,
-  FIGURES,
-  type FigureContext,
-  renderAllFigures,
-  renderPng,
-  renderSvg,
-} from "../src/charts/index.ts";
+import { FIGURE_NAMES, FIGURES, renderAllFigures, renderPng, renderSvg } from "../src/charts/index.ts";
 import { RenderPool } from "../src/charts/render-pool.ts";
 import { makeExtras, makeTables } from "./charts-fixture.ts";
 import { tempDir } from "./helpers/temp.ts";
+import { present } from "./presentation-fixture.ts";
 
-const CTX: FigureContext = {
-  lang: "ru",
-  currency: "USD",
-  horizon: 6,
-  attribution: "first-touch",
-  extras: makeExtras(),
-};
-const TABLES = makeTables();
+const P = present(makeTables(), { lang: "ru", currency: "USD", extras: makeExtras() });
 
 describe("figures on worker threads", () => {
   test("every SVG is byte-identical to the in-process render, on one thread or three", async () => {
     const inline = new Map<string, string>();
-    for (const name of FIGURE_NAMES) inline.set(name, await renderSvg(FIGURES[name](TABLES, CTX)));
+    for (const name of FIGURE_NAMES) inline.set(name, await renderSvg(FIGURES[name](P)));
     for (const threads of [1, 3]) {
       const dir = tempDir();
-      const out = await renderAllFigures(TABLES, CTX, dir, false, { threads });
+      const out = await renderAllFigures(P, dir, false, { threads });
       assert.deepEqual(
         out.map((f) => f.name),
         FIGURE_NAMES,
@@ -50,13 +37,7 @@ describe("figures on worker threads", () => {
   test("PNGs when asked are the in-process PNGs", async () => {
     const dir = tempDir();
     const progress: number[] = [];
-    const out = await renderAllFigures(
-      TABLES,
-      CTX,
-      dir,
-      { scale: 1 },
-      { onFigure: (done) => progress.push(done) },
-    );
+    const out = await renderAllFigures(P, dir, { scale: 1 }, { onFigure: (done) => progress.push(done) });
     assert.deepEqual(
       progress,
       FIGURE_NAMES.map((_, i) => i + 1),
@@ -71,7 +52,7 @@ describe("figures on worker threads", () => {
     try {
       const bad = { mark: "point", encoding: { x: { field: "a", type: "no-such-type" } } };
       await assert.rejects(pool.render(bad as never, false), /vega-lite|Invalid|type/i);
-      const ok = await pool.render(FIGURES.activity(TABLES, CTX), false);
+      const ok = await pool.render(FIGURES.activity(P), false);
       assert.ok(ok.svg.startsWith("<svg"));
     } finally {
       await pool.close();

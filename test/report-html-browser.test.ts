@@ -13,20 +13,20 @@ import { FIGURE_NAMES, FIGURES, renderSvg } from "../src/charts/index.ts";
 import type { Lang } from "../src/i18n/index.ts";
 import { renderReportHtml } from "../src/report/html/index.ts";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
-import { reportInput, reportTables } from "./report-html-fixture.ts";
+import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 const LOOK_DIR = "/tmp/report-look";
 const skip = skipWithoutChromium("the browser test");
 
 async function writeReport(lang: Lang): Promise<string> {
   const tables = reportTables();
-  const ctx = { lang, currency: lang === "ru" ? "у.е." : "USD", horizon: 6, attribution: "first-touch" };
   const figures = [];
-  for (const name of FIGURE_NAMES) figures.push({ name, svg: await renderSvg(FIGURES[name](tables, ctx)) });
+  for (const name of FIGURE_NAMES)
+    figures.push({ name, svg: await renderSvg(FIGURES[name](reportPresentation(lang, tables))) });
   const dir = `${LOOK_DIR}/${lang}`;
   mkdirSync(dir, { recursive: true });
   const path = `${dir}/index.html`;
-  writeFileSync(path, renderReportHtml(reportInput(lang, tables, figures)));
+  writeFileSync(path, renderReportHtml(reportPresentation(lang, tables), { figures }));
   return path;
 }
 

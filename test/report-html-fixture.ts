@@ -6,8 +6,9 @@ import { formatNumber, formatPercent, type Lang } from "../src/i18n/index.ts";
 import type { DataQualityReport } from "../src/ingest/quality.ts";
 import type { Finding, Insights, Verdict } from "../src/insights/types.ts";
 import type { Tables } from "../src/metrics/tables.ts";
-import type { ReportInput } from "../src/report/html/index.ts";
-import { makeTables } from "./charts-fixture.ts";
+import type { Presentation } from "../src/presentation.ts";
+import { makeExtras, makeTables } from "./charts-fixture.ts";
+import { present } from "./presentation-fixture.ts";
 
 export const SUMMARY: Record<string, number | string> = {
   users: 228169,
@@ -188,21 +189,15 @@ export function reportQuality(): DataQualityReport {
   };
 }
 
-/** A complete report input; `figures` is left for the caller (real renders or stubs). */
-export function reportInput(lang: Lang, tables: Tables, figures: ReportInput["figures"]): ReportInput {
-  return {
-    lang,
-    currency: lang === "ru" ? "у.е." : "USD",
-    horizon: 6,
-    attribution: "first-touch",
-    generatedFrom: {
-      inputs: ["sample/visits_log_us.csv", "sample/orders_log_us.csv", "sample/costs_us.csv"],
-      window: { from: "2017-06-01", to: "2018-06-01" },
-    },
+/** The report's presentation of `tables`: findings, data quality and inputs as the Afisha run's. */
+export function reportPresentation(lang: Lang, tables: Tables): Presentation {
+  return present(
     tables,
-    insights: reportInsights(lang, tables),
-    figures,
-    quality: reportQuality(),
-    extras: { margin: 1, cohortGrain: "month" },
-  };
+    { lang, extras: makeExtras() },
+    {
+      insights: reportInsights(lang, tables),
+      dataQuality: reportQuality(),
+      inputs: ["sample/visits_log_us.csv", "sample/orders_log_us.csv", "sample/costs_us.csv"],
+    },
+  );
 }

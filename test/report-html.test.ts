@@ -4,9 +4,10 @@ import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { FIGURE_NAMES, FIGURES, renderSvg } from "../src/charts/index.ts";
 import type { Lang } from "../src/i18n/index.ts";
-import { type ReportInput, renderReportHtml } from "../src/report/html/index.ts";
+import { type ReportFigures, renderReportHtml } from "../src/report/html/index.ts";
 import { EMPTY_TABLES } from "./charts-fixture.ts";
-import { reportInput, reportTables } from "./report-html-fixture.ts";
+import { present } from "./presentation-fixture.ts";
+import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 const NBSP = "\u00a0";
 const ORDER = [
@@ -21,17 +22,17 @@ const ORDER = [
   "methods",
 ];
 
-async function realFigures(lang: Lang, tables = reportTables()): Promise<ReportInput["figures"]> {
-  const ctx = { lang, currency: lang === "ru" ? "у.е." : "USD", horizon: 6, attribution: "first-touch" };
-  const out: ReportInput["figures"] = [];
-  for (const name of FIGURE_NAMES) out.push({ name, svg: await renderSvg(FIGURES[name](tables, ctx)) });
+async function realFigures(lang: Lang, tables = reportTables()): Promise<ReportFigures["figures"]> {
+  const out: { name: string; svg: string }[] = [];
+  for (const name of FIGURE_NAMES)
+    out.push({ name, svg: await renderSvg(FIGURES[name](reportPresentation(lang, tables))) });
   return out;
 }
 
 const FULL: Partial<Record<Lang, Promise<string>>> = {};
 function fullReport(lang: Lang): Promise<string> {
   FULL[lang] ??= realFigures(lang).then((figures) =>
-    renderReportHtml(reportInput(lang, reportTables(), figures)),
+    renderReportHtml(reportPresentation(lang, reportTables()), { figures }),
   );
   return FULL[lang];
 }
@@ -132,7 +133,7 @@ describe("HTML report", () => {
       ["en", "no spend", "not observed yet"],
       ["ru", "нет расходов", "ещё не наблюдалось"],
     ] as const) {
-      const doc = renderReportHtml(reportInput(lang, tables, []));
+      const doc = renderReportHtml(reportPresentation(lang, tables), { figures: [] });
       const sources = doc.slice(doc.indexOf('<section id="sources"'), doc.indexOf('<section id="quality"'));
       const row = (s: string) => sources.split("<tr>").find((r) => r.startsWith(`<td>${s}</td>`)) ?? "";
       assert.match(row("3"), /<td class="num">∞<\/td>/, "spend without buyers: ∞");
@@ -146,13 +147,14 @@ describe("HTML report", () => {
     const evil = `<script>alert("x")</script>&'`;
     const tables = reportTables({ sources: ["1", evil] });
     tables.by_device[0]!.device = `<img src=x onerror=alert(1)>`;
-    const input = reportInput("en", tables, [{ name: "activity", svg: "<svg></svg>" }]);
-    input.generatedFrom.inputs = [`visits<u>.csv`];
-    input.insights!.findings[0]!.text = evil;
-    input.insights!.findings[0]!.id = `"onmouseover="x`;
-    input.quality!.files[0]!.path = `a"><q>.csv`;
-    input.quality!.warnings[0]!.examples = [evil];
-    const doc = renderReportHtml(input);
+    const input = reportPresentation("en", tables);
+    const { analysis } = input;
+    analysis.metadata.inputs[0]!.path = `visits<u>.csv`;
+    analysis.insights.findings[0]!.text = evil;
+    analysis.insights.findings[0]!.id = `"onmouseover="x`;
+    analysis.dataQuality.files[0]!.path = `a"><q>.csv`;
+    analysis.dataQuality.warnings[0]!.examples = [evil];
+    const doc = renderReportHtml(input, { figures: [{ name: "activity", svg: "<svg></svg>" }] });
     assert.doesNotMatch(doc, /<script|<img|<u>|<q>|"onmouseover/);
     assert.ok(doc.includes("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;"));
     assert.ok(doc.includes("visits&lt;u&gt;.csv"));
@@ -160,9 +162,9 @@ describe("HTML report", () => {
   });
 
   test("only the figures given are shown; empty inputs still give a valid page", () => {
-    const some = renderReportHtml(
-      reportInput("en", reportTables(), [{ name: "activity", svg: "<svg></svg>" }]),
-    );
+    const some = renderReportHtml(reportPresentation("en", reportTables()), {
+      figures: [{ name: "activity", svg: "<svg></svg>" }],
+    });
     assert.ok(some.includes('data-figure="activity"'));
     assert.doesNotMatch(some, /<h3>Retention<\/h3>|<h3>Spend<\/h3>|data-figure="retention"/);
     assert.deepEqual(
@@ -170,10 +172,10 @@ describe("HTML report", () => {
       ORDER.filter((id) => id !== "marketing"),
     );
 
-    const empty = renderReportHtml({ ...reportInput("ru", EMPTY_TABLES, []), insights: null, quality: null });
-    assert.deepEqual(sectionIds(empty), ["verdict", "quality", "methods"]);
-    assert.ok(empty.includes("рекомендации для этого запуска не рассчитывались"));
-    assert.ok(empty.includes("Отчёта о качестве данных для этого запуска нет"));
+    // No data at all: the headline cards and facts show dashes, no figure is invented.
+    const empty = renderReportHtml(present(EMPTY_TABLES, { lang: "ru" }), { figures: [] });
+    assert.deepEqual(sectionIds(empty), ["verdict", "kpis", "product", "sales", "quality", "methods"]);
+    assert.ok(empty.includes("Выводов нет."));
   });
 
   for (const lang of ["en", "ru"] as const) {
@@ -187,7 +189,7 @@ describe("HTML report", () => {
           svg: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>',
         },
       ];
-      assertGoldenHtml(`report-${lang}`, renderReportHtml(reportInput(lang, tables, figures)));
+      assertGoldenHtml(`report-${lang}`, renderReportHtml(reportPresentation(lang, tables), { figures }));
     });
   }
 });

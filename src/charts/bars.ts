@@ -4,17 +4,22 @@
  * `no_spend`, payback "not yet") gets a written note in its row instead of a misleading zero bar.
  * Months are vertical columns in calendar order.
  */
+import { t } from "../i18n/index.ts";
 import { NOTE_GREY } from "./palette.ts";
 import { BAR_STEP, bandLabelAngle, baseConfig, flatLeftTitle, header, PLOT_WIDTH, round } from "./theme.ts";
-import type { FigureContext, VegaLiteSpec } from "./types.ts";
+import type { RunContext, VegaLiteSpec } from "./types.ts";
 
 export interface BarRow {
+  /** The key behind the row (a source id), for clicks and tests; the label may say more. */
+  id?: string;
   label: string;
   /** null: no bar; `text` (the note) is written in the row instead. */
   value: number | null;
   /** The value as written at the end of the bar (or the note). */
   text: string;
   color: string;
+  /** The buyers behind the bar, formatted (shown in the tooltip). */
+  buyersText?: string;
 }
 
 export interface BarOptions {
@@ -26,12 +31,22 @@ export interface BarOptions {
   axisFormat: string;
   /** A reference line, e.g. ROMI break-even at 1. */
   rule?: { value: number; label: string };
+  /** Tooltip title of the rows' buyer counts (default "Buyers"). */
+  buyersTitle?: string;
+}
+
+/**
+ * Tooltip lines in the reader's language: each field holds text already formatted with its unit,
+ * under a translated title; never a raw field name.
+ */
+export function tooltip(lines: readonly (readonly [field: string, title: string])[]) {
+  return lines.map(([field, title]) => ({ field, title, type: "nominal" as const }));
 }
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** Horizontal bars, one row per category in the order of `rows`, with the value written at the end. */
-export function categoryBars(ctx: FigureContext, rows: BarRow[], o: BarOptions): VegaLiteSpec {
+export function categoryBars(ctx: RunContext, rows: BarRow[], o: BarOptions): VegaLiteSpec {
   const values = rows.map((r) => ({ ...r, value: r.value === null ? null : round(r.value) }));
   const top = Math.max(0, ...values.map((r) => r.value ?? 0));
   // Head-room to the right so the value written after the longest bar stays inside the plot.
@@ -53,6 +68,15 @@ export function categoryBars(ctx: FigureContext, rows: BarRow[], o: BarOptions):
     type: "quantitative" as const,
     scale: { domain: [0, round(domainMax)], nice: false },
     axis: { title: o.valueTitle, format: o.axisFormat, tickCount: 6 },
+  };
+  const tip = {
+    tooltip: tooltip([
+      ["label", o.categoryTitle],
+      ["text", o.valueTitle],
+      ...(rows.some((r) => r.buyersText !== undefined)
+        ? [["buyersText", o.buyersTitle ?? t(ctx.lang, "bars.buyers")] as const]
+        : []),
+    ]),
   };
   const rule = o.rule
     ? [
@@ -84,17 +108,18 @@ export function categoryBars(ctx: FigureContext, rows: BarRow[], o: BarOptions):
           y,
           x,
           color: { field: "color", type: "nominal", scale: null, legend: null },
+          ...tip,
         },
       },
       {
         transform: [{ filter: "datum.value !== null" }],
         mark: { type: "text", align: "left", baseline: "middle", dx: 4 },
-        encoding: { y, x, text: { field: "text" } },
+        encoding: { y, x, text: { field: "text" }, ...tip },
       },
       {
         transform: [{ filter: "datum.value === null" }],
         mark: { type: "text", align: "left", baseline: "middle", dx: 4, color: NOTE_GREY },
-        encoding: { y, x: { datum: 0, type: "quantitative" }, text: { field: "text" } },
+        encoding: { y, x: { datum: 0, type: "quantitative" }, text: { field: "text" }, ...tip },
       },
       ...rule,
     ],
@@ -113,6 +138,8 @@ export interface ColumnRow {
   text: string;
   /** Drawn lighter: e.g. a month only partly inside the analysis window. */
   partial?: boolean;
+  /** More text fields for the tooltip (see `ColumnOptions.tooltipExtra`). */
+  [extra: string]: string | number | boolean | null | undefined;
 }
 
 export interface ColumnOptions {
@@ -124,13 +151,15 @@ export interface ColumnOptions {
   color: string;
   /** Widest tick label in px, to decide whether labels must slant. */
   labelWidth?: number;
+  /** Further tooltip lines: a text field of the rows and its translated title. */
+  tooltipExtra?: readonly (readonly [field: string, title: string])[];
 }
 
 /**
  * Vertical columns in the order of `rows` (months in calendar order, lag buckets in lag order: an
  * ordered axis is never re-sorted by value); values written above when there is room for them.
  */
-export function columns(ctx: FigureContext, rows: ColumnRow[], o: ColumnOptions): VegaLiteSpec {
+export function columns(ctx: RunContext, rows: ColumnRow[], o: ColumnOptions): VegaLiteSpec {
   const values = rows.map((r) => ({
     ...r,
     value: r.value === null ? null : round(r.value),
@@ -155,6 +184,12 @@ export function columns(ctx: FigureContext, rows: ColumnRow[], o: ColumnOptions)
     // No numbers at all (e.g. no spend in any month): an axis of 0..1 would only invite misreading.
     axis: top === 0 ? null : { title: o.valueTitle, format: o.axisFormat },
   };
+  const tip = {
+    tooltip: tooltip([
+      ["key", o.keyTitle],
+      ["text", o.valueTitle],
+    ]),
+  };
   return {
     $schema: SCHEMA,
     config: baseConfig(ctx.lang),
@@ -167,14 +202,14 @@ export function columns(ctx: FigureContext, rows: ColumnRow[], o: ColumnOptions)
       {
         transform: [{ filter: "datum.value !== null" }],
         mark: { type: "bar", width: { band: 0.75 } },
-        encoding: { y, color: { field: "fill", type: "nominal", scale: null, legend: null } },
+        encoding: { y, color: { field: "fill", type: "nominal", scale: null, legend: null }, ...tip },
       },
       ...(writeValues
         ? [
             {
               transform: [{ filter: "datum.value !== null" }],
               mark: { type: "text" as const, baseline: "bottom" as const, dy: -3 },
-              encoding: { y, text: { field: "text" } },
+              encoding: { y, text: { field: "text" }, ...tip },
             },
           ]
         : []),
@@ -189,7 +224,7 @@ export function columns(ctx: FigureContext, rows: ColumnRow[], o: ColumnOptions)
           dx: 6,
           color: NOTE_GREY,
         },
-        encoding: { y: { datum: 0, type: "quantitative" }, text: { field: "text" } },
+        encoding: { y: { datum: 0, type: "quantitative" }, text: { field: "text" }, ...tip },
       },
     ],
   };

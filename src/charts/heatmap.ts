@@ -3,9 +3,11 @@
  * lifetime, the value written in each cell in a colour that stays readable on it. Unobserved cells
  * are left out, so they stay blank instead of looking like a zero.
  */
+
+import { tooltip } from "./bars.ts";
 import { colorAt, INKS, type Stop, textColorOn } from "./palette.ts";
 import { baseConfig, flatLeftTitle, header } from "./theme.ts";
-import type { FigureContext, VegaLiteSpec } from "./types.ts";
+import type { RunContext, VegaLiteSpec } from "./types.ts";
 
 export interface HeatCell {
   cohort: string;
@@ -34,7 +36,7 @@ const HEAT_WIDTH = 540;
 const MIN_WIDTH = 300;
 
 /** Builds the heatmap; the cohorts and lifetimes axes list every one present, observed or not. */
-export function cohortHeatmap(ctx: FigureContext, cells: HeatCell[], o: HeatmapOptions): VegaLiteSpec {
+export function cohortHeatmap(ctx: RunContext, cells: HeatCell[], o: HeatmapOptions): VegaLiteSpec {
   const cohorts = [...new Set(cells.map((c) => c.cohort))].sort();
   const maxLifetime = Math.max(0, ...cells.map((c) => c.lifetime));
   const lifetimes = Array.from({ length: maxLifetime + 1 }, (_, i) => i);
@@ -53,13 +55,28 @@ export function cohortHeatmap(ctx: FigureContext, cells: HeatCell[], o: HeatmapO
       lifetime: c.lifetime,
       value: c.value,
       label: o.format(c.value),
+      // Lifetime k is the (k+1)-th period of the cohort: month 1 is the cohort's own month.
+      period: String(c.lifetime + 1),
       ink: textColorOn(colorAt(o.stops, c.value)),
     }));
   // Annotate only when the longest label fits its cell (about 0.55 em per character in this font).
   const fontSize = xStep >= 42 ? 10.5 : 9.5;
   const longest = Math.max(0, ...values.map((v) => v.label.length));
   const annotate = yStep >= 13 && longest * fontSize * 0.55 + 4 <= xStep;
-  const lifetimeAxis = { title: o.lifetimeTitle, labelAngle: 0, labelOverlap: true };
+  // Columns are labelled as a reader counts them: 1 = the cohort's own period (lifetime 0).
+  const lifetimeAxis = {
+    title: o.lifetimeTitle,
+    labelAngle: 0,
+    labelOverlap: true,
+    labelExpr: "datum.value + 1",
+  };
+  const tip = {
+    tooltip: tooltip([
+      ["cohort", o.cohortTitle],
+      ["period", o.lifetimeTitle],
+      ["label", o.legendTitle],
+    ]),
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: baseConfig(ctx.lang),
@@ -81,6 +98,7 @@ export function cohortHeatmap(ctx: FigureContext, cells: HeatCell[], o: HeatmapO
       {
         mark: { type: "rect", stroke: "white", strokeWidth: 1 },
         encoding: {
+          ...tip,
           color: {
             field: "value",
             type: "quantitative",
@@ -99,7 +117,7 @@ export function cohortHeatmap(ctx: FigureContext, cells: HeatCell[], o: HeatmapO
           },
         },
       },
-      ...(annotate ? inkLayers(fontSize, { text: { field: "label" } }) : []),
+      ...(annotate ? inkLayers(fontSize, { text: { field: "label" }, ...tip }) : []),
     ],
   };
 }

@@ -7,12 +7,4 @@ export { FIGURE_NAMES, FIGURES, type FigureName } from "./registry.ts";
 export { compileSpec, type PngOptions, renderPng, renderPngAsync, renderSvg } from "./render.ts";
 export { type RenderAllHooks, type RenderedFigure, renderAllFigures } from "./render-all.ts";
 export { RenderPool } from "./render-pool.ts";
-export type {
-  AovMonth,
-  FigureBuilder,
-  FigureContext,
-  FigureExtras,
-  SessionLengthBin,
-  SessionLengthStats,
-  VegaLiteSpec,
-} from "./types.ts";
+export type { FigureBuilder, Presentation, RunContext, VegaLiteSpec } from "./types.ts";

@@ -1,14 +1,15 @@
 /**
- * Colours. Every figure of one run gives a source the same colour: sources are sorted naturally
- * (1, 2, …, 10, then text ids) and take the palette in that order; `unattributed` is always grey.
+ * Colours. A source has one colour in every figure and under every filter: the dataset's sources are
+ * sorted naturally (1, 2, …, 10, then text ids) and take the palette in that order; `unattributed` is
+ * always grey.
  * The palette is Tableau 10 with its grey swapped out (grey means "no source" here), then the light
  * Tableau 20 tints for runs with more than ten sources.
  */
-import { type Lang, t } from "../i18n/index.ts";
-import { naturalIdOrder as naturalCompare } from "../metrics/id-order.ts";
-import type { Tables } from "../metrics/tables.ts";
+import { t } from "../i18n/index.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import { naturalIdOrder } from "../metrics/id-order.ts";
+import type { Presentation } from "../presentation.ts";
 
-export const UNATTRIBUTED = "unattributed";
 export const GREY = "#a0a0a0";
 export const NOTE_GREY = "#6b6b6b";
 const PALETTE = [
@@ -41,13 +42,19 @@ export interface SourceStyle {
   color: string;
 }
 
-/** Every source named anywhere in the tables, in natural order, `unattributed` last, with its colour. */
-export function sourcePalette(tables: Tables, lang: Lang): SourceStyle[] {
-  const ids = new Set<string>();
+/**
+ * Every source of the dataset (`analysis.metadata.sources`, the whole data's list, so a filter never
+ * shifts a colour) and any other named
+ * in the tables, in natural order, `unattributed` last, each with its colour.
+ */
+export function sourcePalette(p: Presentation): SourceStyle[] {
+  const { tables } = p.analysis.metrics;
+  const { lang } = p.context;
+  const ids = new Set<string>(p.analysis.metadata.sources);
   for (const r of tables.by_source) ids.add(r.source);
   for (const r of tables.costs_by_source_month) ids.add(r.source);
   for (const r of tables.conversion_lag) if (r.dimension === "source") ids.add(r.key);
-  const named = [...ids].filter((id) => id !== UNATTRIBUTED).sort(naturalCompare);
+  const named = [...ids].filter((id) => id !== UNATTRIBUTED).sort(naturalIdOrder);
   const out = named.map((id, i) => ({ id, label: id, color: PALETTE[i % PALETTE.length]! }));
   if (ids.has(UNATTRIBUTED))
     out.push({ id: UNATTRIBUTED, label: t(lang, "source.unattributed"), color: GREY });
@@ -103,5 +110,3 @@ export function textColorOn([r, g, b]: [number, number, number]): string {
   const lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   return lum > 0.28 ? INKS[0] : INKS[1];
 }
-
-export { naturalCompare };

@@ -1,10 +1,10 @@
 /**
- * The figure registry: every figure is a pure function of `Tables` and a `FigureContext`. A few figures
- * (session length, AOV by month) also read `ctx.extras`, numbers of `MetricsResult` that are not
- * tables; without them they draw the "no data" placeholder. Apart from index.ts so that the batch
+ * The figure registry: every figure is a pure function of a `Presentation` (the analysis and the run
+ * context it is shown in). Apart from index.ts so that the batch
  * renderer can use it without loading Vega on the main thread (the figures render on workers).
  */
 import { activity } from "./figures/activity.ts";
+import { aovByLifetime } from "./figures/aov-by-lifetime.ts";
 import { aovByMonth } from "./figures/aov-by-month.ts";
 import { cacByCohort } from "./figures/cac-by-cohort.ts";
 import { cacBySource } from "./figures/cac-by-source.ts";
@@ -36,6 +36,7 @@ export const FIGURES = {
   "conversion-lag-by-cohort": conversionLagByCohort,
   "purchases-per-month": purchasesPerMonth,
   "aov-by-month": aovByMonth,
+  "aov-by-lifetime": aovByLifetime,
   "ltv-heatmap": ltvHeatmap,
   "ltv-curves": ltvCurves,
   "ltv-by-source": ltvBySource,

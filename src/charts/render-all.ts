@@ -5,11 +5,10 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Tables } from "../metrics/tables.ts";
 import { FIGURE_NAMES, FIGURES, type FigureName } from "./registry.ts";
 import type { PngOptions } from "./render.ts";
 import { RenderPool } from "./render-pool.ts";
-import type { FigureContext } from "./types.ts";
+import type { Presentation } from "./types.ts";
 
 export interface RenderedFigure {
   name: FigureName;
@@ -37,8 +36,7 @@ export interface RenderAllHooks {
  * only (the HTML report inlines SVG; PNGs are for slides and documents); PNG options apply to all.
  */
 export async function renderAllFigures(
-  tables: Tables,
-  ctx: FigureContext,
+  p: Presentation,
   outDir: string,
   png: PngOptions | false = {},
   hooks: RenderAllHooks = {},
@@ -50,7 +48,7 @@ export async function renderAllFigures(
   try {
     return await Promise.all(
       FIGURE_NAMES.map(async (name): Promise<RenderedFigure> => {
-        const rendered = await pool.render(FIGURES[name](tables, ctx), png);
+        const rendered = await pool.render(FIGURES[name](p), png);
         const svg = join(dir, `${name}.svg`);
         const pngPath = rendered.png ? join(dir, `${name}.png`) : null;
         await writeFile(svg, rendered.svg);

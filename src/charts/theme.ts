@@ -5,7 +5,7 @@
 import type { Config } from "vega-lite";
 import { type Lang, type MessageKey, t, tMaybe, vegaLocale } from "../i18n/index.ts";
 import { NOTE_GREY } from "./palette.ts";
-import type { FigureContext, VegaLiteSpec } from "./types.ts";
+import type { RunContext, VegaLiteSpec } from "./types.ts";
 
 export const FONT_FAMILY = "Liberation Sans";
 /** The bundled font first, then its metric twin Arial for SVGs opened outside our renderer. */
@@ -70,9 +70,15 @@ export function header(title: string, subtitle?: string) {
 }
 
 /** "first-touch attribution · horizon 6 months", for figures that depend on both. */
-export function contextLine(ctx: FigureContext): string {
+export function contextLine(ctx: RunContext): string {
   const attribution = tMaybe(ctx.lang, `attribution.${ctx.attribution}`, ctx.attribution);
   return t(ctx.lang, "common.context", { attribution, horizon: ctx.horizon });
+}
+
+/** "first-touch attribution", for figures that do not depend on the horizon (CAC). */
+export function attributionLine(ctx: RunContext): string {
+  const attribution = tMaybe(ctx.lang, `attribution.${ctx.attribution}`, ctx.attribution);
+  return t(ctx.lang, "common.contextModel", { attribution });
 }
 
 /** Display name of a device: known ones translated, others as written in the data. */
@@ -81,7 +87,7 @@ export function deviceLabel(lang: Lang, device: string): string {
 }
 
 /** The figure a builder returns when its table has nothing to draw: the title and a plain note. */
-export function emptyFigure(ctx: FigureContext, titleKey: MessageKey, params = {}): VegaLiteSpec {
+export function emptyFigure(ctx: RunContext, titleKey: MessageKey, params = {}): VegaLiteSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: baseConfig(ctx.lang),

@@ -5,17 +5,24 @@ export const generateFlags = {
   users: { type: "string" },
   seed: { type: "string" },
   format: { type: "string" },
+  json: { type: "boolean" },
+  "plant-returns": { type: "boolean" },
 } as const;
 
-export const generateHelp = `channelscope generate --out DIR [--users N] [--seed S] [--format csv|parquet]
+export const generateHelp = `channelscope generate --out DIR [--users N] [--seed S] [--format csv|parquet] [--plant-returns] [--json]
   Writes a realistic sample in the Afisha layout (visits_log_us, orders_log_us, costs_us) plus
-  truth.json with the planted parameters. Deterministic per seed. Default: 228,000 users, seed 1.`;
+  truth.json with the planted parameters. Deterministic per seed. Default: 228,169 users, seed 1.
+  Prints what it wrote; --json prints the same as one JSON document. --plant-returns: daily spend
+  varies around each month's level and paid sources' new users respond to it with diminishing
+  returns (elasticities in truth.json), for checking the budget plan.`;
 
 export async function generateCommand(flags: {
   out?: string;
   users?: string;
   seed?: string;
   format?: string;
+  json?: boolean;
+  "plant-returns"?: boolean;
 }): Promise<number> {
   if (!flags.out) throw new UsageError("missing --out DIR (where to write the sample)");
   const users = wholeNumber("users", flags.users, 1, 1_000_000_000);
@@ -28,10 +35,12 @@ export async function generateCommand(flags: {
   const summary = await generateSample({
     out: flags.out,
     format,
+    plantReturns: flags["plant-returns"] === true,
     ...(users !== undefined ? { users } : {}),
     ...(seed !== undefined ? { seed } : {}),
   });
-  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else process.stdout.write(`${(await import("./generate-summary.ts")).generateSummaryText(summary)}\n`);
   return 0;
 }
 

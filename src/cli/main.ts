@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { reportFailure, UsageError } from "./errors.ts";
+import { commandHelp } from "./flag-help.ts";
+import { nearestName, unknownOptionMessage } from "./suggest.ts";
 
 interface Command {
   help: string;
@@ -39,7 +41,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 async function usage(): Promise<string> {
   const commands = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).help));
-  return `channelscope: which traffic sources pay off.\n\n${commands.join("\n\n")}\n\n  channelscope --version\n\nSee README.md for formats, column mapping and the config file.\n`;
+  return `channelscope: which traffic sources pay off.\n\n${commands.join("\n\n")}\n\n  channelscope --version\n\n\`channelscope COMMAND --help\` lists every flag of a command. See README.md for formats, column\nmapping and the config file.\n`;
 }
 
 /** The package's version; src/cli/ and dist/cli/ both sit two levels below package.json. */
@@ -59,17 +61,27 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = COMMANDS[name];
-  if (!load) throw new UsageError(`unknown command "${name}" (expected ${Object.keys(COMMANDS).join(", ")})`);
+  if (!load) {
+    const guess = nearestName(name, Object.keys(COMMANDS));
+    throw new UsageError(
+      `unknown command "${name}" (expected ${Object.keys(COMMANDS).join(", ")})${guess ? `. Did you mean ${guess}?` : ""}`,
+    );
+  }
   const command = await load();
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(`${command.help}\n`);
+    process.stdout.write(`${commandHelp(name, command.help, command.flags)}\n`);
     return 0;
   }
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({ args: rest, options: command.flags, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UsageError(`${name}: ${(error as Error).message.split("\n")[0]}`);
+    const e = error as NodeJS.ErrnoException;
+    // Node names the option in quotes; we add the nearest known flag, if one is near enough.
+    const option = /^Unknown option '([^']+)'/.exec(e.message)?.[1];
+    if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option)
+      throw new UsageError(`${name}: ${unknownOptionMessage(option, Object.keys(command.flags))}`);
+    throw new UsageError(`${name}: ${e.message.split("\n")[0]}`);
   }
   return command.run(values);
 }

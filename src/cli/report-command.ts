@@ -15,6 +15,8 @@ export const reportFlags = {
   out: { type: "string" },
   horizon: { type: "string" },
   margin: { type: "string" },
+  budget: { type: "string" },
+  bounds: { type: "string" },
   attribution: { type: "string" },
   "cohort-grain": { type: "string" },
   currency: { type: "string" },
@@ -28,18 +30,22 @@ export const reportFlags = {
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
     [--cohort-grain month|week] [--currency USD] [--confidence 0.9] [--lang en|ru] [--no-figures] [--png]
-    [--timings]
+    [--timings] [--budget AMOUNT_PER_MONTH] [--bounds 0.3]
 ${ENGINE_HELP}
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
   DIR/figures/*.svg (and *.png with --png) and DIR/quarantine.csv (when rows were rejected);
   prints a summary.
-  --timings prints each phase's wall time to stderr (used by npm run bench).`;
+  --timings prints each phase's wall time to stderr (used by npm run bench).
+  --budget: monthly budget the plan allocates (default today's); --bounds: how far each source's
+  spend may move, as a share of today's (default 0.3 = ±30 %).`;
 
 type ReportFlags = InputFlags &
   EngineFlags & {
     out?: string;
     horizon?: string;
     margin?: string;
+    budget?: string;
+    bounds?: string;
     attribution?: string;
     "cohort-grain"?: string;
     currency?: string;
@@ -59,6 +65,8 @@ const OPTION_KEYS = [
   "confidence",
   "from",
   "to",
+  "budget",
+  "bounds",
 ] as const;
 
 export async function reportCommand(flags: ReportFlags): Promise<number> {
@@ -71,6 +79,8 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
   const fromFlags = {
     horizon: flags.horizon,
     margin: flags.margin,
+    budget: flags.budget,
+    bounds: flags.bounds,
     attribution: flags.attribution,
     cohortGrain: flags["cohort-grain"],
     currency: flags.currency,

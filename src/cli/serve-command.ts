@@ -64,6 +64,8 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       : await auditStoredDatabase(engine, flags.db!, bounds);
     progress("bundling the dashboard");
     const dataset = await describeDataset(engine, dataQuality, currency);
+    progress("budget plan");
+    dataset.budget = await (await import("../server/budget-plan.ts")).wholeDataPlan(dataset);
     server = await startServer({ dataset, host, port, ...(token ? { token } : {}) });
     const auth = token ? " (API needs Authorization: Bearer <token>)" : "";
     process.stdout.write(`channelscope serve: ${server.url}${auth} — Ctrl+C to stop\n`);

@@ -1,11 +1,12 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildCosts } from "./costs.ts";
+import { buildCosts, plantedCosts } from "./costs.ts";
 import { CHUNK_BYTES, ChunkedFileWriter } from "./csv-writer.ts";
 import { convertToParquet, type ParquetJob } from "./parquet.ts";
+import { plantReturns } from "./planted-returns.ts";
 import { Sfc32 } from "./prng.ts";
 import { DEFAULT_SEED, DEFAULT_USERS } from "./profile.ts";
-import { buildSamplers } from "./samplers.ts";
+import { acquisitionWeights, buildSamplers } from "./samplers.ts";
 import { UserSimulator } from "./simulate.ts";
 import { buildTruth } from "./truth.ts";
 
@@ -20,6 +21,11 @@ export interface GenerateOptions {
   seed?: number;
   /** `csv` (Afisha's files) or `parquet` (the same tables; ids VARCHAR, money DECIMAL(18,2)). */
   format?: "csv" | "parquet";
+  /**
+   * Plant per-source diminishing returns (profile.ts, PLANTED_RETURNS): spend varies day to day and
+   * paid sources' new users respond as a power of it. Off by default; the default sample is unchanged.
+   */
+  plantReturns?: boolean;
 }
 
 export interface GenerateSummary {
@@ -43,12 +49,15 @@ const TABLES = {
 /** Random streams: users and costs draw from separate sequences so neither shifts the other. */
 const USER_STREAM = 0;
 const COST_STREAM = 1;
+/** The planted spend draws from its own sequence (only with plantReturns). */
+const PLANTED_SPEND_STREAM = 2;
 
 /** Checks options and applies defaults, with messages a user can act on. */
 export function normalizeGenerateOptions(options: GenerateOptions): Required<GenerateOptions> {
   const users = options.users ?? DEFAULT_USERS;
   const seed = options.seed ?? DEFAULT_SEED;
   const format = options.format ?? "csv";
+  const plantReturns = options.plantReturns ?? false;
   const problems: string[] = [];
   if (!Number.isSafeInteger(users) || users < 1) {
     problems.push(`invalid users: ${JSON.stringify(options.users)} (expected a whole number ≥ 1)`);
@@ -61,7 +70,7 @@ export function normalizeGenerateOptions(options: GenerateOptions): Required<Gen
   }
   if (!options.out) problems.push("missing out: the output directory");
   if (problems.length > 0) throw new Error(problems.join("; "));
-  return { out: options.out, users, seed, format };
+  return { out: options.out, users, seed, format, plantReturns };
 }
 
 /**
@@ -71,7 +80,7 @@ export function normalizeGenerateOptions(options: GenerateOptions): Required<Gen
  */
 export async function generateSample(options: GenerateOptions): Promise<GenerateSummary> {
   const started = performance.now();
-  const { out, users, seed, format } = normalizeGenerateOptions(options);
+  const { out, users, seed, format, plantReturns: plant } = normalizeGenerateOptions(options);
   await mkdir(out, { recursive: true });
   const parquet = format === "parquet";
   // Parquet is converted from CSV written under a temporary name, removed afterwards.
@@ -83,7 +92,10 @@ export async function generateSample(options: GenerateOptions): Promise<Generate
   try {
     await visits.write(TABLES.visits.header);
     await orders.write(TABLES.orders.header);
-    const simulator = new UserSimulator(new Sfc32(seed, USER_STREAM), buildSamplers());
+    const planted = plant
+      ? plantReturns(acquisitionWeights(), users, new Sfc32(seed, PLANTED_SPEND_STREAM))
+      : null;
+    const simulator = new UserSimulator(new Sfc32(seed, USER_STREAM), buildSamplers(), planted?.acquisition);
     const recycleVisits = (): void => simulator.visits.recycle();
     const recycleOrders = (): void => simulator.orders.recycle();
     for (let i = 0; i < users; i++) {
@@ -97,7 +109,9 @@ export async function generateSample(options: GenerateOptions): Promise<Generate
     simulator.writeLateOrder();
     await visits.write(simulator.visits.take());
     await orders.write(simulator.orders.take());
-    const costs = buildCosts(simulator.acquisitions, new Sfc32(seed, COST_STREAM));
+    const costs = planted
+      ? plantedCosts(planted.spendCents)
+      : buildCosts(simulator.acquisitions, new Sfc32(seed, COST_STREAM));
     await costsFile.write(TABLES.costs.header + costs.text);
     for (const writer of writers) await writer.close();
 
@@ -115,7 +129,7 @@ export async function generateSample(options: GenerateOptions): Promise<Generate
       files.push(...writers.map((w) => w.path));
     }
     const truthPath = join(out, "truth.json");
-    const truth = buildTruth({ seed, users, counts: simulator.counts, costs });
+    const truth = buildTruth({ seed, users, counts: simulator.counts, costs, plantedReturns: plant });
     await writeFile(truthPath, `${JSON.stringify(truth, null, 2)}\n`);
     files.push(truthPath);
     const { counts } = simulator;

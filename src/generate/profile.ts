@@ -190,3 +190,20 @@ export const ODDITIES = {
   lateOrderDay: "2018-06-01",
   lateOrderMinuteOfDay: 2,
 };
+
+/**
+ * Planted diminishing returns (only with `plantReturns`, so the default sample is unchanged): daily
+ * spend of a paid source = its month's level x a log-normal factor (sigma below, mean 1), drawn
+ * independently per day, and its new users respond on the day as a power of the adstocked spend:
+ * E[new users of s on day d] = K(s, month) x demand(d) x adstock(s, d)^elasticity(s). K keeps every
+ * month's expected users as without planting, so monthly spend still follows seasonal demand (and
+ * CAC the cost per user); the day-to-day variation within a month is what carries the elasticity.
+ * Chosen so that the right move is clear: 1, 2 and 5 return most at the margin, 3 least.
+ */
+export const PLANTED_RETURNS = {
+  adstockDecay: 0.25,
+  spendSigma: 0.4,
+  elasticity: { "1": 0.6, "2": 0.5, "3": 0.2, "4": 0.35, "5": 0.45, "9": 0.3, "10": 0.3 } as Readonly<
+    Record<string, number>
+  >,
+};

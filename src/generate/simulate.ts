@@ -1,3 +1,4 @@
+import type { AliasTable } from "./alias.ts";
 import { ascii, ByteRows, put, putTimestamp } from "./byte-rows.ts";
 import {
   dayIndex,
@@ -76,9 +77,14 @@ export class UserSimulator {
   private device = 0;
   private nextInversion = ODDITIES.invertedSessionOffset;
 
+  /**
+   * `plantedAcquisition` (planted-returns.ts) draws source and day together, so that new users
+   * respond to the planted spend; without it they are drawn independently as always.
+   */
   constructor(
     private readonly rng: Sfc32,
     private readonly samplers: Samplers,
+    private readonly plantedAcquisition?: AliasTable,
   ) {}
 
   /** Generates one user: id, sessions month by month, then (for buyers) orders. */
@@ -86,9 +92,16 @@ export class UserSimulator {
     const { rng, samplers } = this;
     this.uid.clear();
     this.uid.uint64(rng.next(), rng.next());
-    const day = samplers.acquisitionDay.sample(rng);
+    let day: number;
+    if (this.plantedAcquisition) {
+      const cell = this.plantedAcquisition.sample(rng);
+      day = cell % PERIOD_DAYS;
+      this.source = Math.floor(cell / PERIOD_DAYS);
+    } else {
+      day = samplers.acquisitionDay.sample(rng);
+      this.source = samplers.source.sample(rng);
+    }
     const cohort = MONTH_OF_DAY[day]!;
-    this.source = samplers.source.sample(rng);
     if (this.counts.users === 0) this.keepForLateOrder();
     this.counts.users++;
     this.device = rng.float() < DESKTOP_SHARE ? 0 : 1;

@@ -1,5 +1,6 @@
 import { PERIOD_FIRST_DAY, PERIOD_LAST_DAY, PERIOD_MONTHS } from "./calendar.ts";
 import type { CostTable } from "./costs.ts";
+import { plantedReturnsTruth } from "./planted-returns.ts";
 import {
   CONVERSION_LAG,
   COST_NOISE,
@@ -32,6 +33,7 @@ export function buildTruth(options: {
   users: number;
   counts: SimulationCounts;
   costs: CostTable;
+  plantedReturns?: boolean;
 }): Record<string, unknown> {
   const { seed, users, counts, costs } = options;
   const round = (x: number): number => Math.round(x * 1e6) / 1e6;
@@ -82,6 +84,8 @@ export function buildTruth(options: {
     repeatOrders: REPEAT_ORDERS,
     orderValue: ORDER_VALUE,
     costNoise: COST_NOISE,
+    // Only when planted, so the default truth.json stays byte-identical.
+    ...(options.plantedReturns ? { plantedReturns: plantedReturnsTruth() } : {}),
     oddities: {
       sourcesWithoutCosts: SOURCES.filter((s) => s.costPerUser === null).map((s) => s.id),
       missingCostDay: {

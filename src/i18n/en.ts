@@ -5,6 +5,7 @@
 export const en = {
   "common.noData": "No data for this figure",
   "common.month": "Month",
+  "common.week": "Week",
   "common.date": "Date",
   "common.users": "Users",
   "common.source": "Source",
@@ -12,9 +13,10 @@ export const en = {
   "common.buyerCohort": "Buyer cohort (month of first order)",
   "common.visitCohortMonth": "Cohort (month of first visit)",
   "common.visitCohortWeek": "Cohort (week of first visit)",
-  "common.lifetimeMonths": "Lifetime, months since the cohort month",
-  "common.lifetimeWeeks": "Lifetime, weeks since the cohort week",
+  "common.lifetimeMonths": "Month of the cohort’s life (1 = the cohort month)",
+  "common.lifetimeWeeks": "Week of the cohort’s life (1 = the cohort week)",
   "common.context": "{attribution} attribution · horizon {horizon} months",
+  "common.contextModel": "{attribution} attribution",
   "common.notObserved": "blank: not yet observed",
   "source.unattributed": "unattributed",
   "attribution.first-touch": "first-touch",
@@ -38,6 +40,8 @@ export const en = {
   "retention.title": "Retention by cohort",
   "retention.subtitle": "Share of the cohort's users with a session in each period of its lifetime",
   "retention.legend": "Retention, %",
+  "retention.firstWeeks": "the first {weeks} weeks of each cohort",
+  "retention.partialWeek": "* a week cut by the period's edge",
 
   "lag.title": "Time from first visit to first purchase",
   "lag.subtitle": "Share of buyers by whole days from their first session to their first order",
@@ -49,12 +53,16 @@ export const en = {
   "lag.bucket.8-30d": "8–30 days",
   "lag.bucket.31+d": "over 30 days",
   "lagBySource.title": "Time to first purchase by source",
-  "lagBySource.subtitle": "Share of the source's buyers by days to first order; sorted by same-day share",
+  "lagBySource.subtitle":
+    "Share of the source's buyers by days to first order; sorted by same-day share, sources with under {min} buyers faded and last",
   "lagBySource.legend": "Time to first order",
 
   "purchases.title": "Purchases per month",
-  "purchases.subtitle": "Orders placed in each calendar month by buyers of every cohort",
+  "purchases.subtitle":
+    "Orders in each calendar month: first orders of the month’s new buyers and repeat orders of everyone else",
   "purchases.axis": "Orders",
+  "purchases.first": "first orders",
+  "purchases.repeat": "repeat orders",
 
   "ltvHeatmap.title": "LTV by cohort",
   "ltvHeatmap.subtitle": "Cumulative revenue per buyer of the cohort, {currency}",
@@ -78,6 +86,11 @@ export const en = {
   "cac.infinite": "∞: spend but no buyers",
   "cac.noSpend": "no spend",
   "cac.notApplicable": "not applicable: spend is not split by device",
+  "bars.buyers": "Buyers",
+  "bars.buyersMature": "Buyers in mature cohorts",
+  "bars.source": "{source} · {buyers} buyers",
+  "bars.tooFew": "too few buyers to rank",
+  "bars.organic": "organic / no spend",
 
   "romiHeatmap.title": "Cumulative ROMI by cohort",
   "romiHeatmap.subtitle": "LTV / CAC; 1.0 = break-even: blue pays back, red does not yet",
@@ -88,7 +101,9 @@ export const en = {
   "romi.noSpend": "no spend",
 
   "paybackSource.title": "Payback by source",
-  "payback.axis": "Payback lifetime, months",
+  "payback.axis": "Months to pay back (1 = in the month of the first purchase)",
+  "payback.within": "within {months} mo.",
+  "payback.first": "in the month of the first purchase",
   "payback.notYet": "not yet paid back",
 
   // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
@@ -96,21 +111,32 @@ export const en = {
   "sessionsDay.subtitle":
     "Thin line: sessions started each day; thick line: 7-day moving average (centred, partial days left out)",
   "sessionsDay.axis": "Sessions per day",
+  "sessionsDay.average": "7-day average",
   "sessionsDay.busiest": "busiest day: {date}, {value} sessions",
   "sessionLength.title": "Session length",
   "sessionLength.subtitle":
     "Sessions by length in 1-minute bins; the last bar holds every session of an hour or longer",
   "sessionLength.axis": "Session length, minutes",
   "sessionLength.axisSessions": "Sessions",
+  "sessionLength.bin": "{from}–{to} min",
+  "sessionLength.openBin": "60 min and longer",
   "sessionLength.mean": "mean (ASL) {value}",
   "sessionLength.median": "median {value}",
   "sessionLength.mode": "mode {value}",
   "lagByCohort.title": "Time to first purchase by cohort",
   "lagByCohort.subtitle":
     "Share of the cohort's buyers by days from first visit to first order; on the right: buyers in the cohort",
+  "lagByCohort.censored":
+    "cohort too young: its last buyers had under 31 days, so slow buyers are not seen yet",
   "aovMonth.title": "Average order value by month",
   "aovMonth.subtitle": "Revenue / orders in each calendar month; dashed line: the whole period",
   "aovMonth.axis": "Average order value, {currency}",
+  "aovLifetime.title": "Average order value by month of the buyer cohort's life",
+  "aovLifetime.subtitle":
+    "Revenue / orders of every buyer cohort in its month 1, 2, …; month 1 is the month of the first purchase; lighter: fewer than 3 cohorts behind the month",
+  "aovLifetime.axis": "Month of the cohort's life (1 = the month of the first purchase)",
+  "aovLifetime.cohorts": "{cohorts} cohorts",
+  "aovLifetime.cohortsTitle": "Cohorts behind the value",
   "aovMonth.mean": "whole period",
   "aovMonth.noOrders": "no orders",
   "report.sub.sessions": "Sessions",
@@ -131,8 +157,8 @@ export const en = {
   "insight.verdict.too_few_buyers": "too few buyers",
   "insight.verdict.info": "no spend",
   "insight.verdict.caveat": "caveat",
-  "insight.payback.first": "payback in month 0, the month of the first purchase",
-  "insight.payback.month": "payback in month {month}",
+  "insight.payback.first": "pays back in the month of the first purchase",
+  "insight.payback.month": "pays back within {month} months",
   "insight.payback.notYet": "no payback yet",
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "source {list}",
@@ -185,6 +211,12 @@ export const en = {
   "insight.caveat.sessions_without_spend":
     "Sessions from sources without spend (organic or unpaid): {count}. Those sources have no CAC.",
   "insight.caveat.other": "Other data-quality notes: {count}. See the data-quality report.",
+  "insight.caveat.time_pileup":
+    "Sessions piled up on single timestamps: {count}. Thousands at one instant look like a bulk import, not visitors; they inflate users and sessions of that day and their cohort.",
+  "insight.caveat.unusual_days":
+    "Days far above or below the days around them: {count}. Check the tracking or the cost export for those days before reading a trend.",
+  "insight.caveat.session_gaps":
+    "Days without any session inside the data's span: {count}. They read as days without visitors; users who came then may be missing.",
   "insight.caveat.unattributed":
     "{share} of buyers ({buyers}) had no session before their first order and stay unattributed ({model}): their revenue counts towards no source.",
   // ---- HTML report (src/report/html) ----
@@ -200,6 +232,7 @@ export const en = {
   "report.currency": "Currency",
   "report.contents": "Contents",
   "report.generated": "Generated {when}",
+  "report.section.summary": "At a glance",
   "report.section.verdict": "Verdict",
   "report.section.kpis": "Key numbers",
   "report.section.product": "Product",
@@ -246,7 +279,7 @@ export const en = {
   "report.evidence.cut_spend_share": "their share of spend",
   "report.evidence.scale_sources": "sources to scale",
   "report.evidence.scale_spend_share": "their share of spend",
-  "report.evidence.lifetime": "at lifetime",
+  "report.evidence.lifetime": "month of life",
   "report.evidence.ltv": "LTV",
   "report.evidence.cohort_size": "cohort buyers",
   "report.evidence.unattributed_buyers": "buyers without a source",
@@ -257,6 +290,9 @@ export const en = {
   "report.evidence.missing_cost_days": "source-days without costs",
   "report.evidence.spend_without_sessions": "sources with spend, no sessions",
   "report.evidence.sessions_without_spend": "sessions from unpaid sources",
+  "report.evidence.time_pileup": "sessions on piled-up timestamps",
+  "report.evidence.unusual_days": "unusual days",
+  "report.evidence.session_gaps": "days without sessions",
   "report.evidence.romi_h": "ROMI at {horizon} mo",
   "report.evidence.ltv_h": "LTV at {horizon} mo",
   "report.evidence.payback_lifetime": "payback",
@@ -280,11 +316,11 @@ export const en = {
   "report.kpi.romiH": "ROMI at {horizon} months",
   "report.kpi.sticky": "Sticky factor",
   "report.kpi.asl": "ASL, mean session",
-  "report.kpiNote.users": "with a session in the period",
-  "report.kpiNote.buyers": "with an order in the period",
+  "report.kpiNote.users": "new in the period: first session in it",
+  "report.kpiNote.buyers": "new in the period: first order in it",
   "report.kpiNote.conversionRate": "buyers / users",
   "report.kpiNote.cac": "all spend / all buyers",
-  "report.kpiNote.ltvH": "revenue per buyer, mature cohorts",
+  "report.kpiNote.ltvH": "pooled: revenue of all mature-cohort buyers / those buyers",
   "report.kpiNote.romiH": "1.00 = break-even",
   "report.kpiNote.dau": "users per day, mean",
   "report.kpiNote.wau": "users per week, mean",
@@ -300,7 +336,7 @@ export const en = {
   "report.fact.lagMean": "Mean time to first purchase",
   "report.fact.lagMedian": "Median time to first purchase",
   "report.fact.ordersPerBuyerH": "Orders per buyer within {horizon} months",
-  "report.fact.ltvCohortMean": "LTV at {horizon} months, mean of cohorts",
+  "report.fact.ltvCohortMean": "LTV at {horizon} months, plain mean of cohorts (each weighs the same)",
   "report.unit.days": "{value} days",
   "report.unit.hours": "{value} h",
   "report.unit.minutes": "{value} min",
@@ -324,12 +360,15 @@ export const en = {
   "report.col.warning": "Finding",
   "report.col.examples": "Examples",
   "report.payback.notYet": "not yet",
+  "report.payback.first": "in the 1st month",
+  "report.payback.within": "within {months} mo",
+  "report.total": "Total",
   "report.yes": "yes",
   "report.sensitivity.intro":
     "The verdict and ROMI at {horizon} months of each source under every attribution model. Highlighted rows change their verdict with the model: treat them with care.",
   "report.sensitivity.depends": "Depends on the model",
   "report.sources.intro":
-    "Buyers, CAC, LTV, ROMI and payback follow {attribution} attribution; users and conversion count each user under the source of their first session.",
+    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users and conversion count each user under the source of their first session, whatever the model (columns marked ¹).",
   "report.note.notObserved":
     "— not observed yet (no cohort old enough for the horizon, or nothing to divide by)",
   "report.note.noSpend": "no spend: a free source, so it has no CAC or ROMI",
@@ -350,6 +389,7 @@ export const en = {
   "report.table.costs": "costs",
   "report.example.user": "user",
   "report.example.source": "source",
+  "report.example.median": "median",
   "report.reject.malformed_line": "malformed line (wrong number of fields or broken quoting)",
   "report.reject.missing_user_id": "missing user id",
   "report.reject.missing_source_id": "missing source id",
@@ -375,11 +415,20 @@ export const en = {
   "report.warning.spend_without_sessions":
     "Sources with spend but no sessions (their spend buys no measurable users)",
   "report.warning.sessions_without_spend": "Sessions from sources without spend (organic or unpaid: no CAC)",
-  "report.methods.intro": "Definitions follow channelscope's metric specification and decisions:",
+  "report.warning.time_pileup":
+    "Sessions piled up on single timestamps (1,000 or more at one instant: a bulk import rather than visitors; kept)",
+  "report.warning.unusual_days.visits":
+    "Days whose sessions are 5 times or more, or a fifth or less, of the median of the 7 days either side (check the tracking)",
+  "report.warning.unusual_days.costs":
+    "Days whose spend is 5 times or more, or a fifth or less, of the median of the 7 days either side (check the cost export)",
+  "report.warning.session_gaps":
+    "Days without any session inside the data's span (a tracking outage or a missing export: read as no visitors)",
+  "report.methods.intro": "How every number of this report is defined, and the choices this run made.",
   "report.methods.choices": "Choices made in this run",
+  "report.methods.tables": "Every table as CSV (in the tables folder next to this page)",
   "report.methods.definitions": "Definitions",
   "report.choice.horizon":
-    "Horizon H = {horizon} months: LTV, ROMI and payback at H use only buyer cohorts whose month H−1 is observed (mature cohorts); every buyer weighs the same.",
+    "Horizon H = {horizon} months: LTV, ROMI and payback at H use only buyer cohorts whose first {horizon} months are all observed (mature cohorts); every buyer weighs the same.",
   "report.choice.attribution.first-touch":
     "First-touch attribution: each buyer belongs to the source of their first session.",
   "report.choice.attribution.last-touch":
@@ -400,26 +449,29 @@ export const en = {
     "A cohort cell not yet observed is blank or “—”, never 0; means over cohorts use observed cells only.",
   "report.choice.cac":
     "Spend with no buyers gives an infinite CAC (∞); a source without spend has no CAC (“no spend”).",
-  "report.def.users": "Distinct users with at least one session starting in the period.",
-  "report.def.buyers": "Users with at least one order in the period.",
-  "report.def.conversion": "Buyers / users, by acquisition cohort, source and device.",
+  "report.def.users":
+    "New users: distinct users whose first session (in the whole data) starts in the period.",
+  "report.def.buyers":
+    "New buyers: users whose first order (in the whole data) falls in the period; a returning customer is never counted as new.",
+  "report.def.conversion":
+    "New users who became buyers in the period / new users, by acquisition cohort, source and device.",
   "report.def.activityTerm": "DAU, WAU, MAU",
   "report.def.activity":
     "Distinct users with at least one session starting in that day, ISO week or calendar month; the headline is the mean over complete periods.",
   "report.def.sticky": "Mean DAU / mean WAU, and mean DAU / mean MAU.",
   "report.def.asl": "Average session length: mean of session end − start, in seconds.",
   "report.def.retention":
-    "Users of cohort c with a session in period c + k, divided by the size of c; month-1 retention is k = 1.",
+    "Users of cohort c with a session in its month k + 1 (month 1 = the cohort month), divided by the size of c; “month-1 retention” is the month after the cohort month.",
   "report.def.ltvTerm": "LTV",
   "report.def.ltv":
-    "Margin × cumulative revenue of a buyer cohort through lifetime k / cohort size; LTV at H counts lifetimes 0 … H−1 of mature cohorts.",
+    "Margin × cumulative revenue of a buyer cohort up to a month of its life / the cohort’s buyers. LTV at H counts the first H months (the month of the first purchase is month 1) of cohorts old enough to have them (mature cohorts). The key number pools all their buyers; the Sales facts also give the plain mean of the cohorts’ LTV, which weighs a small cohort like a big one.",
   "report.def.cacTerm": "CAC",
   "report.def.cac":
-    "Spend / attributed new buyers; the headline CAC is all spend / all buyers in the period.",
+    "Spend / new buyers attributed to the source in the same month; the headline CAC is all spend / all new buyers of the period.",
   "report.def.romiTerm": "ROMI",
   "report.def.romi": "LTV / CAC, cumulative per buyer cohort: money back per unit spent; 1.00 = break-even.",
   "report.def.payback":
-    "The smallest lifetime k with ROMI ≥ 1; “not yet” while every observed value stays below 1.",
+    "The number of months until a cohort’s ROMI reaches 1: “in the 1st month” when it pays back in the month of the first purchase, “within N months” otherwise; “not yet” while every observed month stays below 1.",
   // --- terminal summary (src/report/terminal-summary.ts) ---
   "terminal.title": "channelscope: {from} to {to} (exclusive)",
   "terminal.users": "Users",
@@ -443,6 +495,18 @@ export const en = {
   "dash.filter.grain": "Cohorts",
   "dash.filter.all": "all",
   "dash.filter.reset": "Reset",
+  "dash.filter.dayFormat": "YYYY-MM-DD",
+  "dash.filter.badDay": "not a day of the data: {text}",
+  "dash.preset.label": "Quick periods",
+  "dash.preset.30d": "last 30 days",
+  "dash.preset.90d": "last 90 days",
+  "dash.preset.month": "last month",
+  "dash.preset.quarter": "last quarter",
+  "dash.print": "Print / PDF",
+  "dash.export.csv": "CSV",
+  "dash.export.svg": "SVG",
+  "dash.export.png": "PNG",
+  "dash.compare.vs": "{change} vs the previous {days} days",
   "dash.grain.month": "by month",
   "dash.grain.week": "by week",
   "dash.language": "Language",
@@ -452,15 +516,27 @@ export const en = {
   "dash.token.label": "Token",
   "dash.token.submit": "Open",
   "dash.note.filtered":
-    "Only users acquired through {what} (first session in the period): all their sessions and orders, and the spend of the chosen sources.",
+    "Showing users first acquired through {what}, whenever in their history that was. Their sessions and orders are all counted, through any source; spend is that of the chosen sources.",
   "dash.note.deviceCosts":
-    "Spend is not split by device: CAC and ROMI set these users against all spend of their sources.",
+    "Spend has no device, so CAC, ROMI and payback are not applicable under a device filter.",
   "dash.note.sourcesLabel": "sources {list}",
   "dash.note.devicesLabel": "devices {list}",
   "dash.note.sourceLabel": "source {list}",
   "dash.note.deviceLabel": "device {list}",
   "dash.note.and": "and",
+  "dash.note.how": "How the period and the filters narrow the numbers",
+  "dash.note.window":
+    "The period picks cohorts, it never re-dates them: users and buyers are those acquired in the period (first session, first order in the whole data), with their activity inside it; DAU, sessions, orders and revenue count everyone active in it.",
+  "dash.note.clamped":
+    "The period asked for ({requested}) runs past the data; it is cut to {window}, the days that have data.",
   "dash.hint.clickSource": "Click a source in a chart or a row of the table to filter by it.",
+  "dash.cohort.cohort": "Cohort",
+  "dash.cohort.users": "Users",
+  "dash.cohort.buyers": "Buyers",
+  "dash.cohort.note": "Columns are months of the cohort's life (1 = the cohort month); — not observed yet.",
+  "dash.cohort.retention": "Retention by cohort as a table, with cohort sizes",
+  "dash.cohort.ltv": "Cumulative LTV by buyer cohort as a table, with cohort sizes",
+  "dash.cohort.romi": "Cumulative ROMI by buyer cohort as a table, with cohort sizes",
   "dash.shareHint": "The address bar holds every setting: copy it to share this view.",
 } satisfies Record<string, string>;
 

@@ -4,6 +4,7 @@ import type { Messages } from "./en.ts";
 export const ru: Messages = {
   "common.noData": "Нет данных для этого графика",
   "common.month": "Месяц",
+  "common.week": "Неделя",
   "common.date": "Дата",
   "common.users": "Пользователи",
   "common.source": "Источник",
@@ -11,9 +12,10 @@ export const ru: Messages = {
   "common.buyerCohort": "Когорта покупателей (месяц первой покупки)",
   "common.visitCohortMonth": "Когорта (месяц первого визита)",
   "common.visitCohortWeek": "Когорта (неделя первого визита)",
-  "common.lifetimeMonths": "Время жизни, месяцев с начала когорты",
-  "common.lifetimeWeeks": "Время жизни, недель с начала когорты",
+  "common.lifetimeMonths": "Месяц жизни когорты (1 — месяц самой когорты)",
+  "common.lifetimeWeeks": "Неделя жизни когорты (1 — неделя самой когорты)",
   "common.context": "атрибуция: {attribution} · горизонт {horizon} мес.",
+  "common.contextModel": "атрибуция: {attribution}",
   "common.notObserved": "пусто — период ещё не наблюдался",
   "source.unattributed": "без источника",
   "attribution.first-touch": "первое касание",
@@ -37,6 +39,8 @@ export const ru: Messages = {
   "retention.title": "Удержание по когортам",
   "retention.subtitle": "Доля пользователей когорты, у которых была сессия в каждом периоде жизни",
   "retention.legend": "Удержание, %",
+  "retention.firstWeeks": "первые {weeks} недель каждой когорты",
+  "retention.partialWeek": "* неделя, обрезанная границей периода",
 
   "lag.title": "Время от первого визита до первой покупки",
   "lag.subtitle": "Доля покупателей по числу полных дней от первой сессии до первого заказа",
@@ -49,12 +53,15 @@ export const ru: Messages = {
   "lag.bucket.31+d": "больше 30 дней",
   "lagBySource.title": "Время до первой покупки по источникам",
   "lagBySource.subtitle":
-    "Доля покупателей источника по числу дней до первого заказа; по убыванию доли покупок в тот же день",
+    "Доля покупателей источника по числу дней до первого заказа; по доле «в тот же день», источники с числом покупателей меньше {min} бледнее и в конце",
   "lagBySource.legend": "Время до покупки",
 
   "purchases.title": "Покупки по месяцам",
-  "purchases.subtitle": "Заказы за каждый календарный месяц от покупателей всех когорт",
+  "purchases.subtitle":
+    "Заказы за каждый календарный месяц: первые заказы новых покупателей месяца и повторные заказы всех остальных",
   "purchases.axis": "Заказы",
+  "purchases.first": "первые заказы",
+  "purchases.repeat": "повторные заказы",
 
   "ltvHeatmap.title": "LTV по когортам",
   "ltvHeatmap.subtitle": "Накопленная выручка на одного покупателя когорты, {currency}",
@@ -78,6 +85,11 @@ export const ru: Messages = {
   "cac.infinite": "∞: расходы есть, покупателей нет",
   "cac.noSpend": "нет расходов",
   "cac.notApplicable": "неприменимо: расходы не делятся по устройствам",
+  "bars.buyers": "Покупатели",
+  "bars.buyersMature": "Покупатели зрелых когорт",
+  "bars.source": "{source} · покупателей: {buyers}",
+  "bars.tooFew": "слишком мало покупателей для оценки",
+  "bars.organic": "органика / без расходов",
 
   "romiHeatmap.title": "Накопленный ROMI по когортам",
   "romiHeatmap.subtitle": "LTV / CAC; 1,0 — безубыточность: синий окупается, красный пока нет",
@@ -88,7 +100,9 @@ export const ru: Messages = {
   "romi.noSpend": "нет расходов",
 
   "paybackSource.title": "Срок окупаемости по источникам",
-  "payback.axis": "Срок окупаемости, мес.",
+  "payback.axis": "Месяцев до окупаемости (1 — в месяц первой покупки)",
+  "payback.within": "за {months} мес.",
+  "payback.first": "в месяц первой покупки",
   "payback.notYet": "ещё не окупился",
 
   // ---- figures: sessions per day, session length, lag by cohort, AOV by month (issue 4) ----
@@ -96,21 +110,32 @@ export const ru: Messages = {
   "sessionsDay.subtitle":
     "Тонкая линия — сессии за день; толстая — скользящее среднее за 7 дней (по центру окна, без неполных дней)",
   "sessionsDay.axis": "Сессий в день",
+  "sessionsDay.average": "Среднее за 7 дней",
   "sessionsDay.busiest": "самый загруженный день: {date}, сессий: {value}",
   "sessionLength.title": "Длительность сессий",
   "sessionLength.subtitle":
     "Число сессий по длительности с шагом в минуту; последний столбец — все сессии длиной от часа",
   "sessionLength.axis": "Длительность сессии, мин",
   "sessionLength.axisSessions": "Число сессий",
+  "sessionLength.bin": "{from}–{to} мин",
+  "sessionLength.openBin": "60 мин и дольше",
   "sessionLength.mean": "среднее (ASL) {value}",
   "sessionLength.median": "медиана {value}",
   "sessionLength.mode": "мода {value}",
   "lagByCohort.title": "Время до первой покупки по когортам",
   "lagByCohort.subtitle":
     "Доля покупателей когорты по числу дней от первого визита до первого заказа; справа — число покупателей когорты",
+  "lagByCohort.censored":
+    "когорта слишком молодая: у последних покупателей меньше 31 дня, медленные покупки ещё не видны",
   "aovMonth.title": "Средний чек по месяцам",
   "aovMonth.subtitle": "Выручка / число заказов за каждый календарный месяц; пунктир — за весь период",
   "aovMonth.axis": "Средний чек, {currency}",
+  "aovLifetime.title": "Средний чек по месяцам жизни когорты покупателей",
+  "aovLifetime.subtitle":
+    "Выручка / заказы всех когорт покупателей в их 1-й, 2-й, … месяц; 1-й — месяц первой покупки; бледнее — за месяцем меньше 3 когорт",
+  "aovLifetime.axis": "Месяц жизни когорты (1 — месяц первой покупки)",
+  "aovLifetime.cohorts": "когорт: {cohorts}",
+  "aovLifetime.cohortsTitle": "Когорт в расчёте",
   "aovMonth.mean": "за весь период",
   "aovMonth.noOrders": "нет заказов",
   "report.sub.sessions": "Сессии",
@@ -131,8 +156,8 @@ export const ru: Messages = {
   "insight.verdict.too_few_buyers": "мало покупателей",
   "insight.verdict.info": "без расходов",
   "insight.verdict.caveat": "оговорка",
-  "insight.payback.first": "окупаемость уже в месяц первой покупки",
-  "insight.payback.month": "окупаемость на {month}-й месяц жизни когорты",
+  "insight.payback.first": "окупается уже в месяц первой покупки",
+  "insight.payback.month": "окупается в пределах {month}-го месяца",
   "insight.payback.notYet": "окупаемости пока нет",
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "источник {list}",
@@ -184,6 +209,12 @@ export const ru: Messages = {
     "Источников с расходами, но без визитов — {count}: эти деньги не приводят измеримых пользователей.",
   "insight.caveat.sessions_without_spend":
     "Визитов из источников без расходов (органический или бесплатный трафик) — {count}: CAC для этих источников не считается.",
+  "insight.caveat.time_pileup":
+    "Сессий, скопившихся на одной отметке времени, — {count}: тысячи в один момент похожи на массовую загрузку, а не на посетителей; они завышают пользователей и сессии этого дня и его когорты.",
+  "insight.caveat.unusual_days":
+    "Дней, резко выше или ниже соседних, — {count}: прежде чем читать тренд, проверьте за эти дни трекинг или выгрузку расходов.",
+  "insight.caveat.session_gaps":
+    "Дней без единой сессии внутри периода данных — {count}: они выглядят как дни без посетителей, а пришедшие в эти дни пользователи, возможно, потеряны.",
   "insight.caveat.other":
     "Других замечаний по качеству данных — {count}: подробности в отчёте о качестве данных.",
   "insight.caveat.unattributed":
@@ -201,6 +232,7 @@ export const ru: Messages = {
   "report.currency": "Валюта",
   "report.contents": "Содержание",
   "report.generated": "Сформирован {when}",
+  "report.section.summary": "Коротко",
   "report.section.verdict": "Выводы",
   "report.section.kpis": "Ключевые показатели",
   "report.section.product": "Продукт",
@@ -259,6 +291,9 @@ export const ru: Messages = {
   "report.evidence.missing_cost_days": "дней без расходов по источникам",
   "report.evidence.spend_without_sessions": "источников с расходами без сессий",
   "report.evidence.sessions_without_spend": "сессий из бесплатных источников",
+  "report.evidence.time_pileup": "сессий на скоплениях в одну отметку времени",
+  "report.evidence.unusual_days": "необычных дней",
+  "report.evidence.session_gaps": "дней без сессий",
   "report.evidence.romi_h": "ROMI за {horizon} мес.",
   "report.evidence.ltv_h": "LTV за {horizon} мес.",
   "report.evidence.payback_lifetime": "окупаемость",
@@ -282,11 +317,11 @@ export const ru: Messages = {
   "report.kpi.romiH": "ROMI за {horizon} мес.",
   "report.kpi.sticky": "Коэффициент липкости",
   "report.kpi.asl": "ASL, средняя сессия",
-  "report.kpiNote.users": "с сессией в периоде",
-  "report.kpiNote.buyers": "с заказом в периоде",
+  "report.kpiNote.users": "новые за период: первая сессия в нём",
+  "report.kpiNote.buyers": "новые за период: первый заказ в нём",
   "report.kpiNote.conversionRate": "покупатели / пользователи",
   "report.kpiNote.cac": "все расходы / все покупатели",
-  "report.kpiNote.ltvH": "выручка на покупателя, зрелые когорты",
+  "report.kpiNote.ltvH": "по всем покупателям: выручка зрелых когорт / их покупатели",
   "report.kpiNote.romiH": "1,00 — безубыточность",
   "report.kpiNote.dau": "пользователей в день, в среднем",
   "report.kpiNote.wau": "пользователей в неделю, в среднем",
@@ -302,7 +337,7 @@ export const ru: Messages = {
   "report.fact.lagMean": "Среднее время до первой покупки",
   "report.fact.lagMedian": "Медианное время до первой покупки",
   "report.fact.ordersPerBuyerH": "Заказов на покупателя за {horizon} мес.",
-  "report.fact.ltvCohortMean": "LTV за {horizon} мес., среднее по когортам",
+  "report.fact.ltvCohortMean": "LTV за {horizon} мес., простое среднее по когортам (все весят одинаково)",
   "report.unit.days": "{value} дн.",
   "report.unit.hours": "{value} ч",
   "report.unit.minutes": "{value} мин",
@@ -326,12 +361,15 @@ export const ru: Messages = {
   "report.col.warning": "Что найдено",
   "report.col.examples": "Примеры",
   "report.payback.notYet": "ещё нет",
+  "report.payback.first": "в 1-й месяц",
+  "report.payback.within": "за {months} мес.",
+  "report.total": "Итого",
   "report.yes": "да",
   "report.sensitivity.intro":
     "Вывод и ROMI за {horizon} мес. по каждому источнику при разных моделях атрибуции. Выделенные строки меняют вывод в зависимости от модели: к ним стоит относиться осторожно.",
   "report.sensitivity.depends": "Зависит от модели",
   "report.sources.intro":
-    "Покупатели, CAC, LTV, ROMI и окупаемость — по модели атрибуции «{attribution}»; пользователи и конверсия — по источнику первой сессии пользователя.",
+    "Покупатели, расходы, CAC, LTV, ROMI и окупаемость — по модели атрибуции «{attribution}»; пользователи и конверсия — всегда по источнику первой сессии пользователя, при любой модели (столбцы с ¹).",
   "report.note.notObserved":
     "— ещё не наблюдалось (нет когорт, достаточно старых для горизонта, или не на что делить)",
   "report.note.noSpend": "нет расходов — бесплатный источник, у него нет CAC и ROMI",
@@ -352,6 +390,7 @@ export const ru: Messages = {
   "report.table.costs": "расходы",
   "report.example.user": "пользователь",
   "report.example.source": "источник",
+  "report.example.median": "медиана",
   "report.reject.malformed_line": "повреждённая строка (не то число полей или сломанные кавычки)",
   "report.reject.missing_user_id": "нет идентификатора пользователя",
   "report.reject.missing_source_id": "нет идентификатора источника",
@@ -378,11 +417,20 @@ export const ru: Messages = {
     "Источники с расходами, но без сессий (расходы не приносят измеримых пользователей)",
   "report.warning.sessions_without_spend":
     "Сессии из источников без расходов (органика или бесплатный трафик: нет CAC)",
-  "report.methods.intro": "Определения — по спецификации метрик и принятым решениям проекта:",
+  "report.warning.time_pileup":
+    "Сессии, скопившиеся на одной отметке времени (1000 и более в один момент: массовая загрузка, а не посетители; сохранены)",
+  "report.warning.unusual_days.visits":
+    "Дни, когда сессий в 5 раз больше медианы 7 дней до и после или в 5 раз меньше: проверьте трекинг",
+  "report.warning.unusual_days.costs":
+    "Дни, когда расходы в 5 раз больше медианы 7 дней до и после или в 5 раз меньше: проверьте выгрузку расходов",
+  "report.warning.session_gaps":
+    "Дни без единой сессии внутри периода данных (сбой трекинга или неполная выгрузка: считаются днями без посетителей)",
+  "report.methods.intro": "Как определено каждое число этого отчёта и что выбрано в этом запуске.",
   "report.methods.choices": "Параметры этого запуска",
+  "report.methods.tables": "Все таблицы в CSV (в папке рядом с этой страницей)",
   "report.methods.definitions": "Определения",
   "report.choice.horizon":
-    "Горизонт H = {horizon} мес.: LTV, ROMI и окупаемость за H считаются только по когортам покупателей, у которых наблюдался месяц H−1 (зрелые когорты); каждый покупатель весит одинаково.",
+    "Горизонт H = {horizon} мес.: LTV, ROMI и окупаемость за H считаются только по когортам покупателей, у которых наблюдались все первые {horizon} мес. (зрелые когорты); каждый покупатель весит одинаково.",
   "report.choice.attribution.first-touch":
     "Атрибуция по первому касанию: покупатель относится к источнику своей первой сессии.",
   "report.choice.attribution.last-touch":
@@ -404,27 +452,30 @@ export const ru: Messages = {
     "Ячейка когорты, которая ещё не наблюдалась, пуста или «—», но никогда не 0; средние по когортам берут только наблюдённые ячейки.",
   "report.choice.cac":
     "Расходы без покупателей дают бесконечный CAC (∞); у источника без расходов CAC нет («нет расходов»).",
-  "report.def.users": "Уникальные пользователи хотя бы с одной сессией, начавшейся в периоде.",
-  "report.def.buyers": "Пользователи хотя бы с одним заказом в периоде.",
-  "report.def.conversion": "Покупатели / пользователи — по когортам привлечения, источникам и устройствам.",
+  "report.def.users":
+    "Новые пользователи: уникальные пользователи, чья первая сессия (во всех данных) начинается в периоде.",
+  "report.def.buyers":
+    "Новые покупатели: пользователи, чей первый заказ (во всех данных) приходится на период; вернувшийся покупатель не считается новым.",
+  "report.def.conversion":
+    "Новые пользователи, ставшие покупателями в периоде / новые пользователи — по когортам привлечения, источникам и устройствам.",
   "report.def.activityTerm": "DAU, WAU, MAU",
   "report.def.activity":
     "Уникальные пользователи хотя бы с одной сессией, начавшейся в этот день, неделю (с понедельника) или календарный месяц; итог — среднее по полным периодам.",
   "report.def.sticky": "Среднее DAU / среднее WAU и среднее DAU / среднее MAU.",
   "report.def.asl": "Средняя длина сессии: среднее от «конец − начало» в секундах.",
   "report.def.retention":
-    "Пользователи когорты c с сессией в периоде c + k, делённые на размер c; удержание на 1-й месяц — это k = 1.",
+    "Пользователи когорты c с сессией в её (k + 1)-м месяце (1-й — месяц самой когорты), делённые на размер c; «удержание на 1-й месяц» — месяц после месяца когорты.",
   "report.def.ltvTerm": "LTV",
   "report.def.ltv":
-    "Маржинальность × накопленная выручка когорты покупателей до периода жизни k включительно / размер когорты; LTV за H — периоды жизни 0 … H−1 зрелых когорт.",
+    "Маржинальность × накопленная выручка когорты покупателей до месяца её жизни / покупатели когорты. LTV за H — первые H месяцев (месяц первой покупки — 1-й) когорт, проживших их целиком (зрелых). Ключевой показатель объединяет всех их покупателей; в разделе «Продажи» дано и простое среднее LTV по когортам, где малая когорта весит как большая.",
   "report.def.cacTerm": "CAC",
   "report.def.cac":
-    "Расходы / привлечённые новые покупатели; итоговый CAC — все расходы / все покупатели периода.",
+    "Расходы / новые покупатели, приписанные источнику в том же месяце; итоговый CAC — все расходы / все новые покупатели периода.",
   "report.def.romiTerm": "ROMI",
   "report.def.romi":
     "LTV / CAC, нарастающим итогом по когорте покупателей: сколько денег вернулось на единицу расходов; 1,00 — безубыточность.",
   "report.def.payback":
-    "Наименьший период жизни k, при котором ROMI ≥ 1; «ещё нет», пока все наблюдённые значения ниже 1.",
+    "Число месяцев, за которое ROMI когорты достигает 1: «в 1-й месяц», если она окупается в месяц первой покупки, иначе «за N мес.»; «ещё нет», пока все наблюдённые месяцы ниже 1.",
   // --- итог в терминале (src/report/terminal-summary.ts) ---
   "terminal.title": "channelscope: с {from} по {to} (не включая)",
   "terminal.users": "Пользователи",
@@ -448,6 +499,18 @@ export const ru: Messages = {
   "dash.filter.grain": "Когорты",
   "dash.filter.all": "все",
   "dash.filter.reset": "Сбросить",
+  "dash.filter.dayFormat": "ДД.ММ.ГГГГ",
+  "dash.filter.badDay": "такого дня нет в данных: {text}",
+  "dash.preset.label": "Быстрый выбор периода",
+  "dash.preset.30d": "последние 30 дней",
+  "dash.preset.90d": "последние 90 дней",
+  "dash.preset.month": "последний месяц",
+  "dash.preset.quarter": "последний квартал",
+  "dash.print": "Печать / PDF",
+  "dash.export.csv": "CSV",
+  "dash.export.svg": "SVG",
+  "dash.export.png": "PNG",
+  "dash.compare.vs": "{change} к предыдущим {days} дн.",
   "dash.grain.month": "по месяцам",
   "dash.grain.week": "по неделям",
   "dash.language": "Язык",
@@ -457,14 +520,26 @@ export const ru: Messages = {
   "dash.token.label": "Токен",
   "dash.token.submit": "Открыть",
   "dash.note.filtered":
-    "Только пользователи, привлечённые через {what} (первая сессия в периоде): все их сессии и заказы и расходы на выбранные источники.",
+    "Показаны пользователи, которых впервые привёл {what} (когда бы это ни было). Учтены все их визиты и заказы, через какие бы источники они ни пришли потом; расходы — только на выбранные источники.",
   "dash.note.deviceCosts":
-    "Расходы не делятся по устройствам: CAC и ROMI соотносят этих пользователей со всеми расходами на их источники.",
-  "dash.note.sourcesLabel": "источники {list}",
-  "dash.note.devicesLabel": "устройства {list}",
+    "Расходы не привязаны к устройствам, поэтому при фильтре по устройству CAC, ROMI и окупаемость не считаются.",
+  "dash.note.sourcesLabel": "один из источников {list}",
+  "dash.note.devicesLabel": "на одном из устройств: {list}",
   "dash.note.sourceLabel": "источник {list}",
-  "dash.note.deviceLabel": "устройство {list}",
-  "dash.note.and": "и",
+  "dash.note.deviceLabel": "на устройстве «{list}»",
+  "dash.note.and": "",
+  "dash.note.how": "Как период и фильтры сужают данные",
+  "dash.note.window":
+    "Период выбирает когорты, но не меняет дату их привлечения: пользователи и покупатели — те, кто впервые пришёл и впервые купил в этом периоде (по всей истории), с их активностью внутри периода; DAU, сессии, заказы и выручка — все, кто был активен в периоде.",
+  "dash.note.clamped":
+    "Запрошенный период ({requested}) выходит за пределы данных и сокращён до {window} — дней, за которые данные есть.",
   "dash.hint.clickSource": "Щёлкните источник на графике или строку таблицы, чтобы отфильтровать по нему.",
+  "dash.cohort.cohort": "Когорта",
+  "dash.cohort.users": "Пользователи",
+  "dash.cohort.buyers": "Покупатели",
+  "dash.cohort.note": "Столбцы — месяцы жизни когорты (1 — месяц самой когорты); — ещё не наблюдалось.",
+  "dash.cohort.retention": "Удержание по когортам таблицей, с размерами когорт",
+  "dash.cohort.ltv": "Накопленный LTV по когортам покупателей таблицей, с размерами когорт",
+  "dash.cohort.romi": "Накопленный ROMI по когортам покупателей таблицей, с размерами когорт",
   "dash.shareHint": "Все настройки — в адресной строке: скопируйте её, чтобы поделиться этим видом.",
 };

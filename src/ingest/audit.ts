@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
+import { anomalyWarnings } from "./anomalies.ts";
 import type { TableName } from "./canonical.ts";
 import type { AnalysisWindow, QualityWarning } from "./quality.ts";
 import { outlierFencesSql, TIME_COLUMN } from "./window.ts";
@@ -150,5 +151,5 @@ export async function auditWarnings(
     const examples = JSON.parse(row?.ex ?? "[]") as string[];
     warnings.push({ code: check.code, table: check.table, count, message: check.message(count), examples });
   }
-  return warnings;
+  return [...warnings, ...(await anomalyWarnings(engine, present, window))];
 }

@@ -87,6 +87,10 @@ export function resolveMapping(
   }
   if (problems.length > 0) {
     const found = columns.length > 0 ? columns.join(", ") : "none";
+    // The wrong file under the right flag: the list of missing columns would only hide that.
+    const missing = problems.some((p) => p.startsWith("missing required column"));
+    const hint = missing ? wrongInputHint(table, columns) : null;
+    if (hint) throw new InputError(`${path}: given as the ${table} input, but ${hint}`);
     throw new InputError(
       `${path}: ${problems.join("; ")}; columns found: ${found}; set the mapping with --map ${table}.FIELD=COLUMN or in channelscope.config.json`,
     );
@@ -100,4 +104,24 @@ export function resolveMapping(
     );
   }
   return mapping;
+}
+
+/**
+ * When a file lacks this table's columns but has every column another table needs, it was most likely
+ * passed under the wrong flag (`--visits orders_log_us.csv`): says which export it looks like, naming
+ * the columns that decided it in the file's order. Null when no other table fits.
+ */
+export function wrongInputHint(table: TableName, columns: readonly string[]): string | null {
+  const normalized = columns.map(normalizeHeader);
+  for (const other of Object.keys(ALIASES) as TableName[]) {
+    if (other === table) continue;
+    const used = CANONICAL_FIELDS[other].map((field) => {
+      const alias = ALIASES[other][field]?.find((a) => normalized.includes(a));
+      return alias === undefined ? -1 : normalized.indexOf(alias);
+    });
+    if (used.includes(-1)) continue;
+    const named = [...new Set(used)].sort((a, b) => a - b).map((i) => columns[i]);
+    return `this looks like the ${other} export (columns ${named.join(", ")}): pass it as --${other}`;
+  }
+  return null;
 }

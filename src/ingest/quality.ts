@@ -16,11 +16,18 @@ export interface QualityWarning {
     | "end_before_start"
     | "duplicate_cost_days"
     | "blank_lines"
-    | "mostly_rejected";
+    | "mostly_rejected"
+    /** Sessions stamped with one timestamp by the thousand (ingest/anomalies.ts). */
+    | "time_pileup"
+    /** Days far above or below the rolling median of daily sessions or spend. */
+    | "unusual_days"
+    /** Days without any session inside the span of the sessions. */
+    | "session_gaps";
   table: TableName;
   /**
    * Rows concerned (source-days for missing_cost_days and duplicate_cost_days, sources for
-   * spend_without_sessions, lines for blank_lines, rejected rows for mostly_rejected).
+   * spend_without_sessions, lines for blank_lines, rejected rows for mostly_rejected, sessions on the
+   * piled-up timestamps for time_pileup, days for unusual_days and session_gaps).
    */
   count: number;
   message: string;

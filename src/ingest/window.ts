@@ -14,24 +14,25 @@ export const TIME_COLUMN: Record<TableName, string> = { visits: "start_ts", orde
  * `hi` (day after the last day in) as TIMESTAMP, both NULL when there are no outliers.
  */
 export function outlierFencesSql(table: TableName): string {
-  const day = `CAST(${TIME_COLUMN[table]} AS DATE)`;
-  return `(WITH d AS (SELECT ${day} AS day, count(*) AS n FROM ${table} GROUP BY ALL),
-    c AS (SELECT day, sum(n) OVER (ORDER BY day) AS cum, sum(n) OVER () AS total FROM d),
+  return `(WITH d AS (${dayCountsSql(table)}), ${FENCE_CTES} SELECT lo, hi FROM fences)`;
+}
+
+/** Rows per day of the table's time column: the fences and the default window both come from these. */
+function dayCountsSql(table: TableName): string {
+  return `SELECT CAST(${TIME_COLUMN[table]} AS DATE) AS day, count(*) AS n FROM ${table} GROUP BY ALL`;
+}
+
+/** The fences over day counts `d(day, n)`, as CTEs ending in `fences(lo, hi)`. */
+const FENCE_CTES = `c AS (SELECT day, sum(n) OVER (ORDER BY day) AS cum, sum(n) OVER () AS total FROM d),
     q AS (SELECT min(day) FILTER (WHERE cum >= 0.25 * total) AS q1, min(day) FILTER (WHERE cum >= 0.75 * total) AS q3,
                  any_value(total) AS total FROM c),
     f AS (SELECT q1 - 3 * greatest(CAST(q3 - q1 AS INTEGER), 1) AS lo,
                  q3 + 3 * greatest(CAST(q3 - q1 AS INTEGER), 1) + 1 AS hi, total FROM q),
-    o AS (SELECT coalesce(sum(d.n), 0) AS k FROM d, f WHERE d.day < f.lo OR d.day >= f.hi)
-    SELECT CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.total) THEN CAST(f.lo AS TIMESTAMP) END AS lo,
-           CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.total) THEN CAST(f.hi AS TIMESTAMP) END AS hi
-    FROM f, o)`;
-}
-
-/** SQL condition: the table's row is not a time outlier (joined with the fences as `fences`). */
-function inBulk(table: TableName): string {
-  const t = `CAST(${TIME_COLUMN[table]} AS TIMESTAMP)`;
-  return `(fences.lo IS NULL OR (${t} >= fences.lo AND ${t} < fences.hi))`;
-}
+    o AS (SELECT coalesce(sum(d.n), 0) AS k FROM d, f WHERE d.day < f.lo OR d.day >= f.hi),
+    fences AS (
+      SELECT CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.total) THEN CAST(f.lo AS TIMESTAMP) END AS lo,
+             CASE WHEN o.k > 0 AND o.k <= greatest(1, 0.01 * f.total) THEN CAST(f.hi AS TIMESTAMP) END AS hi
+      FROM f, o)`;
 
 /**
  * The analysis window: the user's bounds where given, else (spec) the first day of the earliest visit
@@ -49,10 +50,13 @@ export async function analysisWindow(
     { basis: "orders", table: "orders" },
   ] as const;
   for (const { basis, table } of candidates) {
-    const column = TIME_COLUMN[table];
+    // One grouping pass over the table: the fences and the first and last day in come from the day
+    // counts (a row is in exactly when its day is), so the table is not scanned a second time.
     const [row] = await engine.all<{ lo: string | null; hi: string | null }>(
-      `SELECT strftime(min(${column})::DATE, '%Y-%m-%d') AS lo, strftime(max(${column})::DATE + 1, '%Y-%m-%d') AS hi
-       FROM ${table}, ${outlierFencesSql(table)} fences WHERE ${inBulk(table)}`,
+      `WITH d AS MATERIALIZED (${dayCountsSql(table)}), ${FENCE_CTES}
+       SELECT strftime(min(d.day), '%Y-%m-%d') AS lo, strftime(max(d.day) + 1, '%Y-%m-%d') AS hi
+       FROM d, fences
+       WHERE fences.lo IS NULL OR (d.day >= CAST(fences.lo AS DATE) AND d.day < CAST(fences.hi AS DATE))`,
     );
     if (row?.lo && row.hi) {
       const given = bounds.from !== undefined || bounds.to !== undefined;

@@ -4,7 +4,8 @@
  */
 import { t } from "../i18n/index.ts";
 import type { LtvRow, Tables } from "../metrics/tables.ts";
-import { contextEvidence, joinAnd, moneyText, type Phrasing } from "./phrases.ts";
+import type { RunContext } from "../presentation.ts";
+import { contextEvidence, joinAnd, moneyText } from "./phrases.ts";
 import { MIN_COHORT_SIZE, TOP_COHORTS } from "./thresholds.ts";
 import type { Evidence, Finding } from "./types.ts";
 
@@ -23,7 +24,7 @@ function latestCommonLifetime(cells: LtvRow[]): number | null {
 }
 
 /** At most one finding; none when fewer than two cohorts can be compared. */
-export function cohortFindings(tables: Tables, p: Phrasing): Finding[] {
+export function cohortFindings(tables: Tables, p: RunContext): Finding[] {
   const cells = observedCells(tables);
   const mature = cells.filter((c) => c.lifetime === p.horizon - 1);
   const lifetime = mature.length > 0 ? p.horizon - 1 : latestCommonLifetime(cells);
@@ -40,7 +41,8 @@ export function cohortFindings(tables: Tables, p: Phrasing): Finding[] {
   const text =
     mature.length > 0
       ? t(p.lang, "insight.cohorts.top", { horizon: p.horizon, list })
-      : t(p.lang, "insight.cohorts.topEarly", { horizon: p.horizon, month: lifetime, list });
+      : // Lifetime k is the (k+1)-th month of a cohort: say the month a reader counts.
+        t(p.lang, "insight.cohorts.topEarly", { horizon: p.horizon, month: lifetime + 1, list });
   const evidence: Evidence[] = [
     { metric: "lifetime", value: lifetime, unit: "months" },
     ...top.flatMap((c): Evidence[] => [

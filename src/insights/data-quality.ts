@@ -3,9 +3,10 @@
  * no source could be credited with.
  */
 import { formatNumber, type MessageKey, t } from "../i18n/index.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { Tables } from "../metrics/tables.ts";
-import { contextEvidence, countText, modelText, type Phrasing, shareText } from "./phrases.ts";
-import { UNATTRIBUTED } from "./sources.ts";
+import type { RunContext } from "../presentation.ts";
+import { contextEvidence, countText, modelText, shareText } from "./phrases.ts";
 import { UNATTRIBUTED_CAVEAT_SHARE } from "./thresholds.ts";
 import type { Finding, QualityNote } from "./types.ts";
 
@@ -18,9 +19,12 @@ const NOTE_KEYS: Record<string, MessageKey> = {
   missing_cost_days: "insight.caveat.missing_cost_days",
   spend_without_sessions: "insight.caveat.spend_without_sessions",
   sessions_without_spend: "insight.caveat.sessions_without_spend",
+  time_pileup: "insight.caveat.time_pileup",
+  unusual_days: "insight.caveat.unusual_days",
+  session_gaps: "insight.caveat.session_gaps",
 };
 
-function noteText(note: QualityNote, p: Phrasing): string {
+function noteText(note: QualityNote, p: RunContext): string {
   const key = Object.hasOwn(NOTE_KEYS, note.code) ? NOTE_KEYS[note.code] : undefined;
   const count = formatNumber(p.lang, note.count, 0);
   if (key) return t(p.lang, key, { count });
@@ -31,7 +35,7 @@ function noteText(note: QualityNote, p: Phrasing): string {
 }
 
 /** One caveat per audit note (in the audit's order), then the unattributed buyers' share. */
-export function caveatFindings(tables: Tables, notes: QualityNote[], p: Phrasing): Finding[] {
+export function caveatFindings(tables: Tables, notes: QualityNote[], p: RunContext): Finding[] {
   const seen = new Map<string, number>();
   const out: Finding[] = notes
     .filter((note) => note.count > 0)
@@ -50,7 +54,7 @@ export function caveatFindings(tables: Tables, notes: QualityNote[], p: Phrasing
   return [...out, ...unattributedCaveat(tables, p)];
 }
 
-function unattributedCaveat(tables: Tables, p: Phrasing): Finding[] {
+function unattributedCaveat(tables: Tables, p: RunContext): Finding[] {
   const total = tables.by_source.reduce((s, r) => s + r.buyers, 0);
   const buyers = tables.by_source.find((r) => r.source === UNATTRIBUTED)?.buyers ?? 0;
   if (total <= 0 || buyers / total < UNATTRIBUTED_CAVEAT_SHARE) return [];

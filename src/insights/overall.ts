@@ -3,31 +3,19 @@
  * (from the worst `cut` sources to the best `scale` sources, with the spend they take now).
  */
 import { type MessageKey, t } from "../i18n/index.ts";
-import type { Tables } from "../metrics/tables.ts";
-import {
-  compareSourceIds,
-  contextEvidence,
-  modelText,
-  moneyText,
-  type Phrasing,
-  romiText,
-  shareText,
-  sourceListText,
-} from "./phrases.ts";
+import { naturalIdOrder } from "../metrics/id-order.ts";
+import type { MetricsResult } from "../metrics/result.ts";
+import type { RunContext } from "../presentation.ts";
+import { contextEvidence, modelText, moneyText, romiText, shareText, sourceListText } from "./phrases.ts";
 import type { SourceAssessment } from "./sources.ts";
 import { BUDGET_MOVE_SOURCES, SCALE_ROMI } from "./thresholds.ts";
 import type { Evidence, Finding } from "./types.ts";
 
-function summaryNumber(tables: Tables, metric: string): number | null {
-  const v = tables.summary.find((r) => r.metric === metric)?.value;
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
 /** "Overall, marketing does not pay back yet: … spent, ROMI 0.77 within 6 months", when measurable. */
-export function overallRomiFinding(tables: Tables, assessed: SourceAssessment[], p: Phrasing): Finding[] {
-  const romi = summaryNumber(tables, "romi_h");
+export function overallRomiFinding(m: MetricsResult, p: RunContext): Finding[] {
+  const romi = m.marketing.romiH;
   if (romi === null) return [];
-  const spend = summaryNumber(tables, "costs") ?? assessed.reduce((s, a) => s + Math.max(a.row.costs, 0), 0);
+  const spend = m.data.costs;
   const key: MessageKey = romi >= SCALE_ROMI ? "insight.overall.pays" : "insight.overall.notPays";
   return [
     {
@@ -57,13 +45,13 @@ function pick(assessed: SourceAssessment[], verdict: "scale" | "cut"): SourceAss
     .filter((a) => a.verdict === verdict)
     .sort(
       (a, b) =>
-        sign * ((a.row.romi_h ?? 0) - (b.row.romi_h ?? 0)) || compareSourceIds(a.row.source, b.row.source),
+        sign * ((a.row.romi_h ?? 0) - (b.row.romi_h ?? 0)) || naturalIdOrder(a.row.source, b.row.source),
     )
     .slice(0, BUDGET_MOVE_SOURCES);
 }
 
 /** One finding naming where budget should go; none when nothing is paid for. */
-export function budgetMoveFinding(assessed: SourceAssessment[], p: Phrasing): Finding[] {
+export function budgetMoveFinding(assessed: SourceAssessment[], p: RunContext): Finding[] {
   if (!assessed.some((a) => a.paid)) return [];
   const cut = pick(assessed, "cut");
   const scale = pick(assessed, "scale");

@@ -4,50 +4,46 @@
  */
 import { formatNumber, formatPercent, type Lang, type MessageKey, t } from "../i18n/index.ts";
 import type { Attribution, Cac } from "../metrics/tables.ts";
+import type { RunContext } from "../presentation.ts";
 import type { Evidence, Verdict } from "./types.ts";
 
 const NBSP = "\u00a0";
 
-/** What a finding needs to phrase its numbers. */
-export interface Phrasing {
-  lang: Lang;
-  currency: string;
-  horizon: number;
-  attribution: Attribution;
-}
-
 /** ROMI with two decimals (1.80 / 1,80); `not measurable` when null. */
-export function romiText(p: Phrasing, romi: number | null): string {
+export function romiText(p: RunContext, romi: number | null): string {
   return romi === null ? t(p.lang, "insight.na") : formatNumber(p.lang, romi, 2);
 }
 
 /** An amount with the currency label after it, e.g. `5.20 у.е.`. */
-export function moneyText(p: Phrasing, amount: number | null): string {
+export function moneyText(p: RunContext, amount: number | null): string {
   return amount === null ? t(p.lang, "insight.na") : `${formatNumber(p.lang, amount, 2)}${NBSP}${p.currency}`;
 }
 
 /** CAC as a number with currency, "infinite" for spend without buyers, "no spend" otherwise. */
-export function cacText(p: Phrasing, cac: Cac): string {
+export function cacText(p: RunContext, cac: Cac): string {
   if (cac === "infinite") return t(p.lang, "insight.cac.infinite");
   if (cac === "no_spend") return t(p.lang, "cac.noSpend");
   if (cac === "not_applicable") return t(p.lang, "cac.notApplicable");
   return moneyText(p, cac);
 }
 
-export function shareText(p: Phrasing, share: number): string {
+export function shareText(p: RunContext, share: number): string {
   return formatPercent(p.lang, share, 1);
 }
 
 /** Whole counts as such; fractional (linear) buyer counts with one decimal, so 29.6 never shows as 30. */
-export function countText(p: Phrasing, n: number): string {
+export function countText(p: RunContext, n: number): string {
   return formatNumber(p.lang, n, Number.isInteger(n) ? 0 : 1);
 }
 
-/** Payback lifetime k as a phrase: month 0 is the month of the first purchase; null is "not yet". */
-export function paybackText(p: Phrasing, lifetime: number | null): string {
+/**
+ * Payback lifetime k as a reader counts it: k = 0 is "in the month of the first purchase", k is
+ * "within k+1 months" (lifetimes are zero-based, months are not); null is "not yet".
+ */
+export function paybackText(p: RunContext, lifetime: number | null): string {
   if (lifetime === null) return t(p.lang, "insight.payback.notYet");
   if (lifetime === 0) return t(p.lang, "insight.payback.first");
-  return t(p.lang, "insight.payback.month", { month: lifetime });
+  return t(p.lang, "insight.payback.month", { month: lifetime + 1 });
 }
 
 const MODEL_KEYS: Record<Attribution, MessageKey> = {
@@ -72,7 +68,7 @@ const VERDICT_KEYS: Record<Verdict, MessageKey> = {
 };
 
 /** e.g. "first-touch attribution" / «атрибуция по первому касанию». */
-export function modelText(p: Phrasing, model: Attribution = p.attribution): string {
+export function modelText(p: RunContext, model: Attribution = p.attribution): string {
   return t(p.lang, MODEL_KEYS[model]);
 }
 
@@ -92,7 +88,7 @@ export function joinAnd(lang: Lang, items: string[]): string {
 }
 
 /** "source 3 (ROMI 0.35)" or "sources 3 (ROMI 0.35) and 9 (ROMI 0.42)". */
-export function sourceListText(p: Phrasing, sources: { source: string; romi: number | null }[]): string {
+export function sourceListText(p: RunContext, sources: { source: string; romi: number | null }[]): string {
   const items = sources.map((s) =>
     t(p.lang, "insight.sourceRomi", { source: s.source, romi: romiText(p, s.romi) }),
   );
@@ -101,11 +97,9 @@ export function sourceListText(p: Phrasing, sources: { source: string; romi: num
 }
 
 /** The two pieces of evidence every finding carries. */
-export function contextEvidence(p: Phrasing): Evidence[] {
+export function contextEvidence(p: RunContext): Evidence[] {
   return [
     { metric: "horizon_months", value: p.horizon, unit: "months" },
     { metric: "attribution", value: p.attribution, unit: "text" },
   ];
 }
-
-export { naturalIdOrder as compareSourceIds } from "../metrics/id-order.ts";

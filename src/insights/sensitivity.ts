@@ -3,19 +3,14 @@
  * of first-touch, last-touch and linear, and a caution wherever a paid source's verdict changes.
  */
 import { t } from "../i18n/index.ts";
-import type { Attribution, BySourceRow, Tables } from "../metrics/tables.ts";
-import {
-  compareSourceIds,
-  contextEvidence,
-  type Phrasing,
-  romiText,
-  underText,
-  verdictText,
-} from "./phrases.ts";
+import { naturalIdOrder } from "../metrics/id-order.ts";
+import { ATTRIBUTIONS } from "../metrics/options.ts";
+import type { MetricsResult } from "../metrics/result.ts";
+import type { Attribution, BySourceRow } from "../metrics/tables.ts";
+import type { RunContext } from "../presentation.ts";
+import { contextEvidence, romiText, underText, verdictText } from "./phrases.ts";
 import { assessSources, classifySource, type SourceAssessment } from "./sources.ts";
-import type { Evidence, Finding, InsightOptions, SensitivityRow, Verdict } from "./types.ts";
-
-export const MODELS: readonly Attribution[] = ["first-touch", "last-touch", "linear"];
+import type { Evidence, Finding, SensitivityRow, Verdict } from "./types.ts";
 
 /** A source that a model's table lacks: no buyers, nothing measured. */
 function missingRow(source: string): BySourceRow {
@@ -33,24 +28,20 @@ function missingRow(source: string): BySourceRow {
 }
 
 /** One row per source seen under any model, in source-id order. */
-export function sensitivityRows(
-  byModel: Record<Attribution, Tables>,
-  horizon: number,
-  matureBuyers?: InsightOptions["matureBuyers"],
-): SensitivityRow[] {
+export function sensitivityRows(byModel: Record<Attribution, MetricsResult>): SensitivityRow[] {
   const perModel = new Map<Attribution, Map<string, SourceAssessment>>();
   const sources = new Set<string>();
-  for (const model of MODELS) {
-    const assessed = assessSources(byModel[model], horizon, matureBuyers?.[model]);
+  for (const model of ATTRIBUTIONS) {
+    const assessed = assessSources(byModel[model]);
     perModel.set(model, new Map(assessed.map((a) => [a.row.source, a])));
     for (const a of assessed) sources.add(a.row.source);
   }
-  return [...sources].sort(compareSourceIds).map((source) => {
+  return [...sources].sort(naturalIdOrder).map((source) => {
     const verdicts = {} as Record<Attribution, Verdict>;
     const romiH = {} as Record<Attribution, number | null>;
-    for (const model of MODELS) {
+    for (const model of ATTRIBUTIONS) {
       const a = perModel.get(model)?.get(source);
-      verdicts[model] = a?.verdict ?? classifySource(missingRow(source), 0, horizon);
+      verdicts[model] = a?.verdict ?? classifySource(missingRow(source), true, byModel[model].ltv.horizon);
       romiH[model] = a?.row.romi_h ?? null;
     }
     return { source, verdicts, romiH };
@@ -59,7 +50,7 @@ export function sensitivityRows(
 
 /** True when the models disagree on the source's verdict. */
 export function flips(row: SensitivityRow): boolean {
-  return new Set(MODELS.map((m) => row.verdicts[m])).size > 1;
+  return new Set(ATTRIBUTIONS.map((m) => row.verdicts[m])).size > 1;
 }
 
 /**
@@ -67,19 +58,19 @@ export function flips(row: SensitivityRow): boolean {
  * Organic sources are left out: their only possible change (info vs too_few_buyers, on fractional
  * linear counts near the minimum) recommends nothing either way.
  */
-export function flipFindings(rows: SensitivityRow[], assessed: SourceAssessment[], p: Phrasing): Finding[] {
+export function flipFindings(rows: SensitivityRow[], assessed: SourceAssessment[], p: RunContext): Finding[] {
   const paid = new Set(assessed.filter((a) => a.paid).map((a) => a.row.source));
   return rows
     .filter((row) => paid.has(row.source) && flips(row))
     .map((row) => {
-      const items = MODELS.map((m) =>
+      const items = ATTRIBUTIONS.map((m) =>
         t(p.lang, "insight.flip.item", {
           verdict: verdictText(p.lang, row.verdicts[m]),
           under: underText(p.lang, m),
           romi: romiText(p, row.romiH[m]),
         }),
       );
-      const evidence: Evidence[] = MODELS.flatMap((m): Evidence[] => [
+      const evidence: Evidence[] = ATTRIBUTIONS.flatMap((m): Evidence[] => [
         { metric: `romi_h:${m}`, value: row.romiH[m], unit: "ratio" },
         { metric: `verdict:${m}`, value: row.verdicts[m], unit: "text" },
       ]);

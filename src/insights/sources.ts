@@ -3,24 +3,23 @@
  * sources, too_few_buyers when the source cannot be ranked, info for organic (unpaid) sources.
  */
 import { type MessageKey, t } from "../i18n/index.ts";
-import type { BySourceRow, Tables } from "../metrics/tables.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import { naturalIdOrder } from "../metrics/id-order.ts";
+import type { MetricsResult } from "../metrics/result.ts";
+import type { BySourceRow } from "../metrics/tables.ts";
+import type { RunContext } from "../presentation.ts";
 import {
   cacText,
-  compareSourceIds,
   contextEvidence,
   countText,
   modelText,
   moneyText,
-  type Phrasing,
   paybackText,
   romiText,
   shareText,
 } from "./phrases.ts";
-import { CUT_ROMI, MIN_BUYERS, SCALE_ROMI } from "./thresholds.ts";
+import { CUT_ROMI, SCALE_ROMI } from "./thresholds.ts";
 import type { Evidence, Finding, Verdict } from "./types.ts";
-
-/** The by_source row of buyers with no session at or before their first order; not a source. */
-export const UNATTRIBUTED = "unattributed";
 
 export interface SourceAssessment {
   row: BySourceRow;
@@ -28,17 +27,20 @@ export interface SourceAssessment {
   paid: boolean;
   /** Share of the window's spend (0 for organic sources). */
   spendShare: number;
-  /** The buyer count the too_few_buyers rule looked at (mature-cohort buyers when known). */
+  /** Attributed buyers of mature cohorts: the count the too_few_buyers rule looks at. */
   ruleBuyers: number;
+  /** The engine's flag: fewer than `marketing.tooFewBuyersThreshold` mature buyers. */
+  tooFewBuyers: boolean;
 }
 
 /**
- * The verdict of one source. `ruleBuyers` is the count the minimum applies to; H is the horizon in
- * months, so "pays back within H" means a payback lifetime of at most H-1.
+ * The verdict of one source. `tooFewBuyers` is the engine's flag (too few attributed buyers in mature
+ * cohorts, docs/decisions.md); H is the horizon in months, so "pays back within H" means a payback
+ * lifetime of at most H-1.
  */
-export function classifySource(row: BySourceRow, ruleBuyers: number, horizon: number): Verdict {
+export function classifySource(row: BySourceRow, tooFewBuyers: boolean, horizon: number): Verdict {
   const paid = row.costs > 0;
-  if (ruleBuyers < MIN_BUYERS) return "too_few_buyers";
+  if (tooFewBuyers) return "too_few_buyers";
   if (!paid) return "info";
   const romi = row.romi_h;
   if (
@@ -51,26 +53,30 @@ export function classifySource(row: BySourceRow, ruleBuyers: number, horizon: nu
   return "watch";
 }
 
-/** Every source of `tables.by_source` (not `unattributed`) with its verdict, in source-id order. */
-export function assessSources(
-  tables: Tables,
-  horizon: number,
-  matureBuyers?: Record<string, number>,
-): SourceAssessment[] {
-  const rows = tables.by_source.filter((r) => r.source !== UNATTRIBUTED);
+/**
+ * Every source of `by_source` (not `unattributed`) with its verdict, in source-id order. The
+ * too_few_buyers rule reads the engine's per-source flags (`marketing.sources`), which count buyers of
+ * mature cohorts only; a source the flags do not list has no mature buyer known and is not judged.
+ */
+export function assessSources(m: MetricsResult): SourceAssessment[] {
+  const flags = new Map(m.marketing.sources.map((f) => [f.source, f]));
+  const rows = m.tables.by_source.filter((r) => r.source !== UNATTRIBUTED);
   const totalSpend = rows.reduce((sum, r) => sum + Math.max(r.costs, 0), 0);
   return rows
     .map((row) => {
-      const ruleBuyers = matureBuyers?.[row.source] ?? row.buyers;
+      const flag = flags.get(row.source);
+      const ruleBuyers = flag?.matureBuyers ?? 0;
+      const tooFewBuyers = flag?.tooFewBuyers ?? true;
       return {
         row,
-        verdict: classifySource(row, ruleBuyers, horizon),
+        verdict: classifySource(row, tooFewBuyers, m.ltv.horizon),
         paid: row.costs > 0,
         spendShare: totalSpend > 0 ? Math.max(row.costs, 0) / totalSpend : 0,
         ruleBuyers,
+        tooFewBuyers,
       };
     })
-    .sort((a, b) => compareSourceIds(a.row.source, b.row.source));
+    .sort((a, b) => naturalIdOrder(a.row.source, b.row.source));
 }
 
 const GROUP_ORDER: Verdict[] = ["scale", "cut", "watch", "too_few_buyers", "info"];
@@ -79,25 +85,25 @@ const GROUP_ORDER: Verdict[] = ["scale", "cut", "watch", "too_few_buyers", "info
 function byRomiDesc(a: SourceAssessment, b: SourceAssessment): number {
   const x = a.row.romi_h ?? Number.NEGATIVE_INFINITY;
   const y = b.row.romi_h ?? Number.NEGATIVE_INFINITY;
-  return y - x || compareSourceIds(a.row.source, b.row.source);
+  return y - x || naturalIdOrder(a.row.source, b.row.source);
 }
 
 /** Order inside a verdict group: best first to scale, worst first to cut, most buyers first for info. */
 function withinGroup(verdict: Verdict): (a: SourceAssessment, b: SourceAssessment) => number {
   if (verdict === "cut") return (a, b) => byRomiDesc(b, a);
   if (verdict === "info") {
-    return (a, b) => b.row.buyers - a.row.buyers || compareSourceIds(a.row.source, b.row.source);
+    return (a, b) => b.row.buyers - a.row.buyers || naturalIdOrder(a.row.source, b.row.source);
   }
-  if (verdict === "too_few_buyers") return (a, b) => compareSourceIds(a.row.source, b.row.source);
+  if (verdict === "too_few_buyers") return (a, b) => naturalIdOrder(a.row.source, b.row.source);
   return byRomiDesc;
 }
 
 /** Findings in the brief's order: scale, cut, watch, too_few_buyers, info. */
-export function sourceFindings(assessed: SourceAssessment[], p: Phrasing): Finding[] {
+export function sourceFindings(assessed: SourceAssessment[], p: RunContext, min: number): Finding[] {
   const out: Finding[] = [];
   for (const verdict of GROUP_ORDER) {
     const group = assessed.filter((a) => a.verdict === verdict).sort(withinGroup(verdict));
-    for (const a of group) out.push(sourceFinding(a, p));
+    for (const a of group) out.push(sourceFinding(a, p, min));
   }
   return out;
 }
@@ -117,7 +123,7 @@ function sentenceKey(a: SourceAssessment): MessageKey {
   }
 }
 
-function sourceFinding(a: SourceAssessment, p: Phrasing): Finding {
+function sourceFinding(a: SourceAssessment, p: RunContext, min: number): Finding {
   const { row } = a;
   const text = t(p.lang, sentenceKey(a), {
     source: row.source,
@@ -127,7 +133,7 @@ function sourceFinding(a: SourceAssessment, p: Phrasing): Finding {
     cac: cacText(p, row.cac),
     share: shareText(p, a.spendShare),
     buyers: countText(p, a.verdict === "too_few_buyers" ? a.ruleBuyers : row.buyers),
-    min: MIN_BUYERS,
+    min,
     ltv: moneyText(p, row.ltv_h),
     model: modelText(p),
   });
@@ -141,7 +147,7 @@ function sourceFinding(a: SourceAssessment, p: Phrasing): Finding {
   };
 }
 
-function sourceEvidence(a: SourceAssessment, p: Phrasing): Evidence[] {
+function sourceEvidence(a: SourceAssessment, p: RunContext): Evidence[] {
   const { row } = a;
   const evidence: Evidence[] = [{ metric: "buyers", value: row.buyers, unit: "count" }];
   if (a.ruleBuyers !== row.buyers)

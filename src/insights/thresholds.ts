@@ -2,6 +2,7 @@
  * The cut-offs behind every verdict. They are judgement calls, so each says why it sits where it does;
  * the report states the horizon and the model next to every number they are applied to.
  */
+import { TOO_FEW_BUYERS } from "../metrics/by-source.ts";
 
 /**
  * ROMI at H from which a source is worth scaling: 1.0 is break-even by definition (spec: "1.0 =
@@ -24,14 +25,12 @@ export const SCALE_ROMI = 1;
 export const CUT_ROMI = 0.5;
 
 /**
- * Fewer attributed buyers than this and a source is not ranked (docs/decisions.md: "fewer than 30
- * attributed buyers in mature cohorts is flagged too_few_buyers"). 30 is the usual floor below which
- * one or two big spenders can swing an average revenue per buyer by tens of per cent.
+ * Sources are not ranked below the engine's too_few_buyers flag (metrics/by-source.ts TOO_FEW_BUYERS,
+ * read from `marketing.sources`). Cohorts with fewer buyers than that same floor are left out of the
+ * "most promising cohorts" for the same reason: one or two big spenders can swing an average revenue
+ * per buyer by tens of per cent.
  */
-export const MIN_BUYERS = 30;
-
-/** Cohorts smaller than MIN_BUYERS are left out of the "most promising cohorts" for the same reason. */
-export const MIN_COHORT_SIZE = MIN_BUYERS;
+export const MIN_COHORT_SIZE = TOO_FEW_BUYERS;
 
 /** How many cohorts the "most promising cohorts" finding names (the analyst's memo named three). */
 export const TOP_COHORTS = 3;

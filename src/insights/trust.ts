@@ -4,8 +4,10 @@
  * is below CUT_ROMI; otherwise "watch", with the reason. Every verdict states how many mature cohorts
  * it rests on. Sources without spend get no budget verdict (there is no budget to move).
  */
+
+import { TOO_FEW_BUYERS as MIN_BUYERS } from "../metrics/by-source.ts";
 import type { MetricsResult, SourceConcentration, SourceInterval } from "../metrics/result.ts";
-import { CUT_ROMI, MIN_BUYERS, SCALE_ROMI } from "./thresholds.ts";
+import { CUT_ROMI, SCALE_ROMI } from "./thresholds.ts";
 
 export type TrustAction = "scale" | "cut" | "watch";
 

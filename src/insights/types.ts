@@ -1,4 +1,6 @@
+import type { MetricsResult } from "../metrics/result.ts";
 import type { Attribution } from "../metrics/tables.ts";
+import type { RunContext } from "../presentation.ts";
 
 /** What a finding recommends. */
 export type Verdict = "scale" | "cut" | "watch" | "too_few_buyers" | "info" | "caveat";
@@ -49,19 +51,11 @@ export interface QualityNote {
   count: number;
 }
 
-export interface InsightOptions {
-  /** The model the report leads with; the others feed the sensitivity rows. */
-  attribution: Attribution;
-  /** H, months. */
-  horizon: number;
-  lang: "en" | "ru";
-  /** Money label written after amounts, e.g. `у.е.` or `USD`. */
-  currency: string;
+/** What the verdicts are derived from: the metrics of every model and the run context. */
+export interface InsightInput {
+  /** The metrics under each attribution model; `context.attribution` is the one the report leads with. */
+  byModel: Record<Attribution, MetricsResult>;
+  context: RunContext;
+  /** The ingest audit's warnings, for the data caveats. */
   qualityNotes?: QualityNote[];
-  /**
-   * Attributed buyers of mature cohorts per model and source, when the engine provides them: the
-   * too_few_buyers rule of docs/decisions.md counts those. Without them `by_source.buyers` (buyers of
-   * every cohort) stands in, which can only let more sources through the rule, never fewer.
-   */
-  matureBuyers?: Partial<Record<Attribution, Record<string, number>>>;
 }

@@ -17,6 +17,7 @@ import {
   type WindowFacts,
 } from "./cube.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
+import { dailyAcquisition } from "./daily-acquisition.ts";
 import { ltvMatrix, ltvStats } from "./ltv.ts";
 import {
   cacByCohort,
@@ -72,6 +73,8 @@ export interface SliceContext {
   window: AnalysisWindow;
   windowFacts: WindowFacts;
   filter: { sources: string[]; devices: string[] };
+  /** Compute the trust numbers (intervals, concentration, forecasts) and the budget plan's daily input too. */
+  trust: boolean;
 }
 
 /** Reads one slice of the cube under every model (cube.ts calls this; it never builds tables). */
@@ -89,8 +92,11 @@ export async function assembleSlice(
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
     byModel[model] = underModel(metrics, model, attributed[model]);
-    // Intervals and concentration follow the model (attributed revenue and buyers per source).
+    if (!context.trust) continue;
     const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
+    // The budget plan's input follows the model (credited buyers per source and day).
+    byModel[model].acquisitionDaily = await dailyAcquisition(other);
+    // Intervals and concentration follow the model (attributed revenue and buyers per source).
     byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
   }
   return byModel;
@@ -167,7 +173,11 @@ async function assemble(
   };
   const ltvRows = await ltvMatrix(run);
   const cacRows = await cacByCohort(run);
-  const trust = await trustStats(run, { ltv: ltvRows, cac_by_cohort: cacRows }, options.confidence);
+  // Intervals, concentration and forecasts (issue 10) cost several times the rest of a slice; a caller
+  // that does not show them (the dashboard's filter changes) leaves them out.
+  const trust = context.trust
+    ? await trustStats(run, { ltv: ltvRows, cac_by_cohort: cacRows }, options.confidence)
+    : undefined;
   return {
     options,
     window: context.window,
@@ -196,7 +206,7 @@ async function assemble(
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
-    trust,
+    ...(trust ? { trust, acquisitionDaily: await dailyAcquisition(run) } : {}),
   };
 }
 

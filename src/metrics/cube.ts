@@ -37,6 +37,15 @@ export interface AcquisitionFilter {
   devices: readonly string[];
 }
 
+export interface SliceOptions {
+  /**
+   * Also compute intervals, concentration and forecasts (issue 10) and the budget plan's daily input
+   * (issue 11); default true. They cost several times the rest of a slice, so the dashboard asks for
+   * them only when it shows them.
+   */
+  trust?: boolean;
+}
+
 interface WindowEntry {
   tables: WindowTables;
   ready: Promise<WindowFacts>;
@@ -72,6 +81,7 @@ export async function sliceCube(
   raw: Partial<AnalysisOptions> = {},
   filter: AcquisitionFilter = NO_FILTER,
   on: Engine = cube.engine,
+  { trust = true }: SliceOptions = {},
 ): Promise<Record<Attribution, MetricsResult>> {
   const requested = normalizeOptions({ ...raw }, cube.facts);
   const window = clampWindow(requested, cube.facts);
@@ -80,7 +90,7 @@ export async function sliceCube(
   entry.readers += 1;
   try {
     const facts = await entry.ready;
-    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter) };
+    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter), trust };
     return await assembleSlice(
       on,
       options,

@@ -1,3 +1,4 @@
+import type { DailyAcquisitionTable } from "./daily-acquisition.ts";
 import type { AnalysisOptions } from "./options.ts";
 import type { Cac, CohortGrain, Tables } from "./tables.ts";
 
@@ -26,6 +27,11 @@ export interface MetricsResult {
   orders: OrderStats;
   ltv: LtvStats;
   marketing: MarketingStats;
+  /**
+   * Per paid source and day: spend, credited new buyers and their H-month revenue (the budget plan's
+   * input). Absent in slices computed without the trust numbers (the dashboard's filter changes).
+   */
+  acquisitionDaily?: DailyAcquisitionTable;
   /**
    * How far the verdict numbers can be trusted (issue 10): bootstrap intervals, concentration on single
    * buyers, forecasts for young cohorts. Absent only in hand-built fixtures.

@@ -1,5 +1,14 @@
 import type { Analysis } from "../analyze.ts";
-import { formatNumber, formatPercent, type Lang, t } from "../i18n/index.ts";
+import { formatNumber, formatPercent, type Lang, type MessageKey, t } from "../i18n/index.ts";
+import { budgetSentence } from "../insights/budget-sentence.ts";
+import type { Cac } from "../metrics/tables.ts";
+
+/** CAC without a number, in words: spend without buyers, no spend, or withheld under a device filter. */
+const CAC_WORDS: Record<Exclude<Cac, number>, MessageKey> = {
+  infinite: "insight.cac.infinite",
+  no_spend: "cac.noSpend",
+  not_applicable: "cac.notApplicable",
+};
 
 /**
  * The short summary `report` prints: the headline numbers and the verdicts, in the report's language.
@@ -12,23 +21,21 @@ export function terminalSummary(
 ): string {
   const { metrics, insights, metadata } = analysis;
   const o = metadata.options;
-  const s = Object.fromEntries(metrics.tables.summary.map((r) => [r.metric, r.value]));
-  const num = (key: string, decimals: number) => {
-    const v = s[key];
-    return typeof v === "number" ? formatNumber(lang, v, decimals) : typeof v === "string" ? v : "—";
-  };
-  const share = (key: string) => (typeof s[key] === "number" ? formatPercent(lang, s[key] as number) : "—");
-  const money = (key: string) => `${num(key, 2)} ${o.currency}`;
+  const { data, activity, conversion, ltv, marketing } = metrics;
+  const num = (v: number | null, decimals: number) => (v === null ? "—" : formatNumber(lang, v, decimals));
+  const share = (v: number | null) => (v === null ? "—" : formatPercent(lang, v));
+  const money = (v: number | null) => `${num(v, 2)} ${o.currency}`;
+  const cac = typeof marketing.cac === "number" ? money(marketing.cac) : t(lang, CAC_WORDS[marketing.cac]);
   // A table mostly rejected undermines every number below it: say so before them (ingest's own words).
   const alarms = analysis.dataQuality.warnings.filter((w) => w.code === "mostly_rejected");
   const lines = [
     t(lang, "terminal.title", { from: o.from, to: o.to }),
     ...alarms.map((w) => `  !! ${w.message}`),
     "",
-    `  ${t(lang, "terminal.users")}: ${num("users", 0)}   ${t(lang, "terminal.buyers")}: ${num("buyers", 0)}   ${t(lang, "terminal.conversion")}: ${share("conversion_rate")}`,
-    `  ${t(lang, "terminal.revenue")}: ${money("revenue")}   ${t(lang, "terminal.costs")}: ${money("costs")}`,
-    `  CAC: ${money("cac")}   LTV (${o.horizon}): ${money("ltv_h")}   ROMI (${o.horizon}): ${num("romi_h", 2)}`,
-    `  DAU / WAU / MAU: ${num("dau", 0)} / ${num("wau", 0)} / ${num("mau", 0)}`,
+    `  ${t(lang, "terminal.users")}: ${num(data.users, 0)}   ${t(lang, "terminal.buyers")}: ${num(data.buyers, 0)}   ${t(lang, "terminal.conversion")}: ${share(conversion.rate)}`,
+    `  ${t(lang, "terminal.revenue")}: ${money(data.revenue)}   ${t(lang, "terminal.costs")}: ${money(data.costs)}`,
+    `  CAC: ${cac}   LTV (${o.horizon}): ${money(ltv.ltvH)}   ROMI (${o.horizon}): ${num(marketing.romiH, 2)}`,
+    `  DAU / WAU / MAU: ${num(activity.dau.mean, 0)} / ${num(activity.wau.mean, 0)} / ${num(activity.mau.mean, 0)}`,
     "",
     t(lang, "terminal.verdicts", { model: t(lang, `insight.model.${o.attribution}`), horizon: o.horizon }),
   ];
@@ -38,6 +45,7 @@ export function terminalSummary(
     lines.push("", lang === "ru" ? "С учётом неопределённости:" : "With their uncertainty:");
     for (const v of analysis.verdicts) lines.push(`  - ${v.text}`);
   }
+  if (analysis.budget) lines.push("", budgetSentence(analysis.budget, lang, o.currency));
   const caveats = insights.findings.filter((x) => x.subject === "data-quality").length;
   if (caveats > 0) lines.push("", t(lang, "terminal.caveats", { count: caveats }));
   lines.push("", t(lang, "terminal.output", { path: paths.html ?? paths.out }));

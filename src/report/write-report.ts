@@ -6,6 +6,8 @@ import type { RenderPool } from "../charts/render-pool.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Lang } from "../i18n/index.ts";
 import { writeQuarantine } from "../ingest/index.ts";
+import { presentationOf } from "../presentation.ts";
+import { writeBudgetCsv, writeBudgetFigure } from "./budget-files.ts";
 import { writeCsvTables } from "./csv-tables.ts";
 import { replaceDirectory } from "./report-dir.ts";
 import { bySourceWithTrust, writeForecastTables } from "./trust-tables.ts";
@@ -74,7 +76,7 @@ async function writeInto(
   options: WriteReportOptions,
 ): Promise<WrittenReport> {
   const step = options.onStep ?? (() => {});
-  const { metadata, dataQuality, metrics, insights } = analysis;
+  const { dataQuality, metrics } = analysis;
   let quarantine: string | null = null;
   if (dataQuality.quarantine.rows > 0) {
     quarantine = join(outDir, "quarantine.csv");
@@ -89,6 +91,7 @@ async function writeInto(
   const tables = [
     ...writeCsvTables({ ...metrics.tables, by_source: bySourceWithTrust(metrics) }, tableDir),
     ...writeForecastTables(metrics, tableDir),
+    ...writeBudgetCsv(analysis.budget, tableDir),
   ];
   if (options.visuals === false) return { metricsJson, tables, figures: [], html: null, quarantine };
 
@@ -96,21 +99,8 @@ async function writeInto(
   // render-all.ts, not charts/index.ts: the figures are drawn on worker threads, and the registry's
   // index would load Vega on this one for nothing.
   const { renderAllFigures } = await import("../charts/render-all.ts");
-  const { options: o } = metadata;
-  const { meanS, medianS, modeS, histogram } = metrics.sessions;
-  const ctx = {
-    lang: options.lang,
-    currency: o.currency,
-    horizon: o.horizon,
-    attribution: o.attribution,
-    // Numbers some figures need beyond the tables (session length, AOV by month).
-    extras: {
-      sessionHistogram: histogram,
-      sessionStats: { meanS, medianS, modeS },
-      aovByMonth: metrics.orders.aovByMonth,
-    },
-  };
-  const rendered = await renderAllFigures(metrics.tables, ctx, outDir, options.png ?? false, {
+  const presentation = presentationOf(analysis, options.lang);
+  const rendered = await renderAllFigures(presentation, outDir, options.png ?? false, {
     onFigure: options.onFigure,
     pool: options.figurePool,
   });
@@ -120,32 +110,29 @@ async function writeInto(
   const trustFigures = await renderTrustFigures(
     metrics,
     analysis.verdicts,
-    ctx,
+    presentation.context,
     outDir,
     options.png ?? false,
   );
   const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
+  const budgetFigure = await writeBudgetFigure(
+    analysis.budget,
+    { lang: options.lang, currency: presentation.context.currency },
+    outDir,
+  );
 
   step("html");
   const { renderReportHtml } = await import("./html/index.ts");
   const html = join(outDir, "index.html");
-  const page = renderReportHtml({
-    lang: options.lang,
-    currency: o.currency,
-    horizon: o.horizon,
-    attribution: o.attribution,
-    generatedFrom: { inputs: metadata.inputs.map((i) => i.path), window: { from: o.from, to: o.to } },
-    tables: metrics.tables,
-    insights,
-    figures,
-    quality: dataQuality,
-    extras: { margin: o.margin, cohortGrain: o.cohortGrain },
-  });
+  const page = renderReportHtml(presentation, { figures, budgetFigure: budgetFigure?.svg ?? null });
   await writeFile(html, page);
   return {
     metricsJson,
     tables,
-    figures: [...rendered, ...trustFigures].flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+    figures: [
+      ...[...rendered, ...trustFigures].flatMap((f) => (f.png ? [f.svg, f.png] : [f.svg])),
+      ...(budgetFigure ? [budgetFigure.path] : []),
+    ],
     html,
     quarantine,
   };

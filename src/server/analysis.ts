@@ -57,6 +57,7 @@ export async function computeModels(
       req.options,
       { sources: req.sources, devices: req.devices },
       guarded,
+      { trust: req.intervals },
     );
   } catch (error) {
     if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
@@ -82,7 +83,9 @@ export function analysisDocument(
     dataQuality: dataset.dataQuality,
     engine: { name: dataset.engine.name, version: dataset.engineVersion },
   });
-  return metricsDocument(analysis);
+  // The plan is the whole data's: shown without filters only (spend cannot be split by device either).
+  const budget = req.sources.length === 0 && req.devices.length === 0 ? (dataset.budget ?? null) : null;
+  return { ...metricsDocument(analysis), budget };
 }
 
 /**

@@ -3,6 +3,8 @@
  * the default window), row counts for /api/health, and the data-quality report (from the ingest it
  * just ran, or rebuilt from a database that an earlier `--db` run ingested).
  */
+
+import type { BudgetPlanDocument } from "../budget/plan-document.ts";
 import type { Engine } from "../engine/engine.ts";
 import { auditWarnings } from "../ingest/audit.ts";
 import { TABLE_NAMES, type TableName } from "../ingest/canonical.ts";
@@ -23,6 +25,8 @@ export interface Dataset {
   catalog: FilterCatalog;
   rows: Record<TableName, number>;
   engineVersion: string;
+  /** The whole data's budget plan (server/budget-plan.ts), set once at start-up; null without one. */
+  budget?: BudgetPlanDocument | null;
 }
 
 /**

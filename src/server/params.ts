@@ -22,6 +22,8 @@ export interface AnalysisRequest {
   sources: string[];
   devices: string[];
   lang: Lang;
+  /** Include intervals, concentration and forecasts (`intervals=1`): several times slower. */
+  intervals: boolean;
 }
 
 export const QUERY_PARAMETERS = [
@@ -34,6 +36,7 @@ export const QUERY_PARAMETERS = [
   "grain",
   "margin",
   "lang",
+  "intervals",
 ] as const;
 const KNOWN = new Set<string>(QUERY_PARAMETERS);
 export const MAX_VALUE_LENGTH = 2000;
@@ -79,8 +82,11 @@ export function parseAnalysisQuery(query: URLSearchParams, catalog: FilterCatalo
     // The API calls the cohort grain `grain`: name the parameter the caller actually sent.
     problems.push(...error.problems.map((p) => p.replace(/^invalid cohort grain:/, "invalid grain:")));
   }
+  const intervals = values.get("intervals") ?? "0";
+  if (intervals !== "0" && intervals !== "1")
+    problems.push(`invalid intervals: ${show(intervals)} (expected 0 or 1)`);
   if (problems.length > 0 || options === undefined) throw new OptionsError(problems);
-  return { options, sources, devices, lang: lang as Lang };
+  return { options, sources, devices, lang: lang as Lang, intervals: intervals === "1" };
 }
 
 /** A comma-separated list of ids that must all exist in the data; blanks are ignored. */
@@ -115,7 +121,17 @@ function show(text: string): string {
 /** The part of a request that decides the numbers of all three models (not the model, not the language). */
 export function computationKey(r: AnalysisRequest): string {
   const o = r.options;
-  return JSON.stringify([o.from, o.to, o.horizon, o.margin, o.cohortGrain, r.sources, r.devices]);
+  return JSON.stringify([
+    o.from,
+    o.to,
+    o.horizon,
+    o.margin,
+    o.cohortGrain,
+    o.confidence,
+    r.sources,
+    r.devices,
+    r.intervals,
+  ]);
 }
 
 /** The whole request: one response document. */

@@ -2,15 +2,18 @@
  * Figures in the browser: the same builders as the report (charts/FIGURES) give Vega-Lite specs,
  * compiled here and drawn by Vega as SVG. Expressions run in vega-interpreter rather than through
  * `new Function`, so the page works under a strict Content-Security-Policy (no 'unsafe-eval').
- * Tooltips show each mark's fields; in by-source figures a click on a source reports its id.
+ * Tooltips are the figures' own (in the reader's language); in by-source figures a click on a source
+ * reports its id.
  */
 import { parse, View } from "vega";
 import { expressionInterpreter } from "vega-interpreter";
 import { compile } from "vega-lite";
 import { Handler } from "vega-tooltip";
-import { FIGURES, type FigureContext, type FigureName } from "../charts/index.ts";
-import { sourcePalette, UNATTRIBUTED } from "../charts/palette.ts";
-import type { Tables } from "../metrics/tables.ts";
+import { FIGURES, type FigureName } from "../charts/index.ts";
+import { sourcePalette } from "../charts/palette.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import type { Presentation } from "../presentation.ts";
+import { addFigureExports } from "./export.ts";
 import { timestampsForInterpreter } from "./vega-compat.ts";
 
 /** Figures with one mark per source: clicking a mark filters the dashboard by that source. */
@@ -33,18 +36,17 @@ export function clearCharts(): void {
 }
 
 /**
- * Draws every `figure[data-figure]` under `root` from `tables`; `onSource` gets the id of a source
+ * Draws every `figure[data-figure]` under `root` from the presentation; `onSource` gets the id of a source
  * clicked in a by-source figure.
  */
 export async function drawCharts(
   root: HTMLElement,
-  tables: Tables,
-  ctx: FigureContext,
+  p: Presentation,
   onSource: (id: string) => void,
 ): Promise<void> {
   clearCharts();
   const byLabel = new Map(
-    sourcePalette(tables, ctx.lang)
+    sourcePalette(p)
       .filter((s) => s.id !== UNATTRIBUTED)
       .map((s) => [s.label, s.id]),
   );
@@ -55,14 +57,11 @@ export async function drawCharts(
       const build = FIGURES[name];
       if (!build) return;
       const clickable = BY_SOURCE.has(name);
-      const spec = build(tables, ctx);
+      const spec = build(p);
       const config = spec.config ?? {};
-      // Every mark explains itself on hover; by-source marks look clickable.
-      const mark = {
-        ...config.mark,
-        tooltip: { content: "encoding" as const },
-        ...(clickable ? { cursor: "pointer" as const } : {}),
-      };
+      // Tooltips come from each figure's own `tooltip` encodings (translated titles, values with
+      // their units); by-source marks look clickable.
+      const mark = { ...config.mark, ...(clickable ? { cursor: "pointer" as const } : {}) };
       const vegaSpec = timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
       figure.replaceChildren();
       const view = new View(parse(vegaSpec, undefined, { ast: true }), {
@@ -75,13 +74,16 @@ export async function drawCharts(
       if (clickable) {
         view.addEventListener("click", (_event, item) => {
           const datum = (item as { datum?: Record<string, unknown> } | null | undefined)?.datum;
+          // Bars carry the source id; older marks only their label (the id or "unattributed").
+          const direct = typeof datum?.id === "string" ? datum.id : undefined;
           const label = [datum?.label, datum?.source].find((v): v is string => typeof v === "string");
-          const id = label === undefined ? undefined : byLabel.get(label);
+          const id = direct ?? (label === undefined ? undefined : byLabel.get(label));
           if (id !== undefined) onSource(id);
         });
       }
       views.push(view);
       await view.runAsync();
+      addFigureExports(figure, name, p.context.lang, view);
       const svg = figure.querySelector("svg");
       svg?.setAttribute("role", "img");
     }),

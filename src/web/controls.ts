@@ -2,11 +2,11 @@
  * The dashboard's frame: title and language switch, page tabs, the filter bar. Pure markup from the
  * state; main.ts listens to it by delegation (`data-*` attributes name what a control changes).
  */
-import { t, tMaybe } from "../i18n/index.ts";
+import { formatDate, t, tMaybe } from "../i18n/index.ts";
 import { dayBefore } from "../report/html/format.ts";
 import { type Html, html } from "../report/html/html.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
-import { type DashboardState, PAGES, type Page, stateSearch } from "./state.ts";
+import { type DashboardState, PAGES, type Page, PRESETS, stateSearch } from "./state.ts";
 
 const PAGE_TITLES = {
   overview: "dash.page.overview",
@@ -62,13 +62,22 @@ export function filtersHtml(s: DashboardState, c: FilterChoices): Html {
     html`<label class="field"><span>${label}</span>${control}</label>`;
   const dirty =
     s.from || s.to || s.attribution || s.horizon || s.grain || s.sources.length > 0 || s.devices.length > 0;
-  return html`<div class="row">${field(
-    t(lang, "dash.filter.from"),
-    html`<input type="date" name="from" value="${from}" min="${c.window.from}" max="${windowMax}" required>`,
-  )}${field(
+  // Text fields in the page's language (a browser's date picker follows the browser's locale, so a
+  // Russian page would show 06/01/2017); parseDay reads them back.
+  const day = (name: string, value: string) =>
+    html`<input type="text" name="${name}" value="${formatDate(lang, value)}" inputmode="numeric" size="10" placeholder="${t(
+      lang,
+      "dash.filter.dayFormat",
+    )}" data-min="${c.window.from}" data-max="${windowMax}" required>`;
+  const presets = html`<div class="presets" role="group" aria-label="${t(lang, "dash.preset.label")}">${PRESETS.map(
+    (p) => html`<button type="button" data-preset="${p}">${t(lang, `dash.preset.${p}`)}</button>`,
+  )}</div>`;
+  // The cohort grain changes only the cohort figures of Product and Sales: elsewhere it is hidden.
+  const grainHere = s.page === "product" || s.page === "sales";
+  return html`<div class="row">${field(t(lang, "dash.filter.from"), day("from", from))}${field(
     t(lang, "dash.filter.to"),
-    html`<input type="date" name="last" value="${lastDay}" min="${c.window.from}" max="${windowMax}" required>`,
-  )}${field(
+    day("last", lastDay),
+  )}${presets}${field(
     t(lang, "dash.filter.attribution"),
     html`<select name="attribution">${options(c.attributions, attribution, (m) =>
       tMaybe(lang, `attribution.${m}`, m),
@@ -76,13 +85,17 @@ export function filtersHtml(s: DashboardState, c: FilterChoices): Html {
   )}${field(
     t(lang, "dash.filter.horizon"),
     html`<input type="number" name="horizon" value="${horizon}" min="${c.horizon.min}" max="${c.horizon.max}" step="1" required>`,
-  )}${field(
-    t(lang, "dash.filter.grain"),
-    html`<select name="grain">${options(c.grains, grain, (g) => tMaybe(lang, `dash.grain.${g}`, g))}</select>`,
-  )}<button type="button" class="reset" data-reset=""${dirty ? "" : html` disabled`}>${t(
+  )}${
+    grainHere
+      ? field(
+          t(lang, "dash.filter.grain"),
+          html`<select name="grain">${options(c.grains, grain, (g) => tMaybe(lang, `dash.grain.${g}`, g))}</select>`,
+        )
+      : ""
+  }<button type="button" class="reset" data-reset=""${dirty ? "" : html` disabled`}>${t(
     lang,
     "dash.filter.reset",
-  )}</button></div>
+  )}</button><button type="button" class="print" data-print="">${t(lang, "dash.print")}</button></div>
 <div class="row"><fieldset class="chips"><legend>${t(lang, "dash.filter.sources")}</legend>${chips(
     "source",
     s,

@@ -4,17 +4,26 @@
  * switching pages redraws from the document in hand.
  */
 import { t } from "../i18n/index.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import { analysisOfDocument, presentationOf } from "../presentation.ts";
+import type { Previous } from "../report/html/kpi.ts";
 import type { AnalysisDocument } from "../server/analysis.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
 import { ApiError, adoptTokenFromFragment, fetchAnalysis, fetchChoices, setToken } from "./api.ts";
+import { bindBudgetWhatIf } from "./budget-panel.ts";
 import { clearCharts, drawCharts } from "./charts.ts";
 import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
-import { filterNote, pageHtml, viewOf } from "./pages.ts";
+import { addTableExports } from "./export.ts";
+import { filterNote, pageHtml } from "./pages.ts";
 import {
   addDays,
   analysisQuery,
   type DashboardState,
   type Page,
+  type Preset,
+  parseDay,
+  presetWindow,
+  previousWindow,
   readState,
   stateSearch,
   toggle,
@@ -24,6 +33,8 @@ const app = document.getElementById("app")!;
 let state: DashboardState = readState(location.search);
 let choices: FilterChoices | null = null;
 let shown: { key: string; doc: AnalysisDocument } | null = null;
+/** The period just before the one shown, for the change on the KPI cards (only for a narrowed window). */
+let previous: { key: string; doc: AnalysisDocument | null } | null = null;
 let inFlight: AbortController | null = null;
 
 app.innerHTML = `<header class="dash-head"></header><nav class="tabs"></nav>
@@ -55,29 +66,19 @@ function setStatus(text: string, kind: "busy" | "error" | "" = ""): void {
 
 async function renderPage(): Promise<void> {
   if (!shown) return;
-  const v = viewOf(shown.doc, state.lang);
-  page.innerHTML = `${filterNote(v, shown.doc)}${pageHtml(state.page, v, shown.doc)}`;
+  const p = presentationOf(analysisOfDocument(shown.doc), state.lang);
+  const before = previous?.key === shown.key && previous.doc ? previousOf(previous.doc) : undefined;
+  page.innerHTML = `${filterNote(p.context, p.analysis.metrics)}${pageHtml(state.page, p, before)}`;
+  addTableExports(page, p);
   page.querySelectorAll<HTMLTableRowElement>(".by-source tbody tr").forEach((row, i) => {
     const id = shown?.doc.tables.by_source[i]?.source;
-    if (id && id !== "unattributed") {
+    if (id && id !== UNATTRIBUTED) {
       row.dataset.pick = id;
       row.classList.add("pick");
     }
   });
-  const { meanS, medianS, modeS, histogram } = shown.doc.sessions;
-  const ctx = {
-    lang: v.lang,
-    currency: v.currency,
-    horizon: v.horizon,
-    attribution: v.attribution,
-    // As report/write-report.ts: numbers some figures need beyond the tables.
-    extras: {
-      sessionHistogram: histogram,
-      sessionStats: { meanS, medianS, modeS },
-      aovByMonth: shown.doc.orders.aovByMonth,
-    },
-  };
-  await drawCharts(page, shown.doc.tables, ctx, (id) => update({ sources: [id] }));
+  await drawCharts(page, p, (id) => update({ sources: [id] }));
+  await bindBudgetWhatIf(page, state.page === "marketing" ? (shown.doc.budget ?? null) : null, p.context);
 }
 
 /** Fetches the analysis for the state unless it is the one on screen, then draws the page. */
@@ -96,6 +97,7 @@ async function load(): Promise<void> {
     setStatus("");
     markStale(false);
     await renderPage();
+    void loadPrevious(key, doc);
   } catch (error) {
     if (controller.signal.aborted) return;
     if (error instanceof ApiError && error.status === 401) return askToken(true);
@@ -114,6 +116,32 @@ async function load(): Promise<void> {
     if (stale) status.append(` — ${STALE_TEXT[state.lang].stale} `);
     else status.append(" ");
     status.append(retry);
+  }
+}
+
+/** The metrics of the previous period, with the number of days compared. */
+function previousOf(doc: AnalysisDocument): Previous {
+  const { from, to } = doc.options;
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return { metrics: analysisOfDocument(doc).metrics, days };
+}
+
+/**
+ * For a window narrower than the data, fetches the same-length period just before it (when the data
+ * reaches back that far) and redraws with the change on the KPI cards.
+ */
+async function loadPrevious(key: string, doc: AnalysisDocument): Promise<void> {
+  if (!choices || (!state.from && !state.to)) return;
+  const before = previousWindow(doc.options.from, doc.options.to);
+  if (before.from < choices.window.from) return;
+  const query = analysisQuery({ ...state, ...before });
+  try {
+    const prev = await fetchAnalysis(query, new AbortController().signal);
+    if (shown?.key !== key) return;
+    previous = { key, doc: prev };
+    await renderPage();
+  } catch {
+    previous = { key, doc: null };
   }
 }
 
@@ -144,7 +172,7 @@ function askToken(failed: boolean): void {
 
 app.addEventListener("click", (event) => {
   const target = (event.target as HTMLElement).closest<HTMLElement>(
-    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick],[data-retry]",
+    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick],[data-preset],[data-print],[data-retry]",
   );
   if (!target) return;
   const d = target.dataset;
@@ -158,19 +186,28 @@ app.addEventListener("click", (event) => {
   else if (d.reset !== undefined)
     update({ from: null, to: null, attribution: null, horizon: null, grain: null, sources: [], devices: [] });
   else if (d.pick) update({ sources: [d.pick] });
+  else if (d.preset && choices)
+    update(presetWindow(d.preset as Preset, choices.window.from, choices.window.to));
+  else if (d.print !== undefined) window.print();
 });
 
 filters.addEventListener("change", (event) => {
   const input = event.target as HTMLInputElement | HTMLSelectElement;
+  if (input instanceof HTMLInputElement) input.setCustomValidity("");
   if (!input.name || (input instanceof HTMLInputElement && !input.checkValidity())) return;
   const value = input.value || null;
-  if (input.name === "last") update({ to: value ? addDays(value, 1) : null });
-  else if (
-    input.name === "from" ||
-    input.name === "attribution" ||
-    input.name === "horizon" ||
-    input.name === "grain"
-  )
+  if (input.name === "from" || input.name === "last") {
+    // Days are typed in the page's language; a day outside the data is refused where it was typed.
+    const day = value ? parseDay(value) : null;
+    const { min = "", max = "" } = (input as HTMLInputElement).dataset;
+    if (value && (day === null || day < min || day > max)) {
+      input.setCustomValidity(t(state.lang, "dash.filter.badDay", { text: value }));
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity("");
+    update(input.name === "from" ? { from: day } : { to: day ? addDays(day, 1) : null });
+  } else if (input.name === "attribution" || input.name === "horizon" || input.name === "grain")
     update({ [input.name]: value });
 });
 

@@ -3,33 +3,32 @@
  * verdicts, tables and section layout, in the same words. Figures are left as empty
  * `<figure data-figure>` slots that charts.ts fills in the browser.
  */
-import type { Lang } from "../i18n/index.ts";
+import type { MetricsResult } from "../metrics/result.ts";
+import type { Presentation, RunContext } from "../presentation.ts";
 import { qualityBody } from "../report/html/data-quality.ts";
 import { SECTION_FIGURES } from "../report/html/figures.ts";
-import { attributionName, deviceName, tr, type View } from "../report/html/format.ts";
+import { attributionName, deviceName, fmtWindow, tr } from "../report/html/format.ts";
 import { type Html, html } from "../report/html/html.ts";
-import { kpiCards, summaryMap } from "../report/html/kpi.ts";
+import { kpiCards, type Previous } from "../report/html/kpi.ts";
 import { figureSection, section } from "../report/html/sections.ts";
 import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
-import type { AnalysisDocument } from "../server/analysis.ts";
+import { budgetPanelHtml } from "./budget-panel.ts";
+import { ltvTable, retentionTable, romiTable } from "./cohort-tables.ts";
 import type { Page } from "./state.ts";
-
-/** The report's formatting settings for a document shown in `lang`. */
-export function viewOf(doc: AnalysisDocument, lang: Lang): View {
-  const o = doc.metadata.options;
-  return { lang, currency: o.currency, horizon: o.horizon, attribution: o.attribution };
-}
 
 /** Empty figure slots for the figures of a section (`figureSection` wraps each in its block). */
 function slots(id: keyof typeof SECTION_FIGURES): Map<string, string> {
   return new Map(SECTION_FIGURES[id].flatMap(([, names]) => names.map((n) => [n, ""] as [string, string])));
 }
 
-/** A note above the page saying what the acquisition filter kept, or nothing without a filter. */
-export function filterNote(v: View, doc: AnalysisDocument): Html | string {
-  const { sources, devices } = doc.metadata.filters;
-  if (sources.length === 0 && devices.length === 0) return "";
+/**
+ * The note above every page: what the acquisition filter kept (when there is one), why spend-based
+ * numbers are withheld under a device filter, a window cut to the data, and, folded, how the period
+ * and the filters narrow the numbers (docs/decisions.md, "Window and filters").
+ */
+export function filterNote(v: RunContext, m: MetricsResult): Html {
+  const { sources, devices } = m.filter;
   const parts: string[] = [];
   if (sources.length > 0) {
     const key = sources.length === 1 ? "dash.note.sourceLabel" : "dash.note.sourcesLabel";
@@ -39,22 +38,39 @@ export function filterNote(v: View, doc: AnalysisDocument): Html | string {
     const key = devices.length === 1 ? "dash.note.deviceLabel" : "dash.note.devicesLabel";
     parts.push(tr(v, key, { list: devices.map((d) => deviceName(v, d)).join(", ") }));
   }
-  const what = parts.join(` ${tr(v, "dash.note.and")} `);
-  const costs = devices.length > 0 ? html` ${tr(v, "dash.note.deviceCosts")}` : "";
-  return html`<p class="filter-note">${tr(v, "dash.note.filtered", { what })}${costs}</p>`;
+  const and = tr(v, "dash.note.and");
+  const what = parts.join(and ? ` ${and} ` : " ");
+  const lines: Html[] = [];
+  if (parts.length > 0) lines.push(html`<p>${tr(v, "dash.note.filtered", { what })}</p>`);
+  if (m.marketing.withheld === "spend_not_split_by_device")
+    lines.push(html`<p class="withheld">${tr(v, "dash.note.deviceCosts")}</p>`);
+  if (m.window.clamped) {
+    const { requested } = m.window;
+    lines.push(
+      html`<p>${tr(v, "dash.note.clamped", {
+        requested: fmtWindow(v, requested.from, requested.to),
+        window: fmtWindow(v, m.window.from, m.window.to),
+      })}</p>`,
+    );
+  }
+  return html`<div class="filter-note">${lines}<details><summary>${tr(v, "dash.note.how")}</summary><p>${tr(
+    v,
+    "dash.note.window",
+  )}</p></details></div>`;
 }
 
-export function pageHtml(page: Page, v: View, doc: AnalysisDocument): Html {
-  const tables = doc.tables;
-  const summary = summaryMap(tables.summary);
+export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html {
+  const v = p.context;
+  const { metrics, insights, dataQuality } = p.analysis;
+  const tables = metrics.tables;
   switch (page) {
     case "overview": {
-      const sensitivity = doc.insights.sensitivity;
-      return html`${section(v, "kpis", "report.section.kpis", kpiCards(v, summary) ?? html``, true)}${section(
+      const sensitivity = insights.sensitivity;
+      return html`${section(v, "kpis", "report.section.kpis", kpiCards(v, metrics, previous), true)}${section(
         v,
         "verdict",
         "report.section.verdict",
-        verdictBody(v, doc.insights),
+        verdictBody(v, insights),
         true,
       )}${
         sensitivity.length > 0
@@ -68,23 +84,21 @@ export function pageHtml(page: Page, v: View, doc: AnalysisDocument): Html {
       }`;
     }
     case "product":
+      return html`${figureSection(v, page, slots(page), metrics) ?? ""}${retentionTable(v, metrics)}`;
     case "sales":
-      return figureSection(v, page, slots(page), summary, tables) ?? html``;
+      return html`${figureSection(v, page, slots(page), metrics) ?? ""}${ltvTable(v, metrics)}`;
     case "marketing": {
-      const figures = figureSection(v, "marketing", slots("marketing"), summary, tables) ?? html``;
+      const figures = figureSection(v, "marketing", slots("marketing"), metrics) ?? html``;
       const intro = tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) });
       return html`${section(
         v,
         "sources",
         "report.section.sources",
-        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(
-          v,
-          tables.by_source,
-        )}</div>`,
+        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>`,
         true,
-      )}${figures}`;
+      )}${figures}${budgetPanelHtml(v, p.analysis.budget ?? null)}${romiTable(v, metrics)}`;
     }
     case "quality":
-      return section(v, "quality", "report.section.quality", qualityBody(v, doc.dataQuality));
+      return section(v, "quality", "report.section.quality", qualityBody(v, dataQuality));
   }
 }

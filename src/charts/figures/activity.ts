@@ -3,10 +3,11 @@
  * Partial periods (cut by the window's edges) are hollow red points; the dashed line is the mean over
  * complete periods, as in the headline numbers.
  */
-import { formatNumber, type MessageKey, t } from "../../i18n/index.ts";
-import type { ActivityRow, Tables } from "../../metrics/tables.ts";
+import { formatDate, formatMonth, formatNumber, type MessageKey, t } from "../../i18n/index.ts";
+import type { ActivityRow } from "../../metrics/tables.ts";
+import { tooltip } from "../bars.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
 const LINE = "#4e5d6c";
 export const PARTIAL = "#d62728";
@@ -16,13 +17,6 @@ export const DAY_MS = 86_400_000;
 export function periodStart(period: string): number {
   const [y = 0, m = 1, d = 1] = period.split("-").map(Number);
   return Date.UTC(y, m - 1, d);
-}
-
-/** Headline rule: mean over complete periods, or over all when none is complete (docs/decisions.md). */
-function meanUsers(rows: ActivityRow[]): number {
-  const complete = rows.filter((r) => !r.partial);
-  const use = complete.length ? complete : rows;
-  return use.reduce((s, r) => s + r.users, 0) / use.length;
 }
 
 /** Roughly one month label per 45 px (a short month name is about 25 px); January labels carry the year. */
@@ -52,13 +46,17 @@ export function monthTickStep(fromMs: number, toMs: number): number {
   return Math.max(1, Math.ceil(months / (PLOT_WIDTH / 45)));
 }
 
-export function activity(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function activity(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
-  const series: { key: MessageKey; rows: ActivityRow[] }[] = [
-    { key: "activity.dau", rows: tables.activity_daily },
-    { key: "activity.wau", rows: tables.activity_weekly },
-    { key: "activity.mau", rows: tables.activity_monthly },
-  ].filter((s) => s.rows.length > 0) as { key: MessageKey; rows: ActivityRow[] }[];
+  const { activity: headline } = p.analysis.metrics;
+  // The dashed line is the run's headline mean (MetricsResult.activity), not recomputed here.
+  const series: { key: MessageKey; rows: ActivityRow[]; mean: number | null }[] = [
+    { key: "activity.dau" as const, rows: tables.activity_daily, mean: headline.dau.mean },
+    { key: "activity.wau" as const, rows: tables.activity_weekly, mean: headline.wau.mean },
+    { key: "activity.mau" as const, rows: tables.activity_monthly, mean: headline.mau.mean },
+  ].filter((s) => s.rows.length > 0);
   if (series.length === 0) return emptyFigure(ctx, "activity.title");
 
   const all = series.flatMap((s) => s.rows.map((r) => periodStart(r.period)));
@@ -73,8 +71,10 @@ export function activity(tables: Tables, ctx: FigureContext): VegaLiteSpec {
       users: r.users,
       partial: r.partial,
       kind: partialLabel,
+      periodText: r.period.length === 7 ? formatMonth(lang, r.period) : formatDate(lang, r.period),
+      usersText: formatNumber(lang, r.users) + (r.partial ? ` (${partialLabel})` : ""),
     }));
-    const mean = meanUsers(s.rows);
+    const { mean } = s;
     const x = {
       field: "ts",
       type: "temporal" as const,
@@ -117,32 +117,45 @@ export function activity(tables: Tables, ctx: FigureContext): VegaLiteSpec {
             strokeWidth: 1.5,
             point: values.length <= 40 ? { filled: true, size: 18, color: LINE } : false,
           },
-          encoding: { x, y },
+          encoding: {
+            x,
+            y,
+            tooltip: tooltip([
+              ["periodText", t(lang, i === 0 ? "common.date" : i === 1 ? "common.week" : "common.month")],
+              ["usersText", t(lang, s.key)],
+            ]),
+          },
         },
         partialPoints(x, y, partialLabel),
-        {
-          data: { values: [{ mean, text: t(lang, "activity.mean", { value: formatNumber(lang, mean) }) }] },
-          layer: [
-            {
-              mark: { type: "rule" as const, strokeDash: [5, 4], color: "#888888" },
-              encoding: { y: { field: "mean", type: "quantitative" as const } },
-            },
-            {
-              mark: {
-                type: "text" as const,
-                align: "left" as const,
-                baseline: "middle" as const,
-                dx: 6,
-                color: "#555555",
+        ...(mean === null
+          ? []
+          : [
+              {
+                data: {
+                  values: [{ mean, text: t(lang, "activity.mean", { value: formatNumber(lang, mean) }) }],
+                },
+                layer: [
+                  {
+                    mark: { type: "rule" as const, strokeDash: [5, 4], color: "#888888" },
+                    encoding: { y: { field: "mean", type: "quantitative" as const } },
+                  },
+                  {
+                    mark: {
+                      type: "text" as const,
+                      align: "left" as const,
+                      baseline: "middle" as const,
+                      dx: 6,
+                      color: "#555555",
+                    },
+                    encoding: {
+                      x: { value: PLOT_WIDTH },
+                      y: { field: "mean", type: "quantitative" as const },
+                      text: { field: "text" },
+                    },
+                  },
+                ],
               },
-              encoding: {
-                x: { value: PLOT_WIDTH },
-                y: { field: "mean", type: "quantitative" as const },
-                text: { field: "text" },
-              },
-            },
-          ],
-        },
+            ]),
       ],
     };
   });

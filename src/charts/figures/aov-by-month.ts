@@ -2,15 +2,15 @@
  * Average order value per calendar month (revenue / orders of the month), columns from zero in
  * calendar order, with the whole window's AOV as a dashed reference line. The line runs behind the
  * columns and the values are written inside the columns' tops, so the line never crosses a number.
- * Months only partly inside the window are drawn lighter, as in purchases per month. Needs
- * `ctx.extras.aovByMonth`.
+ * Months only partly inside the window are drawn lighter, as in purchases per month. Reads
+ * `MetricsResult.orders.aovByMonth`.
  */
-import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
-import { columnsWidth } from "../bars.ts";
+import { formatMonth, formatNumber, t } from "../../i18n/index.ts";
+import { moneyText } from "../../insights/phrases.ts";
+import { columnsWidth, tooltip } from "../bars.ts";
 import { hexToRgb, NOTE_GREY, textColorOn } from "../palette.ts";
 import { bandLabelAngle, baseConfig, emptyFigure, header, round, TEXT } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { NEUTRAL } from "./conversion-lag.ts";
 
 const HEIGHT = 280;
@@ -18,9 +18,11 @@ const FONT = 10.5;
 /** A partial month: the neutral colour at half strength over white (as `columns` draws it). */
 const LIGHT = "#adb5bf";
 
-export function aovByMonth(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function aovByMonth(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency } = ctx;
-  const months = [...(ctx.extras?.aovByMonth ?? [])].sort((a, b) => (a.month < b.month ? -1 : 1));
+  const months = [...p.analysis.metrics.orders.aovByMonth].sort((a, b) => (a.month < b.month ? -1 : 1));
   const orders = months.reduce((a, m) => a + m.orders, 0);
   if (orders === 0 || !months.some((m) => m.aov !== null)) return emptyFigure(ctx, "aovMonth.title");
   // The window's AOV: all revenue / all orders, which weights each month by its orders.
@@ -45,6 +47,9 @@ export function aovByMonth(tables: Tables, ctx: FigureContext): VegaLiteSpec {
       fill: light ? LIGHT : NEUTRAL,
       text: writeValues ? texts[i]! : "",
       note: m.aov === null ? t(lang, "aovMonth.noOrders") : "",
+      monthText: formatMonth(lang, m.month),
+      aovText: m.aov === null ? t(lang, "aovMonth.noOrders") : moneyText(ctx, m.aov),
+      ordersText: formatNumber(lang, m.orders),
       ink: inside ? textColorOn(hexToRgb(light ? LIGHT : NEUTRAL)) : TEXT,
       baseline: inside ? "top" : "bottom",
     };
@@ -103,7 +108,16 @@ export function aovByMonth(tables: Tables, ctx: FigureContext): VegaLiteSpec {
           {
             transform: [{ filter: "datum.value !== null" }],
             mark: { type: "bar", width: { band: 0.75 } },
-            encoding: { x, y, color: { field: "fill", type: "nominal", scale: null, legend: null } },
+            encoding: {
+              x,
+              y,
+              color: { field: "fill", type: "nominal", scale: null, legend: null },
+              tooltip: tooltip([
+                ["monthText", t(lang, "common.month")],
+                ["aovText", t(lang, "aovMonth.axis", { currency })],
+                ["ordersText", t(lang, "purchases.axis")],
+              ]),
+            },
           },
           label("top", 4),
           label("bottom", -3),

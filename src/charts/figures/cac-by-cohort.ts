@@ -1,12 +1,13 @@
 /** CAC per buyer cohort in calendar order; `infinite` / `no_spend` months carry a note, not a bar. */
 import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { columns } from "../bars.ts";
 import { emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { NEUTRAL } from "./conversion-lag.ts";
 
-export function cacByCohort(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function cacByCohort(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency } = ctx;
   if (tables.cac_by_cohort.length === 0) return emptyFigure(ctx, "cacCohort.title");
   // Cohorts are months: kept in calendar order so trends read left to right.

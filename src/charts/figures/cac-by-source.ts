@@ -2,36 +2,36 @@
  * CAC per source, most expensive first. `infinite` (spend, no buyers) leads the list and
  * `no_spend` closes it, each written out in its row: neither is a bar of 0.
  */
-import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
-import { type BarRow, categoryBars } from "../bars.ts";
-import { sourcePalette, sourceStyle } from "../palette.ts";
-import { contextLine, emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
 
-export function cacBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+import { formatNumber, t } from "../../i18n/index.ts";
+import type { BySourceRow } from "../../metrics/tables.ts";
+import { type BarRow, categoryBars } from "../bars.ts";
+import { buyersTitle, type SourceValue, sourceBars } from "../source-bars.ts";
+import { attributionLine, emptyFigure } from "../theme.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
+
+export function cacBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency } = ctx;
   if (tables.by_source.length === 0) return emptyFigure(ctx, "cacSource.title");
-  const palette = sourcePalette(tables, lang);
-  const rank = (cac: number | string) => (cac === "infinite" ? 0 : cac === "no_spend" ? 2 : 1);
-  const sorted = [...tables.by_source].sort(
-    (a, b) =>
-      rank(a.cac) - rank(b.cac) ||
-      (typeof a.cac === "number" && typeof b.cac === "number" ? b.cac - a.cac : 0),
-  );
-  const rows: BarRow[] = sorted.map((r) => {
-    const s = sourceStyle(palette, r.source);
-    if (typeof r.cac === "number") {
-      return { label: s.label, value: r.cac, text: formatNumber(lang, r.cac, 2), color: s.color };
-    }
-    const text = t(lang, r.cac === "infinite" ? "cac.infinite" : "cac.noSpend");
-    return { label: s.label, value: null, text, color: s.color };
-  });
+  // Spend without buyers (∞) leads, the numbers follow from the most expensive, words close the list.
+  const rank = (b: BarRow) => (b.text === infinite ? 0 : b.value !== null ? 1 : 2);
+  const infinite = t(lang, "cac.infinite");
+  const value = (r: BySourceRow): SourceValue => {
+    if (typeof r.cac === "number") return { value: r.cac, text: formatNumber(lang, r.cac, 2) };
+    if (r.cac === "infinite") return { value: null, text: infinite };
+    if (r.cac === "not_applicable") return { value: null, text: t(lang, "cac.notApplicable") };
+    return { value: null, text: t(lang, "bars.organic") };
+  };
+  const rows = sourceBars(p, "all", value, { group: rank });
   return categoryBars(ctx, rows, {
     title: t(lang, "cacSource.title"),
-    subtitle: contextLine(ctx),
+    // CAC = spend / buyers: it does not depend on the horizon, so the subtitle names only the model.
+    subtitle: attributionLine(ctx),
     valueTitle: t(lang, "cac.axis", { currency }),
     categoryTitle: t(lang, "common.source"),
     axisFormat: ",.2~f",
+    buyersTitle: buyersTitle(p, "all"),
   });
 }

@@ -3,19 +3,20 @@
  * share that buys on the first day. Segment positions are computed here so each share can be written
  * in the middle of its segment.
  */
-import { formatPercent, t } from "../../i18n/index.ts";
-import { LAG_BUCKETS, type Tables } from "../../metrics/tables.ts";
+import { formatNumber, formatPercent, type Lang, t } from "../../i18n/index.ts";
+import { LAG_BUCKETS } from "../../metrics/tables.ts";
+import { tooltip } from "../bars.ts";
 import { inkLayers } from "../heatmap.ts";
 import { hexToRgb, sourcePalette, sourceStyle, textColorOn } from "../palette.ts";
 import { BAR_STEP, baseConfig, emptyFigure, flatLeftTitle, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { bucketLabel } from "./conversion-lag.ts";
 
 // Fast to slow, dark to light: an ordered scale, not five unrelated hues.
 export const BUCKET_COLORS = ["#08306b", "#2171b5", "#6baed6", "#a6cee3", "#dbe9f6"];
 
 /** Colour of the lag buckets in the stacked-bar figures: dark = fast, with the shared legend. */
-export function bucketColor(lang: FigureContext["lang"], labels: string[]) {
+export function bucketColor(lang: Lang, labels: string[]) {
   return {
     field: "bucket",
     type: "nominal" as const,
@@ -28,26 +29,41 @@ export function bucketColor(lang: FigureContext["lang"], labels: string[]) {
   };
 }
 
-export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function conversionLagBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const rows = tables.conversion_lag.filter((r) => r.dimension === "source");
   if (rows.length === 0) return emptyFigure(ctx, "lagBySource.title");
-  const palette = sourcePalette(tables, lang);
+  const palette = sourcePalette(p);
+  const min = p.analysis.metrics.marketing.tooFewBuyersThreshold;
   const keys = [...new Set(rows.map((r) => r.key))];
   const share = (key: string, bucket: string) =>
     rows.find((r) => r.key === key && r.bucket === bucket)?.share ?? 0;
+  // Buyers whose lag is measured, per source: a 100 % bar of 2 buyers must not top one of 2,000.
+  const buyers = new Map(
+    keys.map((k) => [k, rows.filter((r) => r.key === k).reduce((a, r) => a + r.buyers, 0)]),
+  );
+  const few = (k: string) => (buyers.get(k) ?? 0) < min;
   keys.sort(
     (a, b) =>
+      Number(few(a)) - Number(few(b)) ||
       share(b, "0d") - share(a, "0d") ||
-      palette.findIndex((p) => p.id === a) - palette.findIndex((p) => p.id === b),
+      palette.findIndex((s) => s.id === a) - palette.findIndex((s) => s.id === b),
   );
+  const label = (k: string) =>
+    t(lang, "bars.source", {
+      source: sourceStyle(palette, k).label,
+      buyers: formatNumber(lang, buyers.get(k) ?? 0),
+    });
   const labels = LAG_BUCKETS.map((b) => bucketLabel(lang, b));
   const values = keys.flatMap((key) => {
     let x0 = 0;
     return LAG_BUCKETS.map((bucket, i) => {
       const s = share(key, bucket);
       const seg = {
-        source: sourceStyle(palette, key).label,
+        id: key,
+        source: label(key),
         bucket: labels[i]!,
         x0: round(x0),
         x1: round(x0 + s),
@@ -55,6 +71,10 @@ export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaL
         // Written only where the segment is wide enough for "55 %".
         text: s * PLOT_WIDTH >= 40 ? formatPercent(lang, s, 0) : "",
         ink: textColorOn(hexToRgb(BUCKET_COLORS[i]!)),
+        few: few(key),
+        shareText: formatPercent(lang, s, 1),
+        buyersText:
+          formatNumber(lang, buyers.get(key) ?? 0) + (few(key) ? ` (${t(lang, "bars.tooFew")})` : ""),
       };
       x0 += s;
       return seg;
@@ -63,16 +83,13 @@ export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaL
   const y = {
     field: "source",
     type: "nominal" as const,
-    sort: keys.map((k) => sourceStyle(palette, k).label),
-    axis: flatLeftTitle(
-      t(lang, "common.source"),
-      keys.map((k) => sourceStyle(palette, k).label),
-    ),
+    sort: keys.map(label),
+    axis: flatLeftTitle(t(lang, "common.source"), keys.map(label)),
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: baseConfig(lang),
-    title: header(t(lang, "lagBySource.title"), t(lang, "lagBySource.subtitle")),
+    title: header(t(lang, "lagBySource.title"), t(lang, "lagBySource.subtitle", { min })),
     width: PLOT_WIDTH,
     height: { step: BAR_STEP },
     data: { values },
@@ -89,6 +106,14 @@ export function conversionLagBySource(tables: Tables, ctx: FigureContext): VegaL
           },
           x2: { field: "x1" },
           color: bucketColor(lang, labels),
+          // Sources with too few measured buyers are faded and listed last.
+          opacity: { condition: { test: "datum.few", value: 0.4 }, value: 1 },
+          tooltip: tooltip([
+            ["source", t(lang, "common.source")],
+            ["bucket", t(lang, "lagBySource.legend")],
+            ["shareText", t(lang, "lag.axisShare")],
+            ["buyersText", t(lang, "bars.buyers")],
+          ]),
         },
       },
       ...inkLayers(10, { x: { field: "mid", type: "quantitative" as const }, text: { field: "text" } }),

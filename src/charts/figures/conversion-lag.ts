@@ -1,17 +1,19 @@
 /** Conversion lag, all buyers: share of buyers per bucket of days from first visit to first order. */
-import { formatPercent, type MessageKey, t } from "../../i18n/index.ts";
-import { LAG_BUCKETS, type LagBucket, type Tables } from "../../metrics/tables.ts";
+import { formatPercent, type Lang, type MessageKey, t } from "../../i18n/index.ts";
+import { LAG_BUCKETS, type LagBucket } from "../../metrics/tables.ts";
 import { columns } from "../bars.ts";
 import { emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
 export const NEUTRAL = "#5b6b7f";
 
-export function bucketLabel(lang: FigureContext["lang"], bucket: LagBucket): string {
+export function bucketLabel(lang: Lang, bucket: LagBucket): string {
   return t(lang, `lag.bucket.${bucket}` as MessageKey);
 }
 
-export function conversionLag(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function conversionLag(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const all = tables.conversion_lag.filter((r) => r.dimension === "all");
   if (all.length === 0) return emptyFigure(ctx, "lag.title");

@@ -1,13 +1,14 @@
 /** LTV at H months per device, highest first (devices are not sources: one neutral colour). */
 import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { type BarRow, categoryBars } from "../bars.ts";
 import { contextLine, deviceLabel, emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { NEUTRAL } from "./conversion-lag.ts";
 import { byValue } from "./ltv-by-source.ts";
 
-export function ltvByDevice(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function ltvByDevice(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency, horizon } = ctx;
   if (tables.by_device.length === 0) return emptyFigure(ctx, "ltvDevice.title");
   const rows: BarRow[] = tables.by_device.map((r) => ({

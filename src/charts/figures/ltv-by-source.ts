@@ -1,10 +1,10 @@
 /** LTV at H months per source (attributed buyers of mature cohorts), highest first. */
+
 import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
-import { type BarRow, categoryBars } from "../bars.ts";
-import { sourcePalette, sourceStyle } from "../palette.ts";
+import { categoryBars } from "../bars.ts";
+import { buyersTitle, sourceBars } from "../source-bars.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
 /** Numbers first (highest first, or lowest with `ascending`), then the rows without one, in their order. */
 export function byValue<T extends { value: number | null }>(rows: T[], ascending = false): T[] {
@@ -14,20 +14,21 @@ export function byValue<T extends { value: number | null }>(rows: T[], ascending
   return [...known, ...rows.filter((r) => r.value === null)];
 }
 
-export function ltvBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function ltvBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency, horizon } = ctx;
   if (tables.by_source.length === 0) return emptyFigure(ctx, "ltvSource.title");
-  const palette = sourcePalette(tables, lang);
-  const rows: BarRow[] = tables.by_source.map((r) => {
-    const s = sourceStyle(palette, r.source);
-    const text = r.ltv_h === null ? t(lang, "ltv.noMature") : formatNumber(lang, r.ltv_h, 2);
-    return { label: s.label, value: r.ltv_h, text, color: s.color };
-  });
-  return categoryBars(ctx, byValue(rows), {
+  const rows = sourceBars(p, "mature", (r) => ({
+    value: r.ltv_h,
+    text: r.ltv_h === null ? t(lang, "ltv.noMature") : formatNumber(lang, r.ltv_h, 2),
+  }));
+  return categoryBars(ctx, rows, {
     title: t(lang, "ltvSource.title", { horizon }),
     subtitle: contextLine(ctx),
     valueTitle: t(lang, "ltv.axis", { currency }),
     categoryTitle: t(lang, "common.source"),
     axisFormat: ",.2~f",
+    buyersTitle: buyersTitle(p, "mature"),
   });
 }

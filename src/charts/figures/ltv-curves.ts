@@ -1,21 +1,31 @@
 /** Cumulative LTV curves, one line per buyer cohort, with the horizon H marked. */
-import { t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
+import { formatNumber, t } from "../../i18n/index.ts";
+import { moneyText } from "../../insights/phrases.ts";
+import { tooltip } from "../bars.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
-export function ltvCurves(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function ltvCurves(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency, horizon } = ctx;
   const values = tables.ltv
     .filter((r) => r.ltv !== null)
-    .map((r) => ({ cohort: r.cohort, lifetime: r.lifetime, ltv: round(r.ltv!) }));
+    // x is the month a reader counts (lifetime 0 = month 1), so "H = 6" stands at 6.
+    .map((r) => ({
+      cohort: r.cohort,
+      month: r.lifetime + 1,
+      ltv: round(r.ltv!),
+      ltvText: moneyText(ctx, r.ltv!),
+      monthText: formatNumber(lang, r.lifetime + 1),
+    }));
   if (values.length === 0) return emptyFigure(ctx, "ltvCurves.title");
   const cohorts = [...new Set(values.map((v) => v.cohort))].sort();
-  const maxLifetime = Math.max(...values.map((v) => v.lifetime), horizon - 1, 1);
+  const maxMonth = Math.max(...values.map((v) => v.month), horizon, 2);
   const x = {
-    field: "lifetime",
+    field: "month",
     type: "quantitative" as const,
-    scale: { domain: [0, maxLifetime], nice: false },
+    scale: { domain: [1, maxMonth], nice: false },
     axis: { title: t(lang, "common.lifetimeMonths"), tickMinStep: 1, format: "d" },
   };
   return {
@@ -43,10 +53,15 @@ export function ltvCurves(tables: Tables, ctx: FigureContext): VegaLiteSpec {
             scale: { domain: cohorts, scheme: { name: "viridis", extent: [0, 0.85] } },
             legend: { title: t(lang, "ltvCurves.legend") },
           },
+          tooltip: tooltip([
+            ["cohort", t(lang, "ltvCurves.legend")],
+            ["monthText", t(lang, "common.lifetimeMonths")],
+            ["ltvText", "LTV"],
+          ]),
         },
       },
       {
-        data: { values: [{ at: horizon - 1, label: `H = ${horizon}` }] },
+        data: { values: [{ at: horizon, label: `H = ${horizon}` }] },
         layer: [
           {
             mark: { type: "rule", strokeDash: [5, 3], color: "#555555" },

@@ -1,15 +1,16 @@
 /** LTV heatmap: buyer cohort × lifetime, cumulative revenue per buyer. */
 import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { cohortHeatmap } from "../heatmap.ts";
 import type { Stop } from "../palette.ts";
 import { emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
 // Green for money, so the LTV and retention heatmaps are not mistaken for each other side by side.
 const GREENS = ["#f7fcf5", "#c7e9c0", "#74c476", "#238b45", "#00441b"];
 
-export function ltvHeatmap(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function ltvHeatmap(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency } = ctx;
   const observed = tables.ltv.filter((r) => r.ltv !== null).map((r) => r.ltv!);
   if (observed.length === 0) return emptyFigure(ctx, "ltvHeatmap.title");

@@ -1,10 +1,9 @@
 /** Cumulative ROMI heatmap: buyer cohort × lifetime, diverging around break-even (1.0). */
 import { formatNumber, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
 import { cohortHeatmap } from "../heatmap.ts";
 import type { Stop } from "../palette.ts";
 import { emptyFigure } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
 /** Red below 1 (not paid back), white at 1, blue above (a colour-blind-safe pair, ColorBrewer RdBu). */
 function romiStops(top: number): Stop[] {
@@ -20,7 +19,9 @@ function romiStops(top: number): Stop[] {
   ];
 }
 
-export function romiHeatmap(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function romiHeatmap(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const observed = tables.romi_by_cohort.filter((r) => r.romi !== null).map((r) => r.romi!);
   if (observed.length === 0) return emptyFigure(ctx, "romiHeatmap.title");

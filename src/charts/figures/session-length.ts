@@ -1,13 +1,13 @@
 /**
  * Session length: a histogram in 1-minute bins up to an hour, then the open "60+" bin drawn apart
  * after a gap (it is not one minute wide), with the mean (ASL), median and mode marked by rules and
- * written above the bars, each on its own row so close values do not collide. Needs
- * `ctx.extras.sessionHistogram` (and `sessionStats` for the rules).
+ * written above the bars, each on its own row so close values do not collide. Reads
+ * `MetricsResult.sessions`.
  */
 import { formatNumber, type Lang, type MessageKey, t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
+import { tooltip } from "../bars.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { NEUTRAL } from "./conversion-lag.ts";
 
 const HEIGHT = 280;
@@ -29,9 +29,11 @@ export function lengthText(lang: Lang, seconds: number): string {
   return t(lang, "report.unit.minutes", { value: formatNumber(lang, minutes, digits) });
 }
 
-export function sessionLength(_tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function sessionLength(p: Presentation): VegaLiteSpec {
+  const ctx = p.context;
   const { lang } = ctx;
-  const bins = ctx.extras?.sessionHistogram ?? [];
+  const stats = p.analysis.metrics.sessions;
+  const bins = stats.histogram;
   if (!bins.some((b) => b.sessions > 0)) return emptyFigure(ctx, "sessionLength.title");
   const values = bins.map((b) => {
     const open = b.toS === null;
@@ -40,14 +42,17 @@ export function sessionLength(_tables: Tables, ctx: FigureContext): VegaLiteSpec
       to: open ? OPEN_TO : b.toS! / 60,
       sessions: b.sessions,
       open,
+      binText: open
+        ? t(lang, "sessionLength.openBin")
+        : t(lang, "sessionLength.bin", { from: b.fromS / 60, to: b.toS! / 60 }),
+      sessionsText: formatNumber(lang, b.sessions),
     };
   });
   const top = Math.max(...values.map((v) => v.sessions));
-  const stats = ctx.extras?.sessionStats;
   // Rules sorted left to right, label i on row i from the top and each rule drawn only from its own
   // row down: a label (written right of its rule) is never crossed by a rule further left.
   const markers = MARKERS.flatMap((m) => {
-    const s = stats?.[m.key];
+    const s = stats[m.key];
     if (s === null || s === undefined || !Number.isFinite(s)) return [];
     const at = round(Math.min(s / 60, 60), 3);
     const text = t(lang, m.label, { value: lengthText(lang, s) });
@@ -88,6 +93,10 @@ export function sessionLength(_tables: Tables, ctx: FigureContext): VegaLiteSpec
           x2: { field: "to" },
           y,
           y2: { datum: 0 },
+          tooltip: tooltip([
+            ["binText", t(lang, "sessionLength.axis")],
+            ["sessionsText", t(lang, "sessionLength.axisSessions")],
+          ]),
           color: {
             field: "open",
             type: "nominal",

@@ -3,10 +3,11 @@
  * a thick one (weekly rhythm smoothed out), partial days as hollow red points (as in the activity
  * figure; they stay out of the average) and the busiest day annotated.
  */
-import { formatDate, formatNumber, t } from "../../i18n/index.ts";
-import type { ActivityRow, Tables } from "../../metrics/tables.ts";
+import { formatDate, formatNumber, type Lang, t } from "../../i18n/index.ts";
+import type { ActivityRow } from "../../metrics/tables.ts";
+import { tooltip } from "../bars.ts";
 import { baseConfig, emptyFigure, header, PLOT_WIDTH, round, TEXT } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 import { DAY_MS, monthTickStep, partialPoints, periodStart } from "./activity.ts";
 
 const DAILY = "#a3afbb";
@@ -34,7 +35,7 @@ export function movingAverage(rows: readonly ActivityRow[]): (number | null)[] {
 }
 
 /** Time axis: months over a long window (as in the activity figure), days of the month over a short one. */
-function timeAxis(lang: FigureContext["lang"], from: number, to: number) {
+function timeAxis(lang: Lang, from: number, to: number) {
   const short = to - from <= 62 * DAY_MS;
   return {
     title: t(lang, "common.date"),
@@ -52,7 +53,9 @@ function timeAxis(lang: FigureContext["lang"], from: number, to: number) {
   };
 }
 
-export function sessionsPerDay(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function sessionsPerDay(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang } = ctx;
   const rows = [...tables.activity_daily].sort((a, b) => (a.period < b.period ? -1 : 1));
   if (rows.length === 0) return emptyFigure(ctx, "sessionsDay.title");
@@ -64,7 +67,15 @@ export function sessionsPerDay(tables: Tables, ctx: FigureContext): VegaLiteSpec
     avg: avg[i] === null ? null : round(avg[i]!, 2),
     partial: r.partial,
     kind: partialLabel,
+    dayText: formatDate(lang, r.period),
+    sessionsText: formatNumber(lang, r.sessions) + (r.partial ? ` (${partialLabel})` : ""),
+    avgText: avg[i] === null ? "—" : formatNumber(lang, avg[i]!, 0),
   }));
+  const tip = tooltip([
+    ["dayText", t(lang, "common.date")],
+    ["sessionsText", t(lang, "sessionsDay.axis")],
+    ["avgText", t(lang, "sessionsDay.average")],
+  ]);
   const from = values[0]!.ts;
   const to = Math.max(values[values.length - 1]!.ts, from + DAY_MS);
   const top = Math.max(...rows.map((r) => r.sessions));
@@ -104,7 +115,7 @@ export function sessionsPerDay(tables: Tables, ctx: FigureContext): VegaLiteSpec
           strokeWidth: 1,
           point: few ? { filled: true, size: 16, color: DAILY } : false,
         },
-        encoding: { x, y },
+        encoding: { x, y, tooltip: tip },
       },
       ...(avg.some((a) => a !== null)
         ? [

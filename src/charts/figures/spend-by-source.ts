@@ -1,16 +1,18 @@
 /** Marketing spend per month, stacked by source in the sources' own colours (natural order). */
-import { t } from "../../i18n/index.ts";
-import type { Tables } from "../../metrics/tables.ts";
-import { columnsWidth } from "../bars.ts";
+import { formatMonth, t } from "../../i18n/index.ts";
+import { moneyText } from "../../insights/phrases.ts";
+import { columnsWidth, tooltip } from "../bars.ts";
 import { sourcePalette } from "../palette.ts";
 import { bandLabelAngle, baseConfig, emptyFigure, header, PLOT_WIDTH, round } from "../theme.ts";
-import type { FigureContext, VegaLiteSpec } from "../types.ts";
+import type { Presentation, VegaLiteSpec } from "../types.ts";
 
-export function spendBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec {
+export function spendBySource(p: Presentation): VegaLiteSpec {
+  const { tables } = p.analysis.metrics;
+  const ctx = p.context;
   const { lang, currency } = ctx;
   const costs = tables.costs_by_source_month.filter((r) => r.costs !== 0);
   if (costs.length === 0) return emptyFigure(ctx, "spend.title");
-  const palette = sourcePalette(tables, lang);
+  const palette = sourcePalette(p);
   const present = palette.filter((p) => costs.some((r) => r.source === p.id));
   const order = new Map(present.map((p, i) => [p.id, i]));
   const months = [...new Set(costs.map((r) => r.month))].sort();
@@ -19,6 +21,8 @@ export function spendBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec 
     source: present[order.get(r.source)!]!.label,
     order: order.get(r.source)!,
     costs: round(r.costs, 2),
+    monthText: formatMonth(lang, r.month),
+    costsText: moneyText(ctx, r.costs),
   }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -52,6 +56,11 @@ export function spendBySource(tables: Tables, ctx: FigureContext): VegaLiteSpec 
       },
       // Stacked top to bottom in the legend's order (source 1 on top), so segments read like the legend.
       order: { field: "order", type: "quantitative", sort: "descending" },
+      tooltip: tooltip([
+        ["source", t(lang, "common.source")],
+        ["monthText", t(lang, "common.month")],
+        ["costsText", t(lang, "spend.axis", { currency })],
+      ]),
     },
   };
 }

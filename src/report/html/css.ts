@@ -66,6 +66,12 @@ th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: le
 th { background: var(--soft); font-weight: bold; border-bottom: 2px solid var(--line); }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.flag td { background: #fff6e0; }
+ul.summary { font-size: 16px; margin: 12px 0 0; padding-left: 20px; }
+ul.summary li { margin: 0 0 6px; }
+.table-wrap tfoot td { border-top: 2px solid var(--line); border-bottom: none; font-weight: bold; }
+/* On a narrow screen a wide table scrolls sideways with its first column (the source) kept in view. */
+.table-wrap th:first-child, .table-wrap td:first-child { position: sticky; left: 0; background: #ffffff; }
+.table-wrap th:first-child { background: var(--soft); }
 .good-text { color: var(--good); }
 .bad-text { color: var(--bad); }
 .methods dt { font-weight: bold; margin-top: 8px; }
@@ -74,6 +80,9 @@ footer { margin-top: 48px; padding-top: 10px; border-top: 1px solid var(--line);
   font-size: 13px; }
 @media (max-width: 640px) {
   main { padding: 20px 14px 40px; }
+  .card .value { font-size: 21px; }
+  table { font-size: 13px; }
+  th, td { padding: 4px 7px; }
   .meta { grid-template-columns: 1fr; }
   .meta dt { margin-top: 6px; }
 }
@@ -82,8 +91,11 @@ footer { margin-top: 48px; padding-top: 10px; border-top: 1px solid var(--line);
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
   .toc { display: none; }
-  section { margin-top: 0; break-before: page; }
-  section.flow { break-before: auto; margin-top: 28px; }
+  /* Only the three figure sections start a page: the verdict and key numbers share page 1, and the
+     short tables flow after the figures instead of standing alone on a page. */
+  section { margin-top: 28px; break-before: auto; }
+  #product, #sales, #marketing { margin-top: 0; break-before: page; }
+  .cards, .table-wrap, .csv-links { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   figure.fig, .card, .keep, .verdict-group > h3, .findings > li, tr, .facts div { break-inside: avoid; }
   figure.fig { margin: 10px 0 16px; }

@@ -2,22 +2,24 @@
 import { tMaybe } from "../../i18n/index.ts";
 import type { RejectCount, TableLoad } from "../../ingest/load-table.ts";
 import type { DataQualityReport, QualityWarning } from "../../ingest/quality.ts";
-import { fmtCount, fmtWindow, tr, type View } from "./format.ts";
+import type { RunContext } from "../../presentation.ts";
+import { fmtCount, fmtWindow, tr } from "./format.ts";
 import { type Html, html, join } from "./html.ts";
 import { dataTable } from "./tables.ts";
 
-function tableName(v: View, table: string): string {
+function tableName(v: RunContext, table: string): string {
   return tMaybe(v.lang, `report.table.${table}`, table);
 }
 
-/** Audit examples are English fragments (`2017-06-22 11:54:00 user 46…`); their two nouns are translated. */
-function example(v: View, text: string): string {
+/** Audit examples are English fragments (`2017-06-22 11:54:00 user 46…`); their few nouns are translated. */
+function example(v: RunContext, text: string): string {
   return text
     .replace(/\buser\b/g, tr(v, "report.example.user"))
-    .replace(/\bsource\b/g, tr(v, "report.example.source"));
+    .replace(/\bsource\b/g, tr(v, "report.example.source"))
+    .replace(/\bmedian\b/g, tr(v, "report.example.median"));
 }
 
-function warningText(v: View, w: QualityWarning): string {
+function warningText(v: RunContext, w: QualityWarning): string {
   const specific = `report.warning.${w.code}.${w.table}`;
   return tMaybe(v.lang, specific, tMaybe(v.lang, `report.warning.${w.code}`, w.message));
 }
@@ -27,7 +29,7 @@ interface RejectLine extends RejectCount {
   path: string;
 }
 
-export function qualityBody(v: View, q: DataQualityReport | null): Html {
+export function qualityBody(v: RunContext, q: DataQualityReport | null): Html {
   if (q === null) return html`<p class="note">${tr(v, "report.quality.none")}</p>`;
   const windowLine = html`<p>${tr(v, "report.quality.window", {
     window: fmtWindow(v, q.window.from, q.window.to),

@@ -21,7 +21,7 @@ export const SECTION_FIGURES = {
   ],
   sales: [
     ["report.sub.conversion", ["conversion-lag", "conversion-lag-by-source", "conversion-lag-by-cohort"]],
-    ["report.sub.purchases", ["purchases-per-month", "aov-by-month"]],
+    ["report.sub.purchases", ["purchases-per-month", "aov-by-month", "aov-by-lifetime"]],
     ["report.sub.ltv", ["ltv-heatmap", "ltv-curves", "ltv-by-source", "ltv-by-device"]],
   ],
   marketing: [

@@ -1,104 +1,127 @@
-/** The headline numbers of summary.csv as cards, and the smaller "facts" lists of each section. */
-import type { SummaryRow } from "../../metrics/tables.ts";
-import {
-  asNumber,
-  fmtCac,
-  fmtCount,
-  fmtDuration,
-  fmtMoney,
-  fmtRatio,
-  fmtShare,
-  tr,
-  type View,
-} from "./format.ts";
+/** The headline numbers of a run as cards, and the smaller "facts" lists of each section. */
+import type { MetricsResult } from "../../metrics/result.ts";
+import type { RunContext } from "../../presentation.ts";
+import { DASH, fmtCac, fmtCount, fmtDuration, fmtMoney, fmtRatio, fmtShare, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
-
-export type Summary = ReadonlyMap<string, number | string | null>;
-
-export function summaryMap(rows: readonly SummaryRow[]): Summary {
-  return new Map(rows.map((r) => [r.metric, r.value]));
-}
 
 interface Card {
   label: string;
   value: string;
   sub?: string;
   tone?: "good" | "bad";
+  /** Change against the previous period, when the dashboard compares two. */
+  change?: string;
+}
+
+/** The period before the one shown (same length), for the change on each card. */
+export interface Previous {
+  metrics: MetricsResult;
+  days: number;
 }
 
 function card(c: Card): Html {
   return html`<div class="card${c.tone ? ` ${c.tone}` : ""}"><p class="label">${c.label}</p><p class="value">${c.value}</p>${
     c.sub ? html`<p class="sub">${c.sub}</p>` : ""
-  }</div>`;
+  }${c.change ? html`<p class="change">${c.change}</p>` : ""}</div>`;
 }
 
-/** KPI cards for the metrics the summary has; a metric missing from it gets no card. */
-export function kpiCards(v: View, s: Summary): Html | null {
-  const n = (m: string) => asNumber(s.get(m));
-  const cards: Card[] = [];
-  const add = (metric: string, c: () => Card) => {
-    if (s.has(metric)) cards.push(c());
-  };
-  add("users", () => ({
-    label: tr(v, "report.kpi.users"),
-    value: fmtCount(v, n("users")),
-    sub: tr(v, "report.kpiNote.users"),
-  }));
-  add("buyers", () => ({
-    label: tr(v, "report.kpi.buyers"),
-    value: fmtCount(v, n("buyers")),
-    sub: tr(v, "report.kpiNote.buyers"),
-  }));
-  add("conversion_rate", () => ({
-    label: tr(v, "report.kpi.conversionRate"),
-    value: fmtShare(v, n("conversion_rate")),
-    sub: tr(v, "report.kpiNote.conversionRate"),
-  }));
-  add("revenue", () => ({ label: tr(v, "report.kpi.revenue"), value: fmtMoney(v, n("revenue")) }));
-  add("costs", () => ({ label: tr(v, "report.kpi.costs"), value: fmtMoney(v, n("costs")) }));
-  add("cac", () => {
-    const raw = s.get("cac");
-    const cac = raw === "infinite" || raw === "no_spend" ? raw : n("cac");
-    return { label: "CAC", value: fmtCac(v, cac), sub: tr(v, "report.kpiNote.cac") };
-  });
-  add("ltv_h", () => ({
-    label: tr(v, "report.kpi.ltvH"),
-    value: fmtMoney(v, n("ltv_h")),
-    sub: tr(v, "report.kpiNote.ltvH"),
-  }));
-  add("romi_h", () => {
-    const romi = n("romi_h");
-    const tone = romi === null ? undefined : romi >= 1 ? "good" : "bad";
-    return {
-      label: tr(v, "report.kpi.romiH"),
-      value: fmtRatio(v, romi),
-      sub: tr(v, "report.kpiNote.romiH"),
-      tone,
-    };
-  });
-  for (const m of ["dau", "wau", "mau"] as const) {
-    add(m, () => ({
-      label: m.toUpperCase(),
-      value: fmtCount(v, roundOrNull(n(m))),
-      sub: tr(v, `report.kpiNote.${m}`),
-    }));
-  }
-  if (s.has("sticky_wau") || s.has("sticky_mau")) {
-    cards.push({
-      label: tr(v, "report.kpi.sticky"),
-      value: `${fmtShare(v, n("sticky_wau"))} · ${fmtShare(v, n("sticky_mau"))}`,
-      sub: "DAU/WAU · DAU/MAU",
+/** The headline numbers a card compares, by card position (null: not compared). */
+function comparable(m: MetricsResult): (number | null)[] {
+  const cac = typeof m.marketing.cac === "number" ? m.marketing.cac : null;
+  return [
+    m.data.users,
+    m.data.buyers,
+    m.conversion.rate,
+    m.data.revenue,
+    m.data.costs,
+    cac,
+    m.ltv.ltvH,
+    m.marketing.romiH,
+    m.activity.dau.mean,
+    m.activity.wau.mean,
+    m.activity.mau.mean,
+    null,
+    m.sessions.meanS,
+  ];
+}
+
+/** "▲ 5.2% vs the previous 30 days": relative change, or nothing when either side is missing. */
+function changeText(
+  v: RunContext,
+  now: number | null,
+  before: number | null,
+  days: number,
+): string | undefined {
+  if (now === null || before === null || before === 0) return undefined;
+  const rel = now / before - 1;
+  const arrow = rel > 0 ? "▲" : rel < 0 ? "▼" : "＝";
+  const sign = rel > 0 ? "+" : "";
+  return tr(v, "dash.compare.vs", { change: `${arrow} ${sign}${fmtShare(v, rel)}`, days });
+}
+
+/** KPI cards from the typed headline numbers of a run (`MetricsResult`); null values show a dash. */
+export function kpiCards(v: RunContext, m: MetricsResult, previous?: Previous): Html {
+  const cards = kpiCardList(v, m);
+  if (previous) {
+    const now = comparable(m);
+    const before = comparable(previous.metrics);
+    cards.forEach((c, i) => {
+      const change = changeText(v, now[i] ?? null, before[i] ?? null, previous.days);
+      if (change) c.change = change;
     });
   }
-  add("session_mean_s", () => ({
-    label: tr(v, "report.kpi.asl"),
-    value: fmtDuration(v, n("session_mean_s")),
-    ...(s.has("session_median_s")
-      ? { sub: tr(v, "report.kpiNote.asl", { median: fmtDuration(v, n("session_median_s")) }) }
-      : {}),
-  }));
-  if (cards.length === 0) return null;
   return html`<div class="cards">${cards.map(card)}</div>`;
+}
+
+/** Every headline card, in reading order (the positions `comparable` follows). */
+function kpiCardList(v: RunContext, m: MetricsResult): Card[] {
+  const { data, activity, sessions, conversion, ltv, marketing } = m;
+  const romi = marketing.romiH;
+  // Under a device filter spend cannot be split: say so where CAC and ROMI would stand.
+  const withheld = marketing.withheld === null ? null : tr(v, "cac.notApplicable");
+  const cards: Card[] = [
+    { label: tr(v, "report.kpi.users"), value: fmtCount(v, data.users), sub: tr(v, "report.kpiNote.users") },
+    {
+      label: tr(v, "report.kpi.buyers"),
+      value: fmtCount(v, data.buyers),
+      sub: tr(v, "report.kpiNote.buyers"),
+    },
+    {
+      label: tr(v, "report.kpi.conversionRate"),
+      value: fmtShare(v, conversion.rate),
+      sub: tr(v, "report.kpiNote.conversionRate"),
+    },
+    { label: tr(v, "report.kpi.revenue"), value: fmtMoney(v, data.revenue) },
+    { label: tr(v, "report.kpi.costs"), value: fmtMoney(v, data.costs) },
+    {
+      label: "CAC",
+      value: withheld ? DASH : fmtCac(v, marketing.cac),
+      sub: withheld ?? tr(v, "report.kpiNote.cac"),
+    },
+    { label: tr(v, "report.kpi.ltvH"), value: fmtMoney(v, ltv.ltvH), sub: tr(v, "report.kpiNote.ltvH") },
+    {
+      label: tr(v, "report.kpi.romiH"),
+      value: fmtRatio(v, romi),
+      sub: withheld ?? tr(v, "report.kpiNote.romiH"),
+      ...(romi === null ? {} : { tone: romi >= 1 ? ("good" as const) : ("bad" as const) }),
+    },
+    ...(["dau", "wau", "mau"] as const).map((k) => ({
+      label: k.toUpperCase(),
+      value: fmtCount(v, roundOrNull(activity[k].mean)),
+      sub: tr(v, `report.kpiNote.${k}`),
+    })),
+    {
+      label: tr(v, "report.kpi.sticky"),
+      value: `${fmtShare(v, activity.stickyWau)} · ${fmtShare(v, activity.stickyMau)}`,
+      sub: "DAU/WAU · DAU/MAU",
+    },
+    {
+      label: tr(v, "report.kpi.asl"),
+      value: fmtDuration(v, sessions.meanS),
+      sub: tr(v, "report.kpiNote.asl", { median: fmtDuration(v, sessions.medianS) }),
+    },
+  ];
+  return cards;
 }
 
 function roundOrNull(x: number | null): number | null {
@@ -116,12 +139,8 @@ export function factList(facts: readonly Fact[]): Html | null {
   return html`<dl class="facts">${facts.map((f) => html`<div><dt>${f.label}</dt><dd>${f.value}</dd></div>`)}</dl>`;
 }
 
-/** Facts for the summary metrics present, each formatted by `format`. */
-export function summaryFacts(
-  s: Summary,
-  items: readonly [metric: string, label: string, format: (x: number | null) => string][],
-): Fact[] {
-  return items
-    .filter(([m]) => s.has(m))
-    .map(([m, label, format]) => ({ label, value: format(asNumber(s.get(m))) }));
+/** The four cards of the executive summary: revenue, spend, CAC and ROMI at H. */
+export function summaryCards(v: RunContext, m: MetricsResult): Html {
+  const all = kpiCardList(v, m);
+  return html`<div class="cards summary-cards">${[3, 4, 5, 7].map((i) => card(all[i]!))}</div>`;
 }

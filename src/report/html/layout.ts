@@ -1,6 +1,8 @@
 /** The page around the sections: head with the inline style sheet, the report header, contents, footer. */
+
+import type { RunContext } from "../../presentation.ts";
 import { REPORT_CSS } from "./css.ts";
-import { attributionName, fmtWindow, tr, type View } from "./format.ts";
+import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html, join, trusted } from "./html.ts";
 
 export interface HeaderInfo {
@@ -10,7 +12,7 @@ export interface HeaderInfo {
 
 /** Title, the run's settings, and links to the sections present (hidden in print). */
 export function reportHeader(
-  v: View,
+  v: RunContext,
   h: HeaderInfo,
   marginText: string | null,
   toc: readonly { id: string; title: string }[],
@@ -38,7 +40,7 @@ export function reportHeader(
 }
 
 /** The whole document. `generated` goes to the footer when the caller supplies it. */
-export function documentShell(v: View, title: string, body: Html, generated: string | null): string {
+export function documentShell(v: RunContext, title: string, body: Html, generated: string | null): string {
   const footer = generated ? html`<footer>${tr(v, "report.generated", { when: generated })}</footer>` : "";
   return html`<!DOCTYPE html>
 <html lang="${v.lang}">

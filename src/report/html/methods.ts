@@ -1,6 +1,7 @@
-/** The methods note: definitions in the spec's words, and the choices this run made. */
+/** The methods note: every definition in the report's own words (a reader has no spec), and this run's choices. */
 import { formatNumber, type MessageKey, tMaybe } from "../../i18n/index.ts";
-import { attributionName, fmtWindow, tr, type View } from "./format.ts";
+import type { RunContext } from "../../presentation.ts";
+import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
 
 /** Term and definition keys, in the order a reader meets the numbers. */
@@ -18,32 +19,29 @@ const DEFINITIONS: readonly [term: MessageKey, text: MessageKey][] = [
   ["report.sub.payback", "report.def.payback"],
 ];
 
-export interface MethodChoices {
-  /** Margin applied to revenue in LTV and ROMI (spec default 1.0). */
-  margin: number | null;
-  cohortGrain: "month" | "week" | null;
-  window: { from: string; to: string } | null;
-}
-
-export function methodsBody(v: View, c: MethodChoices): Html {
+/** Definitions, then the choices of this run (all from the run context). */
+export function methodsBody(v: RunContext, csvTables: readonly string[] = []): Html {
   const defs = DEFINITIONS.map(([term, text]) => html`<dt>${tr(v, term)}</dt><dd>${tr(v, text)}</dd>`);
   const model = tMaybe(v.lang, `report.choice.attribution.${v.attribution}`, "");
   const choices: string[] = [
     tr(v, "report.choice.horizon"),
     model || tr(v, "report.choice.attributionOther", { model: attributionName(v, v.attribution) }),
   ];
-  if (c.margin !== null) {
-    choices.push(
-      tr(v, c.margin === 1 ? "report.choice.marginDefault" : "report.choice.margin", {
-        margin: formatNumber(v.lang, c.margin, 2),
-      }),
-    );
-  }
-  if (c.cohortGrain !== null) choices.push(tr(v, `report.choice.grain.${c.cohortGrain}`));
-  if (c.window !== null)
-    choices.push(tr(v, "report.choice.window", { window: fmtWindow(v, c.window.from, c.window.to) }));
+  choices.push(
+    tr(v, v.margin === 1 ? "report.choice.marginDefault" : "report.choice.margin", {
+      margin: formatNumber(v.lang, v.margin, 2),
+    }),
+    tr(v, `report.choice.grain.${v.cohortGrain}`),
+    tr(v, "report.choice.window", { window: fmtWindow(v, v.from, v.to) }),
+  );
   choices.push(tr(v, "report.choice.partial"), tr(v, "report.choice.unobserved"), tr(v, "report.choice.cac"));
-  return html`<p>${tr(v, "report.methods.intro")} <code>spec/metrics.md</code>, <code>docs/decisions.md</code>.</p>
+  return html`<p>${tr(v, "report.methods.intro")}</p>
 <h3>${tr(v, "report.methods.choices")}</h3><ul>${choices.map((x) => html`<li>${x}</li>`)}</ul>
-<h3>${tr(v, "report.methods.definitions")}</h3><dl class="methods">${defs}</dl>`;
+<h3>${tr(v, "report.methods.definitions")}</h3><dl class="methods">${defs}</dl>${
+    csvTables.length > 0
+      ? html`<h3>${tr(v, "report.methods.tables")}</h3><p class="csv-links">${csvTables.map(
+          (name) => html`<a href="tables/${name}.csv"><code>${name}.csv</code></a> `,
+        )}</p>`
+      : ""
+  }`;
 }

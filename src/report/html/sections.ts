@@ -1,44 +1,34 @@
 /** The Product, Sales and Marketing sections: a few headline facts, then the figures that exist. */
 import type { MessageKey } from "../../i18n/index.ts";
-import type { RetentionRow, Tables } from "../../metrics/tables.ts";
+import type { MetricsResult } from "../../metrics/result.ts";
+import type { RunContext } from "../../presentation.ts";
 import { figureBlock, SECTION_FIGURES } from "./figures.ts";
-import {
-  fmtCount,
-  fmtDays,
-  fmtDuration,
-  fmtMinutes,
-  fmtMoney,
-  fmtRatio,
-  fmtShare,
-  tr,
-  type View,
-} from "./format.ts";
+import { fmtCount, fmtDays, fmtDuration, fmtMinutes, fmtMoney, fmtRatio, fmtShare, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
-import { type Fact, factList, type Summary, summaryFacts } from "./kpi.ts";
+import { type Fact, factList } from "./kpi.ts";
 import { byDeviceTable } from "./tables.ts";
 
 export type SectionId = keyof typeof SECTION_FIGURES;
 
 /** A `<section>` with its heading; `flow` sections do not start a new printed page. */
-export function section(v: View, id: string, titleKey: MessageKey, body: Html, flow = false): Html {
+export function section(v: RunContext, id: string, titleKey: MessageKey, body: Html, flow = false): Html {
   return html`<section id="${id}"${flow ? html` class="flow"` : ""}><h2>${tr(v, titleKey)}</h2>${body}</section>\n`;
 }
 
-/** Mean month-1 retention over the cohorts where it is observed, and how many those are. */
-export function month1Retention(rows: readonly RetentionRow[]): { mean: number; cohorts: number } | null {
-  const cells = rows.filter((r) => r.lifetime === 1 && r.retention !== null);
-  if (cells.length === 0) return null;
-  return { mean: cells.reduce((a, r) => a + r.retention!, 0) / cells.length, cohorts: cells.length };
+/** Mean month-1 retention over the cohorts where it is observed (`MetricsResult.retention`). */
+export function month1Retention(m: MetricsResult): { mean: number; cohorts: number } | null {
+  const cell = m.retention.meanByLifetime.find((r) => r.lifetime === 1);
+  return cell && cell.retention !== null ? { mean: cell.retention, cohorts: cell.cohorts } : null;
 }
 
-function productFacts(v: View, s: Summary, tables: Tables): Fact[] {
-  const facts = summaryFacts(s, [
-    ["sessions", tr(v, "report.fact.sessions"), (x) => fmtCount(v, x)],
-    ["sessions_per_user_day", tr(v, "report.fact.sessionsPerUserDay"), (x) => fmtRatio(v, x)],
-    ["session_median_s", tr(v, "report.fact.sessionMedian"), (x) => fmtDuration(v, x)],
-    ["session_mode_s", tr(v, "report.fact.sessionMode"), (x) => fmtDuration(v, x)],
-  ]);
-  const r1 = month1Retention(tables.retention);
+function productFacts(v: RunContext, m: MetricsResult): Fact[] {
+  const facts: Fact[] = [
+    { label: tr(v, "report.fact.sessions"), value: fmtCount(v, m.data.sessions) },
+    { label: tr(v, "report.fact.sessionsPerUserDay"), value: fmtRatio(v, m.activity.sessionsPerUserDay) },
+    { label: tr(v, "report.fact.sessionMedian"), value: fmtDuration(v, m.sessions.medianS) },
+    { label: tr(v, "report.fact.sessionMode"), value: fmtDuration(v, m.sessions.modeS) },
+  ];
+  const r1 = month1Retention(m);
   if (r1)
     facts.push({
       label: tr(v, "report.fact.retention1", { cohorts: r1.cohorts }),
@@ -47,15 +37,15 @@ function productFacts(v: View, s: Summary, tables: Tables): Fact[] {
   return facts;
 }
 
-function salesFacts(v: View, s: Summary): Fact[] {
-  return summaryFacts(s, [
-    ["orders", tr(v, "report.fact.orders"), (x) => fmtCount(v, x)],
-    ["aov", tr(v, "report.fact.aov"), (x) => fmtMoney(v, x)],
-    ["conversion_lag_mean_days", tr(v, "report.fact.lagMean"), (x) => fmtDays(v, x)],
-    ["conversion_lag_median_min", tr(v, "report.fact.lagMedian"), (x) => fmtMinutes(v, x)],
-    ["orders_per_buyer_h", tr(v, "report.fact.ordersPerBuyerH"), (x) => fmtRatio(v, x)],
-    ["ltv_h_cohort_mean", tr(v, "report.fact.ltvCohortMean"), (x) => fmtMoney(v, x)],
-  ]);
+function salesFacts(v: RunContext, m: MetricsResult): Fact[] {
+  return [
+    { label: tr(v, "report.fact.orders"), value: fmtCount(v, m.data.orders) },
+    { label: tr(v, "report.fact.aov"), value: fmtMoney(v, m.orders.aov) },
+    { label: tr(v, "report.fact.lagMean"), value: fmtDays(v, m.conversion.lag.meanDays) },
+    { label: tr(v, "report.fact.lagMedian"), value: fmtMinutes(v, m.conversion.lag.medianMinutes) },
+    { label: tr(v, "report.fact.ordersPerBuyerH"), value: fmtRatio(v, m.orders.ordersPerBuyerH) },
+    { label: tr(v, "report.fact.ltvCohortMean"), value: fmtMoney(v, m.ltv.ltvHCohortMean) },
+  ];
 }
 
 const TITLES: Record<SectionId, MessageKey> = {
@@ -69,19 +59,19 @@ const TITLES: Record<SectionId, MessageKey> = {
  * (for Sales) no device table.
  */
 export function figureSection(
-  v: View,
+  v: RunContext,
   id: SectionId,
   figures: ReadonlyMap<string, string>,
-  s: Summary,
-  tables: Tables,
+  m: MetricsResult,
 ): Html | null {
-  const facts = id === "product" ? productFacts(v, s, tables) : id === "sales" ? salesFacts(v, s) : [];
+  const { tables } = m;
+  const facts = id === "product" ? productFacts(v, m) : id === "sales" ? salesFacts(v, m) : [];
   const parts: Html[] = [];
   for (const [titleKey, names] of SECTION_FIGURES[id]) {
     const blocks = names.map((n) => figureBlock(figures, n)).filter((b): b is Html => b !== null);
     if (id === "sales" && titleKey === "report.sub.ltv" && tables.by_device.length > 0) {
       blocks.push(
-        html`<div class="keep"><h4>${tr(v, "report.sub.byDevice")}</h4>${byDeviceTable(v, tables.by_device)}</div>`,
+        html`<div class="keep by-device"><h4>${tr(v, "report.sub.byDevice")}</h4>${byDeviceTable(v, tables.by_device)}</div>`,
       );
     }
     if (blocks.length > 0) parts.push(html`<h3>${tr(v, titleKey)}</h3>${blocks}`);

@@ -1,6 +1,9 @@
 /** The report's data tables: by source, by device, and the attribution sensitivity of verdicts. */
 import type { SensitivityRow, Verdict } from "../../insights/types.ts";
-import type { Attribution, ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
+import { ATTRIBUTIONS } from "../../metrics/options.ts";
+import type { MetricsResult } from "../../metrics/result.ts";
+import type { ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
+import type { RunContext } from "../../presentation.ts";
 import {
   attributionName,
   DASH,
@@ -8,12 +11,11 @@ import {
   fmtCac,
   fmtCount,
   fmtMoney,
-  fmtMonths,
+  fmtPayback,
   fmtRatio,
   fmtShare,
   sourceName,
   tr,
-  type View,
 } from "./format.ts";
 import { type Child, type Html, html } from "./html.ts";
 
@@ -23,11 +25,14 @@ export interface Column<R> {
   numeric?: boolean;
 }
 
-/** A plain table; numeric columns are right-aligned. `flag` marks rows to highlight. */
+/**
+ * A plain table; numeric columns are right-aligned. `flag` marks rows to highlight; `foot` is a
+ * totals row (one cell per column).
+ */
 export function dataTable<R>(
   columns: readonly Column<R>[],
   rows: readonly R[],
-  opts: { flag?: (row: R) => boolean } = {},
+  opts: { flag?: (row: R) => boolean; foot?: readonly Child[] } = {},
 ): Html {
   const cls = (c: Column<R>) => (c.numeric ? "num" : null);
   return html`<div class="table-wrap"><table><thead><tr>${columns.map(
@@ -37,27 +42,42 @@ export function dataTable<R>(
       html`<tr${opts.flag?.(r) ? html` class="flag"` : ""}>${columns.map(
         (c) => html`<td${cls(c) ? html` class="num"` : ""}>${c.cell(r)}</td>`,
       )}</tr>\n`,
-  )}</tbody></table></div>`;
+  )}</tbody>${
+    opts.foot
+      ? html`<tfoot><tr>${opts.foot.map(
+          (cell, i) => html`<td${cls(columns[i]!) ? html` class="num"` : ""}>${cell}</td>`,
+        )}</tr></tfoot>`
+      : ""
+  }</table></div>`;
 }
 
 /** ROMI coloured by which side of break-even it is on. */
-function romi(v: View, x: number | null): Child {
+function romi(v: RunContext, x: number | null): Child {
   if (x === null) return DASH;
   return html`<span class="${x >= 1 ? "good-text" : "bad-text"}">${fmtRatio(v, x)}</span>`;
 }
 
 /** Payback: a lifetime, "not yet" for a paid source that has not paid back, "—" when nothing was spent. */
-function payback(v: View, row: BySourceRow): string {
-  if (row.payback_lifetime !== null) return fmtMonths(v, row.payback_lifetime);
+function payback(v: RunContext, row: BySourceRow): string {
+  if (row.payback_lifetime !== null) return fmtPayback(v, row.payback_lifetime);
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 
-export function bySourceTable(v: View, rows: readonly BySourceRow[]): Html {
+/**
+ * Sources in numbers, with a totals row from the run's own headline numbers (all users, buyers and
+ * spend; the overall CAC, LTV and ROMI), never a sum of ratios.
+ */
+export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: MetricsResult): Html {
   const columns: Column<BySourceRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
-    { head: tr(v, "common.users"), cell: (r) => fmtCount(v, r.users), numeric: true },
+    // ¹: by the source of the first session whatever the model (the intro says so).
+    { head: `${tr(v, "common.users")}¹`, cell: (r) => fmtCount(v, r.users), numeric: true },
     { head: tr(v, "report.col.buyers"), cell: (r) => fmtCount(v, r.buyers), numeric: true },
-    { head: tr(v, "report.col.conversion"), cell: (r) => fmtShare(v, r.conversion_rate), numeric: true },
+    {
+      head: `${tr(v, "report.col.conversion")}¹`,
+      cell: (r) => fmtShare(v, r.conversion_rate),
+      numeric: true,
+    },
     { head: tr(v, "report.col.costs"), cell: (r) => fmtMoney(v, r.costs), numeric: true },
     { head: "CAC", cell: (r) => fmtCac(v, r.cac), numeric: true },
     { head: tr(v, "report.col.ltvH"), cell: (r) => fmtMoney(v, r.ltv_h), numeric: true },
@@ -68,10 +88,21 @@ export function bySourceTable(v: View, rows: readonly BySourceRow[]): Html {
     },
     { head: tr(v, "report.col.payback"), cell: (r) => payback(v, r), numeric: true },
   ];
-  return dataTable(columns, rows);
+  const foot: Child[] | undefined = m && [
+    html`<b>${tr(v, "report.total")}</b>`,
+    fmtCount(v, m.data.users),
+    fmtCount(v, m.data.buyers),
+    fmtShare(v, m.conversion.rate),
+    fmtMoney(v, m.data.costs),
+    fmtCac(v, m.marketing.cac),
+    fmtMoney(v, m.ltv.ltvH),
+    romi(v, m.marketing.romiH),
+    DASH,
+  ];
+  return dataTable(columns, rows, foot ? { foot } : {});
 }
 
-export function byDeviceTable(v: View, rows: readonly ByDeviceRow[]): Html {
+export function byDeviceTable(v: RunContext, rows: readonly ByDeviceRow[]): Html {
   return dataTable<ByDeviceRow>(
     [
       { head: tr(v, "common.device"), cell: (r) => deviceName(v, r.device) },
@@ -84,18 +115,16 @@ export function byDeviceTable(v: View, rows: readonly ByDeviceRow[]): Html {
   );
 }
 
-const MODELS: readonly Attribution[] = ["first-touch", "last-touch", "linear"];
-
-export function verdictShort(v: View, verdict: Verdict): string {
+export function verdictShort(v: RunContext, verdict: Verdict): string {
   return tr(v, `report.verdictShort.${verdict}`);
 }
 
 /** Per source: the verdict and ROMI at H under each model; rows whose verdict depends on the model are flagged. */
-export function sensitivityTable(v: View, rows: readonly SensitivityRow[]): Html {
-  const depends = (r: SensitivityRow) => new Set(MODELS.map((m) => r.verdicts[m])).size > 1;
+export function sensitivityTable(v: RunContext, rows: readonly SensitivityRow[]): Html {
+  const depends = (r: SensitivityRow) => new Set(ATTRIBUTIONS.map((m) => r.verdicts[m])).size > 1;
   const columns: Column<SensitivityRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
-    ...MODELS.map(
+    ...ATTRIBUTIONS.map(
       (m): Column<SensitivityRow> => ({
         head: attributionName(v, m),
         cell: (r) =>

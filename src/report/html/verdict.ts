@@ -1,17 +1,21 @@
 /** The verdict: findings grouped by what they recommend, each with the numbers it rests on. */
 import { tMaybe } from "../../i18n/index.ts";
+import { joinAnd } from "../../insights/phrases.ts";
 import type { Evidence, Finding, Insights, Verdict } from "../../insights/types.ts";
+import { UNATTRIBUTED } from "../../metrics/attribution.ts";
+import { ATTRIBUTIONS } from "../../metrics/options.ts";
+import type { RunContext } from "../../presentation.ts";
 import {
   attributionName,
   DASH,
   fmtCount,
   fmtMoney,
   fmtMonths,
+  fmtPayback,
   fmtRatio,
   fmtShare,
   sourceName,
   tr,
-  type View,
 } from "./format.ts";
 import { type Html, html } from "./html.ts";
 
@@ -19,13 +23,22 @@ import { type Html, html } from "./html.ts";
 const GROUPS: readonly Verdict[] = ["scale", "cut", "watch", "too_few_buyers", "caveat", "info"];
 
 /** An evidence value in its unit; text values that name a model or `unattributed` are translated. */
-export function evidenceValue(v: View, e: Evidence): string {
-  if (e.value === null) return DASH;
+export function evidenceValue(v: RunContext, e: Evidence): string {
+  if (e.value === null) return e.metric === "payback_lifetime" ? tr(v, "report.payback.notYet") : DASH;
   if (typeof e.value === "string") {
     if (e.value === "infinite") return "∞";
     if (e.value === "no_spend") return tr(v, "cac.noSpend");
     if (e.unit === "text" && e.metric.startsWith("verdict"))
       return tMaybe(v.lang, `report.verdictValue.${e.value}`, e.value);
+    // A list of sources ("9,10,4") reads as decimals in Russian: write it as words ("9, 10 и 4").
+    if (e.unit === "text" && e.metric.endsWith("_sources"))
+      return joinAnd(
+        v.lang,
+        e.value
+          .split(",")
+          .filter((x) => x !== "")
+          .map((x) => sourceName(v, x)),
+      );
     if (e.unit === "text") return sourceName(v, attributionName(v, e.value));
     const n = Number(e.value);
     if (!Number.isFinite(n)) return e.value;
@@ -41,6 +54,9 @@ export function evidenceValue(v: View, e: Evidence): string {
     case "share":
       return fmtShare(v, e.value);
     case "months":
+      // Lifetimes are zero-based; a reader counts months from 1 (lifetime 0 = the cohort month).
+      if (e.metric === "payback_lifetime") return fmtPayback(v, e.value);
+      if (e.metric === "lifetime") return fmtCount(v, e.value + 1);
       return fmtMonths(v, e.value);
     default:
       return String(e.value);
@@ -51,18 +67,18 @@ export function evidenceValue(v: View, e: Evidence): string {
  * The evidence's name: a known metric in the report's language, else the metric id as given. Per-model
  * evidence (`romi_h:linear`) reads as the metric followed by the model.
  */
-export function evidenceLabel(v: View, metric: string): string {
+export function evidenceLabel(v: RunContext, metric: string): string {
   const [base = metric, suffix] = metric.split(":");
   const label = tMaybe(v.lang, `report.evidence.${base}`, base).replaceAll("{horizon}", String(v.horizon));
   if (suffix === undefined) return label;
   // The suffix names a model (romi_h:linear), a source (romi_h:3) or a cohort (ltv:2017-10).
-  const isModel = ["first-touch", "last-touch", "linear"].includes(suffix);
+  const isModel = (ATTRIBUTIONS as readonly string[]).includes(suffix);
   const what = isModel ? attributionName(v, suffix) : base === "romi_h" ? sourceLabel(v, suffix) : suffix;
   return `${label} · ${what}`;
 }
 
-function sourceLabel(v: View, source: string): string {
-  return source === "unattributed"
+function sourceLabel(v: RunContext, source: string): string {
+  return source === UNATTRIBUTED
     ? sourceName(v, source)
     : `${tMaybe(v.lang, "report.evidence.source", "source")} ${source}`;
 }
@@ -70,7 +86,7 @@ function sourceLabel(v: View, source: string): string {
 /** Evidence every finding shares, stated once above the verdicts instead of on every chip row. */
 const STATED_ONCE = new Set(["horizon_months", "attribution"]);
 
-function finding(v: View, f: Finding): Html {
+function finding(v: RunContext, f: Finding): Html {
   const chips = f.evidence
     .filter((e) => !STATED_ONCE.has(e.metric))
     .map((e) => html`<li><b>${evidenceLabel(v, e.metric)}</b> ${evidenceValue(v, e)}</li>`);
@@ -80,7 +96,7 @@ function finding(v: View, f: Finding): Html {
 }
 
 /** The verdict section body; a short note when insights were not computed or found nothing. */
-export function verdictBody(v: View, insights: Insights | null): Html {
+export function verdictBody(v: RunContext, insights: Insights | null): Html {
   if (insights === null) return html`<p class="note">${tr(v, "report.verdict.none")}</p>`;
   const basis = html`<p class="note">${tr(v, "report.verdict.basis", {
     attribution: attributionName(v, insights.attribution),
@@ -95,4 +111,17 @@ export function verdictBody(v: View, insights: Insights | null): Html {
     )}</ul></div>`;
   });
   return html`${basis}${groups}`;
+}
+
+/** The findings a reader needs first: the overall return and where the budget should move. */
+const AT_A_GLANCE = new Set(["overall-romi", "overall-budget-move"]);
+
+/**
+ * The executive summary at the top of page 1: the overall ROMI and the budget move in two sentences,
+ * under the four numbers they rest on (revenue, spend, CAC, ROMI at H).
+ */
+export function summaryBody(insights: Insights, cards: Html): Html | null {
+  const lines = insights.findings.filter((f) => AT_A_GLANCE.has(f.id));
+  if (lines.length === 0) return null;
+  return html`${cards}<ul class="summary">${lines.map((f) => html`<li>${f.text}</li>`)}</ul>`;
 }

@@ -1,0 +1,131 @@
+import { OptionsError } from "../metrics/options.ts";
+import type { MetricsResult } from "../metrics/result.ts";
+import { BudgetOutOfBounds } from "./allocate.ts";
+import {
+  type BudgetPlan,
+  buildBudgetPlan,
+  type Interval,
+  type PlanReason,
+  type PlanVerdict,
+} from "./budget-plan.ts";
+import { planInputs } from "./plan-inputs.ts";
+import type { PlanSettings } from "./plan-options.ts";
+
+/** Seed and replicates of the plan's bootstrap: fixed, so the same data give the same plan. */
+export const PLAN_SEED = 1;
+export const PLAN_REPLICATES = 200;
+
+/** One source of the plan as metrics.json, the report and the dashboard show it (amounts per month). */
+export interface PlanSourceDocument {
+  source: string;
+  elasticity: number;
+  elasticityLow: number;
+  elasticityHigh: number;
+  spendNow: number;
+  spendProposed: number;
+  buyersNow: number;
+  buyersProposed: number;
+  marginalCacNow: number | null;
+  marginalCacAfter: number | null;
+  revenuePerBuyer: number;
+  move: "up" | "down" | "hold";
+  deltaBuyers: Interval;
+  deltaRevenue: Interval;
+  family: "poisson" | "negative-binomial";
+  daysUsed: number;
+}
+
+/** The plan in metrics.json: JSON-safe (no replicate arrays), with its basis and caveat. */
+export interface BudgetPlanDocument {
+  verdict: PlanVerdict;
+  reason: PlanReason;
+  /** Always shown with the plan: credited buyers are not incremental buyers. */
+  caveat: "attribution_is_not_incrementality";
+  attribution: string;
+  margin: number;
+  horizon: number;
+  confidence: number;
+  bounds: number;
+  budgetNow: number;
+  budget: number;
+  adstockDecay: number | null;
+  replicates: number;
+  seed: number;
+  deltaBuyers: Interval;
+  deltaRevenue: Interval;
+  gain: Interval;
+  equalReturnTest: BudgetPlan["equalReturnTest"];
+  sources: PlanSourceDocument[];
+  skipped: BudgetPlan["skipped"];
+  /** What the amounts are: mean monthly spend and credited new buyers over the window's days. */
+  basis: "mean_month_of_window";
+}
+
+/**
+ * The plan of one analysis, or null when nothing can be planned (no source with spend). A budget the
+ * bounds cannot reach is an OptionsError with the reachable range.
+ */
+export function planOfMetrics(metrics: MetricsResult, settings: PlanSettings): BudgetPlanDocument | null {
+  if (!metrics.acquisitionDaily) return null;
+  const inputs = planInputs(metrics.acquisitionDaily);
+  if (inputs.length === 0) return null;
+  const { margin, horizon, attribution } = metrics.options;
+  let plan: BudgetPlan;
+  try {
+    plan = buildBudgetPlan(inputs, {
+      margin,
+      horizon,
+      bounds: settings.bounds,
+      replicates: PLAN_REPLICATES,
+      seed: PLAN_SEED,
+      ...(settings.budget !== null ? { budget: settings.budget } : {}),
+    });
+  } catch (error) {
+    if (error instanceof BudgetOutOfBounds) {
+      const whole = (x: number): string => Math.round(x).toLocaleString("en-US");
+      throw new OptionsError([
+        `invalid budget: ${whole(error.budget)} per month cannot be reached within ±${Math.round(settings.bounds * 100)} % of each source's spend today (reachable: ${whole(error.lo)} to ${whole(error.hi)} per month); change --budget or widen --bounds`,
+      ]);
+    }
+    throw error;
+  }
+  return {
+    verdict: plan.verdict,
+    reason: plan.reason,
+    caveat: "attribution_is_not_incrementality",
+    attribution,
+    margin,
+    horizon,
+    confidence: plan.confidence,
+    bounds: plan.bounds,
+    budgetNow: plan.budgetNow,
+    budget: plan.budget,
+    adstockDecay: plan.rows[0]?.curve.adstockDecay ?? null,
+    replicates: plan.replicates,
+    seed: plan.seed,
+    deltaBuyers: plan.deltaBuyers,
+    deltaRevenue: plan.deltaRevenue,
+    gain: plan.gain,
+    equalReturnTest: plan.equalReturnTest,
+    sources: plan.rows.map((r) => ({
+      source: r.source,
+      elasticity: r.elasticity,
+      elasticityLow: r.elasticityLow,
+      elasticityHigh: r.elasticityHigh,
+      spendNow: r.spendNow,
+      spendProposed: r.spendProposed,
+      buyersNow: r.buyersNow,
+      buyersProposed: r.buyersNow + r.deltaBuyers,
+      marginalCacNow: r.marginalCacNow,
+      marginalCacAfter: r.marginalCacAfter,
+      revenuePerBuyer: r.revenuePerBuyer,
+      move: r.move,
+      deltaBuyers: { value: r.deltaBuyers, low: r.deltaBuyersLow, high: r.deltaBuyersHigh },
+      deltaRevenue: { value: r.deltaRevenue, low: r.deltaRevenueLow, high: r.deltaRevenueHigh },
+      family: r.curve.family,
+      daysUsed: r.curve.daysUsed,
+    })),
+    skipped: plan.skipped,
+    basis: "mean_month_of_window",
+  };
+}

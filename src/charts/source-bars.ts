@@ -1,0 +1,87 @@
+/**
+ * Honest by-source bars: every bar names the buyers it rests on, a source with too few mature buyers
+ * to rank (the engine's `marketing.sources` flags) is drawn muted and listed after the ones that can
+ * be ranked, and a source without spend reads "organic / no spend" instead of a money figure.
+ */
+import { formatNumber, t } from "../i18n/index.ts";
+import { UNATTRIBUTED } from "../metrics/attribution.ts";
+import type { BySourceRow } from "../metrics/tables.ts";
+import type { Presentation } from "../presentation.ts";
+import type { BarRow } from "./bars.ts";
+import { sourcePalette, sourceStyle } from "./palette.ts";
+
+/** A bar a figure wants for a source: its value (null: no bar) and the text written in its row. */
+export interface SourceValue {
+  value: number | null;
+  text: string;
+}
+
+/** Whose buyers a bar rests on: mature-cohort buyers (LTV, ROMI, payback) or every buyer (CAC). */
+export type BuyerBasis = "mature" | "all";
+
+/** Muted colour: the source's own hue at a third of its strength over white. */
+export function muted(hex: string): string {
+  return `${hex}55`;
+}
+
+/** The tooltip title of the buyer count of a basis. */
+export function buyersTitle(p: Presentation, basis: BuyerBasis): string {
+  return t(p.context.lang, basis === "mature" ? "bars.buyersMature" : "bars.buyers");
+}
+
+/** True for a source with no spend in the window (organic, referral, unattributed). */
+export function isOrganic(row: BySourceRow): boolean {
+  return row.costs === 0 || row.cac === "no_spend";
+}
+
+/** How a figure orders its bars: a group rank first (e.g. ∞ CAC first), then by value. */
+export interface BarOrder {
+  /** Lower groups first; default: bars with a number (0) before the rows without one (1). */
+  group?: (bar: BarRow) => number;
+  ascending?: boolean;
+}
+
+/**
+ * One bar per source of `by_source`: label `3 · 1,234 buyers`, muted when the engine flags the source
+ * as too few to rank. Within a group, ranked sources come first by value, then the muted ones.
+ */
+export function sourceBars(
+  p: Presentation,
+  basis: BuyerBasis,
+  valueFor: (row: BySourceRow) => SourceValue,
+  order: BarOrder = {},
+): BarRow[] {
+  const { tables, marketing } = p.analysis.metrics;
+  const { lang } = p.context;
+  const palette = sourcePalette(p);
+  const flags = new Map(marketing.sources.map((f) => [f.source, f]));
+  const rows = tables.by_source.map((row) => {
+    const style = sourceStyle(palette, row.source);
+    const flag = flags.get(row.source);
+    // `unattributed` is not a source to rank: its row shows all its buyers and is never muted.
+    const other = row.source === UNATTRIBUTED && !flag;
+    const buyers = basis === "mature" && !other ? (flag?.matureBuyers ?? 0) : row.buyers;
+    const few = other ? false : (flag?.tooFewBuyers ?? true);
+    const { value, text } = valueFor(row);
+    const count = formatNumber(lang, buyers, Number.isInteger(buyers) ? 0 : 1);
+    const label = t(lang, "bars.source", { source: style.label, buyers: count });
+    return {
+      id: row.source,
+      label,
+      value,
+      text: few && value !== null ? `${text} (${t(lang, "bars.tooFew")})` : text,
+      color: few ? muted(style.color) : style.color,
+      few,
+      buyersText: count,
+    };
+  });
+  const group = order.group ?? ((b: BarRow) => (b.value === null ? 1 : 0));
+  const sign = order.ascending ? 1 : -1;
+  const sorted = rows.sort(
+    (a, b) =>
+      group(a) - group(b) ||
+      Number(a.few) - Number(b.few) ||
+      (a.value !== null && b.value !== null ? sign * (a.value - b.value) : 0),
+  );
+  return sorted.map(({ few: _few, ...bar }) => bar);
+}

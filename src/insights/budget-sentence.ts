@@ -1,0 +1,59 @@
+import type { BudgetPlanDocument } from "../budget/plan-document.ts";
+import { budgetText } from "../i18n/budget-messages.ts";
+import { formatNumber, type Lang } from "../i18n/index.ts";
+
+/**
+ * The plan in one sentence for the executive summary: the move and what it is expected to bring, with
+ * the interval and the margin, or why the data cannot support a move. Amounts are per month.
+ */
+export function budgetSentence(plan: BudgetPlanDocument, lang: Lang, currency: string): string {
+  const n = (x: number, d = 0): string => formatNumber(lang, x, d);
+  const signed = (x: number): string => (x > 0 ? `+${n(x)}` : n(x));
+  const margin = n(plan.margin, 2);
+  const { horizon } = plan;
+  if (plan.verdict === "no_move") {
+    const why = budgetText(lang, `budget.why.${plan.reason as Exclude<typeof plan.reason, "supported">}`);
+    if (Math.abs(plan.budget - plan.budgetNow) > 1e-6 * plan.budgetNow) {
+      const budgets = { budget: n(plan.budget), budgetNow: n(plan.budgetNow), currency };
+      return budgetText(lang, "budget.noMoveBudget", { ...budgets, why, margin, horizon });
+    }
+    return budgetText(lang, "budget.noMove", { why, margin, horizon });
+  }
+  if (Math.abs(plan.budget - plan.budgetNow) > 1e-6 * plan.budgetNow) {
+    return budgetText(lang, "budget.moveBudget", {
+      budget: n(plan.budget),
+      budgetNow: n(plan.budgetNow),
+      currency,
+      buyers: signed(plan.deltaBuyers.value),
+      gain: signed(plan.gain.value),
+      low: signed(plan.gain.low),
+      high: signed(plan.gain.high),
+      margin,
+    });
+  }
+  const and = budgetText(lang, "budget.and");
+  const list = (ids: string[], side: "from" | "to"): string => {
+    const joined =
+      ids.length <= 1 ? (ids[0] ?? "") : `${ids.slice(0, -1).join(", ")} ${and} ${ids[ids.length - 1]}`;
+    return budgetText(lang, `budget.${side}.${ids.length === 1 ? "one" : "many"}`, { ids: joined });
+  };
+  const moved = plan.sources.reduce((s, r) => s + Math.max(0, r.spendProposed - r.spendNow), 0);
+  return budgetText(lang, "budget.move", {
+    amount: n(moved),
+    currency,
+    from: list(
+      plan.sources.filter((r) => r.spendProposed < r.spendNow).map((r) => r.source),
+      "from",
+    ),
+    to: list(
+      plan.sources.filter((r) => r.spendProposed > r.spendNow).map((r) => r.source),
+      "to",
+    ),
+    buyers: signed(plan.deltaBuyers.value),
+    revenue: signed(plan.deltaRevenue.value),
+    low: signed(plan.deltaRevenue.low),
+    high: signed(plan.deltaRevenue.high),
+    horizon,
+    margin,
+  });
+}

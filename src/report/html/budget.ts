@@ -1,0 +1,97 @@
+/** The report's budget-plan section: the sentence, the table, the curves, the method and the caveat. */
+import type { BudgetPlanDocument, PlanSourceDocument } from "../../budget/plan-document.ts";
+import { budgetText } from "../../i18n/budget-messages.ts";
+import { formatNumber } from "../../i18n/index.ts";
+import { budgetSentence } from "../../insights/budget-sentence.ts";
+import type { RunContext } from "../../presentation.ts";
+import { figureBlock } from "./figures.ts";
+import { attributionName, DASH, fmtMoney, sourceName } from "./format.ts";
+import { type Html, html } from "./html.ts";
+import { dataTable } from "./tables.ts";
+
+export const BUDGET_SECTION_ID = "budget";
+
+/** The executive-summary paragraph (for the verdict section). */
+export function budgetSummary(v: RunContext, plan: BudgetPlanDocument | null): Html | null {
+  return plan
+    ? html`<p class="budget-summary"><strong>${budgetSentence(plan, v.lang, v.currency)}</strong></p>`
+    : null;
+}
+
+/** The whole section, with its title for the table of contents; null without a plan. */
+export function budgetSection(
+  v: RunContext,
+  plan: BudgetPlanDocument | null,
+  figureSvg: string | null,
+): { id: string; title: string; html: Html } | null {
+  if (!plan) return null;
+  const title = budgetText(v.lang, "budget.section");
+  const params = { horizon: plan.horizon, margin: formatNumber(v.lang, plan.margin, 2) };
+  const n = (x: number, d = 0): string => (Number.isFinite(x) ? formatNumber(v.lang, x, d) : DASH);
+  const signed = (x: number, d = 0): string => (x > 0 ? `+${n(x, d)}` : n(x, d));
+  const interval = (i: { value: number; low: number; high: number }, d = 0): string =>
+    `${signed(i.value, d)} [${signed(i.low, d)}; ${signed(i.high, d)}]`;
+  // Held: not allowed to move, or allowed but the allocation left it where it is.
+  const held = (r: PlanSourceDocument): boolean =>
+    r.move === "hold" || Math.abs(r.spendProposed - r.spendNow) <= 1e-9 * r.spendNow;
+  const cac = (x: number | null): string => (x === null ? "∞" : fmtMoney(v, x));
+  const table = dataTable<PlanSourceDocument>(
+    [
+      { head: budgetText(v.lang, "budget.col.source"), cell: (r) => sourceName(v, r.source) },
+      {
+        head: budgetText(v.lang, "budget.col.spend"),
+        cell: (r) => `${fmtMoney(v, r.spendNow)} → ${fmtMoney(v, r.spendProposed)}`,
+        numeric: true,
+      },
+      {
+        head: budgetText(v.lang, "budget.col.mcac"),
+        cell: (r) => `${cac(r.marginalCacNow)} → ${cac(r.marginalCacAfter)}`,
+        numeric: true,
+      },
+      {
+        head: budgetText(v.lang, "budget.col.elasticity"),
+        cell: (r) => `${n(r.elasticity, 2)} [${n(r.elasticityLow, 2)}; ${n(r.elasticityHigh, 2)}]`,
+        numeric: true,
+      },
+      {
+        head: budgetText(v.lang, "budget.col.buyers"),
+        cell: (r) => (held(r) ? budgetText(v.lang, "budget.held") : interval(r.deltaBuyers, 1)),
+        numeric: true,
+      },
+      {
+        head: budgetText(v.lang, "budget.col.revenue", params),
+        cell: (r) => (held(r) ? budgetText(v.lang, "budget.held") : interval(r.deltaRevenue)),
+        numeric: true,
+      },
+    ],
+    plan.sources,
+  );
+  const families = [...new Set(plan.sources.map((s) => s.family))]
+    .map((f) => budgetText(v.lang, `budget.family.${f}`))
+    .join(" / ");
+  const method = budgetText(v.lang, "budget.method", {
+    family: families,
+    decay: plan.adstockDecay === null ? DASH : n(plan.adstockDecay, 2),
+    replicates: plan.replicates,
+    bounds: `${Math.round(plan.bounds * 100)} %`,
+  });
+  const skipped =
+    plan.skipped.length > 0
+      ? budgetText(v.lang, "budget.skipped", {
+          list: plan.skipped
+            .map((s) => budgetText(v.lang, `budget.skip.${s.reason}`, { source: s.source }))
+            .join("; "),
+        })
+      : null;
+  const figure = figureSvg ? figureBlock(new Map([["response-curves", figureSvg]]), "response-curves") : null;
+  const caveat = budgetText(v.lang, "budget.caveat", { attribution: attributionName(v, plan.attribution) });
+  const body = html`<p><strong>${budgetSentence(plan, v.lang, v.currency)}</strong></p>
+<p>${budgetText(v.lang, "budget.margin", params)}</p>${table}${figure}
+<p class="note">${method}${skipped ? html`<br>${skipped}` : ""}</p>
+<p class="note"><strong>${caveat}</strong></p>`;
+  return {
+    id: BUDGET_SECTION_ID,
+    title,
+    html: html`<section id="${BUDGET_SECTION_ID}"><h2>${title}</h2>${body}</section>\n`,
+  };
+}

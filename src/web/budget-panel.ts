@@ -1,0 +1,152 @@
+/**
+ * The dashboard's budget panel: the report's plan section (table, sentence, margin, caveat), the
+ * response curves drawn by Vega, and a what-if: one slider per source and a margin setting, the
+ * expected outcome recomputed in the browser from the fitted curves B(S) = B0 (S / S0)^elasticity.
+ * Point estimates only; the plan's intervals come from the bootstrap on the server.
+ */
+import { parse, View as VegaView } from "vega";
+import { expressionInterpreter } from "vega-interpreter";
+import { compile } from "vega-lite";
+import type { BudgetPlanDocument } from "../budget/plan-document.ts";
+import { responseCurvesFigure } from "../charts/figures/response-curves.ts";
+import { budgetText } from "../i18n/budget-messages.ts";
+import { formatNumber } from "../i18n/index.ts";
+import type { RunContext } from "../presentation.ts";
+import { budgetSection } from "../report/html/budget.ts";
+import { type Html, html } from "../report/html/html.ts";
+import { timestampsForInterpreter } from "./vega-compat.ts";
+
+/** Sliders run from half to 1.6 times today's spend, like the curves drawn. */
+const LOW = 0.5;
+const HIGH = 1.6;
+
+/** The panel's HTML (empty without a plan): the report's section plus the what-if controls. */
+export function budgetPanelHtml(v: RunContext, plan: BudgetPlanDocument | null): Html | string {
+  const section = budgetSection(v, plan, null);
+  if (!plan || !section) return "";
+  const money = (x: number): string => formatNumber(v.lang, x, 0);
+  const rows = plan.sources.map(
+    (
+      s,
+    ) => html`<tr><td>${s.source}</td><td><input type="range" name="whatif-${s.source}" data-source="${s.source}"
+      aria-label="${s.source}" min="${Math.round(s.spendNow * LOW)}" max="${Math.round(s.spendNow * HIGH)}"
+      step="${Math.max(1, Math.round(s.spendNow / 200))}" value="${Math.round(s.spendNow)}"></td>
+      <td class="num"><output data-for="${s.source}">${money(s.spendNow)}</output> ${v.currency}</td>
+      <td class="num">${money(s.spendNow)} ${v.currency}</td></tr>`,
+  );
+  return html`${section.html}<section id="budget-whatif"><h2>${budgetText(v.lang, "budget.whatif.title")}</h2>
+<div class="table-wrap"><table class="whatif"><thead><tr><th scope="col">${budgetText(v.lang, "budget.col.source")}</th>
+<th scope="col">${budgetText(v.lang, "budget.whatif.slider")}</th><th scope="col" class="num">${budgetText(v.lang, "budget.whatif.spend")}</th>
+<th scope="col" class="num">${budgetText(v.lang, "budget.whatif.today")}</th></tr></thead><tbody>${rows}</tbody></table></div>
+<p><label>${budgetText(v.lang, "budget.whatif.margin")}
+  <input type="number" name="whatif-margin" min="0.01" max="1" step="0.01" value="${plan.margin}"></label>
+<button type="button" data-whatif="today">${budgetText(v.lang, "budget.whatif.reset")}</button>
+<button type="button" data-whatif="proposed">${budgetText(v.lang, "budget.whatif.proposed")}</button></p>
+<p class="whatif-result" aria-live="polite"></p>
+<figure class="fig" data-budget-figure="response-curves"></figure>
+<p class="note">${budgetText(v.lang, "budget.whatif.note")}</p></section>`;
+}
+
+/** What the scenario is expected to bring against today, from the fitted curves. */
+export function whatIfOutcome(
+  plan: BudgetPlanDocument,
+  spend: ReadonlyMap<string, number>,
+  margin: number,
+): { spend: number; spendNow: number; buyers: number; buyersNow: number; revenue: number; gain: number } {
+  let total = 0;
+  let buyers = 0;
+  let revenue = 0;
+  for (const s of plan.sources) {
+    const at = spend.get(s.source) ?? s.spendNow;
+    const b = s.buyersNow * (at / s.spendNow) ** s.elasticity;
+    total += at;
+    buyers += b;
+    revenue += (b - s.buyersNow) * s.revenuePerBuyer;
+  }
+  const spendNow = plan.sources.reduce((a, s) => a + s.spendNow, 0);
+  const buyersNow = plan.sources.reduce((a, s) => a + s.buyersNow, 0);
+  return { spend: total, spendNow, buyers, buyersNow, revenue, gain: margin * revenue - (total - spendNow) };
+}
+
+let curveView: VegaView | null = null;
+
+/** Wires the sliders, the margin and the buttons under `root`; draws the curves. */
+export async function bindBudgetWhatIf(
+  root: HTMLElement,
+  plan: BudgetPlanDocument | null,
+  v: RunContext,
+): Promise<void> {
+  curveView?.finalize();
+  curveView = null;
+  if (!plan) return;
+  const sliders = [...root.querySelectorAll<HTMLInputElement>("input[data-source]")];
+  const marginInput = root.querySelector<HTMLInputElement>('input[name="whatif-margin"]');
+  const result = root.querySelector<HTMLElement>(".whatif-result");
+  const figure = root.querySelector<HTMLElement>("figure[data-budget-figure]");
+  if (!marginInput || !result || !figure) return;
+  const n = (x: number, d = 0): string => formatNumber(v.lang, x, d);
+  const signed = (x: number, d = 0): string => (x > 0 ? `+${n(x, d)}` : n(x, d));
+  let pending = false;
+  const scenario = (): Map<string, number> =>
+    new Map(sliders.map((s) => [s.dataset.source!, Number(s.value)]));
+  const update = (): void => {
+    const spend = scenario();
+    const margin = Math.min(1, Math.max(0.01, Number(marginInput.value) || plan.margin));
+    for (const s of sliders) {
+      const out = root.querySelector<HTMLOutputElement>(
+        `output[data-for="${CSS.escape(s.dataset.source!)}"]`,
+      );
+      if (out) out.textContent = n(Number(s.value));
+    }
+    const o = whatIfOutcome(plan, spend, margin);
+    result.textContent = budgetText(v.lang, "budget.whatif.total", {
+      spend: n(o.spend),
+      currency: v.currency,
+      change: signed(o.spend - o.spendNow),
+      buyers: n(o.buyers),
+      buyersChange: signed(o.buyers - o.buyersNow, 1),
+      horizon: plan.horizon,
+      revenue: signed(o.revenue),
+      margin: n(margin, 2),
+      gain: `${signed(o.gain)} ${v.currency}`,
+    });
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        void draw(figure, plan, v, scenario());
+      });
+    }
+  };
+  for (const s of sliders) s.addEventListener("input", update);
+  marginInput.addEventListener("input", update);
+  root.querySelectorAll<HTMLButtonElement>("button[data-whatif]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const proposed = button.dataset.whatif === "proposed";
+      for (const s of sliders) {
+        const source = plan.sources.find((p) => p.source === s.dataset.source);
+        if (source) s.value = String(Math.round(proposed ? source.spendProposed : source.spendNow));
+      }
+      update();
+    });
+  });
+  update();
+}
+
+async function draw(
+  figure: HTMLElement,
+  plan: BudgetPlanDocument,
+  v: RunContext,
+  spend: Map<string, number>,
+): Promise<void> {
+  const spec = responseCurvesFigure(plan, { lang: v.lang, currency: v.currency }, spend);
+  const vegaSpec = timestampsForInterpreter(compile(spec).spec);
+  curveView?.finalize();
+  figure.replaceChildren();
+  curveView = new VegaView(parse(vegaSpec, undefined, { ast: true }), {
+    expr: expressionInterpreter,
+    renderer: "svg",
+    container: figure,
+  });
+  await curveView.runAsync();
+}

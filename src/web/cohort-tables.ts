@@ -1,0 +1,115 @@
+/**
+ * The cohort heatmaps as numeric tables (dashboard): one row per cohort with its size, one column per
+ * month of its life (month 1 = the cohort month), unobserved cells "—". Folded under each page so the
+ * figures stay first; the CSV button of every table exports them.
+ */
+import type { MetricsResult } from "../metrics/result.ts";
+import type { RunContext } from "../presentation.ts";
+import { DASH, fmtCount, fmtMoney, fmtRatio, fmtShare, tr } from "../report/html/format.ts";
+import { type Html, html } from "../report/html/html.ts";
+import { type Column, dataTable } from "../report/html/tables.ts";
+
+interface Cell {
+  cohort: string;
+  lifetime: number;
+  size: number | null;
+  value: number | null;
+}
+
+interface Row {
+  cohort: string;
+  size: number | null;
+  values: (number | null)[];
+}
+
+function rowsOf(cells: readonly Cell[]): { rows: Row[]; lifetimes: number } {
+  const lifetimes = Math.max(0, ...cells.map((c) => c.lifetime + 1));
+  const byCohort = new Map<string, Row>();
+  for (const c of cells) {
+    const row = byCohort.get(c.cohort) ?? {
+      cohort: c.cohort,
+      size: c.size,
+      values: Array(lifetimes).fill(null),
+    };
+    row.values[c.lifetime] = c.value;
+    byCohort.set(c.cohort, row);
+  }
+  return { rows: [...byCohort.values()].sort((a, b) => (a.cohort < b.cohort ? -1 : 1)), lifetimes };
+}
+
+function cohortTable(
+  v: RunContext,
+  cells: readonly Cell[],
+  sizeHead: string,
+  format: (x: number) => string,
+): Html | null {
+  const { rows, lifetimes } = rowsOf(cells);
+  if (rows.length === 0) return null;
+  const columns: Column<Row>[] = [
+    { head: tr(v, "dash.cohort.cohort"), cell: (r) => r.cohort },
+    { head: sizeHead, cell: (r) => fmtCount(v, r.size), numeric: true },
+    ...Array.from(
+      { length: lifetimes },
+      (_, k): Column<Row> => ({
+        head: String(k + 1),
+        cell: (r) => (r.values[k] === null || r.values[k] === undefined ? DASH : format(r.values[k]!)),
+        numeric: true,
+      }),
+    ),
+  ];
+  return dataTable(columns, rows);
+}
+
+function folded(v: RunContext, title: string, table: Html | null): Html | string {
+  if (table === null) return "";
+  return html`<details class="cohort-table"><summary>${title}</summary><p class="note">${tr(
+    v,
+    "dash.cohort.note",
+  )}</p>${table}</details>`;
+}
+
+/** Retention by cohort as numbers, with cohort sizes (Product page). */
+export function retentionTable(v: RunContext, m: MetricsResult): Html | string {
+  const cells = m.tables.retention.map((r) => ({
+    cohort: r.cohort,
+    lifetime: r.lifetime,
+    size: r.cohort_size,
+    value: r.retention,
+  }));
+  return folded(
+    v,
+    tr(v, "dash.cohort.retention"),
+    cohortTable(v, cells, tr(v, "dash.cohort.users"), (x) => fmtShare(v, x)),
+  );
+}
+
+/** Cumulative LTV by buyer cohort as numbers, with the cohorts' buyers (Sales page). */
+export function ltvTable(v: RunContext, m: MetricsResult): Html | string {
+  const cells = m.tables.ltv.map((r) => ({
+    cohort: r.cohort,
+    lifetime: r.lifetime,
+    size: r.cohort_size,
+    value: r.ltv,
+  }));
+  return folded(
+    v,
+    tr(v, "dash.cohort.ltv"),
+    cohortTable(v, cells, tr(v, "dash.cohort.buyers"), (x) => fmtMoney(v, x)),
+  );
+}
+
+/** Cumulative ROMI by buyer cohort as numbers, with the cohorts' buyers (Marketing page). */
+export function romiTable(v: RunContext, m: MetricsResult): Html | string {
+  const size = new Map(m.tables.ltv.filter((r) => r.lifetime === 0).map((r) => [r.cohort, r.cohort_size]));
+  const cells = m.tables.romi_by_cohort.map((r) => ({
+    cohort: r.cohort,
+    lifetime: r.lifetime,
+    size: size.get(r.cohort) ?? null,
+    value: r.romi,
+  }));
+  return folded(
+    v,
+    tr(v, "dash.cohort.romi"),
+    cohortTable(v, cells, tr(v, "dash.cohort.buyers"), (x) => fmtRatio(v, x)),
+  );
+}

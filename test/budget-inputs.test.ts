@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { before, describe, test } from "node:test";
+import { generateSample } from "../src/generate/index.ts";
+import { ingest } from "../src/ingest/index.ts";
+import { computeMetrics } from "../src/metrics/compute.ts";
+import type { MetricsResult } from "../src/metrics/result.ts";
+import { freshEngine, tempDir } from "./helpers/temp.ts";
+
+/*
+ * The plan's input table against independent sums: spend per source and day against the costs file
+ * read here, and credited new buyers per source against by_source, under first-touch and linear.
+ * Plus the generator's planting: deterministic, documented in truth.json, off by default.
+ */
+
+const dir = tempDir();
+const results = new Map<string, MetricsResult>();
+
+before(async () => {
+  await generateSample({ out: dir, users: 20_000, seed: 4, plantReturns: true });
+  const engine = await freshEngine();
+  await ingest(engine, {
+    visits: { path: `${dir}/visits_log_us.csv` },
+    orders: { path: `${dir}/orders_log_us.csv` },
+    costs: { path: `${dir}/costs_us.csv` },
+  });
+  for (const attribution of ["first-touch", "linear"] as const) {
+    results.set(attribution, await computeMetrics(engine, { attribution }));
+  }
+});
+
+describe("daily acquisition (the plan's input)", () => {
+  test("spend per source and day equals the costs file; a day without a row is null", () => {
+    const table = results.get("first-touch")!.acquisitionDaily!;
+    const rows = readFileSync(`${dir}/costs_us.csv`, "utf8").trimEnd().split("\n").slice(1);
+    const file = new Map(rows.map((r) => r.split(",")).map(([s, d, c]) => [`${s} ${d}`, Number(c)]));
+    assert.equal(table.days.length, 365);
+    let nulls = 0;
+    for (const s of table.sources) {
+      for (const d of s.daily) {
+        const expected = file.get(`${s.source} ${d.day}`);
+        if (expected === undefined) {
+          assert.equal(d.spend, null, `${s.source} ${d.day}`);
+          nulls++;
+        } else assert.ok(Math.abs(d.spend! - expected) < 1e-9, `${s.source} ${d.day}`);
+      }
+    }
+    assert.equal(nulls, 6, "the planted missing day of 6 sources");
+    assert.deepEqual(
+      table.sources.map((s) => s.source),
+      ["1", "2", "3", "4", "5", "9", "10"],
+    );
+  });
+
+  for (const attribution of ["first-touch", "linear"]) {
+    test(`${attribution}: credited new buyers per source sum to by_source's buyers`, () => {
+      const m = results.get(attribution)!;
+      for (const s of m.acquisitionDaily!.sources) {
+        const row = m.tables.by_source.find((r) => r.source === s.source)!;
+        const sum = s.daily.reduce((a, d) => a + d.newBuyers, 0);
+        assert.ok(Math.abs(sum - row.buyers) < 1e-6, `source ${s.source}: ${sum} vs ${row.buyers}`);
+        assert.ok(s.matureBuyers <= sum + 1e-9 && s.matureRevenueH >= 0);
+      }
+    });
+  }
+});
+
+describe("generator: planted returns", () => {
+  test("truth.json documents the planting; the same seed gives the same files", async () => {
+    const truth = JSON.parse(readFileSync(`${dir}/truth.json`, "utf8")) as {
+      plantedReturns: { adstockDecay: number; elasticity: { source: string; elasticity: number }[] };
+    };
+    assert.equal(truth.plantedReturns.adstockDecay, 0.25);
+    assert.deepEqual(
+      truth.plantedReturns.elasticity.map((e) => e.source),
+      ["1", "2", "3", "4", "5", "9", "10"],
+    );
+    const again = tempDir();
+    await generateSample({ out: again, users: 20_000, seed: 4, plantReturns: true });
+    for (const f of ["visits_log_us.csv", "orders_log_us.csv", "costs_us.csv", "truth.json"]) {
+      assert.ok(readFileSync(`${again}/${f}`).equals(readFileSync(`${dir}/${f}`)), f);
+    }
+  });
+
+  test("without the flag truth.json has no planting and spend follows users", async () => {
+    const plain = tempDir();
+    await generateSample({ out: plain, users: 5_000, seed: 4 });
+    const truth = JSON.parse(readFileSync(`${plain}/truth.json`, "utf8")) as Record<string, unknown>;
+    assert.equal("plantedReturns" in truth, false);
+  });
+});
