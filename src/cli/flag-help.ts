@@ -41,6 +41,8 @@ const VALUE: Record<string, string> = {
   observed: "1,2,3",
   "from-cohort": "YYYY-MM",
   "to-cohort": "YYYY-MM",
+  budget: "AMOUNT_PER_MONTH",
+  bounds: "0.3",
 };
 
 /** One line per flag, the same meaning in every command that takes it. */
@@ -78,6 +80,9 @@ const TEXT: Record<string, string> = {
   observed: "observed months to forecast from, comma-separated (default 1,2,3)",
   "from-cohort": "first buyer cohort to backtest",
   "to-cohort": "last buyer cohort to backtest",
+  budget: "monthly budget the plan allocates (default: today's spend per month)",
+  bounds: "how far each source's spend may move, a fraction or a percentage (default 0.3 = ±30 %)",
+  "plant-returns": "plant per-source diminishing returns of daily spend (elasticities in truth.json)",
 };
 
 /** Where a flag means something else in one command (command -> flag -> text). */

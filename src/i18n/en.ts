@@ -196,6 +196,15 @@ export const en = {
   "insight.flip.item": "{verdict} {under} (ROMI {romi})",
   "insight.flip":
     "The verdict for source {source} depends on attribution (ROMI within {horizon} months): {list}. Treat it with caution.",
+  "insight.caveat.time_outliers":
+    "Rows far outside the bulk of the data in time: {count}. They are kept but left out of the default period.",
+  "insight.caveat.end_before_start":
+    "Sessions that end before they start: {count}. They count as visits and are left out of session length only.",
+  "insight.caveat.duplicate_cost_days":
+    "Source-days with more than one cost row: {count}. Their amounts are summed.",
+  "insight.caveat.blank_lines": "Blank lines in the inputs: {count}. They are skipped and are not rows.",
+  "insight.caveat.mostly_rejected":
+    "A table had {count} rows rejected, over 5 % of it: every number from it rests on the rest. See the data quality section.",
   "insight.caveat.zero_revenue":
     "Orders with zero revenue: {count}. They count as orders and buyers and pull AOV and LTV down.",
   "insight.caveat.window_beyond_data":
@@ -404,6 +413,15 @@ export const en = {
   "report.reject.duplicate_row": "exact duplicate of an earlier row",
   "report.warning.window_beyond_data":
     "The requested period reaches beyond the sessions log: days without data (clamped to the data, never counted as zeros)",
+  "report.reject.not_utf8": "not UTF-8 text (or a NUL byte)",
+  "report.reject.inexact_amount": "amount that cannot be held exactly (too many decimals or 10^12 and more)",
+  "report.warning.time_outliers":
+    "Rows far outside the bulk of the data in time (kept, left out of the default period)",
+  "report.warning.end_before_start":
+    "Sessions that end before they start (kept as visits; left out of session length)",
+  "report.warning.duplicate_cost_days": "Source-days with more than one cost row (their amounts are summed)",
+  "report.warning.blank_lines": "Blank lines (skipped; not rows)",
+  "report.warning.mostly_rejected": "Most of a table rejected: every number from it rests on the rest",
   "report.warning.zero_revenue": "Orders with revenue 0 (kept: they count as orders and buyers)",
   "report.warning.outside_window.visits":
     "Sessions outside the analysis period (left out of the numbers; earlier ones still date a user's acquisition)",

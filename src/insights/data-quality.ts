@@ -22,6 +22,11 @@ const NOTE_KEYS: Record<string, MessageKey> = {
   time_pileup: "insight.caveat.time_pileup",
   unusual_days: "insight.caveat.unusual_days",
   session_gaps: "insight.caveat.session_gaps",
+  time_outliers: "insight.caveat.time_outliers",
+  end_before_start: "insight.caveat.end_before_start",
+  duplicate_cost_days: "insight.caveat.duplicate_cost_days",
+  blank_lines: "insight.caveat.blank_lines",
+  mostly_rejected: "insight.caveat.mostly_rejected",
 };
 
 function noteText(note: QualityNote, p: RunContext): string {
