@@ -65,7 +65,8 @@ const TEXT: Record<string, string> = {
   "memory-limit": "DuckDB memory limit, e.g. 1500MB or 4GB (default 1200MB ingest, 4GB metrics)",
   threads: "DuckDB worker threads (default: one per core)",
   engine: "where the analysis runs (default duckdb; chdb = embedded ClickHouse, installed separately)",
-  "clickhouse-url": "ClickHouse HTTP endpoint, e.g. http://host:8123 (credentials from CLICKHOUSE_USER/PASSWORD)",
+  "clickhouse-url":
+    "ClickHouse HTTP endpoint, e.g. http://host:8123 (credentials from CLICKHOUSE_USER/PASSWORD)",
   "visits-table": "sessions already in ClickHouse, read in place (with --engine clickhouse|chdb)",
   "orders-table": "orders already in ClickHouse, read in place",
   "costs-table": "costs already in ClickHouse, read in place",
