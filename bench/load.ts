@@ -10,7 +10,7 @@
  *   new window    1 connection: every request a new window start day, so the window's cube tables are
  *                 built first (a window is built once and kept for every later filter on it)
  *
- *   npm run bench:load -- --scales 0.4,4 --requests 200
+ *   npm run bench:load -- --scales 0.4,4 --requests 200 --windows 20
  *
  * Latencies of the "new" phases are measured per request (exact p50/p95/p99, not a histogram). Prints
  * a table per scale with the server's peak RSS and writes bench/out/load.json.
@@ -49,11 +49,13 @@ const { values } = parseArgs({
     duration: { type: "string", default: "10" },
     connections: { type: "string", default: "20" },
     requests: { type: "string", default: "200" },
+    windows: { type: "string", default: "20" },
   },
 });
 const duration = Math.min(Math.max(Number(values.duration), 1), 120);
 const connections = Math.min(Math.max(Number(values.connections), 1), 100);
 const requests = Math.min(Math.max(Number(values.requests), 10), 2000);
+const windowRequests = Math.min(Math.max(Number(values.windows), 1), 200);
 
 interface Phase {
   phase: string;
@@ -201,7 +203,7 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
       const from = new Date(Date.UTC(2017, 5, 2 + day++)).toISOString().slice(0, 10);
       return `/api/analysis?from=${from}`;
     };
-    results.push(await timedPhase("new window", base, 1, Math.min(requests, 30), windows));
+    results.push(await timedPhase("new window", base, 1, windowRequests, windows));
     const peak = peakRssMb(child.pid);
     report.push({ scale: `${scale}M`, startS: Math.round(startS * 10) / 10, peakRssMb: peak, results });
     const table = [
