@@ -18,7 +18,7 @@ import { type AnalysisRequest, computationKey, documentKey } from "./params.ts";
 export interface ServiceLimits {
   /** Per computation (and per request, queueing included), ms. Default 30 s. */
   timeLimitMs?: number;
-  /** Computations at once. Default 2: DuckDB already spreads one over the cores. */
+  /** Computations at once. Default 4: one DuckDB thread each, so SQL and JavaScript overlap. */
   concurrency?: number;
   /** Computations allowed to wait; more get 503 at once. Default 64. */
   queueLimit?: number;
@@ -63,7 +63,7 @@ export class AnalysisService {
     this.timeLimitMs = limits.timeLimitMs ?? 30_000;
     this.results = new Memo(new Lru(limits.resultEntries ?? 32, limits.cacheBytes));
     this.documents = new Memo(new Lru(limits.documentEntries ?? 64, limits.cacheBytes));
-    this.gate = new Gate(limits.concurrency ?? 2, limits.queueLimit ?? 64);
+    this.gate = new Gate(limits.concurrency ?? 4, limits.queueLimit ?? 64);
   }
 
   /** The document for `req`, from the cache or computed. */
