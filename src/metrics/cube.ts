@@ -151,7 +151,7 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
   const tables = windowTableNames(`${cube.prefix}w${cube.windowCount}`);
   const entry: WindowEntry = {
     tables,
-    ready: buildWindowCube(on, cube.tables, tables, options),
+    ready: buildOnOwnConnection(cube, on, (engine) => buildWindowCube(engine, cube.tables, tables, options)),
     readers: 0,
   };
   cube.windows.set(key, entry);
@@ -161,6 +161,26 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
     void dropWindow(cube, entry);
   });
   return entry;
+}
+
+/**
+ * Runs a window build on a connection of its own when the engine can open one: the request that asked
+ * for the window may time out or be cancelled (its connection interrupted), but the build goes on, so
+ * the next request finds the window ready instead of starting it again (at 40M sessions a window takes
+ * longer than the server's time limit). Without forks it runs on the caller's connection.
+ */
+async function buildOnOwnConnection<T>(
+  cube: Cube,
+  on: Engine,
+  build: (engine: Engine) => Promise<T>,
+): Promise<T> {
+  if (!cube.engine.fork || on === cube.engine) return build(on);
+  const own = await cube.engine.fork();
+  try {
+    return await build(own);
+  } finally {
+    await own.close();
+  }
 }
 
 async function evictIdle(cube: Cube): Promise<void> {
