@@ -8,27 +8,15 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { generateSample } from "../src/generate/index.ts";
-import { ingest } from "../src/ingest/index.ts";
-import { describeDataset, startServer } from "../src/server/index.ts";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
-import { freshEngine, tempDir } from "./helpers/temp.ts";
+import { servedSample } from "./helpers/sample.ts";
 
 const skip = skipWithoutChromium("the dashboard latency test");
 /** Users of the 0.4M-session sample (1.575 sessions per user, as the benchmark's). */
 const USERS = 254_000;
 
 describe("dashboard filter change latency (0.4M sessions)", { skip }, async () => {
-  const dir = tempDir();
-  await generateSample({ out: dir, users: USERS, seed: 7 });
-  const engine = await freshEngine();
-  const sources = {
-    visits: { path: `${dir}/visits_log_us.csv` },
-    orders: { path: `${dir}/orders_log_us.csv` },
-    costs: { path: `${dir}/costs_us.csv` },
-  };
-  const dataset = await describeDataset(engine, await ingest(engine, sources), "USD");
-  const server = await startServer({ dataset, port: 0 });
+  const { dataset, server } = await servedSample(USERS, 7);
   const browser: Browser = await launchChromium();
   after(async () => {
     await browser.close();

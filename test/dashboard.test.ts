@@ -13,12 +13,9 @@ import { parse, View } from "vega";
 import { expressionInterpreter } from "vega-interpreter";
 import { compile } from "vega-lite";
 import { FIGURE_NAMES, FIGURES } from "../src/charts/index.ts";
-import { generateSample } from "../src/generate/index.ts";
-import { ingest } from "../src/ingest/index.ts";
-import { describeDataset, startServer } from "../src/server/index.ts";
 import { timestampsForInterpreter } from "../src/web/vega-compat.ts";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
-import { freshEngine, tempDir } from "./helpers/temp.ts";
+import { servedSample } from "./helpers/sample.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 const LOOK_DIR = "/tmp/dashboard-look";
@@ -47,16 +44,7 @@ describe("dashboard figures under vega-interpreter", () => {
 });
 
 describe("dashboard in headless Chromium", { skip }, async () => {
-  const dir = tempDir();
-  await generateSample({ out: dir, users: 3000, seed: 11 });
-  const engine = await freshEngine();
-  const sources = {
-    visits: { path: `${dir}/visits_log_us.csv` },
-    orders: { path: `${dir}/orders_log_us.csv` },
-    costs: { path: `${dir}/costs_us.csv` },
-  };
-  const dataset = await describeDataset(engine, await ingest(engine, sources), "USD");
-  const server = await startServer({ dataset, port: 0 });
+  const { server } = await servedSample(3000, 11);
   const browser: Browser = await launchChromium();
   after(async () => {
     await browser.close();
