@@ -6,12 +6,10 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { connect } from "node:net";
-import { after, describe, test } from "node:test";
-import { generateSample } from "../src/generate/index.ts";
-import { ingest } from "../src/ingest/index.ts";
+import { describe, test } from "node:test";
 import { approximateBytes, Lru } from "../src/server/cache.ts";
-import { type Dataset, describeDataset, type RunningServer, startServer } from "../src/server/index.ts";
-import { freshEngine, tempDir } from "./helpers/temp.ts";
+import type { Dataset, RunningServer } from "../src/server/index.ts";
+import { sampleDataset, serverPool } from "./helpers/sample.ts";
 
 function get(server: RunningServer, path: string, headers: Record<string, string> = {}) {
   return new Promise<{ status: number; headers: Record<string, unknown>; ms: number }>((resolve) => {
@@ -76,24 +74,8 @@ describe("the byte-bounded cache", () => {
 });
 
 describe("serve: limits", async () => {
-  const dir = tempDir();
-  await generateSample({ out: dir, users: 800, seed: 4 });
-  const engine = await freshEngine();
-  const paths = {
-    visits: { path: `${dir}/visits_log_us.csv` },
-    orders: { path: `${dir}/orders_log_us.csv` },
-    costs: { path: `${dir}/costs_us.csv` },
-  };
-  const dataset: Dataset = await describeDataset(engine, await ingest(engine, paths), "USD");
-  const open: RunningServer[] = [];
-  const serve = async (extra: Partial<Parameters<typeof startServer>[0]> = {}) => {
-    const s = await startServer({ dataset, port: 0, dashboard: false, ...extra });
-    open.push(s);
-    return s;
-  };
-  after(async () => {
-    for (const s of open) await s.close();
-  });
+  const dataset: Dataset = await sampleDataset(800, 4);
+  const serve = serverPool(dataset);
 
   test("headers over 16 KB get 431, as docs/serve.md says; 15 KB pass", async () => {
     const s = await serve();

@@ -1,3 +1,4 @@
+import { mulberry32 } from "../generate/prng.ts";
 /*
  * Resampling plan for the block bootstrap: the days of each calendar month are cut into 7-day blocks
  * (the last one shorter), and each replicate draws as many blocks as there are from all of them, with
@@ -36,16 +37,4 @@ function monthBlocks(days: readonly string[]): number[][][] {
     else month.push([i]);
   });
   return months;
-}
-
-/** mulberry32: small, fast and seedable; quality is ample for drawing blocks. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

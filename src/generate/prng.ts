@@ -74,3 +74,18 @@ export class Sfc32 {
     return Math.floor(Math.log(1 - this.float()) / Math.log(q));
   }
 }
+
+/**
+ * mulberry32: a tiny seeded PRNG, uniform in [0, 1). Quality is ample for drawing bootstrap blocks
+ * and test fixtures; the generator's files use Sfc32 above.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,11 +1,2 @@
-/** mulberry32: a tiny seeded PRNG for test fixtures (uniform in [0, 1)); never Math.random in tests. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Test fixtures draw from the project's own seeded PRNG; never Math.random in tests. */
+export { mulberry32 } from "../../src/generate/prng.ts";
