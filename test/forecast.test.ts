@@ -14,6 +14,7 @@ import {
   type LtvForecastRow,
 } from "../src/forecast/index.ts";
 import { addMonths, monthIndex } from "../src/forecast/months.ts";
+import { predictFromAnchor, randomSlopeFit } from "../src/forecast/power-curve.ts";
 import { betweenSourceVariance, forecastLtvBySource } from "../src/forecast/source-shapes.ts";
 import { studentTQuantile } from "../src/forecast/student-t.ts";
 import type { LtvRow } from "../src/metrics/tables.ts";
@@ -83,6 +84,61 @@ describe("LTV forecast", () => {
     }
     const coverage = inside / total;
     assert.ok(coverage > 0.74 && coverage < 0.87, `coverage ${coverage}`);
+  });
+
+  it("random-slope fit: b, τ² and Var b̂ as worked by hand", () => {
+    // Slopes 0.1, 0.3, 0.2 (Σxy / Σx²) with sizes 1, 1, 2 and Σx² = 1: fitting weights W = 1, 1, 2.
+    const fit = randomSlopeFit(0, [
+      { w: 1, sxx: 1, sxy: 0.1 },
+      { w: 1, sxx: 1, sxy: 0.3 },
+      { w: 2, sxx: 1, sxy: 0.2 },
+    ]);
+    // b̂ = (0.1 + 0.3 + 2·0.2) / 4 = 0.2; ΣW² / (ΣW)² = 6 / 16 = 0.375, so n_eff = 8 / 3.
+    assert.ok(Math.abs(fit.b - 0.2) < 1e-15);
+    assert.ok(Math.abs(fit.effectiveCohorts - 8 / 3) < 1e-12);
+    // Σ s (b_c − b̂)² = 0.01 + 0.01 + 0 = 0.02; its expectation per unit τ²:
+    // 1·(1 − 2/4 + 0.375) + 1·(1 − 2/4 + 0.375) + 2·(1 − 4/4 + 0.375) = 2.5, so τ² = 0.008.
+    assert.ok(Math.abs(fit.tau! ** 2 - 0.008) < 1e-15);
+    // Var b̂ = τ² · 0.375 = 0.003.
+    assert.ok(Math.abs(fit.slopeVariance! - 0.003) < 1e-15);
+    // From LTV(0) = 5 to lifetime 3: 5 · 4^0.2 = 6.5975; half-width t · ln 4 · √(0.008 + 0.003).
+    const t = 1.885618; // t(0.9, 2)
+    const p = predictFromAnchor(5, fit, 3, t);
+    assert.ok(Math.abs(p.ltv - 5 * 4 ** 0.2) < 1e-12);
+    const half = t * Math.log(4) * Math.sqrt(0.011);
+    assert.ok(Math.abs(p.high! - 5 * Math.exp(0.2 * Math.log(4) + half)) < 1e-12);
+    assert.ok(Math.abs(p.low! - 5 * Math.exp(0.2 * Math.log(4) - half)) < 1e-12);
+    // With equal weights the estimator is the ordinary sample variance (n − 1 in the denominator).
+    const equal = randomSlopeFit(0, [
+      { w: 3, sxx: 2, sxy: 0.2 },
+      { w: 3, sxx: 2, sxy: 0.6 },
+    ]);
+    assert.ok(Math.abs(equal.tau! ** 2 - 0.02) < 1e-15); // slopes 0.1 and 0.3 around 0.2
+  });
+
+  it("80 % intervals cover about 80 % from 1, 2 and 3 observed months, cohorts of unequal size", () => {
+    const inside = [0, 0, 0];
+    const seeds = 300;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const rand = mulberry32(1000 + seed);
+      const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+      // Ten cohorts, sizes 200..5000: the big young ones must not make the interval overconfident.
+      const cohorts = Array.from({ length: 10 }, () => ({
+        a: 4 + rand() * 4,
+        b: 0.3 + 0.07 * normal(),
+        size: Math.round(200 + rand() * 4800),
+      }));
+      const rows = forecastLtv(plantedMatrix(cohorts), { maxLifetime: 10 });
+      // The cohorts with 1, 2 and 3 observed months, each scored at lifetime 5.
+      for (const m of [1, 2, 3]) {
+        const i = 10 - m;
+        const cell = rows.find((r) => r.cohort === addMonths("2017-06", i) && r.lifetime === 5)!;
+        const truth = cohorts[i]!.a * 6 ** cohorts[i]!.b;
+        if (truth >= cell.ltv_low! && truth <= cell.ltv_high!) inside[m - 1]!++;
+      }
+    }
+    for (const [i, n] of inside.entries())
+      assert.ok(n / seeds > 0.74 && n / seeds < 0.87, `${i + 1} months: coverage ${n / seeds}`);
   });
 
   it("forecasts nothing from fewer than two cohorts that have grown, and never past a gap", () => {

@@ -11,9 +11,9 @@
  * on the pairs anchored at a, follows a bending curve more closely but rests on fewer cohorts; on the
  * Afisha backtest it was worse from 2 and 3 observed months: docs/decisions.md.)
  *
- * Uncertainty: each training cohort's own slope b_c = Σ x·y / Σ x² over its lifetimes; their
- * size-weighted spread τ is how far one cohort strays from the pooled shape. A new cohort's log growth
- * at x is b·x ± t(n−1) · |x| · τ · √(1 + 1/n_eff) (prediction interval of a random slope).
+ * Uncertainty: each training cohort's own slope b_c = Σ x·y / Σ x² over its lifetimes; their spread τ
+ * around the pooled b is how far one cohort strays from the shape. A new cohort's log growth at x is
+ * b·x ± t(n−1) · |x| · √(τ² + Var b̂) (prediction interval of a random slope; randomSlopeFit).
  */
 
 /** One cohort's observed cumulative LTV, lifetimes 0..n−1 (a prefix: no gaps). */
@@ -31,9 +31,9 @@ export interface GrowthFit {
   fittedAnchor: number;
   /** Exponent of the power curve. */
   b: number;
-  /** Size-weighted spread of the cohorts' own exponents; null with a single cohort. */
+  /** Spread of the cohorts' own exponents around b (randomSlopeFit); null with a single cohort. */
   tau: number | null;
-  /** Training cohorts, and their effective number (Σw)² / Σw². */
+  /** Training cohorts, and their effective number (ΣW)² / ΣW² under the fitting weights W = size · Σx². */
   cohorts: number;
   effectiveCohorts: number;
   /** Variance of the estimate of b (τ² / n_eff for a pooled fit; smaller after shrinkage); null with τ. */
@@ -63,30 +63,53 @@ export function fitAtAnchor(
     slopes.push({ w: curve.size, sxx, sxy });
   }
   if (slopes.length < minCohorts || slopes.length === 0) return null;
-  let swxx = 0;
-  let swxy = 0;
-  let sw = 0;
-  let sw2 = 0;
-  let swb = 0;
+  return randomSlopeFit(anchor, slopes);
+}
+
+/**
+ * The pooled exponent and its spread from each cohort's sums (Σx², Σxy) and size. b is the weighted
+ * mean of the cohorts' own slopes b_c = Σxy / Σx² with weights W_c = size · Σx² (that is what the
+ * least squares over all pairs computes). Random slopes, b_c = b + u_c with Var u_c = τ², give
+ * Var(b̂) = τ² · ΣW² / (ΣW)²: the weights that fit b are the ones that say how well it is known (the
+ * long-observed cohorts dominate both). τ² is estimated from the size-weighted squared deviations from
+ * b̂ itself, divided by their expectation per unit τ², Σ s_c (1 − 2W_c/ΣW + ΣW²/(ΣW)²), so it is
+ * unbiased for any weights (n − 1 with equal ones).
+ */
+export function randomSlopeFit(
+  anchor: number,
+  slopes: readonly { w: number; sxx: number; sxy: number }[],
+): GrowthFit {
+  let sW = 0;
+  let sW2 = 0;
+  let sWb = 0;
   for (const s of slopes) {
-    swxx += s.w * s.sxx;
-    swxy += s.w * s.sxy;
-    sw += s.w;
-    sw2 += s.w * s.w;
-    swb += s.w * (s.sxy / s.sxx);
+    const W = s.w * s.sxx;
+    sW += W;
+    sW2 += W * W;
+    // W_c · b_c = size · Σxy.
+    sWb += s.w * s.sxy;
   }
-  const b = swxy / swxx;
-  const effectiveCohorts = (sw * sw) / sw2;
+  const b = sWb / sW;
+  const concentration = sW2 / (sW * sW);
   let tau: number | null = null;
   if (slopes.length >= 2) {
-    const meanSlope = swb / sw;
     let spread = 0;
-    for (const s of slopes) spread += s.w * (s.sxy / s.sxx - meanSlope) ** 2;
-    // Weighted variance with the small-sample correction for effective (not nominal) cohorts.
-    tau = Math.sqrt(((spread / sw) * effectiveCohorts) / (effectiveCohorts - 1));
+    let expected = 0;
+    for (const s of slopes) {
+      spread += s.w * (s.sxy / s.sxx - b) ** 2;
+      expected += s.w * (1 - (2 * s.w * s.sxx) / sW + concentration);
+    }
+    tau = expected > 0 ? Math.sqrt(spread / expected) : 0;
   }
-  const slopeVariance = tau === null ? null : (tau * tau) / effectiveCohorts;
-  return { anchor, fittedAnchor: anchor, b, tau, cohorts: slopes.length, effectiveCohorts, slopeVariance };
+  return {
+    anchor,
+    fittedAnchor: anchor,
+    b,
+    tau,
+    cohorts: slopes.length,
+    effectiveCohorts: 1 / concentration,
+    slopeVariance: tau === null ? null : tau * tau * concentration,
+  };
 }
 
 /** The pooled fit used from `anchor` (fitted on growth from lifetime 0), or null with too few cohorts. */
