@@ -14,7 +14,7 @@ import {
   type LtvForecastRow,
 } from "../src/forecast/index.ts";
 import { addMonths, monthIndex } from "../src/forecast/months.ts";
-import { predictFromAnchor, randomSlopeFit } from "../src/forecast/power-curve.ts";
+import { afterAnchorSpread, predictFromAnchor, randomSlopeFit } from "../src/forecast/power-curve.ts";
 import { betweenSourceVariance, forecastLtvBySource } from "../src/forecast/source-shapes.ts";
 import { studentTQuantile } from "../src/forecast/student-t.ts";
 import type { LtvRow } from "../src/metrics/tables.ts";
@@ -38,6 +38,19 @@ function plantedMatrix(
       };
     }),
   );
+}
+
+/** The per-cohort sums fitAtAnchor(…, 0) builds, worked out directly. */
+function slopesOf(curves: { size: number; ltv: number[] }[]) {
+  return curves.map((c) => {
+    let sxx = 0;
+    let sxy = 0;
+    for (let k = 1; k < c.ltv.length; k++) {
+      sxx += Math.log(k + 1) ** 2;
+      sxy += Math.log(k + 1) * Math.log(c.ltv[k]! / c.ltv[0]!);
+    }
+    return { w: c.size, sxx, sxy };
+  });
 }
 
 describe("LTV forecast", () => {
@@ -114,6 +127,28 @@ describe("LTV forecast", () => {
       { w: 3, sxx: 2, sxy: 0.6 },
     ]);
     assert.ok(Math.abs(equal.tau! ** 2 - 0.02) < 1e-15); // slopes 0.1 and 0.3 around 0.2
+  });
+
+  it("from a later anchor the interval is the leave-one-cohort-out error of growth after it, by hand", () => {
+    // Three exact power curves, exponents 0.2, 0.3, 0.4, sizes 1, 2, 1, lifetimes 0..2: every cohort
+    // has the same Σx², so the pooled b without one cohort is the size-weighted mean of the others.
+    const curves = [0.2, 0.3, 0.4].map((b, i) => ({
+      cohort: addMonths("2017-06", i),
+      size: i === 1 ? 2 : 1,
+      ltv: [0, 1, 2].map((k) => 5 * (k + 1) ** b),
+    }));
+    // Errors: 0.2 − (2·0.3 + 0.4)/3 = −2/15; 0.3 − (0.2 + 0.4)/2 = 0; 0.4 − (0.2 + 2·0.3)/3 = 2/15.
+    // Size-weighted mean square (1·4/225 + 2·0 + 1·4/225) / 4 = 2/225; effective count 4² / 6 = 8/3.
+    const spread = afterAnchorSpread(curves, 1)!;
+    assert.ok(Math.abs(spread.predictionSd - Math.sqrt(2 / 225)) < 1e-12, `${spread.predictionSd}`);
+    assert.ok(Math.abs(spread.df - 8 / 3) < 1e-12);
+    const fit = fitFor(curves, 1)!;
+    assert.equal(fit.predictionSd, spread.predictionSd);
+    assert.equal(fit.anchor, 1);
+    // From lifetime 0 there is no "after the anchor" to learn from others: the random-slope spread.
+    assert.equal(fitFor(curves, 0)!.predictionSd, randomSlopeFit(0, slopesOf(curves)).predictionSd);
+    // One cohort observed beyond the anchor is not a spread.
+    assert.equal(afterAnchorSpread(curves.slice(0, 1), 1), null);
   });
 
   it("80 % intervals cover about 80 % from 1, 2 and 3 observed months, cohorts of unequal size", () => {
