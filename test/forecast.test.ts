@@ -15,7 +15,7 @@ import {
 } from "../src/forecast/index.ts";
 import { addMonths, monthIndex } from "../src/forecast/months.ts";
 import { afterAnchorSpread, predictFromAnchor, randomSlopeFit } from "../src/forecast/power-curve.ts";
-import { betweenSourceVariance, forecastLtvBySource } from "../src/forecast/source-shapes.ts";
+import { betweenSourceVariance, forecastLtvBySource, shrinkFit } from "../src/forecast/source-shapes.ts";
 import { studentTQuantile } from "../src/forecast/student-t.ts";
 import type { LtvRow } from "../src/metrics/tables.ts";
 import { mulberry32 } from "./helpers/prng.ts";
@@ -262,6 +262,25 @@ describe("per-source shapes", () => {
       Math.min(ownB, pooledB) - 1e-9 <= noisyB && noisyB <= Math.max(ownB, pooledB) + 1e-9,
       `${noisyB}`,
     );
+  });
+
+  it("a shrunk shape: b halfway when σ² equals the source's variance, interval from its τ and the shrunk variance", () => {
+    const fit = (b: number, tau: number, v: number) => ({
+      anchor: 0,
+      fittedAnchor: 0,
+      b,
+      tau,
+      cohorts: 5,
+      effectiveCohorts: 4,
+      slopeVariance: v,
+      predictionSd: Math.sqrt(tau * tau + v),
+      df: 4,
+    });
+    // B = 0.004 / (0.004 + 0.004) = 0.5: b = 0.3 + 0.5 · (0.5 − 0.3) = 0.4, Var = 0.5 · 0.004 = 0.002.
+    const shrunk = shrinkFit(fit(0.5, 0.1, 0.004), fit(0.3, 0.05, 0.001), 0.004);
+    assert.ok(Math.abs(shrunk.b - 0.4) < 1e-15);
+    assert.ok(Math.abs(shrunk.slopeVariance! - 0.002) < 1e-15);
+    assert.ok(Math.abs(shrunk.predictionSd! - Math.sqrt(0.01 + 0.002)) < 1e-15);
   });
 
   it("between-source variance is 0 when sources agree within their noise", () => {
