@@ -163,24 +163,16 @@ export const en = {
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "source {list}",
   "insight.sources.many": "sources {list}",
-  "insight.source.scale":
-    "Source {source} pays off: ROMI {romi} within {horizon} months, {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Worth scaling up.",
-  "insight.source.cut":
-    "Source {source} does not pay off: ROMI {romi} within {horizon} months, {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Its budget should be cut.",
-  "insight.source.watch":
-    "Source {source} is below break-even: ROMI {romi} within {horizon} months, {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Keep it under watch before changing its budget.",
-  "insight.source.unmeasured":
-    "Source {source} cannot be judged yet: ROMI within {horizon} months is not measurable (no spend in cohorts that old), {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Keep it under watch.",
-  "insight.source.tooFew":
-    "Source {source} has too few buyers to rank: {buyers}, fewer than {min} ({model}). ROMI {romi} within {horizon} months, CAC {cac}, {share} of spend: not enough to act on.",
   "insight.source.tooFewOrganic":
     "Source {source} has too few buyers to judge: {buyers}, fewer than {min}, and no spend ({model}).",
   "insight.source.organic":
     "Source {source} brings buyers at no cost: {buyers} buyers, LTV {ltv} within {horizon} months ({model}). No CAC: nothing is spent on it.",
   "insight.overall.pays":
-    "Overall, marketing pays back: {spend} spent, ROMI {romi} within {horizon} months ({model}).",
+    "Overall, marketing pays back: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}); {basis}.",
   "insight.overall.notPays":
-    "Overall, marketing does not pay back yet: {spend} spent, ROMI {romi} within {horizon} months ({model}).",
+    "Overall, marketing does not pay back yet: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}); {basis}.",
+  "insight.overall.unclear":
+    "Overall, marketing is around break-even: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}), and the interval does not tell which side of 1 it is on; {basis}.",
   "insight.budget.move":
     "Move budget from {cut} to {scale}. The sources to cut take {cutShare} of spend, the sources to scale {scaleShare} (ROMI within {horizon} months, {model}).",
   "insight.budget.cutOnly":
@@ -190,7 +182,8 @@ export const en = {
   "insight.budget.none":
     "No clear budget move: within {horizon} months no source clearly pays back and none is clearly losing money ({model}).",
   "insight.cohorts.item": "{cohort} ({ltv})",
-  "insight.cohorts.top": "The most promising buyer cohorts by LTV within {horizon} months: {list}.",
+  "insight.cohorts.top": "The most promising buyer cohorts by LTV within {horizon} months: {list}; {basis}.",
+  "insight.cohorts.itemOneBuyer": "{cohort} ({ltv}, of which one buyer brings {share})",
   "insight.cohorts.topEarly":
     "No cohort is {horizon} months old yet; by LTV at month {month} the most promising buyer cohorts are {list}.",
   "insight.flip.item": "{verdict} {under} (ROMI {romi})",

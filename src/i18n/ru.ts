@@ -162,24 +162,16 @@ export const ru: Messages = {
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "источник {list}",
   "insight.sources.many": "источники {list}",
-  "insight.source.scale":
-    "Источник {source} окупается: ROMI за {horizon} мес. — {romi}, {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). Бюджет на него стоит наращивать.",
-  "insight.source.cut":
-    "Источник {source} не окупается: ROMI за {horizon} мес. — {romi}, {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). Расходы на него стоит сократить.",
-  "insight.source.watch":
-    "Источник {source} пока не выходит на безубыточность: ROMI за {horizon} мес. — {romi}, {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). Прежде чем менять бюджет, за ним стоит понаблюдать.",
-  "insight.source.unmeasured":
-    "Источник {source} пока нельзя оценить: ROMI за {horizon} мес. не рассчитывается (нет расходов в когортах такого возраста), {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). За ним стоит понаблюдать.",
-  "insight.source.tooFew":
-    "По источнику {source} слишком мало покупателей для выводов: {buyers} при минимуме {min} ({model}). ROMI за {horizon} мес. — {romi}, CAC — {cac}, доля в расходах — {share}: опираться на эти цифры рано.",
   "insight.source.tooFewOrganic":
     "По источнику {source} слишком мало покупателей для выводов: {buyers} при минимуме {min}, расходов на него нет ({model}).",
   "insight.source.organic":
     "Источник {source} приводит покупателей без расходов: покупателей — {buyers}, LTV за {horizon} мес. — {ltv} ({model}). CAC не считается: за этот трафик не платят.",
   "insight.overall.pays":
-    "В целом маркетинг окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi} ({model}).",
+    "В целом маркетинг окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval} ({model}). {basis}",
   "insight.overall.notPays":
-    "В целом маркетинг пока не окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi} ({model}).",
+    "В целом маркетинг пока не окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval} ({model}). {basis}",
+  "insight.overall.unclear":
+    "В целом маркетинг около точки окупаемости: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval} ({model}), и по интервалу нельзя сказать, по какую сторону от 1 он лежит. {basis}",
   "insight.budget.move":
     "Стоит перераспределить бюджет: сократить расходы на {cut} и направить их на {scale}. На источники для сокращения сейчас приходится {cutShare} расходов, на источники для роста — {scaleShare} (ROMI за {horizon} мес., {model}).",
   "insight.budget.cutOnly":
@@ -189,7 +181,8 @@ export const ru: Messages = {
   "insight.budget.none":
     "Явных поводов перераспределять бюджет нет: за {horizon} мес. ни один источник уверенно не окупается и ни один не убыточен настолько, чтобы его сокращать ({model}).",
   "insight.cohorts.item": "{cohort} ({ltv})",
-  "insight.cohorts.top": "Самые перспективные когорты покупателей по LTV за {horizon} мес.: {list}.",
+  "insight.cohorts.top": "Самые перспективные когорты покупателей по LTV за {horizon} мес.: {list}. {basis}",
+  "insight.cohorts.itemOneBuyer": "{cohort} ({ltv}, из них {share} приносит один покупатель)",
   "insight.cohorts.topEarly":
     "Ни одна когорта ещё не прожила {horizon} мес.; по LTV на {month}-й месяц жизни самые перспективные когорты покупателей — {list}.",
   "insight.flip.item": "{under} — {verdict} (ROMI {romi})",

@@ -46,3 +46,10 @@ export const BUDGET_MOVE_SOURCES = 3;
  * "0.0 %" and cannot change any source's verdict.
  */
 export const UNATTRIBUTED_CAVEAT_SHARE = 0.001;
+
+/**
+ * A "most promising cohort" whose largest buyer brings at least this share of its revenue at H says
+ * so: at a quarter, removing one person moves the cohort's LTV by a quarter, more than the spread
+ * between the cohorts the finding ranks (Afisha: the top three mature cohorts lie within 15 %).
+ */
+export const ONE_BUYER_COHORT_SHARE = 0.25;
