@@ -34,7 +34,8 @@ export type IntervalKind = "ltv_h" | "cac" | "romi_h";
 /** `[0.70–0.85]` under a number, marked for tests and styles; nothing without both bounds. */
 export function intervalChild(v: RunContext, kind: IntervalKind, i: Interval | undefined): Child {
   const text = intervalText(v, kind, i);
-  return text === null ? "" : html`<br><span class="ci" data-ci="${kind}">${text}</span>`;
+  // The space keeps "4.74 USD [3.91–6.07]" apart in the text a CSV export or a screen reader reads.
+  return text === null ? "" : html`<br> <span class="ci" data-ci="${kind}">${text}</span>`;
 }
 
 /**
@@ -44,10 +45,12 @@ export function intervalChild(v: RunContext, kind: IntervalKind, i: Interval | u
 export function intervalText(v: RunContext, kind: IntervalKind, i: Interval | undefined): string | null {
   // Zero width means a count, not an estimate (the overall CAC: spend fixed, the slice's buyers kept
   // at N by the bootstrap's rescaling): "[8.91–8.91]" would read as false precision.
-  if (!i || i.low === null || i.high === null || i.low === i.high) return null;
+  if (!i || i.low === null || i.high === null) return null;
   const f = (x: number) =>
     kind === "romi_h" ? fmtRatio(v, x) : formatNumber(v.lang, x, Math.abs(x) >= 1000 ? 0 : 2);
-  return `[${f(i.low)}–${f(i.high)}]`;
+  const low = f(i.low);
+  const high = f(i.high);
+  return low === high ? null : `[${low}–${high}]`;
 }
 
 /** "90 % interval" in the report's language. */
