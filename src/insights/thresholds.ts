@@ -7,7 +7,8 @@ import { TOO_FEW_BUYERS } from "../metrics/by-source.ts";
 /**
  * ROMI at H from which a source is worth scaling: 1.0 is break-even by definition (spec: "1.0 =
  * break-even"), i.e. the cohorts old enough to judge have returned every unit spent within H months.
- * A source whose own payback lifetime is at most H-1 also qualifies (the brief's "pays back within H").
+ * A source is scaled only when its whole ROMI interval is above it (insights/trust.ts): a payback
+ * within H on the point estimate alone no longer qualifies.
  */
 export const SCALE_ROMI = 1;
 
