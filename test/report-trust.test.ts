@@ -12,7 +12,9 @@ import { FIGURES } from "../src/charts/registry.ts";
 import type { Lang } from "../src/i18n/index.ts";
 import { presentationOf } from "../src/presentation.ts";
 import { renderReportHtml } from "../src/report/html/index.ts";
+import { EMPTY_TABLES } from "./charts-fixture.ts";
 import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
+import { present } from "./presentation-fixture.ts";
 
 /** Source A: 60 buyers of 1.00 and one of 200.00; B: 50 buyers of 3.00; spend 100 each. */
 function whaleFiles() {
@@ -152,5 +154,63 @@ describe("the report with trust numbers (whale fixture)", async () => {
       assert.match(withCi, /whiskers: 90 % interval/, name);
       assert.doesNotMatch(JSON.stringify(FIGURES[name](q)), /"x2":\{"field":"high"\}/, name);
     }
+  });
+});
+
+describe("LTV curves with the forecast continuation", () => {
+  const ltv = [
+    { cohort: "2018-01", lifetime: 0, cohort_size: 50, revenue: 250, ltv: 5 },
+    { cohort: "2018-01", lifetime: 1, cohort_size: 50, revenue: 300, ltv: 6 },
+    { cohort: "2018-01", lifetime: 2, cohort_size: 50, revenue: 325, ltv: 6.5 },
+    { cohort: "2018-02", lifetime: 0, cohort_size: 40, revenue: 200, ltv: 5 },
+  ];
+  const tables = { ...EMPTY_TABLES, ltv };
+  const forecast = {
+    ltv: [
+      ...ltv.map((r) => ({ ...r, ltv_low: null, ltv_high: null, observed: true })),
+      {
+        cohort: "2018-02",
+        lifetime: 1,
+        cohort_size: 40,
+        ltv: 6,
+        ltv_low: 5.5,
+        ltv_high: 6.6,
+        observed: false,
+      },
+      {
+        cohort: "2018-02",
+        lifetime: 2,
+        cohort_size: 40,
+        ltv: 6.4,
+        ltv_low: 5.7,
+        ltv_high: 7.2,
+        observed: false,
+      },
+    ],
+    romi: [],
+    payback: [],
+  };
+
+  it("draws the forecast dashed with its band, from the last measured month, under a 'forecast' key", () => {
+    for (const [lang, word] of [
+      ["en", "forecast"],
+      ["ru", "прогноз"],
+    ] as const) {
+      const spec = FIGURES["ltv-curves"](present(tables, { lang, horizon: 3, trust: { forecast } }));
+      const json = JSON.stringify(spec);
+      assert.ok(json.includes(`"text":{"value":"${word}"}`), `${lang}: no "${word}" key`);
+      assert.match(json, /"strokeDash":\[5,3\]/);
+      assert.match(json, /"y2":\{"field":"high"\}/);
+      // The dashed piece of 2018-02 starts at its measured month 1 and runs to month 3.
+      const layer = (
+        spec as { layer: { data?: { values?: { cohort: string; month: number }[] } }[] }
+      ).layer.find((l) => l.data?.values?.some((v) => v.cohort === "2018-02" && v.month === 3));
+      assert.deepEqual(
+        layer?.data?.values?.filter((v) => v.cohort === "2018-02").map((v) => v.month),
+        [1, 2, 3],
+      );
+    }
+    const plain = JSON.stringify(FIGURES["ltv-curves"](present(tables, { lang: "en", horizon: 3 })));
+    assert.doesNotMatch(plain, /"value":"forecast"|"y2":\{"field":"high"\}/);
   });
 });

@@ -173,11 +173,11 @@ export const ru: Messages = {
   "insight.source.organic":
     "Источник {source} приводит покупателей без расходов: покупателей — {buyers}, LTV за {horizon} мес. — {ltv} ({model}). CAC не считается: за этот трафик не платят.",
   "insight.overall.pays":
-    "В целом маркетинг окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval} ({model}). {basis}",
+    "В целом маркетинг окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}. {basis}",
   "insight.overall.notPays":
-    "В целом маркетинг пока не окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval} ({model}). {basis}",
+    "В целом маркетинг пока не окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}. {basis}",
   "insight.overall.unclear":
-    "В целом маркетинг около точки окупаемости: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval} ({model}), и по интервалу нельзя сказать, по какую сторону от 1 он лежит. {basis}",
+    "В целом маркетинг около точки окупаемости: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}; по интервалу нельзя сказать, по какую сторону от 1 он лежит. {basis}",
   "insight.budget.move":
     "Стоит перераспределить бюджет: сократить расходы на {cut} и направить их на {scale}. На источники для сокращения сейчас приходится {cutShare} расходов, на источники для роста — {scaleShare} (ROMI за {horizon} мес., {model}).",
   "insight.budget.cutOnly":
