@@ -9,7 +9,6 @@ import { flipFindings, sensitivityRows } from "./sensitivity.ts";
 import { assessSources, sourceFindings } from "./sources.ts";
 import type { InsightInput, Insights } from "./types.ts";
 
-export { classifySource } from "./sources.ts";
 export * from "./thresholds.ts";
 export type * from "./types.ts";
 
@@ -17,7 +16,7 @@ export type * from "./types.ts";
  * Findings from the metrics of every attribution model; `context.attribution` picks the model the
  * verdicts are stated in, the other two only feed the sensitivity rows and flip cautions.
  *
- * Order: per source scale, cut, watch, too_few_buyers, info; then the overall ROMI and the budget
+ * Order: per source scale, cut, watch (the budget verdicts of insights/trust.ts), too_few_buyers, info; then the overall ROMI and the budget
  * move; the most promising cohorts; sources whose verdict depends on the model; data caveats.
  */
 export function deriveInsights({ byModel, context: p, qualityNotes = [] }: InsightInput): Insights {
@@ -29,13 +28,13 @@ export function deriveInsights({ byModel, context: p, qualityNotes = [] }: Insig
   if (m.ltv.horizon !== p.horizon) {
     throw new Error(`deriveInsights: metrics computed for H = ${m.ltv.horizon}, context says ${p.horizon}`);
   }
-  const assessed = assessSources(m);
+  const assessed = assessSources(m, p.lang);
   const sensitivity = sensitivityRows(byModel);
   const findings = [
     ...sourceFindings(assessed, p, m.marketing.tooFewBuyersThreshold),
     ...overallRomiFinding(m, p),
     ...budgetMoveFinding(assessed, p),
-    ...cohortFindings(m.tables, p),
+    ...cohortFindings(m, p),
     ...flipFindings(sensitivity, assessed, p),
     ...caveatFindings(m.tables, qualityNotes, p),
   ];

@@ -136,7 +136,8 @@ async function loadPrevious(key: string, doc: AnalysisDocument): Promise<void> {
   if (before.from < choices.window.from) return;
   const query = analysisQuery({ ...state, ...before });
   try {
-    const prev = await fetchAnalysis(query, new AbortController().signal);
+    // Only the point numbers are compared on the cards: the previous period needs no intervals.
+    const prev = await fetchAnalysis(query, new AbortController().signal, { intervals: false });
     if (shown?.key !== key) return;
     previous = { key, doc: prev };
     await renderPage();

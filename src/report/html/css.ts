@@ -44,6 +44,8 @@ section { margin-top: 44px; }
 .evidence li { font-size: 12.5px; background: var(--soft); border: 1px solid var(--line);
   border-radius: 10px; padding: 0 8px; white-space: nowrap; }
 .evidence b { font-weight: normal; color: var(--muted); }
+.ci { font-size: 12px; color: var(--muted); white-space: nowrap; }
+.card .ci { font-size: 12.5px; color: var(--ink); margin: 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 12px; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--soft);
   border-top: 4px solid var(--accent); }

@@ -81,7 +81,7 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
   const budget = budgetSection(v, p.analysis.budget ?? null, out.budgetFigure ?? null);
   if (budget) parts.push({ id: budget.id, title: { text: budget.title }, html: budget.html });
   add("quality", "report.section.quality", qualityBody(v, dataQuality));
-  add("methods", "report.section.methods", methodsBody(v, Object.keys(TABLE_COLUMNS)));
+  add("methods", "report.section.methods", methodsBody(v, Object.keys(TABLE_COLUMNS), metrics));
 
   const header = reportHeader(
     v,

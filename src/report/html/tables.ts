@@ -18,6 +18,7 @@ import {
   tr,
 } from "./format.ts";
 import { type Child, type Html, html } from "./html.ts";
+import { intervalChild, levelText, trustLookup } from "./intervals.ts";
 
 export interface Column<R> {
   head: string;
@@ -65,9 +66,13 @@ function payback(v: RunContext, row: BySourceRow): string {
 
 /**
  * Sources in numbers, with a totals row from the run's own headline numbers (all users, buyers and
- * spend; the overall CAC, LTV and ROMI), never a sum of ratios.
+ * spend; the overall CAC, LTV and ROMI), never a sum of ratios. With the trust numbers (issue 10) LTV,
+ * CAC and ROMI carry their interval `[low–high]` below the number and a column gives the top buyer's
+ * share of the source's revenue at H; without them (API without `intervals=1`) the table is as before.
  */
 export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: MetricsResult): Html {
+  const trust = trustLookup(m);
+  const ci = (source: string) => trust?.interval(source);
   const columns: Column<BySourceRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
     // ¹: by the source of the first session whatever the model (the intro says so).
@@ -79,27 +84,47 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: M
       numeric: true,
     },
     { head: tr(v, "report.col.costs"), cell: (r) => fmtMoney(v, r.costs), numeric: true },
-    { head: "CAC", cell: (r) => fmtCac(v, r.cac), numeric: true },
-    { head: tr(v, "report.col.ltvH"), cell: (r) => fmtMoney(v, r.ltv_h), numeric: true },
+    {
+      head: "CAC",
+      cell: (r) => html`${fmtCac(v, r.cac)}${intervalChild(v, "cac", ci(r.source)?.cac)}`,
+      numeric: true,
+    },
+    {
+      head: tr(v, "report.col.ltvH"),
+      cell: (r) => html`${fmtMoney(v, r.ltv_h)}${intervalChild(v, "ltv_h", ci(r.source)?.ltvH)}`,
+      numeric: true,
+    },
     {
       head: tr(v, "report.col.romiH"),
-      cell: (r) => romi(v, r.romi_h),
+      cell: (r) => html`${romi(v, r.romi_h)}${intervalChild(v, "romi_h", ci(r.source)?.romiH)}`,
       numeric: true,
     },
     { head: tr(v, "report.col.payback"), cell: (r) => payback(v, r), numeric: true },
   ];
+  if (trust)
+    columns.push({
+      head: tr(v, "report.col.topBuyer"),
+      cell: (r) => fmtShare(v, trust.concentration(r.source)?.topBuyerShare ?? null),
+      numeric: true,
+    });
+  const all = ci("all");
   const foot: Child[] | undefined = m && [
     html`<b>${tr(v, "report.total")}</b>`,
     fmtCount(v, m.data.users),
     fmtCount(v, m.data.buyers),
     fmtShare(v, m.conversion.rate),
     fmtMoney(v, m.data.costs),
-    fmtCac(v, m.marketing.cac),
-    fmtMoney(v, m.ltv.ltvH),
-    romi(v, m.marketing.romiH),
+    html`${fmtCac(v, m.marketing.cac)}${intervalChild(v, "cac", all?.cac)}`,
+    html`${fmtMoney(v, m.ltv.ltvH)}${intervalChild(v, "ltv_h", all?.ltvH)}`,
+    html`${romi(v, m.marketing.romiH)}${intervalChild(v, "romi_h", all?.romiH)}`,
     DASH,
+    ...(trust ? [fmtShare(v, trust.concentration("all")?.topBuyerShare ?? null)] : []),
   ];
-  return dataTable(columns, rows, foot ? { foot } : {});
+  const table = dataTable(columns, rows, foot ? { foot } : {});
+  if (!trust) return table;
+  return html`${table}<p class="note ci-note">${tr(v, "report.sources.ciNote", {
+    level: levelText(v, trust.level),
+  })}</p>`;
 }
 
 export function byDeviceTable(v: RunContext, rows: readonly ByDeviceRow[]): Html {
