@@ -356,6 +356,10 @@ export const en = {
   "report.col.costs": "Spend",
   "report.col.ltvH": "LTV at {horizon} mo",
   "report.col.romiH": "ROMI at {horizon} mo",
+  "report.col.orders": "Orders",
+  "report.col.revenue": "Revenue",
+  "report.col.lag": "Time to first order, mean / median",
+  "report.lag.buyers": "buyers: {count}",
   "report.col.payback": "Payback",
   "report.col.table": "Table",
   "report.col.file": "File",
@@ -377,7 +381,7 @@ export const en = {
     "The verdict and ROMI at {horizon} months of each source under every attribution model. Highlighted rows change their verdict with the model: treat them with care.",
   "report.sensitivity.depends": "Depends on the model",
   "report.sources.intro":
-    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users and conversion count each user under the source of their first session, whatever the model (columns marked ¹).",
+    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users, conversion, orders, revenue and the time to the first order count each user under the source of their first session, whatever the model (columns marked ¹). Orders and revenue are every order in the period; the time to the first order is over the buyers whose first order is in the period.",
   "report.note.notObserved":
     "— not observed yet (no cohort old enough for the horizon, or nothing to divide by)",
   "report.note.noSpend": "no spend: a free source, so it has no CAC or ROMI",

@@ -2,6 +2,7 @@
 import type { SensitivityRow, Verdict } from "../../insights/types.ts";
 import { ATTRIBUTIONS } from "../../metrics/options.ts";
 import type { MetricsResult } from "../../metrics/result.ts";
+import type { SourceNumbers } from "../../metrics/source-numbers.ts";
 import type { ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
 import type { RunContext } from "../../presentation.ts";
 import {
@@ -10,6 +11,7 @@ import {
   deviceName,
   fmtCac,
   fmtCount,
+  fmtDays,
   fmtMoney,
   fmtPayback,
   fmtRatio,
@@ -63,11 +65,22 @@ function payback(v: RunContext, row: BySourceRow): string {
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 
+/** Time to the first order: mean / median in days, and the buyers measured beneath. */
+function lag(v: RunContext, mean: number | null, median: number | null, buyers: number): Child {
+  if (buyers === 0) return DASH;
+  return html`${fmtDays(v, mean)} / ${fmtDays(v, median)}<br><span class="note">${tr(v, "report.lag.buyers", {
+    count: fmtCount(v, buyers),
+  })}</span>`;
+}
+
 /**
  * Sources in numbers, with a totals row from the run's own headline numbers (all users, buyers and
  * spend; the overall CAC, LTV and ROMI), never a sum of ratios.
  */
 export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: MetricsResult): Html {
+  // Orders, revenue and the lag by acquisition source (metrics/source-numbers.ts), beside the row.
+  const acquired = new Map<string, SourceNumbers>((m?.sourceNumbers ?? []).map((r) => [r.source, r]));
+  const of = (r: BySourceRow) => acquired.get(r.source);
   const columns: Column<BySourceRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
     // ¹: by the source of the first session whatever the model (the intro says so).
@@ -78,6 +91,8 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: M
       cell: (r) => fmtShare(v, r.conversion_rate),
       numeric: true,
     },
+    { head: `${tr(v, "report.col.orders")}¹`, cell: (r) => fmtCount(v, of(r)?.orders ?? 0), numeric: true },
+    { head: `${tr(v, "report.col.revenue")}¹`, cell: (r) => fmtMoney(v, of(r)?.revenue ?? 0), numeric: true },
     { head: tr(v, "report.col.costs"), cell: (r) => fmtMoney(v, r.costs), numeric: true },
     { head: "CAC", cell: (r) => fmtCac(v, r.cac), numeric: true },
     { head: tr(v, "report.col.ltvH"), cell: (r) => fmtMoney(v, r.ltv_h), numeric: true },
@@ -87,17 +102,28 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: M
       numeric: true,
     },
     { head: tr(v, "report.col.payback"), cell: (r) => payback(v, r), numeric: true },
+    {
+      head: `${tr(v, "report.col.lag")}¹`,
+      cell: (r) => {
+        const n = of(r);
+        return n ? lag(v, n.lagMeanDays, n.lagMedianDays, n.lagBuyers) : DASH;
+      },
+      numeric: true,
+    },
   ];
   const foot: Child[] | undefined = m && [
     html`<b>${tr(v, "report.total")}</b>`,
     fmtCount(v, m.data.users),
     fmtCount(v, m.data.buyers),
     fmtShare(v, m.conversion.rate),
+    fmtCount(v, m.data.orders),
+    fmtMoney(v, m.data.revenue),
     fmtMoney(v, m.data.costs),
     fmtCac(v, m.marketing.cac),
     fmtMoney(v, m.ltv.ltvH),
     romi(v, m.marketing.romiH),
     DASH,
+    lag(v, m.conversion.lag.meanDays, m.conversion.lag.medianDays, m.conversion.lag.buyers),
   ];
   return dataTable(columns, rows, foot ? { foot } : {});
 }
