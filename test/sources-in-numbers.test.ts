@@ -10,7 +10,7 @@ import { computeMetrics } from "../src/metrics/index.ts";
 import { normalizeOptions, readDataBounds } from "../src/metrics/options.ts";
 import { runContext } from "../src/presentation.ts";
 import { fmtMoney } from "../src/report/html/format.ts";
-import { bySourceTable } from "../src/report/html/tables.ts";
+import { bySourceTable, fmtLagDays } from "../src/report/html/tables.ts";
 import { ingestedSample } from "./helpers/sample.ts";
 
 /** The cells of each body row and of the foot row, as text. */
@@ -62,10 +62,11 @@ describe("Sources in numbers", async () => {
       const { meanDays, medianDays, buyers } = metrics.conversion.lag;
       assert.equal(
         foot[lag],
-        `${formatNumber(lang, meanDays!, 1)} ${lang === "en" ? "days" : "дн."} / ${formatNumber(lang, medianDays!, 1)} ${
-          lang === "en" ? "days" : "дн."
-        } | ${lang === "en" ? "buyers" : "покупателей"}: ${formatNumber(lang, buyers)}`,
+        `${fmtLagDays(v, meanDays)} / ${fmtLagDays(v, medianDays)} | ${lang === "en" ? "buyers" : "покупателей"}: ${formatNumber(lang, buyers)}`,
       );
+      // On the sample the median buyer orders within the hour: read in minutes, not as "0.0 days".
+      assert.ok(medianDays! < 1 / 24, "a median under an hour");
+      assert.match(foot[lag]!, new RegExp(`/ ${Math.round(medianDays! * 1440)} (min|мин)`));
       const measured = body.reduce(
         (a, r) => a + (r[lag] === "—" ? 0 : parse(lang, r[lag]!.split("|")[1]!)),
         0,
@@ -74,7 +75,7 @@ describe("Sources in numbers", async () => {
       for (const n of metrics.sourceNumbers.filter((r) => r.lagBuyers > 0)) {
         const r = body.find((row) => row[0] === n.source);
         assert.ok(r, `a row for source ${n.source}`);
-        assert.ok(r[lag]!.startsWith(formatNumber(lang, n.lagMeanDays!, 1)), `mean lag of ${n.source}`);
+        assert.ok(r[lag]!.startsWith(fmtLagDays(v, n.lagMeanDays)), `mean lag of ${n.source}`);
       }
     });
   }

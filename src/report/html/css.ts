@@ -58,7 +58,7 @@ section { margin-top: 44px; }
   justify-content: space-between; gap: 12px; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; font-weight: bold; white-space: nowrap; }
-figure.fig { margin: 6px 0 26px; text-align: center; }
+figure.fig { margin: 6px 0 26px; text-align: center; overflow-x: auto; }
 figure.fig svg { max-width: 100%; height: auto; }
 .table-wrap { overflow-x: auto; margin: 8px 0 10px; }
 table { border-collapse: collapse; font-size: 14px; min-width: 50%; }
@@ -98,7 +98,7 @@ footer { margin-top: 48px; padding-top: 10px; border-top: 1px solid var(--line);
   .cards, .table-wrap, .csv-links { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   figure.fig, .card, .keep, .verdict-group > h3, .findings > li, tr, .facts div { break-inside: avoid; }
-  figure.fig { margin: 10px 0 16px; }
+  figure.fig { margin: 10px 0 16px; overflow: visible; }
   thead { display: table-header-group; }
   .table-wrap { overflow: visible; }
   .card, th, code, .evidence li { background: #fff; }

@@ -12,6 +12,7 @@ import {
   fmtCac,
   fmtCount,
   fmtDays,
+  fmtDuration,
   fmtMoney,
   fmtPayback,
   fmtRatio,
@@ -65,12 +66,22 @@ function payback(v: RunContext, row: BySourceRow): string {
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 
-/** Time to the first order: mean / median in days, and the buyers measured beneath. */
+/** A lag in days as read: hours and minutes under a day (a median of 0.0 days says nothing), else days. */
+export function fmtLagDays(v: RunContext, days: number | null): string {
+  if (days === null) return DASH;
+  return days < 1 ? fmtDuration(v, Math.round(days * 1440) * 60) : fmtDays(v, days);
+}
+
+/** Time to the first order: mean / median, and the buyers measured beneath. */
 function lag(v: RunContext, mean: number | null, median: number | null, buyers: number): Child {
   if (buyers === 0) return DASH;
-  return html`${fmtDays(v, mean)} / ${fmtDays(v, median)}<br><span class="note">${tr(v, "report.lag.buyers", {
-    count: fmtCount(v, buyers),
-  })}</span>`;
+  return html`${fmtLagDays(v, mean)} / ${fmtLagDays(v, median)}<br><span class="note">${tr(
+    v,
+    "report.lag.buyers",
+    {
+      count: fmtCount(v, buyers),
+    },
+  )}</span>`;
 }
 
 /**
