@@ -507,9 +507,11 @@ export const en = {
   // --- dashboard (src/web, channelscope serve) ---
   "dash.title": "channelscope dashboard",
   "dash.page.source": "Source",
-  "dash.source.pick": "Choose one source in the filter bar, or click its row on Marketing, to see it against all sources.",
+  "dash.source.pick":
+    "Choose one source in the filter bar, or click its row on Marketing, to see it against all sources.",
   "dash.source.title": "Source {source} against all sources",
-  "dash.source.intro": "Source {source} counts the users whose first session came from it and its own spend; all sources are the same period, model and horizon without the source filter.",
+  "dash.source.intro":
+    "Source {source} counts the users whose first session came from it and its own spend; all sources are the same period, model and horizon without the source filter.",
   "dash.source.this": "Source {source}",
   "dash.source.all": "All sources",
   "dash.source.share": "Share of all",
@@ -518,7 +520,8 @@ export const en = {
   "dash.source.figCac": "CAC by cohort, {currency}: source {source} and all sources",
   "dash.source.figSpend": "Spend by month, {currency}: source {source} within all sources",
   "dash.source.months": "Month by month",
-  "dash.source.monthsNote": "Spend, new buyers and CAC of the month's cohort; revenue of every order placed in the month by the source's users; ROMI at {horizon} months of the month's cohort.",
+  "dash.source.monthsNote":
+    "Spend, new buyers and CAC of the month's cohort; revenue of every order placed in the month by the source's users; ROMI at {horizon} months of the month's cohort.",
   "dash.source.col.month": "Month",
   "dash.source.col.spendAll": "Spend, all sources",
   "dash.source.col.newBuyers": "New buyers",
