@@ -50,7 +50,7 @@ describe("Sources in numbers", async () => {
       const at = (word: RegExp) => head.findIndex((h) => word.test(h));
       const orders = at(lang === "en" ? /^Orders/ : /^Заказы/);
       const revenue = at(lang === "en" ? /^Revenue/ : /^Выручка/);
-      const lag = at(lang === "en" ? /^Time to first order/ : /^Время до первого заказа/);
+      const lag = at(lang === "en" ? /^To 1st order/ : /^До 1-го заказа/);
       assert.ok(orders > 0 && revenue > 0 && lag > 0, `columns in ${head.join(" / ")}`);
       const sum = (i: number) => body.reduce((a, r) => a + parse(lang, r[i]!), 0);
       assert.equal(sum(orders), metrics.data.orders, "orders: rows add up to the run's orders");

@@ -358,7 +358,7 @@ export const en = {
   "report.col.romiH": "ROMI at {horizon} mo",
   "report.col.orders": "Orders",
   "report.col.revenue": "Revenue",
-  "report.col.lag": "Time to first order, mean / median",
+  "report.col.lag": "To 1st order: mean / median",
   "report.lag.buyers": "buyers: {count}",
   "report.col.payback": "Payback",
   "report.col.table": "Table",

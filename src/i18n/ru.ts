@@ -360,7 +360,7 @@ export const ru: Messages = {
   "report.col.romiH": "ROMI за {horizon} мес.",
   "report.col.orders": "Заказы",
   "report.col.revenue": "Выручка",
-  "report.col.lag": "Время до первого заказа, среднее / медиана",
+  "report.col.lag": "До 1-го заказа: среднее / медиана",
   "report.lag.buyers": "покупателей: {count}",
   "report.col.payback": "Окупаемость",
   "report.col.table": "Таблица",
