@@ -52,6 +52,21 @@ describe("dashboard at 390 and 1280 px", { skip }, async () => {
         await page.close();
       });
 
+  test("390 px: the by-source table scrolls sideways with its source column kept in view", async () => {
+    const page = await open(390, "?page=marketing");
+    const wrap = page.locator(".by-source .table-wrap");
+    const { overflow, before, after } = await wrap.evaluate((el) => {
+      const cell = () => el.querySelector("tbody td")!.getBoundingClientRect().left;
+      const first = cell();
+      el.scrollLeft = 400;
+      return { overflow: el.scrollWidth - el.clientWidth, before: first, after: cell() };
+    });
+    assert.ok(overflow > 300, `the table is wider than the phone (${overflow} px more)`);
+    assert.equal(Math.round(after), Math.round(before), "the first column stays put");
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+    await page.close();
+  });
+
   test("1280 px: full-width plots widen to the column, text keeps its size", async () => {
     const page = await open(1280, "?page=product");
     const fits = await figureFits(page);
