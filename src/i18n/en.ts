@@ -55,6 +55,7 @@ export const en = {
   "lagBySource.title": "Time to first purchase by source",
   "lagBySource.subtitle":
     "Share of the source's buyers by days to first order; sorted by same-day share, sources with under {min} buyers faded and last",
+  "lagBySource.meanMedian": "mean {mean} · median {median}",
   "lagBySource.legend": "Time to first order",
 
   "purchases.title": "Purchases per month",

@@ -54,6 +54,7 @@ export const ru: Messages = {
   "lagBySource.title": "Время до первой покупки по источникам",
   "lagBySource.subtitle":
     "Доля покупателей источника по числу дней до первого заказа; по доле «в тот же день», источники с числом покупателей меньше {min} бледнее и в конце",
+  "lagBySource.meanMedian": "среднее {mean} · медиана {median}",
   "lagBySource.legend": "Время до покупки",
 
   "purchases.title": "Покупки по месяцам",

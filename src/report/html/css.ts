@@ -60,6 +60,9 @@ section { margin-top: 44px; }
 .facts dd { margin: 0; font-weight: bold; white-space: nowrap; }
 figure.fig { margin: 6px 0 26px; text-align: center; overflow-x: auto; }
 figure.fig svg { max-width: 100%; height: auto; }
+/* On screen a figure shrinks with the page only down to 9-px text (--min-width, set per figure from
+   its font sizes), then scrolls; on paper it always fits the page. */
+@media screen { figure.fig svg { min-width: var(--min-width, 0); } }
 .table-wrap { overflow-x: auto; margin: 8px 0 10px; }
 table { border-collapse: collapse; font-size: 14px; min-width: 50%; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }

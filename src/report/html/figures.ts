@@ -79,7 +79,7 @@ export function prepareSvg(name: string, svg: string): string {
     .replace(/(\s(?:xlink:)?href)="#([^"]+)"/g, `$1="#${prefix}$2"`)
     .replace(
       /^<svg\b/,
-      `<svg role="img" aria-label="${escapeHtml(figureTitle(name, svg))}"${min ? ` style="min-width: ${min}px"` : ""}`,
+      `<svg role="img" aria-label="${escapeHtml(figureTitle(name, svg))}"${min ? ` style="--min-width: ${min}px"` : ""}`,
     );
 }
 
