@@ -5,13 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { FIGURES } from "../src/charts/index.ts";
 import { formatNumber, type Lang } from "../src/i18n/index.ts";
 import { computeMetrics } from "../src/metrics/index.ts";
 import { normalizeOptions, readDataBounds } from "../src/metrics/options.ts";
 import { runContext } from "../src/presentation.ts";
 import { fmtMoney } from "../src/report/html/format.ts";
 import { bySourceTable, fmtLagDays } from "../src/report/html/tables.ts";
+import { dataRows } from "./charts-fixture.ts";
 import { ingestedSample } from "./helpers/sample.ts";
+import { present } from "./presentation-fixture.ts";
 
 /** The cells of each body row and of the foot row, as text. */
 function cells(html: string): { head: string[]; body: string[][]; foot: string[] } {
@@ -79,4 +82,27 @@ describe("Sources in numbers", async () => {
       }
     });
   }
+
+  test("the lag-by-source figure writes each source's mean and median beside its bar", () => {
+    const p = present(metrics.tables, { lang: "en", extras: { sourceNumbers: metrics.sourceNumbers } });
+    const rows = dataRows(FIGURES["conversion-lag-by-source"](p));
+    const measured = metrics.sourceNumbers.filter((r) => r.lagBuyers > 0);
+    assert.ok(measured.length >= 5, "several sources with measured lags");
+    for (const n of measured) {
+      const texts = new Set(rows.filter((r) => r.id === n.source).map((r) => r.averageText));
+      assert.equal(texts.size, 1, `one text for source ${n.source}`);
+      const [text] = [...texts] as string[];
+      // Under an hour in whole minutes, under a day in hours, then days (one decimal).
+      const read = (days: number) => {
+        const min = Math.round(days * 1440);
+        if (min < 60) return `${min} min`;
+        return days < 1 ? `${(min / 60).toFixed(1)} h` : `${days.toFixed(1)} days`;
+      };
+      assert.equal(
+        text,
+        `mean ${read(n.lagMeanDays!)} · median ${read(n.lagMedianDays!)}`,
+        `source ${n.source}`,
+      );
+    }
+  });
 });
