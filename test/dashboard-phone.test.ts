@@ -55,11 +55,15 @@ describe("dashboard at 390 and 1280 px", { skip }, async () => {
   test("390 px: the by-source table scrolls sideways with its source column kept in view", async () => {
     const page = await open(390, "?page=marketing");
     const wrap = page.locator(".by-source .table-wrap");
+    // No named function inside: the page would not know tsx's __name helper.
     const { overflow, before, after } = await wrap.evaluate((el) => {
-      const cell = () => el.querySelector("tbody td")!.getBoundingClientRect().left;
-      const first = cell();
+      const first = el.querySelector("tbody td")!.getBoundingClientRect().left;
       el.scrollLeft = 400;
-      return { overflow: el.scrollWidth - el.clientWidth, before: first, after: cell() };
+      return {
+        overflow: el.scrollWidth - el.clientWidth,
+        before: first,
+        after: el.querySelector("tbody td")!.getBoundingClientRect().left,
+      };
     });
     assert.ok(overflow > 300, `the table is wider than the phone (${overflow} px more)`);
     assert.equal(Math.round(after), Math.round(before), "the first column stays put");
