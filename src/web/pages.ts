@@ -11,7 +11,7 @@ import { attributionName, deviceName, fmtWindow, tr } from "../report/html/forma
 import { type Html, html } from "../report/html/html.ts";
 import { kpiCards, type Previous } from "../report/html/kpi.ts";
 import { figureSection, section } from "../report/html/sections.ts";
-import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
+import { bySourceTable, lagBySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
 import { budgetPanelHtml } from "./budget-panel.ts";
 import { ltvTable, retentionTable, romiTable } from "./cohort-tables.ts";
@@ -99,7 +99,7 @@ export function pageHtml(page: Page, p: Presentation, previous?: Previous, total
         v,
         "sources",
         "report.section.sources",
-        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>`,
+        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>${lagBySourceTable(v, metrics)}`,
         true,
       )}${figures}${budgetPanelHtml(v, p.analysis.budget ?? null)}${romiTable(v, metrics)}`;
     }

@@ -72,16 +72,32 @@ export function fmtLagDays(v: RunContext, days: number | null): string {
   return days < 1 ? fmtDuration(v, Math.round(days * 1440) * 60) : fmtDays(v, days);
 }
 
-/** Time to the first order: mean / median, and the buyers measured beneath. */
-function lag(v: RunContext, mean: number | null, median: number | null, buyers: number): Child {
-  if (buyers === 0) return DASH;
-  return html`${fmtLagDays(v, mean)} / ${fmtLagDays(v, median)}<br><span class="note">${tr(
-    v,
-    "report.lag.buyers",
+/**
+ * Time to the first order by acquisition source (the seed's "average time to conversion per
+ * source"): the buyers whose lag is measured, the mean and the median, with the overall lag as the
+ * totals row. Its own table beside Sources in numbers, so that one stays narrow enough for a page.
+ */
+export function lagBySourceTable(v: RunContext, m: MetricsResult): Html | string {
+  const rows = m.sourceNumbers.filter((r) => r.lagBuyers > 0);
+  if (rows.length === 0) return "";
+  const { lag } = m.conversion;
+  return html`<div class="keep lag-by-source"><h4>${tr(v, "report.col.lag")}¹</h4>${dataTable<SourceNumbers>(
+    [
+      { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
+      { head: tr(v, "report.col.lagBuyers"), cell: (r) => fmtCount(v, r.lagBuyers), numeric: true },
+      { head: tr(v, "report.col.lagMean"), cell: (r) => fmtLagDays(v, r.lagMeanDays), numeric: true },
+      { head: tr(v, "report.col.lagMedian"), cell: (r) => fmtLagDays(v, r.lagMedianDays), numeric: true },
+    ],
+    rows,
     {
-      count: fmtCount(v, buyers),
+      foot: [
+        html`<b>${tr(v, "report.total")}</b>`,
+        fmtCount(v, lag.buyers),
+        fmtLagDays(v, lag.meanDays),
+        fmtLagDays(v, lag.medianDays),
+      ],
     },
-  )}</span>`;
+  )}</div>`;
 }
 
 /**
@@ -89,7 +105,7 @@ function lag(v: RunContext, mean: number | null, median: number | null, buyers: 
  * spend; the overall CAC, LTV and ROMI), never a sum of ratios.
  */
 export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: MetricsResult): Html {
-  // Orders, revenue and the lag by acquisition source (metrics/source-numbers.ts), beside the row.
+  // Orders and revenue by acquisition source (metrics/source-numbers.ts), beside the row.
   const acquired = new Map<string, SourceNumbers>((m?.sourceNumbers ?? []).map((r) => [r.source, r]));
   const of = (r: BySourceRow) => acquired.get(r.source);
   const columns: Column<BySourceRow>[] = [
@@ -113,14 +129,6 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: M
       numeric: true,
     },
     { head: tr(v, "report.col.payback"), cell: (r) => payback(v, r), numeric: true },
-    {
-      head: `${tr(v, "report.col.lag")}¹`,
-      cell: (r) => {
-        const n = of(r);
-        return n ? lag(v, n.lagMeanDays, n.lagMedianDays, n.lagBuyers) : DASH;
-      },
-      numeric: true,
-    },
   ];
   const foot: Child[] | undefined = m && [
     html`<b>${tr(v, "report.total")}</b>`,
@@ -134,7 +142,6 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: M
     fmtMoney(v, m.ltv.ltvH),
     romi(v, m.marketing.romiH),
     DASH,
-    lag(v, m.conversion.lag.meanDays, m.conversion.lag.medianDays, m.conversion.lag.buyers),
   ];
   return dataTable(columns, rows, foot ? { foot } : {});
 }
