@@ -67,7 +67,9 @@ figure.fig svg { max-width: 100%; height: auto; }
 table { border-collapse: collapse; font-size: 14px; min-width: 50%; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: bold; border-bottom: 2px solid var(--line); }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+/* Values never break; a heading may, so a wide table (Sources in numbers) still fits a column. */
+td.num { white-space: nowrap; }
 tr.flag td { background: #fff6e0; }
 ul.summary { font-size: 16px; margin: 12px 0 0; padding-left: 20px; }
 ul.summary li { margin: 0 0 6px; }
