@@ -15,6 +15,7 @@ export interface Extras {
   sessionHistogram?: MetricsResult["sessions"]["histogram"];
   sessionStats?: { meanS: number | null; medianS: number | null; modeS: number | null };
   aovByMonth?: MetricsResult["orders"]["aovByMonth"];
+  sourceNumbers?: MetricsResult["sourceNumbers"];
 }
 
 /** The run settings a test varies; the rest are the defaults of the Afisha sample. */
@@ -243,6 +244,7 @@ export function metricsOf(tables: Tables, c: FixtureContext): MetricsResult {
       tooFewBuyersThreshold: TOO_FEW,
       withheld: null,
     },
+    sourceNumbers: c.extras?.sourceNumbers ?? [],
   };
 }
 

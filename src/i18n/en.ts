@@ -55,6 +55,7 @@ export const en = {
   "lagBySource.title": "Time to first purchase by source",
   "lagBySource.subtitle":
     "Share of the source's buyers by days to first order; sorted by same-day share, sources with under {min} buyers faded and last",
+  "lagBySource.meanMedian": "mean {mean} · median {median}",
   "lagBySource.legend": "Time to first order",
 
   "purchases.title": "Purchases per month",
@@ -365,6 +366,12 @@ export const en = {
   "report.ci.level": "{level} % interval",
   "report.sources.ciNote":
     "Below each LTV, CAC and ROMI: its {level} from a bootstrap over buyers (spend fixed). Top buyer's share: the largest buyer's part of the source's revenue within {horizon} months.",
+  "report.col.orders": "Orders",
+  "report.col.revenue": "Revenue",
+  "report.col.lag": "Time to the first order by source",
+  "report.col.lagBuyers": "Buyers measured",
+  "report.col.lagMean": "Mean",
+  "report.col.lagMedian": "Median",
   "report.col.payback": "Payback",
   "report.col.table": "Table",
   "report.col.file": "File",
@@ -386,7 +393,7 @@ export const en = {
     "The verdict and ROMI at {horizon} months of each source under every attribution model. Highlighted rows change their verdict with the model: treat them with care.",
   "report.sensitivity.depends": "Depends on the model",
   "report.sources.intro":
-    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users and conversion count each user under the source of their first session, whatever the model (columns marked ¹).",
+    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users, conversion, orders, revenue and the time to the first order count each user under the source of their first session, whatever the model (columns marked ¹). Orders and revenue are every order in the period; the time to the first order is over the buyers whose first order is in the period.",
   "report.note.notObserved":
     "— not observed yet (no cohort old enough for the horizon, or nothing to divide by)",
   "report.note.noSpend": "no spend: a free source, so it has no CAC or ROMI",
@@ -530,6 +537,28 @@ export const en = {
   "terminal.output": "Report: {path}",
   // --- dashboard (src/web, channelscope serve) ---
   "dash.title": "channelscope dashboard",
+  "dash.page.source": "Source",
+  "dash.source.pick":
+    "Choose one source in the filter bar, or click its row on Marketing, to see it against all sources.",
+  "dash.source.title": "Source {source} against all sources",
+  "dash.source.intro":
+    "Source {source} counts the users whose first session came from it and its own spend; all sources are the same period, model and horizon without the source filter.",
+  "dash.source.this": "Source {source}",
+  "dash.source.all": "All sources",
+  "dash.source.share": "Share of all",
+  "dash.source.figRomi": "ROMI at {horizon} months by cohort: source {source} and all sources",
+  "dash.source.figRomiNote": "Cohorts whose {horizon}th month is not observed yet are left out.",
+  "dash.source.figCac": "CAC by cohort, {currency}: source {source} and all sources",
+  "dash.source.figSpend": "Spend by month, {currency}: source {source} within all sources",
+  "dash.source.months": "Month by month",
+  "dash.source.monthsNote":
+    "Spend, new buyers and CAC of the month's cohort; revenue of every order placed in the month by the source's users; ROMI at {horizon} months of the month's cohort.",
+  "dash.source.col.month": "Month",
+  "dash.source.col.spendAll": "Spend, all sources",
+  "dash.source.col.newBuyers": "New buyers",
+  "dash.source.col.revenueMonth": "Revenue in the month",
+  "dash.source.col.romiAll": "ROMI at {horizon} mo, all sources",
+  "dash.source.loading": "Loading the totals for comparison…",
   "dash.page.overview": "Overview",
   "dash.filters": "Filters",
   "dash.filter.from": "From",

@@ -54,6 +54,7 @@ export const ru: Messages = {
   "lagBySource.title": "Время до первой покупки по источникам",
   "lagBySource.subtitle":
     "Доля покупателей источника по числу дней до первого заказа; по доле «в тот же день», источники с числом покупателей меньше {min} бледнее и в конце",
+  "lagBySource.meanMedian": "среднее {mean} · медиана {median}",
   "lagBySource.legend": "Время до покупки",
 
   "purchases.title": "Покупки по месяцам",
@@ -367,6 +368,12 @@ export const ru: Messages = {
   "report.ci.level": "интервал {level} %",
   "report.sources.ciNote":
     "Под каждым LTV, CAC и ROMI — его {level} по бутстрэпу покупателей (расходы фиксированы). Доля крупнейшего покупателя — его часть в выручке источника за {horizon} мес.",
+  "report.col.orders": "Заказы",
+  "report.col.revenue": "Выручка",
+  "report.col.lag": "Время до первого заказа по источникам",
+  "report.col.lagBuyers": "Покупателей с замером",
+  "report.col.lagMean": "Среднее",
+  "report.col.lagMedian": "Медиана",
   "report.col.payback": "Окупаемость",
   "report.col.table": "Таблица",
   "report.col.file": "Файл",
@@ -388,7 +395,7 @@ export const ru: Messages = {
     "Вывод и ROMI за {horizon} мес. по каждому источнику при разных моделях атрибуции. Выделенные строки меняют вывод в зависимости от модели: к ним стоит относиться осторожно.",
   "report.sensitivity.depends": "Зависит от модели",
   "report.sources.intro":
-    "Покупатели, расходы, CAC, LTV, ROMI и окупаемость — по модели атрибуции «{attribution}»; пользователи и конверсия — всегда по источнику первой сессии пользователя, при любой модели (столбцы с ¹).",
+    "Покупатели, расходы, CAC, LTV, ROMI и окупаемость — по модели атрибуции «{attribution}»; пользователи, конверсия, заказы, выручка и время до первого заказа — всегда по источнику первой сессии пользователя, при любой модели (столбцы с ¹). Заказы и выручка — все заказы за период; время до первого заказа — по покупателям, чей первый заказ пришёлся на период.",
   "report.note.notObserved":
     "— ещё не наблюдалось (нет когорт, достаточно старых для горизонта, или не на что делить)",
   "report.note.noSpend": "нет расходов — бесплатный источник, у него нет CAC и ROMI",
@@ -535,6 +542,28 @@ export const ru: Messages = {
   "terminal.output": "Отчёт: {path}",
   // --- дашборд (src/web, channelscope serve) ---
   "dash.title": "Дашборд channelscope",
+  "dash.page.source": "Источник",
+  "dash.source.pick":
+    "Выберите в фильтрах один источник или нажмите на его строку на странице «Маркетинг», чтобы сравнить его со всеми источниками.",
+  "dash.source.title": "Источник {source} на фоне всех источников",
+  "dash.source.intro":
+    "В источник {source} входят пользователи, чья первая сессия пришла из него, и его собственные расходы; «все источники» — тот же период, модель и горизонт без фильтра по источнику.",
+  "dash.source.this": "Источник {source}",
+  "dash.source.all": "Все источники",
+  "dash.source.share": "Доля от всех",
+  "dash.source.figRomi": "ROMI за {horizon} мес. по когортам: источник {source} и все источники",
+  "dash.source.figRomiNote": "Когорты, у которых {horizon}-й месяц ещё не наблюдался, не показаны.",
+  "dash.source.figCac": "CAC по когортам, {currency}: источник {source} и все источники",
+  "dash.source.figSpend": "Расходы по месяцам, {currency}: источник {source} среди всех источников",
+  "dash.source.months": "По месяцам",
+  "dash.source.monthsNote":
+    "Расходы, новые покупатели и CAC когорты месяца; выручка — все заказы, сделанные в этом месяце пользователями источника; ROMI за {horizon} мес. — у когорты месяца.",
+  "dash.source.col.month": "Месяц",
+  "dash.source.col.spendAll": "Расходы, все источники",
+  "dash.source.col.newBuyers": "Новые покупатели",
+  "dash.source.col.revenueMonth": "Выручка за месяц",
+  "dash.source.col.romiAll": "ROMI за {horizon} мес., все источники",
+  "dash.source.loading": "Загружаются итоги для сравнения…",
   "dash.page.overview": "Обзор",
   "dash.filters": "Фильтры",
   "dash.filter.from": "С",

@@ -15,7 +15,7 @@ import { kpiCards, summaryCards } from "./kpi.ts";
 import { documentShell, reportHeader } from "./layout.ts";
 import { methodsBody } from "./methods.ts";
 import { figureSection, section } from "./sections.ts";
-import { bySourceTable, sensitivityTable } from "./tables.ts";
+import { bySourceTable, lagBySourceTable, sensitivityTable } from "./tables.ts";
 import { summaryBody, verdictBody } from "./verdict.ts";
 
 export { prepareSvg, SECTION_FIGURES } from "./figures.ts";
@@ -75,7 +75,7 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
     add(
       "sources",
       "report.section.sources",
-      html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(v, metrics.tables.by_source, metrics)}<p class="note"><a href="tables/by_source.csv"><code>by_source.csv</code></a> · ${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>`,
+      html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(v, metrics.tables.by_source, metrics)}<p class="note"><a href="tables/by_source.csv"><code>by_source.csv</code></a> · ${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>${lagBySourceTable(v, metrics)}`,
     );
   }
   const budget = budgetSection(v, p.analysis.budget ?? null, out.budgetFigure ?? null);
