@@ -31,8 +31,6 @@ export function dataTableNames(prefix: string) {
     attr: `${prefix}_attr`,
     /** Spend and cost rows per (source code, day). */
     costsDay: `${prefix}_costs_day`,
-    /** Poisson(1) bootstrap weights per (user bucket, replicate), from a seeded PRNG (bootstrap.ts). */
-    bootWeights: `${prefix}_boot_weights`,
   } as const;
 }
 
