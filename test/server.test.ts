@@ -79,6 +79,18 @@ describe("serve: API", async () => {
     assert.deepEqual(full.metadata.filters, { sources: [], devices: [] });
   });
 
+  test("the trust numbers come by default, as the report has them; intervals=0 leaves them out", async () => {
+    const engine = await freshEngine();
+    const reference = await analyze(engine, sources, {});
+    assert.ok(full.trust && full.trust.intervals.bySource.length > 0, "trust by default");
+    assert.deepEqual(full.trust, reference.metrics.trust);
+    assert.deepEqual(full.verdicts, reference.verdicts);
+    const plain = await analysis("?intervals=0");
+    assert.equal(plain.trust, undefined);
+    assert.deepEqual(plain.verdicts, []);
+    assert.deepEqual(plain.tables, full.tables);
+  });
+
   test("sources: only users acquired through them, and the spend of those sources", async () => {
     const d = await analysis("?sources=3");
     const row3 = full.tables.by_source.find((r) => r.source === "3")!;
