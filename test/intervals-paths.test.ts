@@ -1,6 +1,7 @@
 /**
  * The intervals of a slice (metrics/intervals.ts: per-bucket sums from the cube, replicates in
- * TypeScript) against the SQL path they replaced (test/helpers/sql-bootstrap.ts: the weights as a
+ * TypeScript) and its concentration per source (one row per buyer of the window's cumulative table)
+ * against the SQL paths they replaced (test/helpers/sql-bootstrap.ts: the weights as a
  * table joined by the engine, percentiles by the dialect's quantile), on a generated sample, for
  * filters with and without spend, every attribution model and two horizons, on every engine.
  */
@@ -12,6 +13,7 @@ import { MetricRun } from "../src/metrics/query.ts";
 import type { Interval, IntervalStats } from "../src/metrics/result.ts";
 import { ENGINES, ingestedSampleOn } from "./helpers/engines.ts";
 import { createWeightsTable, sqlIntervalStats } from "./helpers/sql-bootstrap.ts";
+import { sqlSourceConcentration } from "./helpers/sql-concentration.ts";
 
 const FILTERS = [
   { sources: [], devices: [] },
@@ -83,6 +85,12 @@ for (const kind of ENGINES)
             );
             const sql = await sqlIntervalStats(run, result.options.confidence, "test_paths_weights");
             assertSame(result.trust!.intervals, sql, `${JSON.stringify(filter)} ${model}`);
+            // Concentration from the per-window cumulative table equals the per-request grouping.
+            assert.deepEqual(
+              result.trust!.concentration.bySource,
+              await sqlSourceConcentration(run),
+              `${JSON.stringify(filter)} ${model} concentration`,
+            );
             compared +=
               result.trust!.intervals.bySource.length + result.trust!.intervals.romiBySourceLifetime.length;
           }
