@@ -79,16 +79,16 @@ describe("serve: API", async () => {
     assert.deepEqual(full.metadata.filters, { sources: [], devices: [] });
   });
 
-  test("the trust numbers come by default, as the report has them; intervals=0 leaves them out", async () => {
+  test("intervals=1 adds the trust numbers as the report has them; by default they are left out", async () => {
     const engine = await freshEngine();
     const reference = await analyze(engine, sources, {});
-    assert.ok(full.trust && full.trust.intervals.bySource.length > 0, "trust by default");
-    assert.deepEqual(full.trust, reference.metrics.trust);
-    assert.deepEqual(full.verdicts, reference.verdicts);
-    const plain = await analysis("?intervals=0");
-    assert.equal(plain.trust, undefined);
-    assert.deepEqual(plain.verdicts, []);
-    assert.deepEqual(plain.tables, full.tables);
+    const withTrust = await analysis("?intervals=1");
+    assert.ok(withTrust.trust && withTrust.trust.intervals.bySource.length > 0, "trust with intervals=1");
+    assert.deepEqual(withTrust.trust, reference.metrics.trust);
+    assert.deepEqual(withTrust.verdicts, reference.verdicts);
+    assert.equal(full.trust, undefined);
+    assert.deepEqual(full.verdicts, []);
+    assert.deepEqual(withTrust.tables, full.tables);
   });
 
   test("sources: only users acquired through them, and the spend of those sources", async () => {
