@@ -10,7 +10,10 @@
  *   new window    1 connection: every request a new window start day, so the window's cube tables are
  *                 built first (a window is built once and kept for every later filter on it)
  *
- *   npm run bench:load -- --scales 0.4,4 --requests 200 --windows 20
+ *   npm run bench:load -- --scales 0.4,4 --requests 200 --windows 20 [--intervals 0|1]
+ *
+ * `--intervals 0|1` adds `intervals=` to every analysis request (default: the server's own default),
+ * to measure a filter change with and without the trust numbers (issue 10).
  *
  * Latencies of the "new" phases are measured per request (exact p50/p95/p99, not a histogram). Prints
  * a table per scale with the server's peak RSS and writes bench/out/load.json.
@@ -50,8 +53,15 @@ const { values } = parseArgs({
     connections: { type: "string", default: "20" },
     requests: { type: "string", default: "200" },
     windows: { type: "string", default: "20" },
+    intervals: { type: "string", default: "" },
   },
 });
+if (!["", "0", "1"].includes(values.intervals)) throw new Error("--intervals must be 0 or 1");
+/** The `intervals=` of every analysis request, or none (the server's default). */
+function withIntervals(path: string): string {
+  if (values.intervals === "") return path;
+  return `${path}${path.includes("?") ? "&" : "?"}intervals=${values.intervals}`;
+}
 const duration = Math.min(Math.max(Number(values.duration), 1), 120);
 const connections = Math.min(Math.max(Number(values.connections), 1), 100);
 const requests = Math.min(Math.max(Number(values.requests), 10), 2000);
@@ -143,7 +153,7 @@ function filterPath(n: number, sources: string[], devices: string[]): string {
   params.set("horizon", String(1 + (k % 12)));
   params.set("grain", k % 2 === 0 ? "month" : "week");
   params.set("margin", (0.5 + (k % 50) / 100).toFixed(2));
-  return `/api/analysis?${params}`;
+  return withIntervals(`/api/analysis?${params}`);
 }
 
 function startServe(dir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -190,7 +200,7 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
       devices: string[];
     };
     const views = ["", "?sources=1,2", "?sources=3", "?devices=touch", "?attribution=linear", "?lang=ru"].map(
-      (q) => `/api/analysis${q}`,
+      (q) => withIntervals(`/api/analysis${q}`),
     );
     for (const path of views) await (await fetch(base + path)).arrayBuffer();
     const results: Phase[] = [await cachedPhase(url, views)];
@@ -201,7 +211,7 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
     let day = 0;
     const windows = () => {
       const from = new Date(Date.UTC(2017, 5, 2 + day++)).toISOString().slice(0, 10);
-      return `/api/analysis?from=${from}`;
+      return withIntervals(`/api/analysis?from=${from}`);
     };
     results.push(await timedPhase("new window", base, 1, windowRequests, windows));
     const peak = peakRssMb(child.pid);
@@ -221,4 +231,7 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
     await new Promise((resolve) => child.once("exit", resolve));
   }
 }
-writeFileSync(join(OUT, "load.json"), `${JSON.stringify({ duration, requests, report }, null, 2)}\n`);
+writeFileSync(
+  join(OUT, "load.json"),
+  `${JSON.stringify({ duration, requests, intervals: values.intervals || "server default", report }, null, 2)}\n`,
+);

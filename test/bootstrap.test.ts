@@ -8,12 +8,16 @@ import { describe, it } from "node:test";
 import {
   BOOTSTRAP_DEFAULTS,
   bucketOf,
-  createWeightsTable,
   poissonWeights,
+  quantileCont,
+  type RatioInterval,
+  type RatioSpec,
   ratioIntervals,
+  replicateSums,
 } from "../src/metrics/bootstrap.ts";
 import { BoundSql } from "../src/metrics/query.ts";
 import { mulberry32 } from "./helpers/prng.ts";
+import { createWeightsTable, sqlRatioIntervals } from "./helpers/sql-bootstrap.ts";
 import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
 
 const { buckets: G, replicates: B } = BOOTSTRAP_DEFAULTS;
@@ -90,6 +94,17 @@ describe("Poisson(1) weights", () => {
 describe("bootstrap in DuckDB", async () => {
   const engine = await freshEngine();
   await createWeightsTable(engine, WEIGHTS_TABLE);
+  /**
+   * The replicates computed in TypeScript (the product's path), checked against the same intervals
+   * computed by the engine from the weights table (the SQL path it replaced) before being returned.
+   */
+  const intervals = async (spec: RatioSpec): Promise<RatioInterval[]> => {
+    const q = new BoundSql(engine, {});
+    const ts = await ratioIntervals(q, spec);
+    const sql = await sqlRatioIntervals(q, { ...spec, weights: WEIGHTS_TABLE });
+    assertSameIntervals(ts, sql, spec.keys);
+    return ts;
+  };
 
   it("the weights table holds exactly the generated draws", async () => {
     const w = poissonWeights();
@@ -131,8 +146,7 @@ describe("bootstrap in DuckDB", async () => {
   it("a ratio that is the same in every bucket has a zero-width interval at its value", async () => {
     const sums = `SELECT 'a' AS k, range % ${G} AS bucket, 3.0 * (1 + range % 7) AS num, 1 + range % 7 AS den
       FROM range(1000)`;
-    const [a] = await ratioIntervals(new BoundSql(engine, {}), {
-      weights: WEIGHTS_TABLE,
+    const [a] = await intervals({
       sums,
       keys: ["k"],
       level: 0.9,
@@ -143,8 +157,7 @@ describe("bootstrap in DuckDB", async () => {
     );
     assert.equal(a!.replicates, B);
     // With the denominator fixed (costs), the ratio moves with the resampled total.
-    const [f] = await ratioIntervals(new BoundSql(engine, {}), {
-      weights: WEIGHTS_TABLE,
+    const [f] = await intervals({
       sums,
       keys: ["k"],
       level: 0.9,
@@ -178,14 +191,12 @@ describe("bootstrap in DuckDB", async () => {
     // Spend enters once per sample on a bucket no weight refers to: only the fixed side reads it.
     const spend = "UNION ALL SELECT DISTINCT sample, -1, 0, 500 FROM planted";
     const units = "SELECT sample, bucket, count(*) AS n FROM planted GROUP BY sample, bucket";
-    const ltv = await ratioIntervals(new BoundSql(engine, {}), {
-      weights: WEIGHTS_TABLE,
+    const ltv = await intervals({
       sums: `SELECT sample, bucket, revenue AS num, 1 AS den ${a}`,
       keys: ["sample"],
       level: 0.9,
     });
-    const romi = await ratioIntervals(new BoundSql(engine, {}), {
-      weights: WEIGHTS_TABLE,
+    const romi = await intervals({
       sums: `SELECT sample, bucket, revenue AS num, 0 AS den ${a} ${spend}`,
       keys: ["sample"],
       level: 0.9,
@@ -193,8 +204,7 @@ describe("bootstrap in DuckDB", async () => {
       units,
       unitKeys: ["sample"],
     });
-    const cac = await ratioIntervals(new BoundSql(engine, {}), {
-      weights: WEIGHTS_TABLE,
+    const cac = await intervals({
       sums: `SELECT sample, -1 AS bucket, 500 AS num, 0 AS den FROM planted WHERE uid LIKE '%-0'
         UNION ALL SELECT sample, bucket, 0, 1 ${a}`,
       keys: ["sample"],
@@ -213,5 +223,98 @@ describe("bootstrap in DuckDB", async () => {
     assert.ok(cacCoverage >= 0.86 && cacCoverage <= 0.94, `CAC coverage ${cacCoverage}`);
     assert.ok(ltvCoverage >= 0.86 && ltvCoverage <= 0.94, `LTV coverage ${ltvCoverage}`);
     assert.ok(romiCoverage >= 0.86 && romiCoverage <= 0.94, `ROMI coverage ${romiCoverage}`);
+  });
+});
+
+/** Same groups, same estimates and bounds (1e-9 relative: the engine sums decimals, TypeScript doubles). */
+function assertSameIntervals(ts: RatioInterval[], sql: RatioInterval[], keys: readonly string[]): void {
+  const id = (r: RatioInterval) => JSON.stringify(keys.map((k) => String(r.key[k])));
+  const bySql = new Map(sql.map((r) => [id(r), r]));
+  assert.equal(ts.length, sql.length, "groups");
+  const close = (a: number | null, b: number | null, what: string) => {
+    if (a === null || b === null) return assert.equal(a, b, what);
+    assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  };
+  for (const r of ts) {
+    const s = bySql.get(id(r));
+    assert.ok(s, `group ${id(r)} missing in the SQL path`);
+    assert.equal(r.replicates, s.replicates, `${id(r)} replicates`);
+    close(r.estimate, s.estimate, `${id(r)} estimate`);
+    close(r.low, s.low, `${id(r)} low`);
+    close(r.high, s.high, `${id(r)} high`);
+  }
+}
+
+describe("replicates in TypeScript", async () => {
+  const engine = await freshEngine();
+  const w = poissonWeights();
+
+  it("replicate sums are Σ_b w[b, r]·x[b] (a plain double loop over the weights)", () => {
+    const rand = mulberry32(5);
+    const x = new Float64Array(G).map((_, b) => (b % 3 === 0 ? 0 : rand() * 100));
+    const got = replicateSums(x);
+    for (const r of [0, 1, 499, B - 1]) {
+      let expected = 0;
+      for (let b = 0; b < G; b++) expected += w[b * B + r]! * x[b]!;
+      assert.ok(Math.abs(got[r]! - expected) <= 1e-12 * expected, `replicate ${r}`);
+    }
+  });
+
+  it("percentiles interpolate exactly as DuckDB's quantile_cont", async () => {
+    const rand = mulberry32(11);
+    for (const n of [1, 2, 3, 10, 999, 1000]) {
+      const values = Array.from({ length: n }, () => rand() * 1000 - 200);
+      const sorted = Float64Array.from(values).sort();
+      for (const p of [0, 0.05, (1 - 0.9) / 2, 0.25, 0.5, 0.95, 1 - (1 - 0.8) / 2, 1]) {
+        const [row] = await engine.all(
+          `SELECT quantile_cont(v, ${p}) AS q FROM (SELECT unnest($values::DOUBLE[]) AS v)`,
+          { values: `[${values.join(",")}]` },
+        );
+        assert.equal(quantileCont(sorted, p), Number(row!.q), `n ${n}, p ${p}`);
+      }
+    }
+    assert.equal(quantileCont(new Float64Array(0), 0.5), null);
+    // Hand-worked: (n − 1)·p = 1.5 between 20 and 40.
+    assert.equal(quantileCont(Float64Array.from([10, 20, 40, 80]), 0.5), 30);
+  });
+
+  it("an LTV interval equals a per-buyer bootstrap computed from the weights by hand", async () => {
+    // 300 buyers in 40 buckets with known revenue: replicate r weighs buyer i by w[bucket_i, r].
+    const rand = mulberry32(23);
+    const buyers = Array.from({ length: 300 }, (_, i) => ({
+      bucket: (i * 7) % 40,
+      revenue: Math.round(Math.exp(2 * rand()) * 100) / 100,
+    }));
+    const values = buyers.map((b) => `(${b.bucket}, ${b.revenue.toFixed(2)})`).join(", ");
+    const [got] = await ratioIntervals(new BoundSql(engine, {}), {
+      sums: `SELECT 'x' AS k, v.bucket AS bucket, v.revenue AS num, 1 AS den
+        FROM (VALUES ${values}) v(bucket, revenue)`,
+      keys: ["k"],
+      level: 0.8,
+    });
+    const replicates: number[] = [];
+    for (let r = 0; r < B; r++) {
+      let num = 0;
+      let den = 0;
+      for (const b of buyers) {
+        num += w[b.bucket * B + r]! * b.revenue;
+        den += w[b.bucket * B + r]!;
+      }
+      if (den > 0) replicates.push(num / den);
+    }
+    replicates.sort((a, b) => a - b);
+    const at = (p: number) => {
+      const h = (replicates.length - 1) * p;
+      const lo = Math.floor(h);
+      return (
+        replicates[lo]! + (h - lo) * (replicates[Math.min(lo + 1, replicates.length - 1)]! - replicates[lo]!)
+      );
+    };
+    const total = buyers.reduce((s, b) => s + b.revenue, 0);
+    assert.equal(got!.replicates, replicates.length);
+    assert.ok(Math.abs(got!.estimate! - total / buyers.length) < 1e-9);
+    assert.ok(Math.abs(got!.low! - at(0.1)) < 1e-9, `low ${got!.low} vs ${at(0.1)}`);
+    assert.ok(Math.abs(got!.high! - at(0.9)) < 1e-9, `high ${got!.high} vs ${at(0.9)}`);
+    assert.ok(got!.low! < got!.estimate! && got!.estimate! < got!.high!);
   });
 });

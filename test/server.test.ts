@@ -81,6 +81,18 @@ describe("serve: API", async () => {
     assert.deepEqual(full.metadata.filters, { sources: [], devices: [] });
   });
 
+  test("intervals=1 adds the trust numbers as the report has them; by default they are left out", async () => {
+    const engine = await freshEngine();
+    const reference = await analyze(engine, sources, {});
+    const withTrust = await analysis("?intervals=1");
+    assert.ok(withTrust.trust && withTrust.trust.intervals.bySource.length > 0, "trust with intervals=1");
+    assert.deepEqual(withTrust.trust, reference.metrics.trust);
+    assert.deepEqual(withTrust.verdicts, reference.verdicts);
+    assert.equal(full.trust, undefined);
+    assert.deepEqual(full.verdicts, []);
+    assert.deepEqual(withTrust.tables, full.tables);
+  });
+
   test("sources: only users acquired through them, and the spend of those sources", async () => {
     const d = await analysis("?sources=3");
     const row3 = full.tables.by_source.find((r) => r.source === "3")!;

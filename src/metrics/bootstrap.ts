@@ -1,19 +1,22 @@
 /**
- * The Poisson bootstrap over buyers, in SQL (Chamandy, Muralidharan, Najmi & Naidu 2012, "Estimating
- * uncertainty for massive data streams"; Najmi, "An introduction to the Poisson bootstrap").
+ * The Poisson bootstrap over buyers: per-bucket sums in SQL, replicates here (Chamandy, Muralidharan,
+ * Najmi & Naidu 2012, "Estimating uncertainty for massive data streams"; Najmi, "An introduction to
+ * the Poisson bootstrap").
  *
  * Resampling n buyers with replacement gives each a multinomial count; for large n that is close to
  * independent Poisson(1) counts, which need no knowledge of n and can be drawn per buyer. Users are
  * hashed into G buckets and one weight is drawn per (bucket, replicate), so a buyer's weight in
- * replicate r is w[bucket(user), r]: the bootstrap becomes a join of per-bucket sums with a G × B
- * weights table and one GROUP BY replicate — B = 1000 replicates in one pass, not 1000 passes. (With
- * G buckets this is a bootstrap of G clusters of users: a whale is in one bucket, which sits out about
- * e⁻¹ = 37 % of the replicates, just as a buyer does when resampled.)
+ * replicate r is w[bucket(user), r]. The engine only sums each group's rows per bucket (the cube keeps
+ * those sums per user bucket: ≤ G rows a group); the B = 1000 replicates Σ_b w[b, r]·sum_b and their
+ * percentiles are computed here, a few million multiply-adds. (With G buckets this is a bootstrap of
+ * G clusters of users: a whale is in one bucket, which sits out about e⁻¹ = 37 % of the replicates,
+ * just as a buyer does when resampled.)
  *
- * The weights are drawn here in TypeScript from a seeded PRNG and sent as one parameter, not hashed in
- * SQL: DuckDB 1.5.6's multi-argument `hash(uid, i)` is correlated across replicates (ρ ≈ 0.63, which
- * made 90 % intervals about 16 % too narrow). A table of independent draws has no such trap, is the
- * same on every engine and makes every interval reproducible.
+ * The weights are drawn in TypeScript from a seeded PRNG, not hashed in SQL: DuckDB 1.5.6's
+ * multi-argument `hash(uid, i)` is correlated across replicates (ρ ≈ 0.63, which made 90 % intervals
+ * about 16 % too narrow). A table of independent draws has no such trap, is the same on every engine
+ * and makes every interval reproducible. (Until issue 10's latency work the weights were a G × B table
+ * joined in SQL; test/helpers/sql-bootstrap.ts keeps that path as the reference the tests compare with.)
  */
 import type { Dialect } from "../engine/dialect.ts";
 import type { Engine, Row } from "../engine/engine.ts";
@@ -52,31 +55,6 @@ export function poissonWeights(design: BootstrapDesign = BOOTSTRAP_DEFAULTS): Ui
   return out;
 }
 
-/**
- * Creates the weights table `name` (bucket, rep, w) on the engine; the data cube makes one per dataset
- * (cube-data.ts). The draws travel as one text parameter of two digits per weight (poissonOne caps at
- * 99, a Poisson(1) value no sample of this size reaches) and are decoded by position, which every
- * engine can do.
- */
-export async function createWeightsTable(
-  engine: Engine,
-  name: string,
-  design: BootstrapDesign = BOOTSTRAP_DEFAULTS,
-): Promise<void> {
-  const weights = poissonWeights(design);
-  let digits = "";
-  for (const w of weights) digits += w < 10 ? `0${w}` : String(w);
-  const d = engine.dialect;
-  // (i - i % B) / B: exact in any engine, whether "/" divides integers or rounds a double.
-  await engine.createTemp(
-    name,
-    `SELECT CAST((t.i - t.i % $replicates) / $replicates AS INTEGER) AS bucket,
-      CAST(t.i % $replicates AS INTEGER) AS rep, CAST(substr($weights, 2 * t.i + 1, 2) AS INTEGER) AS w
-    FROM ${d.integerSeries("$n")} t`,
-    { replicates: design.replicates, weights: digits, n: weights.length },
-  );
-}
-
 /** SQL: the bucket of a user id expression (text or integer key). */
 export function bucketOf(
   engine: Engine,
@@ -84,6 +62,85 @@ export function bucketOf(
   design: BootstrapDesign = BOOTSTRAP_DEFAULTS,
 ): string {
   return engine.dialect.bucketOf(userExpr, design.buckets);
+}
+
+/** The weights of `design`, drawn once per process (the draws are a pure function of the design). */
+const drawn = new Map<string, Uint8Array>();
+
+export function weightsOf(design: BootstrapDesign = BOOTSTRAP_DEFAULTS): Uint8Array {
+  const key = `${design.buckets}/${design.replicates}/${design.seed}`;
+  let w = drawn.get(key);
+  if (!w) {
+    w = poissonWeights(design);
+    drawn.set(key, w);
+  }
+  return w;
+}
+
+/**
+ * Σ_b w[b, r] · x[b] for every replicate r: per-bucket sums (length G) to their B replicates. Buckets
+ * in a fixed order, so the same sums give the same replicates bit for bit on every engine.
+ */
+export function replicateSums(x: Float64Array, design: BootstrapDesign = BOOTSTRAP_DEFAULTS): Float64Array {
+  const { buckets: G, replicates: B } = design;
+  const w = weightsOf(design);
+  const out = new Float64Array(B);
+  for (let b = 0; b < G; b++) {
+    const v = x[b]!;
+    if (v === 0) continue;
+    const row = b * B;
+    for (let r = 0; r < B; r++) out[r]! += w[row + r]! * v;
+  }
+  return out;
+}
+
+/** num / den, NaN (SQL NULL) when den is 0 or either side is undefined: the dialects' safeDivide. */
+export function safeRatio(num: number, den: number): number {
+  return den === 0 || Number.isNaN(den) || Number.isNaN(num) ? Number.NaN : num / den;
+}
+
+/**
+ * The p-quantile of sorted values, linear between neighbours at position h = (n − 1)·p: the
+ * definition of DuckDB's `quantile_cont` and ClickHouse's `quantileExactInclusive` (the dialects'
+ * `quantile`, which the SQL path used). Spelled as DuckDB 1.5.6 computes it, x[⌊h⌋]·(1 − d) +
+ * x[⌈h⌉]·d with d = h − ⌊h⌋, so it agrees with DuckDB to the last bit (test/bootstrap.test.ts);
+ * ClickHouse spells the same line x[⌊h⌋] + d·(x[⌈h⌉] − x[⌊h⌋]), which can differ in the last bit.
+ * Null when there is no value.
+ */
+export function quantileCont(sorted: Float64Array, p: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  if (lo === hi) return sorted[lo]!;
+  const d = h - lo;
+  return sorted[lo]! * (1 - d) + sorted[hi]! * d;
+}
+
+/** The defined replicates, sorted ascending (input to quantileCont). */
+export function definedSorted(values: Float64Array): Float64Array {
+  let n = 0;
+  for (const v of values) if (!Number.isNaN(v)) n++;
+  const out = new Float64Array(n);
+  let i = 0;
+  for (const v of values) if (!Number.isNaN(v)) out[i++] = v;
+  return out.sort();
+}
+
+/** The percentile interval at `level` of replicates (NaN = undefined), and how many are defined. */
+export function percentileInterval(
+  values: Float64Array,
+  level: number,
+): { low: number | null; high: number | null; replicates: number } {
+  const sorted = definedSorted(values);
+  const lowP = (1 - level) / 2;
+  return { low: quantileCont(sorted, lowP), high: quantileCont(sorted, 1 - lowP), replicates: sorted.length };
+}
+
+/** A row value from SQL as a number; NaN for NULL. */
+function numberOf(v: unknown): number {
+  return v === null || v === undefined ? Number.NaN : Number(v);
 }
 
 export interface RatioInterval {
@@ -98,8 +155,6 @@ export interface RatioInterval {
 }
 
 export interface RatioSpec {
-  /** The weights table (createWeightsTable). */
-  weights: string;
   /** SQL yielding the columns of `keys`, `bucket`, `num`, `den` (several rows per bucket are fine). */
   sums: string;
   keys: readonly string[];
@@ -115,6 +170,8 @@ export interface RatioSpec {
   units?: string;
   /** The columns of `keys` that `units` carries too (one slice per value); default none: one slice. */
   unitKeys?: readonly string[];
+  /** Buckets, replicates and seed of the weights (default BOOTSTRAP_DEFAULTS). */
+  design?: BootstrapDesign;
 }
 
 /** Where ratioIntervals reads: a metric run (its parameters bound) or any BoundSql. */
@@ -123,60 +180,126 @@ export interface SqlReader {
   all(sql: string): Promise<Row[]>;
 }
 
+/** Per-bucket sums of one group and its exact totals, as the engine returned them. */
+export interface BucketSeries {
+  /** Per bucket 0..G−1 (rows of other buckets only count in the totals: they are not resampled). */
+  values: Float64Array;
+  /** Whether any row fell in a resampled bucket (else the group has no replicates at all). */
+  resampled: boolean;
+  /** The group's total over every row, summed exactly by the engine. */
+  total: number;
+}
+
 /**
- * Percentile intervals of Σ num / Σ den per group, from per-(group, bucket) sums and the weights
- * table `spec.weights` (createWeightsTable).
+ * SQL of per-(group, bucket) sums of `columns` with each group's exact total beside them:
+ * `${c}` and `${c}_total` per column (DOUBLE), grouped by `keys` and `bucket`. The sums are exact
+ * decimals in the engine; only their final values become doubles.
+ */
+export function bucketSumsSql(from: string, keys: readonly string[], columns: readonly string[]): string {
+  const keyList = keys.map((k) => `x.${k}`).join(", ");
+  const partition = keys.length > 0 ? `PARTITION BY ${keys.map((k) => `s.${k}`).join(", ")}` : "";
+  return `WITH s AS (SELECT ${keys.map((k) => `x.${k} AS ${k}, `).join("")}x.bucket AS bucket,
+      ${columns.map((c) => `sum(x.${c}) AS ${c}`).join(", ")}
+    FROM (${from}) x GROUP BY ${keyList}${keys.length > 0 ? ", " : ""}x.bucket)
+  SELECT ${keys.map((k) => `s.${k} AS ${k}, `).join("")}CAST(s.bucket AS INTEGER) AS bucket,
+    ${columns
+      .map(
+        (c) =>
+          `CAST(s.${c} AS DOUBLE) AS ${c}, CAST(sum(s.${c}) OVER (${partition}) AS DOUBLE) AS ${c}_total`,
+      )
+      .join(", ")}
+  FROM s`;
+}
+
+/** Rows of bucketSumsSql grouped by their key columns: per group, one BucketSeries per column. */
+export function bucketSeries(
+  rows: readonly Row[],
+  keys: readonly string[],
+  columns: readonly string[],
+  design: BootstrapDesign = BOOTSTRAP_DEFAULTS,
+): Map<string, { key: RatioInterval["key"]; series: Record<string, BucketSeries> }> {
+  const out = new Map<string, { key: RatioInterval["key"]; series: Record<string, BucketSeries> }>();
+  for (const row of rows) {
+    const key = Object.fromEntries(keys.map((k) => [k, (row[k] ?? null) as RatioInterval["key"][string]]));
+    const id = JSON.stringify(keys.map((k) => key[k]));
+    let group = out.get(id);
+    if (!group) {
+      const series: Record<string, BucketSeries> = {};
+      for (const c of columns)
+        series[c] = {
+          values: new Float64Array(design.buckets),
+          resampled: false,
+          total: numberOf(row[`${c}_total`]),
+        };
+      group = { key, series };
+      out.set(id, group);
+    }
+    const bucket = Number(row.bucket);
+    if (!(bucket >= 0 && bucket < design.buckets)) continue;
+    for (const c of columns) {
+      const s = group.series[c]!;
+      // A NULL sum adds nothing, as SQL's sum() skips it.
+      s.values[bucket] = row[c] === null || row[c] === undefined ? 0 : Number(row[c]);
+      s.resampled = true;
+    }
+  }
+  return out;
+}
+
+/**
+ * Per replicate the rescaling N / Σ_b w_{b,r} N_b (NaN where the weighted count is 0), for per-bucket
+ * buyers `n` of a slice.
+ */
+export function unitScales(n: BucketSeries, design: BootstrapDesign = BOOTSTRAP_DEFAULTS): Float64Array {
+  const weighted = replicateSums(n.values, design);
+  for (let r = 0; r < weighted.length; r++) weighted[r] = safeRatio(n.total, weighted[r]!);
+  return weighted;
+}
+
+/**
+ * Percentile intervals of Σ num / Σ den per group, from per-(group, bucket) sums: the engine sums
+ * each group's rows per bucket (≤ G rows a group), and the B replicates Σ_b w_{b,r}·sum_b and their
+ * percentiles are computed here, from the same seeded weights (a few million multiply-adds, where a
+ * join with the G × B weights table in SQL took seconds at 4M sessions).
  *
  * Why `units`: a bucket holds many buyers, so Poisson weights on buckets make a *total* vary far
  * more than resampling buyers would (Var Σ_b w_b S_b = Σ_b S_b², which counts every pair of buyers in
  * one bucket). A ratio of two sums over the same buyers (LTV = revenue / buyers) does not suffer:
  * the pairs cancel. So totals are turned into such ratios: replicate r is scaled by
  * N / Σ_b w_{b,r} N_b, the slice's buyers over their weighted count. That is the ordinary bootstrap
- * of the slice's N buyers (N fixed, each source's share random), in one GROUP BY.
+ * of the slice's N buyers (N fixed, each source's share random).
  */
 export async function ratioIntervals(q: SqlReader, spec: RatioSpec): Promise<RatioInterval[]> {
-  const list = (table: string) => spec.keys.map((k) => `${table}.${k}`).join(", ");
-  const alias = (table: string) => spec.keys.map((k) => `${table}.${k} AS ${k}`).join(", ");
-  const d = q.d;
-  const W = spec.weights;
-  const on = (a: string, b: string) =>
-    spec.keys.map((k) => d.nullSafeEquals(`${a}.${k}`, `${b}.${k}`)).join(" AND ");
-  const tKeys = list("t");
-  const lowP = (1 - spec.level) / 2;
-  const scaled = (side: "num" | "den") =>
-    spec.fixed === side ? `t.${side}` : spec.units ? `r.${side} * u.scale` : `r.${side}`;
-  const replicate = d.safeDivide(scaled("num"), scaled("den"));
+  const design = spec.design ?? BOOTSTRAP_DEFAULTS;
   const uk = spec.unitKeys ?? [];
-  const ukSelect = uk.map((k) => `n.${k} AS ${k}, `).join("");
-  const ukGroup = uk.map((k) => `n.${k}, `).join("");
-  const ukJoin = uk.map((k) => ` AND ${d.nullSafeEquals(`u.${k}`, `r.${k}`)}`).join("");
-  const units = spec.units
-    ? `, n AS (SELECT ${uk.map((k) => `x.${k} AS ${k}, `).join("")}x.bucket AS bucket, sum(x.n) AS n
-          FROM (${spec.units}) x GROUP BY ${uk.map((k) => `x.${k}, `).join("")}x.bucket),
-      tot AS (SELECT ${ukSelect}sum(n.n) AS n FROM n${uk.length > 0 ? ` GROUP BY ${uk.map((k) => `n.${k}`).join(", ")}` : ""}),
-      u AS (SELECT ${ukSelect}w.rep AS rep, ${d.safeDivide("max(tot.n)", "sum(w.w * n.n)")} AS scale
-        FROM n JOIN ${W} w ON w.bucket = n.bucket
-        JOIN tot ON ${uk.length > 0 ? uk.map((k) => d.nullSafeEquals(`tot.${k}`, `n.${k}`)).join(" AND ") : "1 = 1"}
-        GROUP BY ${ukGroup}w.rep)`
-    : "";
-  const rows = await q.all(
-    `WITH s AS (SELECT ${alias("x")}, x.bucket AS bucket, sum(x.num) AS num, sum(x.den) AS den
-        FROM (${spec.sums}) x GROUP BY ${list("x")}, x.bucket),
-      t AS (SELECT ${alias("s")}, sum(s.num) AS num, sum(s.den) AS den FROM s GROUP BY ${list("s")}),
-      r AS (SELECT ${alias("s")}, w.rep AS rep, sum(w.w * s.num) AS num, sum(w.w * s.den) AS den
-        FROM s JOIN ${W} w ON w.bucket = s.bucket GROUP BY ${list("s")}, w.rep)${units}
-     SELECT ${alias("t")}, ${d.safeDivide("max(t.num)", "max(t.den)")} AS estimate,
-       ${d.quantile(replicate, lowP)} AS low, ${d.quantile(replicate, 1 - lowP)} AS high,
-       count(${replicate}) AS replicates
-     FROM t LEFT JOIN r ON ${on("r", "t")}${spec.units ? ` LEFT JOIN u ON u.rep = r.rep${ukJoin}` : ""}
-     GROUP BY ${tKeys}`,
-  );
-  const asNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return rows.map((row) => ({
-    key: Object.fromEntries(spec.keys.map((k) => [k, row[k] ?? null])),
-    estimate: asNumber(row.estimate),
-    low: asNumber(row.low),
-    high: asNumber(row.high),
-    replicates: Number(row.replicates),
-  }));
+  // One connection runs one statement at a time: the two reads go one after the other.
+  const sumRows = await q.all(bucketSumsSql(spec.sums, spec.keys, ["num", "den"]));
+  const unitRows = spec.units ? await q.all(bucketSumsSql(spec.units, uk, ["n"])) : [];
+  const units = new Map<string, Float64Array>();
+  for (const [id, u] of bucketSeries(unitRows, uk, ["n"], design))
+    units.set(id, unitScales(u.series.n!, design));
+  const out: RatioInterval[] = [];
+  for (const { key, series } of bucketSeries(sumRows, spec.keys, ["num", "den"], design).values()) {
+    const num = series.num!;
+    const den = series.den!;
+    const estimate = safeRatio(num.total, den.total);
+    const result = { key, estimate: Number.isNaN(estimate) ? null : estimate };
+    if (!num.resampled) {
+      out.push({ ...result, low: null, high: null, replicates: 0 });
+      continue;
+    }
+    const scale = spec.units ? units.get(JSON.stringify(uk.map((k) => key[k]))) : undefined;
+    const side = (s: BucketSeries, name: "num" | "den"): Float64Array => {
+      if (spec.fixed === name) return new Float64Array(design.replicates).fill(s.total);
+      const reps = replicateSums(s.values, design);
+      if (!spec.units) return reps;
+      for (let r = 0; r < reps.length; r++) reps[r] = scale ? reps[r]! * scale[r]! : Number.NaN;
+      return reps;
+    };
+    const n = side(num, "num");
+    const d = side(den, "den");
+    for (let r = 0; r < n.length; r++) n[r] = safeRatio(n[r]!, d[r]!);
+    out.push({ ...result, ...percentileInterval(n, spec.level) });
+  }
+  return out;
 }

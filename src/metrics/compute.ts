@@ -74,8 +74,10 @@ export interface SliceContext {
   window: AnalysisWindow;
   windowFacts: WindowFacts;
   filter: { sources: string[]; devices: string[] };
-  /** Compute the trust numbers (intervals, concentration, forecasts) and the budget plan's daily input too. */
+  /** Compute the trust numbers (intervals, concentration, forecasts) too. */
   trust: boolean;
+  /** Compute the budget plan's daily input (with the trust numbers only). */
+  budgetInput: boolean;
 }
 
 /** Reads one slice of the cube under every model (cube.ts calls this; it never builds tables). */
@@ -96,7 +98,7 @@ export async function assembleSlice(
     if (!context.trust) continue;
     const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
     // The budget plan's input follows the model (credited buyers per source and day).
-    byModel[model].acquisitionDaily = await dailyAcquisition(other);
+    if (context.budgetInput) byModel[model].acquisitionDaily = await dailyAcquisition(other);
     // Intervals and concentration follow the model (attributed revenue and buyers per source).
     byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
   }
@@ -208,7 +210,8 @@ async function assemble(
     ltv,
     marketing: { ...totals, ...sources.marketing },
     sourceNumbers: await sourceNumbers(run),
-    ...(trust ? { trust, acquisitionDaily: await dailyAcquisition(run) } : {}),
+    ...(trust ? { trust } : {}),
+    ...(trust && context.budgetInput ? { acquisitionDaily: await dailyAcquisition(run) } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
 import type { Engine } from "../engine/engine.ts";
-import { createWeightsTable } from "./bootstrap.ts";
 import type { DataTables } from "./cube-tables.ts";
 import { ATTRIBUTIONS } from "./options.ts";
 import { BoundSql, num } from "./query.ts";
@@ -81,7 +80,6 @@ export async function buildDataCube(engine: Engine, t: DataTables): Promise<Data
     `SELECT s.s AS s, k."date" AS day_date, sum(k.costs) AS costs, CAST(count(*) AS INTEGER) AS cost_rows
     FROM costs k JOIN ${t.sources} s ON s.source_id = k.source_id GROUP BY s.s, k."date"`,
   );
-  await createWeightsTable(engine, t.bootWeights);
   return cubeFacts;
 }
 

@@ -31,8 +31,6 @@ export function dataTableNames(prefix: string) {
     attr: `${prefix}_attr`,
     /** Spend and cost rows per (source code, day). */
     costsDay: `${prefix}_costs_day`,
-    /** Poisson(1) bootstrap weights per (user bucket, replicate), from a seeded PRNG (bootstrap.ts). */
-    bootWeights: `${prefix}_boot_weights`,
   } as const;
 }
 
@@ -78,6 +76,13 @@ export function windowTableNames(prefix: string) {
      * cohort, bucket). Read by metrics/intervals.ts.
      */
     bucketRevenue: `${prefix}_bucket_revenue`,
+    /**
+     * Attributed revenue (raw and capped) per (model, source key, new buyer) up to each lifetime the
+     * buyer ordered in, with the next such lifetime, the buyer's combo, cohort and attributed weight:
+     * the concentration numbers (metrics/concentration.ts) take one row per buyer for any horizon,
+     * with neither the attribution join nor a grouping by buyer per request.
+     */
+    buyerRevenue: `${prefix}_buyer_revenue`,
     bucketBuyers: `${prefix}_bucket_buyers`,
   } as const;
 }

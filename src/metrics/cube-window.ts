@@ -198,6 +198,25 @@ async function buildBucketCells(q: BoundSql, data: DataTables, t: WindowTables):
       GROUP BY a.model, a.key, l.r, l.cohort, l.lifetime, ${bucket}, a.d) x
     GROUP BY x.model, x.key, x.r, x.cohort, x.lifetime, x.bucket`,
   );
+  // Per (model, key, buyer) the revenue up to each lifetime the buyer ordered in (each row rounded to
+  // 1e-12 as a DECIMAL, as the bucket sums are, then summed exactly), and the next such lifetime (the
+  // row's own on the last): a request for horizon H takes the one row per buyer with
+  // lifetime < H ≤ next lifetime, with no grouping by buyer. Every new buyer has a lifetime-0 row (the
+  // month of the first order), so each buyer is there with its attributed weight n/d.
+  const buyer = "PARTITION BY x.model, x.key, x.uk ORDER BY x.lifetime";
+  await q.createTemp(
+    t.buyerRevenue,
+    `SELECT x.model AS model, x.key AS key, x.uk AS uk, x.r AS r, x.cohort AS cohort, x.lifetime AS lifetime,
+      max(x.lifetime) OVER (${buyer} ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_lifetime,
+      sum(x.revenue) OVER (${buyer} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS revenue,
+      sum(x.capped) OVER (${buyer} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS capped, x.w AS w
+    FROM (
+      SELECT a.model AS model, a.key AS key, l.uk AS uk, l.r AS r, l.cohort AS cohort, l.lifetime AS lifetime,
+        CAST(CAST(l.revenue * a.n AS DOUBLE) / a.d AS DECIMAL(38, 12)) AS revenue,
+        CAST(CAST(l.capped_revenue * a.n AS DOUBLE) / a.d AS DECIMAL(38, 12)) AS capped,
+        CAST(CAST(a.n AS DOUBLE) / a.d AS DECIMAL(38, 12)) AS w
+      FROM ${t.lifetimes} l JOIN ${data.attr} a ON a.uk = l.uk AND a.dim = 'source') x`,
+  );
   await q.createTemp(
     t.bucketBuyers,
     `SELECT x.model AS model, x.key AS key, x.r AS r, x.cohort AS cohort, x.bucket AS bucket,

@@ -44,6 +44,11 @@ export interface SliceOptions {
    * them only when it shows them.
    */
   trust?: boolean;
+  /**
+   * With `trust`, also the budget plan's daily input (`acquisitionDaily`); default true. The server
+   * plans the whole data's budget once at start-up, so its filter slices leave it out.
+   */
+  budgetInput?: boolean;
 }
 
 interface WindowEntry {
@@ -81,7 +86,7 @@ export async function sliceCube(
   raw: Partial<AnalysisOptions> = {},
   filter: AcquisitionFilter = NO_FILTER,
   on: Engine = cube.engine,
-  { trust = true }: SliceOptions = {},
+  { trust = true, budgetInput = true }: SliceOptions = {},
 ): Promise<Record<Attribution, MetricsResult>> {
   const requested = normalizeOptions({ ...raw }, cube.facts);
   const window = clampWindow(requested, cube.facts);
@@ -90,7 +95,7 @@ export async function sliceCube(
   entry.readers += 1;
   try {
     const facts = await entry.ready;
-    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter), trust };
+    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter), trust, budgetInput };
     return await assembleSlice(
       on,
       options,

@@ -1,9 +1,17 @@
 import { UNATTRIBUTED } from "./attribution.ts";
-import { ratioIntervals } from "./bootstrap.ts";
+import {
+  bucketSeries,
+  bucketSumsSql,
+  percentileInterval,
+  ratioIntervals,
+  replicateSums,
+  safeRatio,
+  unitScales,
+} from "./bootstrap.ts";
 import { lastMonth, matureMonths, monthLifetimes } from "./cohort-cells.ts";
 import { sourceRowOrder } from "./id-order.ts";
 import { sliceSpend } from "./marketing.ts";
-import { HORIZON, MARGIN, type MetricRun } from "./query.ts";
+import { HORIZON, type MetricRun } from "./query.ts";
 import type { IntervalStats, SourceInterval } from "./result.ts";
 
 /*
@@ -11,7 +19,8 @@ import type { IntervalStats, SourceInterval } from "./result.ts";
  * the run's attribution model and slice. Costs are fixed and buyers random: replicates resample the
  * slice's new buyers (their number held at the slice's own), so each source's share of them, their
  * revenue and every source's CAC and ROMI vary; spend does not. Percentile intervals at `level`.
- * Read from the cube's per-bucket sums (cube-window.ts, buildBucketCells): no per-buyer scan.
+ * Read from the cube's per-bucket sums (cube-window.ts, buildBucketCells): no per-buyer scan; the
+ * engine returns ≤ G rows per group and the replicates are computed in TypeScript.
  */
 
 /** Default coverage of the intervals (`--confidence`). */
@@ -47,54 +56,77 @@ const IN_MATURE = (run: MetricRun, col: string) =>
   `${col} IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)`;
 
 /**
- * LTV at H, ROMI at H and CAC per source and for `all`, from one pass over the replicates: per (key,
- * replicate) the weighted mature revenue, mature buyers and window buyers. The `all` row's weighted
- * buyers give each replicate's rescaling (bootstrap.ts, `units`): the slice's buyers stay N, so ROMI
- * and CAC vary with each source's share and revenue, not with the slice's size.
+ * LTV at H, ROMI at H and CAC per source and for `all`, from one read of per-(key, bucket) sums: the
+ * mature revenue, mature buyers and window buyers; replicates here (bootstrap.ts). The `all` row's
+ * weighted buyers give each replicate's rescaling (bootstrap.ts, `units`): the slice's buyers stay N,
+ * so ROMI and CAC vary with each source's share and revenue, not with the slice's size.
  */
 async function sourceIntervals(run: MetricRun, level: number) {
-  const { d } = run;
-  const W = run.t.bootWeights;
   const revenue = bucketRows(run, "bucketRevenue");
   const buyers = bucketRows(run, "bucketBuyers");
   const mature = IN_MATURE(run, "b.cohort");
-  const lowP = (1 - level) / 2;
   const base = (k: string) => `SELECT ${k} AS k, b.bucket AS bucket, b.revenue AS rev, 0 AS mb, 0 AS wb
       FROM ${revenue} b WHERE ${mature} AND b.lifetime < ${HORIZON}
     UNION ALL SELECT ${k} AS k, b.bucket AS bucket, 0 AS rev,
       CASE WHEN ${mature} THEN b.buyers ELSE 0 END AS mb, b.buyers AS wb FROM ${buyers} b`;
-  const rows = await run.all(`
-    WITH s AS (SELECT x.k AS k, x.bucket AS bucket, sum(x.rev) AS rev, sum(x.mb) AS mb, sum(x.wb) AS wb
-      FROM (${base("coalesce(b.key, '')")} UNION ALL ${base(`'${ALL}'`)}) x GROUP BY x.k, x.bucket),
-    t AS (SELECT s.k AS k, sum(s.rev) AS rev, sum(s.mb) AS mb, sum(s.wb) AS wb FROM s GROUP BY s.k),
-    r AS (SELECT s.k AS k, w.rep AS rep, sum(w.w * s.rev) AS rev, sum(w.w * s.mb) AS mb, sum(w.w * s.wb) AS wb
-      FROM s JOIN ${W} w ON w.bucket = s.bucket GROUP BY s.k, w.rep),
-    u AS (SELECT r.rep AS rep, ${d.safeDivide("max(t.mb)", "max(r.mb)")} AS sm, ${d.safeDivide("max(t.wb)", "max(r.wb)")} AS sw
-      FROM r JOIN t ON t.k = r.k WHERE r.k = '${ALL}' GROUP BY r.rep),
-    sp AS (SELECT x.k AS k, sum(x.mature) AS mature, sum(x.costs) AS costs FROM (
+  const columns = ["rev", "mb", "wb"] as const;
+  const sums = bucketSeries(
+    await run.all(
+      bucketSumsSql(`${base("coalesce(b.key, '')")} UNION ALL ${base(`'${ALL}'`)}`, ["k"], columns),
+    ),
+    ["k"],
+    columns,
+  );
+  const spendRows = await run.all(`SELECT x.k AS k, CAST(sum(x.mature) AS DOUBLE) AS mature,
+      CAST(sum(x.costs) AS DOUBLE) AS costs FROM (
         SELECT s.source_id AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
           s.costs AS costs FROM ${sliceSpend(run)} s
         UNION ALL SELECT '${ALL}' AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
-          s.costs AS costs FROM ${sliceSpend(run)} s) x GROUP BY x.k),
-    v AS (SELECT r.k AS k, ${MARGIN} * ${d.safeDivide("r.rev", "r.mb")} AS ltv,
-        ${MARGIN} * ${d.safeDivide("r.rev * u.sm", "max_spend.mature")} AS romi, ${d.safeDivide("max_spend.costs", "r.wb * u.sw")} AS cac
-      FROM r JOIN u ON u.rep = r.rep LEFT JOIN sp max_spend ON max_spend.k = r.k)
-    SELECT v.k AS k, count(v.ltv) AS replicates,
-      ${d.quantile("v.ltv", lowP)} AS ltv_low, ${d.quantile("v.ltv", 1 - lowP)} AS ltv_high,
-      ${d.quantile("v.romi", lowP)} AS romi_low, ${d.quantile("v.romi", 1 - lowP)} AS romi_high,
-      ${d.quantile("v.cac", lowP)} AS cac_low, ${d.quantile("v.cac", 1 - lowP)} AS cac_high
-    FROM v GROUP BY v.k`);
+          s.costs AS costs FROM ${sliceSpend(run)} s) x GROUP BY x.k`);
+  const spend = new Map(
+    spendRows.map((r) => [String(r.k), { mature: numberOr(r.mature), costs: numberOr(r.costs) }]),
+  );
+  const all = sums.get(JSON.stringify([ALL]));
+  if (!all) return { rows: [] as SourceInterval[], replicates: 0 };
+  // Per replicate: the slice's mature and window buyers over their weighted counts.
+  const sm = unitScales(all.series.mb!);
+  const sw = unitScales(all.series.wb!);
+  const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const out: SourceInterval[] = rows.map((r) => ({
-    source: sourceName(r.k),
-    ltvH: { low: num(r.ltv_low), high: num(r.ltv_high) },
-    // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
-    romiH: withheld ? NONE : { low: num(r.romi_low), high: num(r.romi_high) },
-    cac: withheld || num(r.cac_high) === 0 ? NONE : { low: num(r.cac_low), high: num(r.cac_high) },
-  }));
+  let replicates = 0;
+  const out: SourceInterval[] = [];
+  for (const { key, series } of sums.values()) {
+    const rev = replicateSums(series.rev!.values);
+    const mb = replicateSums(series.mb!.values);
+    const wb = replicateSums(series.wb!.values);
+    const sp = spend.get(String(key.k)) ?? { mature: Number.NaN, costs: Number.NaN };
+    const ltv = new Float64Array(rev.length);
+    const romi = new Float64Array(rev.length);
+    const cac = new Float64Array(rev.length);
+    for (let r = 0; r < rev.length; r++) {
+      ltv[r] = margin * safeRatio(rev[r]!, mb[r]!);
+      romi[r] = margin * safeRatio(rev[r]! * sm[r]!, sp.mature);
+      cac[r] = safeRatio(sp.costs, wb[r]! * sw[r]!);
+    }
+    const ltvH = percentileInterval(ltv, level);
+    const romiH = percentileInterval(romi, level);
+    const cacI = percentileInterval(cac, level);
+    replicates = Math.max(replicates, ltvH.replicates);
+    out.push({
+      source: sourceName(key.k),
+      ltvH: { low: ltvH.low, high: ltvH.high },
+      // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
+      romiH: withheld ? NONE : { low: romiH.low, high: romiH.high },
+      cac: withheld || cacI.high === 0 ? NONE : { low: cacI.low, high: cacI.high },
+    });
+  }
   out.sort((a, b) => sourceRowOrder(a.source, b.source));
-  return { rows: out, replicates: Math.max(0, ...rows.map((r) => Number(r.replicates))) };
+  return { rows: out, replicates };
+}
+
+/** A SQL number as a double, NaN for NULL (bootstrap.ts's "undefined"). */
+function numberOr(v: unknown): number {
+  return v === null || v === undefined ? Number.NaN : Number(v);
 }
 
 const NONE = { low: null, high: null };
@@ -110,7 +142,6 @@ async function cohortIntervals(run: MetricRun, level: number): Promise<IntervalS
   const { d } = run;
   const mature = IN_MATURE(run, "b.cohort");
   const rows = await ratioIntervals(run, {
-    weights: run.t.bootWeights,
     keys: ["cohort"],
     level,
     sums: `SELECT ${d.formatMonth("b.cohort")} AS cohort, b.bucket AS bucket, b.revenue AS num, 0 AS den
@@ -139,7 +170,6 @@ async function romiLifetimeIntervals(
   const observed = (col: string) =>
     `${d.monthsBetween(col, "x.last_month")} >= ks.lifetime AND ks.lifetime < ${HORIZON}`;
   const rows = await ratioIntervals(run, {
-    weights: run.t.bootWeights,
     keys: ["k", "lifetime"],
     level,
     fixed: "den",

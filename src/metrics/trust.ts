@@ -28,7 +28,7 @@ export async function trustStats(
   shared?: TrustStats,
 ): Promise<TrustStats> {
   const intervals = await intervalStats(run, level, shared?.intervals.byCohort);
-  const concentration = await concentrationStats(run);
+  const concentration = await concentrationStats(run, shared?.concentration.byCohort);
   const pooled = shared?.forecast.ltv ?? forecastLtv(tables.ltv);
   const withheld = run.scope.withheld !== null;
   const spendAll = new Map(tables.cac_by_cohort.map((c) => [c.cohort, c.costs]));

@@ -57,7 +57,8 @@ export async function computeModels(
       req.options,
       { sources: req.sources, devices: req.devices },
       guarded,
-      { trust: req.intervals },
+      // The budget plan is the whole data's, planned once at start-up (dataset.budget).
+      { trust: req.intervals, budgetInput: false },
     );
   } catch (error) {
     if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);

@@ -22,7 +22,11 @@ export interface AnalysisRequest {
   sources: string[];
   devices: string[];
   lang: Lang;
-  /** Include intervals, concentration and forecasts (`intervals=1`): several times slower. */
+  /**
+   * Include intervals, concentration and forecasts (`trust`, `verdicts`) with `intervals=1`. Off by
+   * default: still about five times a plain filter's work at 4M sessions (measured in docs/serve.md),
+   * so over the cube issue's 300 ms for a filter change.
+   */
   intervals: boolean;
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The concentration per source as metrics/concentration.ts computed it until issue 10's latency work:
+ * attributed revenue per (source, buyer) by joining the window's per-buyer lifetimes with the
+ * attribution weights and grouping per request, buyers counted from the new buyers. Kept as the
+ * reference the per-window cumulative table (cube-window.ts, buyerRevenue) is compared with
+ * (test/intervals-paths.test.ts).
+ */
+import { UNATTRIBUTED } from "../../src/metrics/attribution.ts";
+import { matureMonths } from "../../src/metrics/cohort-cells.ts";
+import { TOP_SHARE } from "../../src/metrics/concentration.ts";
+import { sourceRowOrder } from "../../src/metrics/id-order.ts";
+import { sliceSpend } from "../../src/metrics/marketing.ts";
+import { HORIZON, type MetricRun, numOrNull, text } from "../../src/metrics/query.ts";
+import type { SourceConcentration } from "../../src/metrics/result.ts";
+
+/** SQL: attributed horizon revenue per (source key, buyer) of the slice's mature cohorts. */
+function buyerRevenue(run: MetricRun): string {
+  const { t } = run;
+  // Each row rounded to 1e-12 as a DECIMAL, as the cube does: sums then do not depend on thread order.
+  const share = (x: string) => `sum(CAST(CAST(${x} AS DOUBLE) / a.d AS DECIMAL(38, 12)))`;
+  return `(SELECT coalesce(a.key, '') AS k, l.uk AS uk, ${share("l.revenue * a.n")} AS revenue,
+      ${share("l.capped_revenue * a.n")} AS capped, ${share("a.n")} AS w
+    FROM ${t.lifetimes} l JOIN ${t.attr} a ON a.uk = l.uk AND a.model = $model AND a.dim = 'source'
+    WHERE ${run.inCombos("l.r")} AND l.lifetime < ${HORIZON}
+      AND l.cohort IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)
+    GROUP BY coalesce(a.key, ''), l.uk)`;
+}
+
+export async function sqlSourceConcentration(run: MetricRun): Promise<SourceConcentration[]> {
+  const { t } = run;
+  // Buyers of mature cohorts with their attributed weight (buyers who ordered only in lifetime 0 too).
+  const rows = await run.all(`
+    WITH br AS ${buyerRevenue(run)},
+    ranked AS (SELECT br.k AS k, br.revenue AS revenue, br.capped AS capped,
+        row_number() OVER (PARTITION BY br.k ORDER BY br.revenue DESC, br.uk) AS pos,
+        count(*) OVER (PARTITION BY br.k) AS n
+      FROM br),
+    buyers AS (SELECT coalesce(a.key, '') AS k, sum(CAST(CAST(a.n AS DOUBLE) / a.d AS DECIMAL(38, 12))) AS buyers
+      FROM ${t.newBuyers} nb JOIN ${t.attr} a ON a.uk = nb.uk AND a.model = $model AND a.dim = 'source'
+      WHERE ${run.inCombos("nb.r")} AND nb.cohort IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)
+      GROUP BY coalesce(a.key, '')),
+    spend AS (SELECT s.source_id AS k, sum(s.costs) AS costs FROM ${sliceSpend(run)} s
+      WHERE s.month_start IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m) GROUP BY s.source_id),
+    agg AS (SELECT ranked.k AS k, sum(ranked.revenue) AS revenue, sum(ranked.capped) AS capped,
+        max(CASE WHEN ranked.pos = 1 THEN ranked.revenue END) AS top,
+        sum(CASE WHEN ranked.pos <= ${ceilOf("ranked.n")} THEN ranked.revenue ELSE 0 END) AS top_share_revenue
+      FROM ranked GROUP BY ranked.k)
+    SELECT b.k AS k, CAST(b.buyers AS DOUBLE) AS buyers, CAST(agg.revenue AS DOUBLE) AS revenue,
+      CAST(agg.capped AS DOUBLE) AS capped, CAST(agg.top AS DOUBLE) AS top,
+      CAST(agg.top_share_revenue AS DOUBLE) AS top_share_revenue, CAST(sp.costs AS DOUBLE) AS costs
+    FROM buyers b LEFT JOIN agg ON agg.k = b.k LEFT JOIN spend sp ON sp.k = b.k`);
+  const margin = run.options.margin;
+  const withheld = run.scope.withheld !== null;
+  const out = rows.map((r) => {
+    const buyers = numOrNull(r.buyers) ?? 0;
+    const revenue = numOrNull(r.revenue) ?? 0;
+    const capped = numOrNull(r.capped) ?? 0;
+    const top = numOrNull(r.top) ?? 0;
+    const costs = withheld ? null : numOrNull(r.costs);
+    const per = (v: number, den: number | null) => (den !== null && den > 0 ? (margin * v) / den : null);
+    return {
+      source: text(r.k) === "" ? UNATTRIBUTED : text(r.k),
+      revenue: margin * revenue,
+      topBuyerShare: revenue > 0 ? top / revenue : null,
+      topPercentShare: revenue > 0 ? (numOrNull(r.top_share_revenue) ?? 0) / revenue : null,
+      ltvHRobust: per(capped, buyers),
+      romiHRobust: per(capped, costs),
+      romiHWithoutTopBuyer: per(revenue - top, costs),
+    };
+  });
+  return out.sort((a, b) => sourceRowOrder(a.source, b.source));
+}
+
+/** SQL: ceil(TOP_SHARE · n) for a positive integer n, without an engine's ceil spelling. */
+function ceilOf(n: string): string {
+  const per = Math.round(1 / TOP_SHARE);
+  return `CAST((${n} + ${per - 1} - (${n} + ${per - 1}) % ${per}) / ${per} AS INTEGER)`;
+}
