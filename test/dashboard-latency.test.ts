@@ -36,6 +36,7 @@ describe("dashboard filter change latency (0.4M sessions)", { skip }, async () =
     await settled();
     const ids = dataset.catalog.sources.slice(0, 6);
     const waits: number[] = [];
+    const trustWaits: number[] = [];
     for (const id of ids) {
       // Every redraw replaces each figure's SVG: mark the current ones, wait for unmarked ones.
       await page.evaluate(() => {
@@ -51,7 +52,15 @@ describe("dashboard filter change latency (0.4M sessions)", { skip }, async () =
           document.querySelector("#page figure svg[data-old]") === null,
       );
       waits.push(performance.now() - started);
+      // The intervals follow in a second request (main.ts loadTrust): how long a reader waits for them.
+      await page.waitForFunction(() => !document.querySelector("#page[data-trust-pending]"));
+      trustWaits.push(performance.now() - started);
     }
+    trustWaits.sort((a, b) => a - b);
+    const tm = trustWaits.map((w) => Math.round(w));
+    process.stdout.write(
+      `dashboard filter change with its intervals, 0.4M sessions: ${tm.join(", ")} ms (median ${tm[Math.floor(tm.length / 2)]})\n`,
+    );
     waits.sort((a, b) => a - b);
     const ms = waits.map((w) => Math.round(w));
     process.stdout.write(

@@ -586,6 +586,8 @@ export const en = {
   "dash.grain.week": "by week",
   "dash.language": "Language",
   "dash.loading": "Computing…",
+  "dash.intervalsLoading": "Computing the intervals…",
+  "dash.intervalsFailed": "The intervals could not be computed ({message}): the numbers shown have none.",
   "dash.error": "Could not load the analysis: {message}",
   "dash.token.prompt": "This server needs an access token.",
   "dash.token.label": "Token",

@@ -591,6 +591,8 @@ export const ru: Messages = {
   "dash.grain.week": "по неделям",
   "dash.language": "Язык",
   "dash.loading": "Считаем…",
+  "dash.intervalsLoading": "Считаем интервалы…",
+  "dash.intervalsFailed": "Интервалы рассчитать не удалось ({message}): цифры на странице — без них.",
   "dash.error": "Не удалось получить анализ: {message}",
   "dash.token.prompt": "Для этого сервера нужен токен доступа.",
   "dash.token.label": "Токен",

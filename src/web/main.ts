@@ -128,15 +128,20 @@ async function load(): Promise<void> {
   inFlight?.abort();
   const controller = new AbortController();
   inFlight = controller;
+  page.toggleAttribute("data-trust-pending", false);
   setStatus(t(state.lang, "dash.loading"), "busy");
   try {
-    const doc = await fetchAnalysis(query, controller.signal);
+    // The point numbers first (a cube slice: a few hundred ms), the intervals after (the bootstrap
+    // and forecasts cost several times more, docs/serve.md): the page redraws as soon as the numbers
+    // are in and again when their intervals arrive.
+    const doc = await fetchAnalysis(query, controller.signal, { intervals: false });
     if (controller.signal.aborted) return;
     shown = { key, doc };
     setStatus("");
     markStale(false);
     await renderPage();
     void loadPrevious(key, doc);
+    void loadTrust(key, query, controller);
   } catch (error) {
     if (controller.signal.aborted) return;
     if (error instanceof ApiError && error.status === 401) return askToken(true);
@@ -155,6 +160,28 @@ async function load(): Promise<void> {
     if (stale) status.append(` — ${STALE_TEXT[state.lang].stale} `);
     else status.append(" ");
     status.append(retry);
+  }
+}
+
+/**
+ * Fetches the analysis with its intervals (`intervals=1`) for the numbers on screen and redraws with
+ * them. Until they arrive the page carries `data-trust-pending` and the status line says so; a
+ * failure leaves the point numbers (their verdicts say no interval was computed) and says why.
+ */
+async function loadTrust(key: string, query: URLSearchParams, controller: AbortController): Promise<void> {
+  page.toggleAttribute("data-trust-pending", true);
+  setStatus(t(state.lang, "dash.intervalsLoading"));
+  try {
+    const doc = await fetchAnalysis(query, controller.signal, { intervals: true });
+    if (controller.signal.aborted || shown?.key !== key) return;
+    shown = { key, doc };
+    page.toggleAttribute("data-trust-pending", false);
+    setStatus("");
+    await renderPage();
+  } catch (error) {
+    if (controller.signal.aborted || shown?.key !== key) return;
+    page.toggleAttribute("data-trust-pending", false);
+    setStatus(t(state.lang, "dash.intervalsFailed", { message: String((error as Error).message) }), "error");
   }
 }
 
