@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, test } from "node:test";
+import { planInputs, planInputsOfMetrics } from "../src/budget/plan-inputs.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
 import { computeMetrics } from "../src/metrics/compute.ts";
@@ -63,6 +64,61 @@ describe("daily acquisition (the plan's input)", () => {
       }
     });
   }
+});
+
+describe("value of a new buyer (the plan's revenue per buyer)", () => {
+  test("restricted to observed cohorts, the forecast path gives the mature cohorts' observed value", () => {
+    const m = results.get("first-touch")!;
+    const observedOnly = {
+      ...m,
+      trust: {
+        ...m.trust!,
+        forecast: { ...m.trust!.forecast, romi: m.trust!.forecast.romi.filter((r) => r.observed) },
+      },
+    };
+    const { inputs, value } = planInputsOfMetrics(observedOnly);
+    const plain = planInputs(m.acquisitionDaily!);
+    assert.equal(inputs.length, plain.length);
+    for (const [i, input] of inputs.entries()) {
+      assert.equal(value[i]!.basis, "forecast");
+      assert.equal(value[i]!.forecastShare, 0);
+      const expected = plain[i]!.revenuePerBuyer!;
+      assert.ok(
+        Math.abs(input.revenuePerBuyer! - expected) < 1e-9 * expected,
+        `${input.source}: ${input.revenuePerBuyer} vs ${expected}`,
+      );
+    }
+  });
+
+  test("with the forecast, young cohorts are valued too, from ROMI(c, H-1) x spend / margin by hand", () => {
+    const m = results.get("first-touch")!;
+    const { inputs, value } = planInputsOfMetrics(m);
+    const h = m.options.horizon;
+    for (const [i, input] of inputs.entries()) {
+      let revenue = 0;
+      let buyers = 0;
+      let young = 0;
+      for (const c of m.marketing.cacBySourceCohort.filter((c) => c.source === input.source)) {
+        const r = m.trust!.forecast.romi.find(
+          (x) => x.source === c.source && x.cohort === c.cohort && x.lifetime === h - 1,
+        );
+        if (!r || r.romi === null || !(c.costs > 0) || !(c.newBuyers > 0)) continue;
+        revenue += (r.romi * c.costs) / m.options.margin;
+        buyers += c.newBuyers;
+        if (!r.observed) young += c.newBuyers;
+      }
+      assert.ok(young > 0, `source ${input.source} has young cohorts in a 12-month window at H = ${h}`);
+      assert.ok(Math.abs(input.revenuePerBuyer! - revenue / buyers) < 1e-9 * (revenue / buyers));
+      assert.ok(Math.abs(value[i]!.forecastShare - young / buyers) < 1e-12);
+    }
+  });
+
+  test("without trust numbers (no forecast) the value falls back to the mature cohorts", () => {
+    const m = results.get("first-touch")!;
+    const { inputs, value } = planInputsOfMetrics({ ...m, trust: undefined });
+    assert.deepEqual(inputs, planInputs(m.acquisitionDaily!));
+    assert.ok(value.every((v) => v.basis === "mature"));
+  });
 });
 
 describe("generator: planted returns", () => {

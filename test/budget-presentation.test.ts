@@ -26,6 +26,8 @@ function plan(overrides: Partial<BudgetPlanDocument> = {}): BudgetPlanDocument {
     marginalCacNow: 25,
     marginalCacAfter: 27.5,
     revenuePerBuyer: 10,
+    valueBasis: "forecast" as const,
+    forecastShare: 0.4,
     move,
     deltaBuyers: interval(db, db - 5, db + 5),
     deltaRevenue: interval(db * 10, db * 10 - 50, db * 10 + 50),
@@ -99,6 +101,14 @@ describe("budget plan presentation", () => {
     assert.match(section, /Margin in use: 0\.20/);
     assert.match(section, /Attribution is not incrementality/);
     assert.match(section, /source 9 \(fewer than 50 new buyers\)/);
+    assert.match(section, /forecast for young ones \(40 % of the buyers valued/);
+    const mature = plan({
+      sources: plan().sources.map((s) => ({ ...s, valueBasis: "mature", forecastShare: 0 })),
+    });
+    assert.match(
+      budgetSection(view, mature, null)!.html.text,
+      /observed 6-month revenue of mature buyer cohorts/,
+    );
     for (const id of ["1", "2", "3"]) assert.match(section, new RegExp(`<td>${id}</td>`));
     assert.equal(budgetSection(view, null, null), null);
   });

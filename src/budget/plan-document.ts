@@ -8,7 +8,7 @@ import {
   type PlanReason,
   type PlanVerdict,
 } from "./budget-plan.ts";
-import { planInputs } from "./plan-inputs.ts";
+import { planInputsOfMetrics } from "./plan-inputs.ts";
 import type { PlanSettings } from "./plan-options.ts";
 
 /** Seed and replicates of the plan's bootstrap: fixed, so the same data give the same plan. */
@@ -28,6 +28,10 @@ export interface PlanSourceDocument {
   marginalCacNow: number | null;
   marginalCacAfter: number | null;
   revenuePerBuyer: number;
+  /** `forecast`: every buyer cohort valued, young ones by the LTV forecast; `mature`: observed mature cohorts only. */
+  valueBasis: "forecast" | "mature";
+  /** Share of the valued buyers whose H-month revenue is forecast (not yet observed). */
+  forecastShare: number;
   move: "up" | "down" | "hold";
   deltaBuyers: Interval;
   deltaRevenue: Interval;
@@ -66,8 +70,7 @@ export interface BudgetPlanDocument {
  * bounds cannot reach is an OptionsError with the reachable range.
  */
 export function planOfMetrics(metrics: MetricsResult, settings: PlanSettings): BudgetPlanDocument | null {
-  if (!metrics.acquisitionDaily) return null;
-  const inputs = planInputs(metrics.acquisitionDaily);
+  const { inputs, value } = planInputsOfMetrics(metrics);
   if (inputs.length === 0) return null;
   const { margin, horizon, attribution } = metrics.options;
   let plan: BudgetPlan;
@@ -119,6 +122,8 @@ export function planOfMetrics(metrics: MetricsResult, settings: PlanSettings): B
       marginalCacNow: r.marginalCacNow,
       marginalCacAfter: r.marginalCacAfter,
       revenuePerBuyer: r.revenuePerBuyer,
+      valueBasis: value.find((b) => b.source === r.source)?.basis ?? "mature",
+      forecastShare: value.find((b) => b.source === r.source)?.forecastShare ?? 0,
       move: r.move,
       deltaBuyers: { value: r.deltaBuyers, low: r.deltaBuyersLow, high: r.deltaBuyersHigh },
       deltaRevenue: { value: r.deltaRevenue, low: r.deltaRevenueLow, high: r.deltaRevenueHigh },
