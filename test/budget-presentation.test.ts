@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import type { BudgetPlanDocument } from "../src/budget/plan-document.ts";
 import { responseCurvesFigure } from "../src/charts/figures/response-curves.ts";
-import { budgetSentence } from "../src/insights/budget-sentence.ts";
+import { budgetFinding, budgetSentence } from "../src/insights/budget-sentence.ts";
 import { normalizeOptions } from "../src/metrics/options.ts";
+import type { MetricsResult } from "../src/metrics/result.ts";
 import { runContext } from "../src/presentation.ts";
 import { BUDGET_PLAN_COLUMNS, RESPONSE_CURVE_COLUMNS, writeBudgetCsv } from "../src/report/budget-files.ts";
 import { budgetSection } from "../src/report/html/budget.ts";
@@ -81,6 +82,25 @@ describe("budget plan presentation", () => {
     const p = plan({ verdict: "no_move", reason: "gain_interval_includes_zero" });
     assert.match(budgetSentence(p, "en", "USD"), /cannot support moving budget.*includes zero.*margin 0\.20/);
     assert.match(budgetSentence(p, "ru", "USD"), /не позволяют.*включает ноль/);
+  });
+
+  test("the budget finding is the plan's sentence, or why there is no plan (en, ru)", () => {
+    const view = runContext(normalizeOptions({ from: "2017-06-01", to: "2018-06-01", margin: 0.2 }), "en");
+    const ru = runContext(normalizeOptions({ from: "2017-06-01", to: "2018-06-01", margin: 0.2 }), "ru");
+    const metrics = (withheld: "spend_not_split_by_device" | null) =>
+      ({ marketing: { withheld } }) as unknown as MetricsResult;
+    const [move] = budgetFinding(plan(), metrics(null), view);
+    assert.equal(move!.id, "overall-budget-move");
+    assert.equal(move!.text, budgetSentence(plan(), "en", view.currency));
+    assert.deepEqual(
+      move!.evidence.find((e) => e.metric === "budget_gain_low"),
+      { metric: "budget_gain_low", value: 8, unit: "money" },
+    );
+    const noMove = plan({ verdict: "no_move", reason: "marginal_returns_not_different" });
+    assert.match(budgetFinding(noMove, metrics(null), view)[0]!.text, /cannot support moving budget/);
+    assert.match(budgetFinding(null, metrics("spend_not_split_by_device"), view)[0]!.text, /device filter/);
+    assert.match(budgetFinding(null, metrics("spend_not_split_by_device"), ru)[0]!.text, /устройству/);
+    assert.match(budgetFinding(null, metrics(null), ru)[0]!.text, /нет расходов/);
   });
 
   test("the CSVs have the issue's columns, one row per modelled source", () => {

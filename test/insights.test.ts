@@ -157,7 +157,7 @@ describe("deriveInsights: verdicts", () => {
     const ids = en.findings.map((f) => f.id).join(" ");
     const expected =
       "source-1-scale source-2-scale source-3-cut source-10-watch source-4-too_few_buyers " +
-      "source-9-too_few_buyers source-5-info overall-romi overall-budget-move cohorts-top-ltv " +
+      "source-9-too_few_buyers source-5-info overall-romi cohorts-top-ltv " +
       "attribution-2-flip caveat-zero_revenue caveat-outside_window caveat-missing_cost_days " +
       "caveat-brand_new_check caveat-unattributed";
     assert.equal(ids, expected);
@@ -235,24 +235,25 @@ describe("deriveInsights: verdicts", () => {
       ["too_few_buyers"],
     );
     assert.match(verdicts[0]!.text, /: 12, fewer than 30/);
-    assert.doesNotMatch(find(analysis.insights, "overall-budget-move").text, /source 1 |sources 1 /);
   });
 
-  test("the budget moves from the cut sources to the scale sources, with their spend shares", () => {
-    assert.equal(
-      find(en, "overall-budget-move").text,
-      "Move budget from source 3 (ROMI 0.20) to sources 1 (ROMI 1.80) and 2 (ROMI 1.05). " +
-        "The sources to cut take 45.1% of spend, the sources to scale 37.6% (ROMI within 3 months, first-touch attribution).",
-    );
+  test("the overall ROMI sentence states spend and ROMI at H", () => {
     assert.match(find(en, "overall-romi").text, /does not pay back yet: 13,300\.00.USD spent, ROMI 0\.74/);
   });
 
-  test("with nothing to scale, the budget sentence only cuts", () => {
-    const noWinner = tablesFor("first-touch");
-    noWinner.by_source = noWinner.by_source.filter((r) => r.source !== "1" && r.source !== "2");
-    const ins = derive("en", {}, { ...BY_MODEL, "first-touch": noWinner });
-    const text = find(ins, "overall-budget-move").text;
-    assert.match(text, /^Cut spend on source 3 \(ROMI 0\.20\), which takes 72\.3% of/);
+  test("no rule-of-thumb budget move: without a plan (not computed) there is no budget finding", () => {
+    assert.ok(!en.findings.some((f) => f.id === "overall-budget-move"));
+  });
+
+  test("with a plan given, its sentence is the one budget finding, after the overall ROMI", () => {
+    const results = resultsOf("en", {}, BY_MODEL);
+    const context = runContext(results["first-touch"].options, "en");
+    const none = deriveInsights({ byModel: results, context, budget: null });
+    const ids = none.findings.map((f) => f.id);
+    assert.equal(ids.filter((id) => id === "overall-budget-move").length, 1);
+    assert.equal(ids.indexOf("overall-budget-move"), ids.indexOf("overall-romi") + 1);
+    assert.match(find(none, "overall-budget-move").text, /^No budget plan: no source in this view has spend/);
+    assert.doesNotMatch(find(none, "overall-budget-move").text, /ROMI/);
   });
 
   test("the most promising cohorts: top three by LTV at H-1, small cohorts left out", () => {

@@ -181,14 +181,6 @@ export const en = {
     "Overall, marketing pays back: {spend} spent, ROMI {romi} within {horizon} months ({model}).",
   "insight.overall.notPays":
     "Overall, marketing does not pay back yet: {spend} spent, ROMI {romi} within {horizon} months ({model}).",
-  "insight.budget.move":
-    "Move budget from {cut} to {scale}. The sources to cut take {cutShare} of spend, the sources to scale {scaleShare} (ROMI within {horizon} months, {model}).",
-  "insight.budget.cutOnly":
-    "Cut spend on {cut}, which takes {cutShare} of spend. No source pays back within {horizon} months to move the money to ({model}).",
-  "insight.budget.scaleOnly":
-    "Scale up {scale}, now {scaleShare} of spend. No source is clearly losing money within {horizon} months ({model}).",
-  "insight.budget.none":
-    "No clear budget move: within {horizon} months no source clearly pays back and none is clearly losing money ({model}).",
   "insight.cohorts.item": "{cohort} ({ltv})",
   "insight.cohorts.top": "The most promising buyer cohorts by LTV within {horizon} months: {list}.",
   "insight.cohorts.topEarly":

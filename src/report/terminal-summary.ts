@@ -1,6 +1,5 @@
 import type { Analysis } from "../analyze.ts";
 import { formatNumber, formatPercent, type Lang, type MessageKey, t } from "../i18n/index.ts";
-import { budgetSentence } from "../insights/budget-sentence.ts";
 import type { Cac } from "../metrics/tables.ts";
 
 /** CAC without a number, in words: spend without buyers, no spend, or withheld under a device filter. */
@@ -45,7 +44,6 @@ export function terminalSummary(
     lines.push("", lang === "ru" ? "С учётом неопределённости:" : "With their uncertainty:");
     for (const v of analysis.verdicts) lines.push(`  - ${v.text}`);
   }
-  if (analysis.budget) lines.push("", budgetSentence(analysis.budget, lang, o.currency));
   const caveats = insights.findings.filter((x) => x.subject === "data-quality").length;
   if (caveats > 0) lines.push("", t(lang, "terminal.caveats", { count: caveats }));
   lines.push("", t(lang, "terminal.output", { path: paths.html ?? paths.out }));

@@ -11,13 +11,6 @@ import { dataTable } from "./tables.ts";
 
 export const BUDGET_SECTION_ID = "budget";
 
-/** The executive-summary paragraph (for the verdict section). */
-export function budgetSummary(v: RunContext, plan: BudgetPlanDocument | null): Html | null {
-  return plan
-    ? html`<p class="budget-summary"><strong>${budgetSentence(plan, v.lang, v.currency)}</strong></p>`
-    : null;
-}
-
 /** The whole section, with its title for the table of contents; null without a plan. */
 export function budgetSection(
   v: RunContext,
