@@ -1,6 +1,29 @@
+import type { RomiForecastRow } from "../forecast/index.ts";
 import type { DailyAcquisitionTable } from "../metrics/daily-acquisition.ts";
-import type { MetricsResult } from "../metrics/result.ts";
+import type { AnalysisOptions } from "../metrics/options.ts";
+import type { MarketingStats } from "../metrics/result.ts";
 import type { SourceInput } from "./budget-plan.ts";
+
+/**
+ * The parts of a slice's metrics the plan reads (a MetricsResult is one): small enough to send to a
+ * worker thread (the server fits plans off its event loop).
+ */
+export interface PlanMetrics {
+  options: Pick<AnalysisOptions, "margin" | "horizon" | "attribution">;
+  acquisitionDaily?: DailyAcquisitionTable | undefined;
+  trust?: { forecast: { romi: readonly RomiForecastRow[] } } | undefined;
+  marketing: Pick<MarketingStats, "cacBySourceCohort" | "withheld">;
+}
+
+/** The plan's part of a slice's metrics, without the rest (intervals, tables): what a worker is sent. */
+export function planMetricsOf(m: PlanMetrics): PlanMetrics {
+  return {
+    options: { margin: m.options.margin, horizon: m.options.horizon, attribution: m.options.attribution },
+    acquisitionDaily: m.acquisitionDaily,
+    trust: m.trust ? { forecast: { romi: m.trust.forecast.romi } } : undefined,
+    marketing: { cacBySourceCohort: m.marketing.cacBySourceCohort, withheld: m.marketing.withheld },
+  };
+}
 
 /** Where a source's value per new buyer comes from (shown with the plan). */
 export interface ValueBasis {
@@ -27,7 +50,7 @@ export interface ValueBasis {
  * value is the observed H-month revenue per buyer of the mature cohorts, as before; null when there is
  * none either. The forecast's own interval is not carried into the plan's intervals (docs/decisions.md).
  */
-export function planInputsOfMetrics(metrics: MetricsResult): { inputs: SourceInput[]; value: ValueBasis[] } {
+export function planInputsOfMetrics(metrics: PlanMetrics): { inputs: SourceInput[]; value: ValueBasis[] } {
   const table = metrics.acquisitionDaily;
   if (!table) return { inputs: [], value: [] };
   const forecast = forecastValues(metrics);
@@ -64,7 +87,7 @@ export function planInputs(table: DailyAcquisitionTable): SourceInput[] {
 
 /** Per source: H-month revenue (before margin) and credited buyers of the cohorts valued by ROMI(c, H−1). */
 function forecastValues(
-  metrics: MetricsResult,
+  metrics: PlanMetrics,
 ): Map<string, { revenue: number; buyers: number; forecastBuyers: number; cohorts: number }> {
   const out = new Map<string, { revenue: number; buyers: number; forecastBuyers: number; cohorts: number }>();
   const rows = metrics.trust?.forecast.romi;

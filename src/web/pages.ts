@@ -96,7 +96,7 @@ export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html
         "report.section.sources",
         html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>`,
         true,
-      )}${figures}${budgetPanelHtml(v, p.analysis.budget ?? null)}${romiTable(v, metrics)}`;
+      )}${figures}${budgetPanelHtml(v)}${romiTable(v, metrics)}`;
     }
     case "quality":
       return section(v, "quality", "report.section.quality", qualityBody(v, dataQuality));
