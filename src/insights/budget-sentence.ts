@@ -65,7 +65,15 @@ export function budgetSentence(plan: BudgetPlanDocument, lang: Lang, currency: s
       const budgets = { budget: n(plan.budget), budgetNow: n(plan.budgetNow), currency };
       return budgetText(lang, "budget.noMoveBudget", { ...budgets, why, margin, horizon });
     }
-    return budgetText(lang, "budget.noMove", { why, margin, horizon });
+    const sentence = budgetText(lang, "budget.noMove", { why, margin, horizon });
+    // With nothing modelled the reason is in the sources left out (e.g. no buyer credited to any).
+    return plan.reason === "fewer_than_two_sources" && plan.skipped.length > 0
+      ? `${sentence} ${budgetText(lang, "budget.skipped", {
+          list: plan.skipped
+            .map((k) => budgetText(lang, `budget.skip.${k.reason}`, { source: k.source }))
+            .join("; "),
+        })}`
+      : sentence;
   }
   if (Math.abs(plan.budget - plan.budgetNow) > 1e-6 * plan.budgetNow) {
     return budgetText(lang, "budget.moveBudget", {
