@@ -31,7 +31,7 @@ export function budgetPanelHtml(v: RunContext): Html {
 }
 
 /** What the plan was fitted on, then the plan (section and what-if) or why there is none. */
-export function budgetResponseHtml(v: RunContext, r: BudgetPlanResponse): Html {
+export function budgetResponseHtml(v: RunContext, r: BudgetPlanResponse): Html | string {
   const b = r.basis;
   const basis = budgetText(v.lang, "budget.basis", {
     window: fmtWindow(v, b.from, b.to),
@@ -40,17 +40,17 @@ export function budgetResponseHtml(v: RunContext, r: BudgetPlanResponse): Html {
     margin: formatNumber(v.lang, b.margin, 2),
     sources: r.plan ? r.plan.sources.map((s) => s.source).join(", ") || "—" : b.sources.join(", ") || "—",
   });
-  const filtered = b.sources.length > 0 ? html` ${budgetText(v.lang, "budget.basis.filtered")}` : "";
-  const head = html`<p class="note budget-basis">${basis}${filtered}</p>`;
   if (!r.plan) {
-    return html`<section id="budget"><h2>${budgetText(v.lang, "budget.section")}</h2>${head}<p><strong>${r.sentence}</strong></p></section>`;
+    // Nothing was fitted: the reason alone (a device filter, no source with spend).
+    return html`<section id="budget"><h2>${budgetText(v.lang, "budget.section")}</h2><p><strong>${r.sentence}</strong></p></section>`;
   }
-  return html`${head}${planPanelHtml(v, r.plan)}`;
+  const filtered = b.sources.length > 0 ? html` ${budgetText(v.lang, "budget.basis.filtered")}` : "";
+  return planPanelHtml(v, r.plan, html`<p class="note budget-basis">${basis}${filtered}</p>`);
 }
 
-/** The report's plan section plus the what-if controls. */
-function planPanelHtml(v: RunContext, plan: BudgetPlanDocument): Html | string {
-  const section = budgetSection(v, plan, null);
+/** The report's plan section (with `lead` under its heading) plus the what-if controls. */
+function planPanelHtml(v: RunContext, plan: BudgetPlanDocument, lead: Html): Html | string {
+  const section = budgetSection(v, plan, null, lead);
   if (!section) return "";
   const money = (x: number): string => formatNumber(v.lang, x, 0);
   const rows = plan.sources.map(

@@ -16,6 +16,8 @@ export function budgetSection(
   v: RunContext,
   plan: BudgetPlanDocument | null,
   figureSvg: string | null,
+  /** Shown under the heading (the dashboard: which data the plan is fitted on). */
+  lead: Html | null = null,
 ): { id: string; title: string; html: Html } | null {
   if (!plan) return null;
   const title = budgetText(v.lang, "budget.section");
@@ -85,7 +87,7 @@ export function budgetSection(
   return {
     id: BUDGET_SECTION_ID,
     title,
-    html: html`<section id="${BUDGET_SECTION_ID}"><h2>${title}</h2>${body}</section>\n`,
+    html: html`<section id="${BUDGET_SECTION_ID}"><h2>${title}</h2>${lead ?? ""}${body}</section>\n`,
   };
 }
 
