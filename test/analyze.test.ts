@@ -18,9 +18,11 @@ describe("analyze: the window", async () => {
     .trim()
     .split("\n")
     .slice(1)
-    .map((l) => l.split(",")[3]!);
-  const first = starts.reduce((a, b) => (b < a ? b : a)).slice(0, 10);
-  const last = new Date(`${starts.reduce((a, b) => (b > a ? b : a)).slice(0, 10)}T00:00:00Z`);
+    .map((l) => l.split(",")[3]!)
+    // ISO timestamps sort as text; Math.min/max would turn them into NaN.
+    .sort();
+  const first = starts[0]!.slice(0, 10);
+  const last = new Date(`${starts.at(-1)!.slice(0, 10)}T00:00:00Z`);
   const dayAfterLast = new Date(last.getTime() + 86_400_000).toISOString().slice(0, 10);
   const windowOf = async (raw: Record<string, string>) => {
     const { metadata } = await analyze(await freshEngine(), sources, raw);

@@ -43,7 +43,7 @@ describe("backtest on the real Afisha orders", { skip: !existsSync(ORDERS) && "n
     assert.equal(row("power-curve", null).unscored, 3);
   });
 
-  it("meets the acceptance figures: MAPE ≤ 16 %, |bias| ≤ 10 %, 80 % intervals cover ≥ 70 %", () => {
+  it("acceptance: |bias| ≤ 10 % and 80 % intervals cover ≥ 70 % from each of 1, 2, 3 months; MAPE ≤ 16 % from 2 and 3", () => {
     const pooled = row("power-curve", null);
     assert.ok(pooled.mape! <= 0.16, `MAPE ${pooled.mape}`);
     assert.ok(Math.abs(pooled.bias!) <= 0.1, `bias ${pooled.bias}`);
@@ -53,13 +53,16 @@ describe("backtest on the real Afisha orders", { skip: !existsSync(ORDERS) && "n
       const naive = row("no-growth", m);
       assert.ok(model.mape! < naive.mape!, `${m} months: ${model.mape} vs baseline ${naive.mape}`);
       assert.ok(Math.abs(model.bias!) <= 0.1, `${m} months: bias ${model.bias}`);
+      assert.ok(model.coverage! >= 0.7, `${m} months: coverage ${model.coverage} of ${model.intervals}`);
+      assert.equal(model.intervals, model.cases, `${m} months: every scored forecast has an interval`);
       // The baseline always under-forecasts: cumulative LTV only grows.
       assert.ok(naive.bias! < 0 && naive.mape! > 0.19, `baseline ${naive.mape}`);
     }
-    // From 2 and 3 months within 16 % each; from 1 month the 2017-09 whale (one buyer, 11.6k of the
-    // cohort's revenue, mostly after month 1) costs 7 points on 5 cases: documented in decisions.md.
     assert.ok(row("power-curve", 2).mape! <= 0.16 && row("power-curve", 3).mape! <= 0.16);
-    assert.ok(row("power-curve", 1).mape! <= 0.18);
+    // NOT the issue's 16 %: from 1 month MAPE is 17.5 %. The 2017-09 whale (one buyer, 11.6k of the
+    // cohort's revenue, nearly all after month 1) is a −37 % miss on 5 cases, and the autumn cohorts
+    // grow slower than the summer ones they are forecast from (+16 %, +19 %): docs/decisions.md.
+    assert.ok(row("power-curve", 1).mape! <= 0.18, `1 month: ${row("power-curve", 1).mape}`);
   });
 
   it("hiding the cells after a cut equals cutting the orders there", async () => {

@@ -14,7 +14,8 @@ import {
   type LtvForecastRow,
 } from "../src/forecast/index.ts";
 import { addMonths, monthIndex } from "../src/forecast/months.ts";
-import { betweenSourceVariance, forecastLtvBySource } from "../src/forecast/source-shapes.ts";
+import { afterAnchorSpread, predictFromAnchor, randomSlopeFit } from "../src/forecast/power-curve.ts";
+import { betweenSourceVariance, forecastLtvBySource, shrinkFit } from "../src/forecast/source-shapes.ts";
 import { studentTQuantile } from "../src/forecast/student-t.ts";
 import type { LtvRow } from "../src/metrics/tables.ts";
 import { mulberry32 } from "./helpers/prng.ts";
@@ -37,6 +38,19 @@ function plantedMatrix(
       };
     }),
   );
+}
+
+/** The per-cohort sums fitAtAnchor(…, 0) builds, worked out directly. */
+function slopesOf(curves: { size: number; ltv: number[] }[]) {
+  return curves.map((c) => {
+    let sxx = 0;
+    let sxy = 0;
+    for (let k = 1; k < c.ltv.length; k++) {
+      sxx += Math.log(k + 1) ** 2;
+      sxy += Math.log(k + 1) * Math.log(c.ltv[k]! / c.ltv[0]!);
+    }
+    return { w: c.size, sxx, sxy };
+  });
 }
 
 describe("LTV forecast", () => {
@@ -83,6 +97,83 @@ describe("LTV forecast", () => {
     }
     const coverage = inside / total;
     assert.ok(coverage > 0.74 && coverage < 0.87, `coverage ${coverage}`);
+  });
+
+  it("random-slope fit: b, τ² and Var b̂ as worked by hand", () => {
+    // Slopes 0.1, 0.3, 0.2 (Σxy / Σx²) with sizes 1, 1, 2 and Σx² = 1: fitting weights W = 1, 1, 2.
+    const fit = randomSlopeFit(0, [
+      { w: 1, sxx: 1, sxy: 0.1 },
+      { w: 1, sxx: 1, sxy: 0.3 },
+      { w: 2, sxx: 1, sxy: 0.2 },
+    ]);
+    // b̂ = (0.1 + 0.3 + 2·0.2) / 4 = 0.2; ΣW² / (ΣW)² = 6 / 16 = 0.375, so n_eff = 8 / 3.
+    assert.ok(Math.abs(fit.b - 0.2) < 1e-15);
+    assert.ok(Math.abs(fit.effectiveCohorts - 8 / 3) < 1e-12);
+    // Σ s (b_c − b̂)² = 0.01 + 0.01 + 0 = 0.02; its expectation per unit τ²:
+    // 1·(1 − 2/4 + 0.375) + 1·(1 − 2/4 + 0.375) + 2·(1 − 4/4 + 0.375) = 2.5, so τ² = 0.008.
+    assert.ok(Math.abs(fit.tau! ** 2 - 0.008) < 1e-15);
+    // Var b̂ = τ² · 0.375 = 0.003.
+    assert.ok(Math.abs(fit.slopeVariance! - 0.003) < 1e-15);
+    // From LTV(0) = 5 to lifetime 3: 5 · 4^0.2 = 6.5975; half-width t · ln 4 · √(0.008 + 0.003).
+    const t = 1.885618; // t(0.9, 2)
+    const p = predictFromAnchor(5, fit, 3, t);
+    assert.ok(Math.abs(p.ltv - 5 * 4 ** 0.2) < 1e-12);
+    const half = t * Math.log(4) * Math.sqrt(0.011);
+    assert.ok(Math.abs(p.high! - 5 * Math.exp(0.2 * Math.log(4) + half)) < 1e-12);
+    assert.ok(Math.abs(p.low! - 5 * Math.exp(0.2 * Math.log(4) - half)) < 1e-12);
+    // With equal weights the estimator is the ordinary sample variance (n − 1 in the denominator).
+    const equal = randomSlopeFit(0, [
+      { w: 3, sxx: 2, sxy: 0.2 },
+      { w: 3, sxx: 2, sxy: 0.6 },
+    ]);
+    assert.ok(Math.abs(equal.tau! ** 2 - 0.02) < 1e-15); // slopes 0.1 and 0.3 around 0.2
+  });
+
+  it("from a later anchor the interval is the leave-one-cohort-out error of growth after it, by hand", () => {
+    // Three exact power curves, exponents 0.2, 0.3, 0.4, sizes 1, 2, 1, lifetimes 0..2: every cohort
+    // has the same Σx², so the pooled b without one cohort is the size-weighted mean of the others.
+    const curves = [0.2, 0.3, 0.4].map((b, i) => ({
+      cohort: addMonths("2017-06", i),
+      size: i === 1 ? 2 : 1,
+      ltv: [0, 1, 2].map((k) => 5 * (k + 1) ** b),
+    }));
+    // Errors: 0.2 − (2·0.3 + 0.4)/3 = −2/15; 0.3 − (0.2 + 0.4)/2 = 0; 0.4 − (0.2 + 2·0.3)/3 = 2/15.
+    // Size-weighted mean square (1·4/225 + 2·0 + 1·4/225) / 4 = 2/225; effective count 4² / 6 = 8/3.
+    const spread = afterAnchorSpread(curves, 1)!;
+    assert.ok(Math.abs(spread.predictionSd - Math.sqrt(2 / 225)) < 1e-12, `${spread.predictionSd}`);
+    assert.ok(Math.abs(spread.df - 8 / 3) < 1e-12);
+    const fit = fitFor(curves, 1)!;
+    assert.equal(fit.predictionSd, spread.predictionSd);
+    assert.equal(fit.anchor, 1);
+    // From lifetime 0 there is no "after the anchor" to learn from others: the random-slope spread.
+    assert.equal(fitFor(curves, 0)!.predictionSd, randomSlopeFit(0, slopesOf(curves)).predictionSd);
+    // One cohort observed beyond the anchor is not a spread.
+    assert.equal(afterAnchorSpread(curves.slice(0, 1), 1), null);
+  });
+
+  it("80 % intervals cover about 80 % from 1, 2 and 3 observed months, cohorts of unequal size", () => {
+    const inside = [0, 0, 0];
+    const seeds = 300;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const rand = mulberry32(1000 + seed);
+      const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+      // Ten cohorts, sizes 200..5000: the big young ones must not make the interval overconfident.
+      const cohorts = Array.from({ length: 10 }, () => ({
+        a: 4 + rand() * 4,
+        b: 0.3 + 0.07 * normal(),
+        size: Math.round(200 + rand() * 4800),
+      }));
+      const rows = forecastLtv(plantedMatrix(cohorts), { maxLifetime: 10 });
+      // The cohorts with 1, 2 and 3 observed months, each scored at lifetime 5.
+      for (const m of [1, 2, 3]) {
+        const i = 10 - m;
+        const cell = rows.find((r) => r.cohort === addMonths("2017-06", i) && r.lifetime === 5)!;
+        const truth = cohorts[i]!.a * 6 ** cohorts[i]!.b;
+        if (truth >= cell.ltv_low! && truth <= cell.ltv_high!) inside[m - 1]!++;
+      }
+    }
+    for (const [i, n] of inside.entries())
+      assert.ok(n / seeds > 0.74 && n / seeds < 0.87, `${i + 1} months: coverage ${n / seeds}`);
   });
 
   it("forecasts nothing from fewer than two cohorts that have grown, and never past a gap", () => {
@@ -171,6 +262,25 @@ describe("per-source shapes", () => {
       Math.min(ownB, pooledB) - 1e-9 <= noisyB && noisyB <= Math.max(ownB, pooledB) + 1e-9,
       `${noisyB}`,
     );
+  });
+
+  it("a shrunk shape: b halfway when σ² equals the source's variance, interval from its τ and the shrunk variance", () => {
+    const fit = (b: number, tau: number, v: number) => ({
+      anchor: 0,
+      fittedAnchor: 0,
+      b,
+      tau,
+      cohorts: 5,
+      effectiveCohorts: 4,
+      slopeVariance: v,
+      predictionSd: Math.sqrt(tau * tau + v),
+      df: 4,
+    });
+    // B = 0.004 / (0.004 + 0.004) = 0.5: b = 0.3 + 0.5 · (0.5 − 0.3) = 0.4, Var = 0.5 · 0.004 = 0.002.
+    const shrunk = shrinkFit(fit(0.5, 0.1, 0.004), fit(0.3, 0.05, 0.001), 0.004);
+    assert.ok(Math.abs(shrunk.b - 0.4) < 1e-15);
+    assert.ok(Math.abs(shrunk.slopeVariance! - 0.002) < 1e-15);
+    assert.ok(Math.abs(shrunk.predictionSd! - Math.sqrt(0.01 + 0.002)) < 1e-15);
   });
 
   it("between-source variance is 0 when sources agree within their noise", () => {

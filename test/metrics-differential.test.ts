@@ -11,6 +11,7 @@ import type { Attribution, CohortGrain } from "../src/metrics/tables.ts";
 import { assertSameTables, closeEnough } from "./fixtures/compare-tables.ts";
 import { canonicalRecords } from "./helpers/canonical-records.ts";
 import { ENGINES, ingestedSampleOn } from "./helpers/engines.ts";
+import { assertSameSourceNumbers } from "./helpers/source-numbers.ts";
 import { naiveDetails } from "./naive/index.ts";
 
 const CASES: {
@@ -51,6 +52,7 @@ for (const kind of ENGINES)
         near(sql.sessions.p90S, naive.sessionStats.p90_s, "session p90");
         assert.equal(sql.conversion.lag.excludedNoSession, naive.conversionLag.excluded_no_session);
         assert.equal(sql.conversion.lag.excludedOrderFirst, naive.conversionLag.excluded_order_first);
+        assertSameSourceNumbers(sql.sourceNumbers, naive.sourceNumbers, "sources in numbers");
         near(sql.activity.dau.meanAllPeriods, naive.allPeriodsMean.dau, "DAU over all periods");
         // The data must exercise the interesting paths, or the comparison proves little.
         assert.ok(naive.tables.by_source.length >= 8, "several sources");

@@ -32,6 +32,7 @@ import { canonicalRecords } from "./helpers/canonical-records.ts";
 import { ENGINES, loadRecordsOn } from "./helpers/engines.ts";
 import { mulberry32 } from "./helpers/prng.ts";
 import { ingestedSample } from "./helpers/sample.ts";
+import { assertSameSourceNumbers } from "./helpers/source-numbers.ts";
 import { addDays, dayOf, tsSeconds } from "./naive/calendar.ts";
 import { type NaiveFilter, type NaiveInput, naiveDetails } from "./naive/index.ts";
 
@@ -210,6 +211,7 @@ function compareSlice(input: NaiveInput, c: Case, byModel: Record<Attribution, M
       near(lag.meanDays, naive.conversionLag.mean_days, "lag mean days");
       near(lag.medianMinutes, naive.conversionLag.median_min, "lag median minutes");
       near(lag.medianDays, naive.conversionLag.median_days, "lag median days");
+      assertSameSourceNumbers(sql.sourceNumbers, naive.sourceNumbers, "sources in numbers");
       near(sql.activity.dau.meanAllPeriods, naive.allPeriodsMean.dau, "DAU over all periods");
       near(sql.activity.mau.meanAllPeriods, naive.allPeriodsMean.mau, "MAU over all periods");
       assert.deepEqual(

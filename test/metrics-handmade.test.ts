@@ -8,8 +8,15 @@ import { computeMetrics } from "../src/metrics/index.ts";
 import { normalizeOptions } from "../src/metrics/options.ts";
 import type { Attribution, CohortGrain } from "../src/metrics/tables.ts";
 import { assertTablesMatch, closeEnough } from "./fixtures/compare-tables.ts";
-import { expectedFor, expectedLagStats, expectedSessionStats, handMadeInput } from "./fixtures/hand-made.ts";
+import {
+  expectedFor,
+  expectedLagStats,
+  expectedSessionStats,
+  expectedSourceNumbers,
+  handMadeInput,
+} from "./fixtures/hand-made.ts";
 import { ENGINES, loadRecordsOn } from "./helpers/engines.ts";
+import { assertSameSourceNumbers } from "./helpers/source-numbers.ts";
 
 const MODELS: Attribution[] = ["first-touch", "last-touch", "linear"];
 
@@ -44,5 +51,27 @@ for (const kind of ENGINES)
       }
       assert.equal(result.conversion.lag.excludedNoSession, expectedLagStats.excluded_no_session);
       assert.equal(result.conversion.lag.excludedOrderFirst, expectedLagStats.excluded_order_first);
+    });
+
+    it("sources in numbers: orders, revenue and lag mean / median per acquisition source", async () => {
+      const expected = expectedFor("last-touch", "month");
+      const result = await computeMetrics(engine, normalizeOptions({ ...expected.options }));
+      assertSameSourceNumbers(result.sourceNumbers, expectedSourceNumbers, "hand-made");
+      const sum = (f: (r: (typeof result.sourceNumbers)[number]) => number) =>
+        result.sourceNumbers.reduce((a, r) => a + f(r), 0);
+      assert.equal(
+        sum((r) => r.orders),
+        result.data.orders,
+      );
+      assert.ok(
+        closeEnough(
+          sum((r) => r.revenue),
+          result.data.revenue,
+        ),
+      );
+      assert.equal(
+        sum((r) => r.lagBuyers),
+        result.conversion.lag.buyers,
+      );
     });
   });

@@ -16,12 +16,14 @@ import {
   expectedLagStats,
   expectedOutOfWindow,
   expectedSessionStats,
+  expectedSourceNumbers,
   handMadeInput,
   handMadeOptions,
   P4,
   P5,
 } from "./fixtures/hand-made.ts";
 import { mulberry32 } from "./helpers/prng.ts";
+import { assertSameSourceNumbers } from "./helpers/source-numbers.ts";
 import { naiveConversionLag, naiveDetails, naiveSessionStats, naiveTables } from "./naive/index.ts";
 import { parseMoney } from "./naive/numbers.ts";
 
@@ -100,6 +102,11 @@ describe("naive reference on the hand-made fixture", () => {
     assert.equal(lag.excluded_order_first, expectedLagStats.excluded_order_first);
     assert.ok(closeEnough(lag.mean_days!, expectedLagStats.mean_days));
     assert.equal(lag.median_min, expectedLagStats.median_min);
+  });
+
+  test("sources in numbers: orders, revenue and lag mean / median per acquisition source", () => {
+    const d = naiveDetails(handMadeInput, handMadeOptions());
+    assertSameSourceNumbers(d.sourceNumbers, expectedSourceNumbers, "naive");
   });
 
   test("details: window filter, all-period means, retention averages", () => {

@@ -15,6 +15,7 @@ export interface Extras {
   sessionHistogram?: MetricsResult["sessions"]["histogram"];
   sessionStats?: { meanS: number | null; medianS: number | null; modeS: number | null };
   aovByMonth?: MetricsResult["orders"]["aovByMonth"];
+  sourceNumbers?: MetricsResult["sourceNumbers"];
 }
 
 /** The run settings a test varies; the rest are the defaults of the Afisha sample. */
@@ -26,6 +27,69 @@ export interface FixtureContext {
   extras?: Extras | undefined;
   /** Mature buyers per source (the engine's flags); by default every buyer counts as mature. */
   matureBuyers?: Record<string, number>;
+  /**
+   * Trust numbers (issue 10) as the engine would give them: the mature cohorts from the LTV table
+   * (lifetime H−1 observed), and per source a ROMI / LTV / CAC interval of ±`spread` around the
+   * point (default 10 %) unless `romi` gives its bounds, plus the top buyer's share and ROMI without
+   * him where `top` names them. Absent: no `trust`, as the API without `intervals=1`.
+   */
+  trust?: FixtureTrust;
+}
+
+export interface FixtureTrust {
+  spread?: number;
+  romi?: Record<string, [low: number, high: number]>;
+  top?: Record<string, { share: number; without: number }>;
+  /** Per cohort: the top buyer's share of its revenue at H. */
+  cohortTop?: Record<string, number>;
+  forecast?: NonNullable<MetricsResult["trust"]>["forecast"];
+}
+
+/** The trust block of a fixture (see `FixtureContext.trust`). */
+function trustOf(
+  tables: Tables,
+  t: FixtureTrust,
+  romiAll: number | null,
+  ltvAll: number | null,
+  cacAll: Cac,
+) {
+  const k = t.spread ?? 0.1;
+  const around = (x: number | null) =>
+    x === null ? { low: null, high: null } : { low: x * (1 - k), high: x * (1 + k) };
+  const row = (source: string, romi: number | null, ltv: number | null, cac: Cac) => ({
+    source,
+    romiH: t.romi?.[source] ? { low: t.romi[source][0], high: t.romi[source][1] } : around(romi),
+    ltvH: around(ltv),
+    cac: around(typeof cac === "number" ? cac : null),
+  });
+  return {
+    intervals: {
+      level: 0.9,
+      replicates: 1000,
+      bySource: [
+        ...tables.by_source.map((r) => row(r.source, r.romi_h, r.ltv_h, r.cac)),
+        row("all", romiAll, ltvAll, cacAll),
+      ],
+      byCohort: [],
+      romiBySourceLifetime: [],
+    },
+    concentration: {
+      bySource: Object.entries(t.top ?? {}).map(([source, c]) => ({
+        source,
+        revenue: 0,
+        topBuyerShare: c.share,
+        topPercentShare: c.share,
+        ltvHRobust: null,
+        romiHRobust: null,
+        romiHWithoutTopBuyer: c.without,
+      })),
+      byCohort: Object.entries(t.cohortTop ?? {}).map(([cohort, share]) => ({
+        cohort,
+        topBuyerShare: share,
+      })),
+    },
+    forecast: t.forecast ?? { ltv: [], romi: [], payback: [] },
+  };
 }
 
 const TOO_FEW = 30;
@@ -87,7 +151,11 @@ export function metricsOf(tables: Tables, c: FixtureContext): MetricsResult {
   const aovByMonth = c.extras?.aovByMonth ?? [];
   const orders = aovByMonth.reduce((a, m) => a + m.orders, 0);
   const revenue = aovByMonth.reduce((a, m) => a + m.revenue, 0);
+  const mature = [
+    ...new Set(tables.ltv.filter((r) => r.lifetime === horizon - 1 && r.ltv !== null).map((r) => r.cohort)),
+  ];
   return {
+    ...(c.trust ? { trust: trustOf(tables, c.trust, s("romi_h", null), s("ltv_h", null), cac) } : {}),
     options: {
       from: "2017-06-01",
       to: "2018-06-01",
@@ -162,7 +230,7 @@ export function metricsOf(tables: Tables, c: FixtureContext): MetricsResult {
       horizon,
       ltvH: s("ltv_h", null),
       ltvHCohortMean: s("ltv_h_cohort_mean", null),
-      matureCohorts: [],
+      matureCohorts: mature,
       matureBuyers: 0,
     },
     marketing: {
@@ -176,6 +244,7 @@ export function metricsOf(tables: Tables, c: FixtureContext): MetricsResult {
       tooFewBuyersThreshold: TOO_FEW,
       withheld: null,
     },
+    sourceNumbers: c.extras?.sourceNumbers ?? [],
   };
 }
 

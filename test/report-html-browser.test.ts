@@ -13,6 +13,7 @@ import { FIGURE_NAMES, FIGURES, renderSvg } from "../src/charts/index.ts";
 import type { Lang } from "../src/i18n/index.ts";
 import { renderReportHtml } from "../src/report/html/index.ts";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
+import { figureFits } from "./helpers/figure-fit.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 const LOOK_DIR = "/tmp/report-look";
@@ -72,6 +73,13 @@ describe("HTML report in headless Chromium", { skip }, () => {
       await page.setViewportSize({ width: 390, height: 800 });
       const narrow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(narrow <= 0, `on a phone the page is ${narrow}px wider than the screen`);
+      // A figure scales down with the phone only until its smallest text is 9 px; beyond that its
+      // box scrolls sideways (the page has no script to redraw it narrower).
+      for (const f of await figureFits(page)) {
+        assert.ok(f.box <= 390, `${f.name}: box ${f.box} px`);
+        assert.ok(f.minText >= 8.95, `${f.name}: text ${f.minText.toFixed(2)} px on a phone`);
+        assert.ok(f.drawn < f.natural, `${f.name}: scaled down (${f.natural} -> ${f.drawn} px)`);
+      }
       await page.screenshot({ path: `${LOOK_DIR}/${lang}-narrow.png`, fullPage: false });
       await page.emulateMedia({ media: "print" });
       await page.setViewportSize({ width: 794, height: 1123 });

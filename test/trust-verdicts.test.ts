@@ -121,13 +121,18 @@ describe("verdict rule", () => {
     );
     assert.match(
       v.text,
-      /^Источник 5: наблюдать — всё решает один покупатель\. ROMI за 6 мес\. 1,12 .*6 зрелых когорт\.$/,
+      /^Источник 5 пока стоит наблюдать: всё решает один покупатель\. ROMI за 6 мес\. — 1,12 \(интервал 90 %: 1,02–1,40\), без крупнейшего покупателя — 0,76 \(на него приходится 32 % выручки\)\. Вывод опирается на 6 зрелых когорт\.$/,
     );
     const two = trustVerdict(
       { ...base, matureCohorts: 2, interval: { low: 0.9, high: 1.3 }, concentration: null },
       { horizon: 6, lang: "ru" },
     );
     assert.match(two.text, /2 зрелые когорты/);
+    const one = trustVerdict(
+      { ...base, matureCohorts: 1, interval: { low: 0.9, high: 1.3 }, concentration: null },
+      { horizon: 12, lang: "ru" },
+    );
+    assert.match(one.text, /Вывод опирается лишь на 1 зрелую когорту\.$/);
   });
 });
 
@@ -163,6 +168,11 @@ describe("whale fixture end to end", async () => {
     assert.ok(Math.abs(a.topBuyerShare! - 200 / 260) < 1e-9);
     assert.ok(a.topBuyerDecides);
     assert.ok(a.low! < 1, `low ${a.low}`);
+    // The reason is in the sentence a marketer reads, with the ROMI without the whale.
+    assert.match(
+      a.text,
+      /^Source A: watch — .*one customer decides it.*0\.60 without its largest customer \(77 % of its revenue\)/,
+    );
   });
 
   it("the source whose buyers all pay their share is scale", () => {

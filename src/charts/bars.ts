@@ -20,6 +20,11 @@ export interface BarRow {
   color: string;
   /** The buyers behind the bar, formatted (shown in the tooltip). */
   buyersText?: string;
+  /** The value's interval (issue 10), drawn as a whisker over the bar; absent or null: none. */
+  low?: number | null;
+  high?: number | null;
+  /** The interval as written in the tooltip, e.g. `0.70–0.85`. */
+  ciText?: string;
 }
 
 export interface BarOptions {
@@ -33,6 +38,8 @@ export interface BarOptions {
   rule?: { value: number; label: string };
   /** Tooltip title of the rows' buyer counts (default "Buyers"). */
   buyersTitle?: string;
+  /** Tooltip title of the rows' intervals, e.g. "90 % interval" (rows with `ciText`). */
+  ciTitle?: string;
 }
 
 /**
@@ -47,8 +54,21 @@ const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /** Horizontal bars, one row per category in the order of `rows`, with the value written at the end. */
 export function categoryBars(ctx: RunContext, rows: BarRow[], o: BarOptions): VegaLiteSpec {
-  const values = rows.map((r) => ({ ...r, value: r.value === null ? null : round(r.value) }));
-  const top = Math.max(0, ...values.map((r) => r.value ?? 0));
+  const values = rows.map((r) => {
+    const value = r.value === null ? null : round(r.value);
+    const whisker = value !== null && r.low != null && r.high != null;
+    const low = whisker ? round(r.low!) : null;
+    const high = whisker ? round(r.high!) : null;
+    // The number is written after the whisker, not over it.
+    return {
+      ...r,
+      value,
+      low,
+      high,
+      textAt: high !== null && value !== null ? Math.max(value, high) : value,
+    };
+  });
+  const top = Math.max(0, ...values.map((r) => r.textAt ?? 0));
   // Head-room to the right so the value written after the longest bar stays inside the plot.
   const domainMax = Math.max(top * 1.22, (o.rule?.value ?? 0) * 1.15, top === 0 ? 1 : 0);
   const y = {
@@ -76,8 +96,23 @@ export function categoryBars(ctx: RunContext, rows: BarRow[], o: BarOptions): Ve
       ...(rows.some((r) => r.buyersText !== undefined)
         ? [["buyersText", o.buyersTitle ?? t(ctx.lang, "bars.buyers")] as const]
         : []),
+      ...(rows.some((r) => r.ciText !== undefined) ? [["ciText", o.ciTitle ?? ""] as const] : []),
     ]),
   };
+  const whiskers = values.some((r) => r.low !== null)
+    ? [
+        {
+          transform: [{ filter: "datum.low !== null && datum.high !== null" }],
+          mark: { type: "rule" as const, color: "#333333", strokeWidth: 1.5 },
+          encoding: { y, x: { field: "low", type: "quantitative" as const }, x2: { field: "high" }, ...tip },
+        },
+        ...(["low", "high"] as const).map((end) => ({
+          transform: [{ filter: "datum.low !== null && datum.high !== null" }],
+          mark: { type: "tick" as const, color: "#333333", thickness: 1.5, size: 10 },
+          encoding: { y, x: { field: end, type: "quantitative" as const } },
+        })),
+      ]
+    : [];
   const rule = o.rule
     ? [
         {
@@ -111,10 +146,11 @@ export function categoryBars(ctx: RunContext, rows: BarRow[], o: BarOptions): Ve
           ...tip,
         },
       },
+      ...whiskers,
       {
         transform: [{ filter: "datum.value !== null" }],
         mark: { type: "text", align: "left", baseline: "middle", dx: 4 },
-        encoding: { y, x, text: { field: "text" }, ...tip },
+        encoding: { y, x: { ...x, field: "textAt" }, text: { field: "text" }, ...tip },
       },
       {
         transform: [{ filter: "datum.value === null" }],

@@ -14,6 +14,39 @@ import { sourcePalette, sourceStyle } from "./palette.ts";
 export interface SourceValue {
   value: number | null;
   text: string;
+  /** The value's interval (issue 10), when the run computed one. */
+  low?: number | null;
+  high?: number | null;
+  ciText?: string;
+}
+
+/** Which by-source interval a figure draws (MetricsResult.trust.intervals.bySource). */
+export type IntervalOf = "ltvH" | "cac" | "romiH";
+
+/**
+ * The interval of one source's number, as bar fields: bounds and the tooltip's `low–high`
+ * (formatted with `format`); nothing when the run has no trust numbers or the bound is missing.
+ */
+export function sourceInterval(
+  p: Presentation,
+  source: string,
+  kind: IntervalOf,
+  format: (x: number) => string,
+): Pick<SourceValue, "low" | "high" | "ciText"> {
+  const i = p.analysis.metrics.trust?.intervals.bySource.find((s) => s.source === source)?.[kind];
+  if (!i || i.low === null || i.high === null) return {};
+  return { low: i.low, high: i.high, ciText: `${format(i.low)}–${format(i.high)}` };
+}
+
+/** "whiskers: 90 % interval" for a subtitle, and the tooltip title; null without trust numbers. */
+export function intervalLegend(p: Presentation): { note: string; title: string } | null {
+  const level = p.analysis.metrics.trust?.intervals.level;
+  if (level === undefined) return null;
+  const pct = Math.round(level * 100);
+  return {
+    note: t(p.context.lang, "bars.ciNote", { level: pct }),
+    title: t(p.context.lang, "bars.ciTitle", { level: pct }),
+  };
 }
 
 /** Whose buyers a bar rests on: mature-cohort buyers (LTV, ROMI, payback) or every buyer (CAC). */
@@ -62,7 +95,7 @@ export function sourceBars(
     const other = row.source === UNATTRIBUTED && !flag;
     const buyers = basis === "mature" && !other ? (flag?.matureBuyers ?? 0) : row.buyers;
     const few = other ? false : (flag?.tooFewBuyers ?? true);
-    const { value, text } = valueFor(row);
+    const { value, text, low, high, ciText } = valueFor(row);
     const count = formatNumber(lang, buyers, Number.isInteger(buyers) ? 0 : 1);
     const label = t(lang, "bars.source", { source: style.label, buyers: count });
     return {
@@ -73,6 +106,8 @@ export function sourceBars(
       color: few ? muted(style.color) : style.color,
       few,
       buyersText: count,
+      ...(low !== undefined ? { low, high: high ?? null } : {}),
+      ...(ciText !== undefined ? { ciText } : {}),
     };
   });
   const group = order.group ?? ((b: BarRow) => (b.value === null ? 1 : 0));

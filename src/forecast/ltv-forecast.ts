@@ -69,7 +69,7 @@ export function forecastCurves(
   for (const curve of targets) {
     const anchor = curve.ltv.length - 1;
     const fit = anchor >= 0 ? fitOf(anchor) : null;
-    const t = fit ? studentTQuantile((1 + level) / 2, Math.max(1, fit.cohorts - 1)) : 0;
+    const t = fit ? studentTQuantile((1 + level) / 2, fit.df) : 0;
     for (let k = 0; k < maxLifetime; k++) {
       const base = { cohort: curve.cohort, lifetime: k, cohort_size: curve.size };
       if (k <= anchor) {

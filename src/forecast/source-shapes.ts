@@ -37,11 +37,13 @@ export function shrinkFit(own: GrowthFit | null, pooled: GrowthFit, between: num
   if (!own || own.slopeVariance === null || pooled.slopeVariance === null) return pooled;
   // An estimate without noise (every cohort of the source on one curve) needs no help from the pool.
   const weight = own.slopeVariance < EXACT ? 1 : between / (between + own.slopeVariance);
+  const slopeVariance = weight * own.slopeVariance;
   return {
     ...own,
     b: pooled.b + weight * (own.b - pooled.b),
     // Cohort-to-cohort spread of the source itself; the shrunk estimate is surer than its own.
-    slopeVariance: weight * own.slopeVariance,
+    slopeVariance,
+    predictionSd: own.tau === null ? null : Math.sqrt(own.tau * own.tau + slopeVariance),
   };
 }
 

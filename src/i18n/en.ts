@@ -55,6 +55,7 @@ export const en = {
   "lagBySource.title": "Time to first purchase by source",
   "lagBySource.subtitle":
     "Share of the source's buyers by days to first order; sorted by same-day share, sources with under {min} buyers faded and last",
+  "lagBySource.meanMedian": "mean {mean} · median {median}",
   "lagBySource.legend": "Time to first order",
 
   "purchases.title": "Purchases per month",
@@ -70,6 +71,10 @@ export const en = {
   "ltv.legend": "LTV, {currency}",
   "ltvCurves.title": "Cumulative LTV by cohort",
   "ltvCurves.subtitle": "One line per buyer cohort; dashed rule: horizon H = {horizon} months",
+  "ltvCurves.subtitleForecast":
+    "One line per buyer cohort, solid where measured, dashed with an 80 % band where forecast; dashed rule: horizon H = {horizon} months",
+  "ltvCurves.measured": "measured",
+  "ltvCurves.forecast": "forecast",
   "ltvCurves.legend": "Cohort",
   "ltvSource.title": "LTV at {horizon} months by source",
   "ltvDevice.title": "LTV at {horizon} months by device",
@@ -90,6 +95,8 @@ export const en = {
   "bars.buyersMature": "Buyers in mature cohorts",
   "bars.source": "{source} · {buyers} buyers",
   "bars.tooFew": "too few buyers to rank",
+  "bars.ciNote": "whiskers: {level} % interval",
+  "bars.ciTitle": "{level} % interval",
   "bars.organic": "organic / no spend",
 
   "romiHeatmap.title": "Cumulative ROMI by cohort",
@@ -163,26 +170,19 @@ export const en = {
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "source {list}",
   "insight.sources.many": "sources {list}",
-  "insight.source.scale":
-    "Source {source} pays off: ROMI {romi} within {horizon} months, {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Worth scaling up.",
-  "insight.source.cut":
-    "Source {source} does not pay off: ROMI {romi} within {horizon} months, {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Its budget should be cut.",
-  "insight.source.watch":
-    "Source {source} is below break-even: ROMI {romi} within {horizon} months, {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Keep it under watch before changing its budget.",
-  "insight.source.unmeasured":
-    "Source {source} cannot be judged yet: ROMI within {horizon} months is not measurable (no spend in cohorts that old), {payback}. CAC {cac}, {share} of spend, {buyers} buyers ({model}). Keep it under watch.",
-  "insight.source.tooFew":
-    "Source {source} has too few buyers to rank: {buyers}, fewer than {min} ({model}). ROMI {romi} within {horizon} months, CAC {cac}, {share} of spend: not enough to act on.",
   "insight.source.tooFewOrganic":
     "Source {source} has too few buyers to judge: {buyers}, fewer than {min}, and no spend ({model}).",
   "insight.source.organic":
     "Source {source} brings buyers at no cost: {buyers} buyers, LTV {ltv} within {horizon} months ({model}). No CAC: nothing is spent on it.",
   "insight.overall.pays":
-    "Overall, marketing pays back: {spend} spent, ROMI {romi} within {horizon} months ({model}).",
+    "Overall, marketing pays back: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}); {basis}.",
   "insight.overall.notPays":
-    "Overall, marketing does not pay back yet: {spend} spent, ROMI {romi} within {horizon} months ({model}).",
+    "Overall, marketing does not pay back yet: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}); {basis}.",
+  "insight.overall.unclear":
+    "Overall, marketing is around break-even: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}), and the interval does not tell which side of 1 it is on; {basis}.",
   "insight.cohorts.item": "{cohort} ({ltv})",
-  "insight.cohorts.top": "The most promising buyer cohorts by LTV within {horizon} months: {list}.",
+  "insight.cohorts.top": "The most promising buyer cohorts by LTV within {horizon} months: {list}; {basis}.",
+  "insight.cohorts.itemOneBuyer": "{cohort} ({ltv}, of which one buyer brings {share})",
   "insight.cohorts.topEarly":
     "No cohort is {horizon} months old yet; by LTV at month {month} the most promising buyer cohorts are {list}.",
   "insight.flip.item": "{verdict} {under} (ROMI {romi})",
@@ -294,6 +294,12 @@ export const en = {
   "report.evidence.time_pileup": "sessions on piled-up timestamps",
   "report.evidence.unusual_days": "unusual days",
   "report.evidence.session_gaps": "days without sessions",
+  "report.evidence.romi_h_forecast": "forecast ROMI at {horizon} mo",
+  "report.evidence.romi_h_low": "interval from",
+  "report.evidence.romi_h_high": "interval to",
+  "report.evidence.mature_cohorts": "mature cohorts",
+  "report.evidence.top_buyer_share": "top buyer's share",
+  "report.evidence.romi_h_without_top_buyer": "ROMI without the top buyer",
   "report.evidence.romi_h": "ROMI at {horizon} mo",
   "report.evidence.ltv_h": "LTV at {horizon} mo",
   "report.evidence.payback_lifetime": "payback",
@@ -348,6 +354,16 @@ export const en = {
   "report.col.costs": "Spend",
   "report.col.ltvH": "LTV at {horizon} mo",
   "report.col.romiH": "ROMI at {horizon} mo",
+  "report.col.topBuyer": "Top buyer's share",
+  "report.ci.level": "{level} % interval",
+  "report.sources.ciNote":
+    "Below each LTV, CAC and ROMI: its {level} from a bootstrap over buyers (spend fixed). Top buyer's share: the largest buyer's part of the source's revenue within {horizon} months.",
+  "report.col.orders": "Orders",
+  "report.col.revenue": "Revenue",
+  "report.col.lag": "Time to the first order by source",
+  "report.col.lagBuyers": "Buyers measured",
+  "report.col.lagMean": "Mean",
+  "report.col.lagMedian": "Median",
   "report.col.payback": "Payback",
   "report.col.table": "Table",
   "report.col.file": "File",
@@ -369,7 +385,7 @@ export const en = {
     "The verdict and ROMI at {horizon} months of each source under every attribution model. Highlighted rows change their verdict with the model: treat them with care.",
   "report.sensitivity.depends": "Depends on the model",
   "report.sources.intro":
-    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users and conversion count each user under the source of their first session, whatever the model (columns marked ¹).",
+    "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users, conversion, orders, revenue and the time to the first order count each user under the source of their first session, whatever the model (columns marked ¹). Orders and revenue are every order in the period; the time to the first order is over the buyers whose first order is in the period.",
   "report.note.notObserved":
     "— not observed yet (no cohort old enough for the horizon, or nothing to divide by)",
   "report.note.noSpend": "no spend: a free source, so it has no CAC or ROMI",
@@ -436,6 +452,25 @@ export const en = {
   "report.methods.intro": "How every number of this report is defined, and the choices this run made.",
   "report.methods.choices": "Choices made in this run",
   "report.methods.tables": "Every table as CSV (in the tables folder next to this page)",
+  "report.methods.trust": "Uncertainty, single buyers and forecasts",
+  "report.trust.intervals":
+    "Every LTV, CAC and ROMI by source carries a {level} % interval: a Poisson bootstrap over buyers ({replicates} replicates, buyers resampled, spend fixed), percentile bounds.",
+  "report.trust.rule":
+    "Budget verdicts: scale only when the whole ROMI interval at the horizon (observed, or forecast while no cohort is that old) is above 1 and leaving out the largest buyer keeps ROMI above 1; cut only when the whole interval is below {cut}; otherwise watch, with the reason (wide interval, one customer, too young, too few buyers). Every verdict states the number of mature cohorts it rests on.",
+  "report.trust.forecast":
+    "Forecasts for young cohorts: a power curve of cumulative LTV fitted on the mature cohorts (per-source shapes shrunk toward the pooled one), with an 80 % interval; forecast cells are dashed in the figures and marked observed = false in the CSV tables.",
+  "report.backtest.intro":
+    "Backtest of the LTV forecast on this data (rolling origin, as channelscope backtest): for each of {cohorts} cohorts ({first} to {last}) the orders are cut after 1, 2 and 3 months, LTV at the horizon is forecast and compared with what happened; the naive baseline assumes no further growth.",
+  "report.backtest.none":
+    "Backtest of the LTV forecast: no cohort has lived through the horizon yet, so the forecast cannot be checked on this data.",
+  "report.backtest.months": "Months observed",
+  "report.backtest.all": "all",
+  "report.backtest.cases": "Forecasts",
+  "report.backtest.mape": "MAPE",
+  "report.backtest.bias": "Bias",
+  "report.backtest.coverage": "80 % interval coverage",
+  "report.backtest.naiveMape": "Naive MAPE",
+  "report.backtest.naiveBias": "Naive bias",
   "report.methods.definitions": "Definitions",
   "report.choice.horizon":
     "Horizon H = {horizon} months: LTV, ROMI and payback at H use only buyer cohorts whose first {horizon} months are all observed (mature cohorts); every buyer weighs the same.",
@@ -494,6 +529,28 @@ export const en = {
   "terminal.output": "Report: {path}",
   // --- dashboard (src/web, channelscope serve) ---
   "dash.title": "channelscope dashboard",
+  "dash.page.source": "Source",
+  "dash.source.pick":
+    "Choose one source in the filter bar, or click its row on Marketing, to see it against all sources.",
+  "dash.source.title": "Source {source} against all sources",
+  "dash.source.intro":
+    "Source {source} counts the users whose first session came from it and its own spend; all sources are the same period, model and horizon without the source filter.",
+  "dash.source.this": "Source {source}",
+  "dash.source.all": "All sources",
+  "dash.source.share": "Share of all",
+  "dash.source.figRomi": "ROMI at {horizon} months by cohort: source {source} and all sources",
+  "dash.source.figRomiNote": "Cohorts whose {horizon}th month is not observed yet are left out.",
+  "dash.source.figCac": "CAC by cohort, {currency}: source {source} and all sources",
+  "dash.source.figSpend": "Spend by month, {currency}: source {source} within all sources",
+  "dash.source.months": "Month by month",
+  "dash.source.monthsNote":
+    "Spend, new buyers and CAC of the month's cohort; revenue of every order placed in the month by the source's users; ROMI at {horizon} months of the month's cohort.",
+  "dash.source.col.month": "Month",
+  "dash.source.col.spendAll": "Spend, all sources",
+  "dash.source.col.newBuyers": "New buyers",
+  "dash.source.col.revenueMonth": "Revenue in the month",
+  "dash.source.col.romiAll": "ROMI at {horizon} mo, all sources",
+  "dash.source.loading": "Loading the totals for comparison…",
   "dash.page.overview": "Overview",
   "dash.filters": "Filters",
   "dash.filter.from": "From",
@@ -543,6 +600,9 @@ export const en = {
   "dash.cohort.cohort": "Cohort",
   "dash.cohort.users": "Users",
   "dash.cohort.buyers": "Buyers",
+  "dash.cohort.forecast": "forecast",
+  "dash.cohort.forecastNote":
+    "Figures in italics are forecasts (80 % interval in the CSV tables of the report), not measurements.",
   "dash.cohort.note": "Columns are months of the cohort's life (1 = the cohort month); — not observed yet.",
   "dash.cohort.retention": "Retention by cohort as a table, with cohort sizes",
   "dash.cohort.ltv": "Cumulative LTV by buyer cohort as a table, with cohort sizes",

@@ -54,6 +54,7 @@ export const ru: Messages = {
   "lagBySource.title": "Время до первой покупки по источникам",
   "lagBySource.subtitle":
     "Доля покупателей источника по числу дней до первого заказа; по доле «в тот же день», источники с числом покупателей меньше {min} бледнее и в конце",
+  "lagBySource.meanMedian": "среднее {mean} · медиана {median}",
   "lagBySource.legend": "Время до покупки",
 
   "purchases.title": "Покупки по месяцам",
@@ -69,6 +70,10 @@ export const ru: Messages = {
   "ltv.legend": "LTV, {currency}",
   "ltvCurves.title": "Накопленный LTV по когортам",
   "ltvCurves.subtitle": "Линия — когорта покупателей; пунктир — горизонт H = {horizon} мес.",
+  "ltvCurves.subtitleForecast":
+    "Линия — когорта покупателей: сплошная — факт, штрихи с полосой 80 % — прогноз; пунктир — горизонт H = {horizon} мес.",
+  "ltvCurves.measured": "факт",
+  "ltvCurves.forecast": "прогноз",
   "ltvCurves.legend": "Когорта",
   "ltvSource.title": "LTV за {horizon} мес. по источникам",
   "ltvDevice.title": "LTV за {horizon} мес. по устройствам",
@@ -89,6 +94,8 @@ export const ru: Messages = {
   "bars.buyersMature": "Покупатели зрелых когорт",
   "bars.source": "{source} · покупателей: {buyers}",
   "bars.tooFew": "слишком мало покупателей для оценки",
+  "bars.ciNote": "усы — интервал {level} %",
+  "bars.ciTitle": "Интервал {level} %",
   "bars.organic": "органика / без расходов",
 
   "romiHeatmap.title": "Накопленный ROMI по когортам",
@@ -162,26 +169,19 @@ export const ru: Messages = {
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "источник {list}",
   "insight.sources.many": "источники {list}",
-  "insight.source.scale":
-    "Источник {source} окупается: ROMI за {horizon} мес. — {romi}, {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). Бюджет на него стоит наращивать.",
-  "insight.source.cut":
-    "Источник {source} не окупается: ROMI за {horizon} мес. — {romi}, {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). Расходы на него стоит сократить.",
-  "insight.source.watch":
-    "Источник {source} пока не выходит на безубыточность: ROMI за {horizon} мес. — {romi}, {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). Прежде чем менять бюджет, за ним стоит понаблюдать.",
-  "insight.source.unmeasured":
-    "Источник {source} пока нельзя оценить: ROMI за {horizon} мес. не рассчитывается (нет расходов в когортах такого возраста), {payback}. CAC — {cac}, доля в расходах — {share}, покупателей — {buyers} ({model}). За ним стоит понаблюдать.",
-  "insight.source.tooFew":
-    "По источнику {source} слишком мало покупателей для выводов: {buyers} при минимуме {min} ({model}). ROMI за {horizon} мес. — {romi}, CAC — {cac}, доля в расходах — {share}: опираться на эти цифры рано.",
   "insight.source.tooFewOrganic":
     "По источнику {source} слишком мало покупателей для выводов: {buyers} при минимуме {min}, расходов на него нет ({model}).",
   "insight.source.organic":
     "Источник {source} приводит покупателей без расходов: покупателей — {buyers}, LTV за {horizon} мес. — {ltv} ({model}). CAC не считается: за этот трафик не платят.",
   "insight.overall.pays":
-    "В целом маркетинг окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi} ({model}).",
+    "В целом маркетинг окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}. {basis}",
   "insight.overall.notPays":
-    "В целом маркетинг пока не окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi} ({model}).",
+    "В целом маркетинг пока не окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}. {basis}",
+  "insight.overall.unclear":
+    "В целом маркетинг около точки окупаемости: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}; по интервалу нельзя сказать, по какую сторону от 1 он лежит. {basis}",
   "insight.cohorts.item": "{cohort} ({ltv})",
-  "insight.cohorts.top": "Самые перспективные когорты покупателей по LTV за {horizon} мес.: {list}.",
+  "insight.cohorts.top": "Самые перспективные когорты покупателей по LTV за {horizon} мес.: {list}. {basis}",
+  "insight.cohorts.itemOneBuyer": "{cohort} ({ltv}, из них {share} приносит один покупатель)",
   "insight.cohorts.topEarly":
     "Ни одна когорта ещё не прожила {horizon} мес.; по LTV на {month}-й месяц жизни самые перспективные когорты покупателей — {list}.",
   "insight.flip.item": "{under} — {verdict} (ROMI {romi})",
@@ -296,6 +296,12 @@ export const ru: Messages = {
   "report.evidence.time_pileup": "сессий на скоплениях в одну отметку времени",
   "report.evidence.unusual_days": "необычных дней",
   "report.evidence.session_gaps": "дней без сессий",
+  "report.evidence.romi_h_forecast": "прогноз ROMI за {horizon} мес.",
+  "report.evidence.romi_h_low": "интервал от",
+  "report.evidence.romi_h_high": "интервал до",
+  "report.evidence.mature_cohorts": "зрелых когорт",
+  "report.evidence.top_buyer_share": "доля крупнейшего покупателя",
+  "report.evidence.romi_h_without_top_buyer": "ROMI без крупнейшего покупателя",
   "report.evidence.romi_h": "ROMI за {horizon} мес.",
   "report.evidence.ltv_h": "LTV за {horizon} мес.",
   "report.evidence.payback_lifetime": "окупаемость",
@@ -350,6 +356,16 @@ export const ru: Messages = {
   "report.col.costs": "Расходы",
   "report.col.ltvH": "LTV за {horizon} мес.",
   "report.col.romiH": "ROMI за {horizon} мес.",
+  "report.col.topBuyer": "Доля крупнейшего покупателя",
+  "report.ci.level": "интервал {level} %",
+  "report.sources.ciNote":
+    "Под каждым LTV, CAC и ROMI — его {level} по бутстрэпу покупателей (расходы фиксированы). Доля крупнейшего покупателя — его часть в выручке источника за {horizon} мес.",
+  "report.col.orders": "Заказы",
+  "report.col.revenue": "Выручка",
+  "report.col.lag": "Время до первого заказа по источникам",
+  "report.col.lagBuyers": "Покупателей с замером",
+  "report.col.lagMean": "Среднее",
+  "report.col.lagMedian": "Медиана",
   "report.col.payback": "Окупаемость",
   "report.col.table": "Таблица",
   "report.col.file": "Файл",
@@ -371,7 +387,7 @@ export const ru: Messages = {
     "Вывод и ROMI за {horizon} мес. по каждому источнику при разных моделях атрибуции. Выделенные строки меняют вывод в зависимости от модели: к ним стоит относиться осторожно.",
   "report.sensitivity.depends": "Зависит от модели",
   "report.sources.intro":
-    "Покупатели, расходы, CAC, LTV, ROMI и окупаемость — по модели атрибуции «{attribution}»; пользователи и конверсия — всегда по источнику первой сессии пользователя, при любой модели (столбцы с ¹).",
+    "Покупатели, расходы, CAC, LTV, ROMI и окупаемость — по модели атрибуции «{attribution}»; пользователи, конверсия, заказы, выручка и время до первого заказа — всегда по источнику первой сессии пользователя, при любой модели (столбцы с ¹). Заказы и выручка — все заказы за период; время до первого заказа — по покупателям, чей первый заказ пришёлся на период.",
   "report.note.notObserved":
     "— ещё не наблюдалось (нет когорт, достаточно старых для горизонта, или не на что делить)",
   "report.note.noSpend": "нет расходов — бесплатный источник, у него нет CAC и ROMI",
@@ -439,6 +455,25 @@ export const ru: Messages = {
   "report.methods.intro": "Как определено каждое число этого отчёта и что выбрано в этом запуске.",
   "report.methods.choices": "Параметры этого запуска",
   "report.methods.tables": "Все таблицы в CSV (в папке рядом с этой страницей)",
+  "report.methods.trust": "Неопределённость, отдельные покупатели и прогнозы",
+  "report.trust.intervals":
+    "У каждого LTV, CAC и ROMI по источникам есть интервал {level} %: пуассоновский бутстрэп по покупателям ({replicates} повторов; покупатели случайны, расходы фиксированы), границы по процентилям.",
+  "report.trust.rule":
+    "Вердикты по бюджету: масштабировать — только если весь интервал ROMI на горизонте (фактический, а пока когорт такого возраста нет — прогнозный) выше 1 и без крупнейшего покупателя ROMI остаётся выше 1; сокращать — только если весь интервал ниже {cut}; в остальных случаях — наблюдать, с указанием причины (широкий интервал, один покупатель, слишком рано, мало покупателей). В каждом вердикте указано, на сколько зрелых когорт он опирается.",
+  "report.trust.forecast":
+    "Прогноз для молодых когорт: степенная кривая накопленного LTV по зрелым когортам (формы по источникам стянуты к общей) с интервалом 80 %; прогнозные ячейки на графиках — штрихами, в CSV-таблицах помечены observed = false.",
+  "report.backtest.intro":
+    "Проверка прогноза LTV на этих данных (скользящая точка отсечения, как в channelscope backtest): для каждой из когорт ({cohorts}, с {first} по {last}) заказы обрезаются через 1, 2 и 3 месяца, LTV на горизонте прогнозируется и сравнивается с фактом; наивный ориентир — «дальше роста нет».",
+  "report.backtest.none":
+    "Проверка прогноза LTV: ни одна когорта ещё не прожила весь горизонт, проверить прогноз на этих данных нельзя.",
+  "report.backtest.months": "Месяцев в данных",
+  "report.backtest.all": "все",
+  "report.backtest.cases": "Прогнозов",
+  "report.backtest.mape": "MAPE",
+  "report.backtest.bias": "Смещение",
+  "report.backtest.coverage": "Покрытие интервала 80 %",
+  "report.backtest.naiveMape": "MAPE наивного",
+  "report.backtest.naiveBias": "Смещение наивного",
   "report.methods.definitions": "Определения",
   "report.choice.horizon":
     "Горизонт H = {horizon} мес.: LTV, ROMI и окупаемость за H считаются только по когортам покупателей, у которых наблюдались все первые {horizon} мес. (зрелые когорты); каждый покупатель весит одинаково.",
@@ -499,6 +534,28 @@ export const ru: Messages = {
   "terminal.output": "Отчёт: {path}",
   // --- дашборд (src/web, channelscope serve) ---
   "dash.title": "Дашборд channelscope",
+  "dash.page.source": "Источник",
+  "dash.source.pick":
+    "Выберите в фильтрах один источник или нажмите на его строку на странице «Маркетинг», чтобы сравнить его со всеми источниками.",
+  "dash.source.title": "Источник {source} на фоне всех источников",
+  "dash.source.intro":
+    "В источник {source} входят пользователи, чья первая сессия пришла из него, и его собственные расходы; «все источники» — тот же период, модель и горизонт без фильтра по источнику.",
+  "dash.source.this": "Источник {source}",
+  "dash.source.all": "Все источники",
+  "dash.source.share": "Доля от всех",
+  "dash.source.figRomi": "ROMI за {horizon} мес. по когортам: источник {source} и все источники",
+  "dash.source.figRomiNote": "Когорты, у которых {horizon}-й месяц ещё не наблюдался, не показаны.",
+  "dash.source.figCac": "CAC по когортам, {currency}: источник {source} и все источники",
+  "dash.source.figSpend": "Расходы по месяцам, {currency}: источник {source} среди всех источников",
+  "dash.source.months": "По месяцам",
+  "dash.source.monthsNote":
+    "Расходы, новые покупатели и CAC когорты месяца; выручка — все заказы, сделанные в этом месяце пользователями источника; ROMI за {horizon} мес. — у когорты месяца.",
+  "dash.source.col.month": "Месяц",
+  "dash.source.col.spendAll": "Расходы, все источники",
+  "dash.source.col.newBuyers": "Новые покупатели",
+  "dash.source.col.revenueMonth": "Выручка за месяц",
+  "dash.source.col.romiAll": "ROMI за {horizon} мес., все источники",
+  "dash.source.loading": "Загружаются итоги для сравнения…",
   "dash.page.overview": "Обзор",
   "dash.filters": "Фильтры",
   "dash.filter.from": "С",
@@ -548,6 +605,8 @@ export const ru: Messages = {
   "dash.cohort.cohort": "Когорта",
   "dash.cohort.users": "Пользователи",
   "dash.cohort.buyers": "Покупатели",
+  "dash.cohort.forecast": "прогноз",
+  "dash.cohort.forecastNote": "Курсивом — прогноз (интервал 80 % — в CSV-таблицах отчёта), а не факт.",
   "dash.cohort.note": "Столбцы — месяцы жизни когорты (1 — месяц самой когорты); — ещё не наблюдалось.",
   "dash.cohort.retention": "Удержание по когортам таблицей, с размерами когорт",
   "dash.cohort.ltv": "Накопленный LTV по когортам покупателей таблицей, с размерами когорт",

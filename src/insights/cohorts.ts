@@ -3,10 +3,12 @@
  * cohort is H months old, at the latest lifetime every cohort has reached.
  */
 import { t } from "../i18n/index.ts";
+import type { MetricsResult } from "../metrics/result.ts";
 import type { LtvRow, Tables } from "../metrics/tables.ts";
 import type { RunContext } from "../presentation.ts";
-import { contextEvidence, joinAnd, moneyText } from "./phrases.ts";
-import { MIN_COHORT_SIZE, TOP_COHORTS } from "./thresholds.ts";
+import { contextEvidence, joinAnd, moneyText, shareText } from "./phrases.ts";
+import { MIN_COHORT_SIZE, ONE_BUYER_COHORT_SHARE, TOP_COHORTS } from "./thresholds.ts";
+import { matureBasisText } from "./trust.ts";
 import type { Evidence, Finding } from "./types.ts";
 
 /** Observed LTV cells of cohorts big enough to compare. */
@@ -23,8 +25,14 @@ function latestCommonLifetime(cells: LtvRow[]): number | null {
   return latest.size === 0 ? null : Math.min(...latest.values());
 }
 
-/** At most one finding; none when fewer than two cohorts can be compared. */
-export function cohortFindings(tables: Tables, p: RunContext): Finding[] {
+/**
+ * At most one finding; none when fewer than two cohorts can be compared. A listed cohort whose largest
+ * buyer brings a big share of its revenue says so, and the finding states how many mature cohorts
+ * were compared.
+ */
+export function cohortFindings(m: MetricsResult, p: RunContext): Finding[] {
+  const tables = m.tables;
+  const topShare = new Map(m.trust?.concentration.byCohort.map((c) => [c.cohort, c.topBuyerShare]));
   const cells = observedCells(tables);
   const mature = cells.filter((c) => c.lifetime === p.horizon - 1);
   const lifetime = mature.length > 0 ? p.horizon - 1 : latestCommonLifetime(cells);
@@ -36,11 +44,23 @@ export function cohortFindings(tables: Tables, p: RunContext): Finding[] {
     .slice(0, TOP_COHORTS);
   const list = joinAnd(
     p.lang,
-    top.map((c) => t(p.lang, "insight.cohorts.item", { cohort: c.cohort, ltv: moneyText(p, c.ltv) })),
+    top.map((c) => {
+      const share = topShare.get(c.cohort) ?? null;
+      const one = share !== null && share >= ONE_BUYER_COHORT_SHARE;
+      return t(p.lang, one ? "insight.cohorts.itemOneBuyer" : "insight.cohorts.item", {
+        cohort: c.cohort,
+        ltv: moneyText(p, c.ltv),
+        ...(one ? { share: shareText(p, share) } : {}),
+      });
+    }),
   );
   const text =
     mature.length > 0
-      ? t(p.lang, "insight.cohorts.top", { horizon: p.horizon, list })
+      ? t(p.lang, "insight.cohorts.top", {
+          horizon: p.horizon,
+          list,
+          basis: matureBasisText(p.lang, mature.length),
+        })
       : // Lifetime k is the (k+1)-th month of a cohort: say the month a reader counts.
         t(p.lang, "insight.cohorts.topEarly", { horizon: p.horizon, month: lifetime + 1, list });
   const evidence: Evidence[] = [
@@ -48,6 +68,9 @@ export function cohortFindings(tables: Tables, p: RunContext): Finding[] {
     ...top.flatMap((c): Evidence[] => [
       { metric: `ltv:${c.cohort}`, value: c.ltv, unit: "money" },
       { metric: `cohort_size:${c.cohort}`, value: c.cohort_size, unit: "count" },
+      ...(topShare.get(c.cohort) != null
+        ? [{ metric: `top_buyer_share:${c.cohort}`, value: topShare.get(c.cohort)!, unit: "share" as const }]
+        : []),
     ]),
     ...contextEvidence(p),
   ];

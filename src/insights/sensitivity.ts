@@ -1,31 +1,17 @@
 /**
- * How much each verdict owes to the attribution model: the same rules applied to the by_source table
- * of first-touch, last-touch and linear, and a caution wherever a paid source's verdict changes.
+ * How much each verdict owes to the attribution model: the same budget rule (insights/trust.ts, on
+ * each model's own intervals) under first-touch, last-touch and linear, and a caution wherever a paid
+ * source's verdict changes.
  */
 import { t } from "../i18n/index.ts";
 import { naturalIdOrder } from "../metrics/id-order.ts";
 import { ATTRIBUTIONS } from "../metrics/options.ts";
 import type { MetricsResult } from "../metrics/result.ts";
-import type { Attribution, BySourceRow } from "../metrics/tables.ts";
+import type { Attribution } from "../metrics/tables.ts";
 import type { RunContext } from "../presentation.ts";
 import { contextEvidence, romiText, underText, verdictText } from "./phrases.ts";
-import { assessSources, classifySource, type SourceAssessment } from "./sources.ts";
+import { assessSources, romiOf, type SourceAssessment } from "./sources.ts";
 import type { Evidence, Finding, SensitivityRow, Verdict } from "./types.ts";
-
-/** A source that a model's table lacks: no buyers, nothing measured. */
-function missingRow(source: string): BySourceRow {
-  return {
-    source,
-    users: 0,
-    buyers: 0,
-    conversion_rate: null,
-    costs: 0,
-    cac: "no_spend",
-    ltv_h: null,
-    romi_h: null,
-    payback_lifetime: null,
-  };
-}
 
 /** One row per source seen under any model, in source-id order. */
 export function sensitivityRows(byModel: Record<Attribution, MetricsResult>): SensitivityRow[] {
@@ -41,8 +27,9 @@ export function sensitivityRows(byModel: Record<Attribution, MetricsResult>): Se
     const romiH = {} as Record<Attribution, number | null>;
     for (const model of ATTRIBUTIONS) {
       const a = perModel.get(model)?.get(source);
-      verdicts[model] = a?.verdict ?? classifySource(missingRow(source), true, byModel[model].ltv.horizon);
-      romiH[model] = a?.row.romi_h ?? null;
+      // A source a model's table lacks has no buyers under it: nothing to rank.
+      verdicts[model] = a?.verdict ?? "too_few_buyers";
+      romiH[model] = a ? romiOf(a) : null;
     }
     return { source, verdicts, romiH };
   });

@@ -1,6 +1,7 @@
 /**
- * One verdict per source, from the chosen model's by_source row: scale, cut or watch for paid
- * sources, too_few_buyers when the source cannot be ranked, info for organic (unpaid) sources.
+ * One verdict per source. Paid sources get the budget verdict of insights/trust.ts (scale / cut /
+ * watch from the ROMI interval, single buyers and the mature cohorts) and its sentence: the report
+ * never states a point-estimate verdict beside it. Unpaid sources get an info line (or too_few_buyers).
  */
 import { type MessageKey, t } from "../i18n/index.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
@@ -8,17 +9,8 @@ import { naturalIdOrder } from "../metrics/id-order.ts";
 import type { MetricsResult } from "../metrics/result.ts";
 import type { BySourceRow } from "../metrics/tables.ts";
 import type { RunContext } from "../presentation.ts";
-import {
-  cacText,
-  contextEvidence,
-  countText,
-  modelText,
-  moneyText,
-  paybackText,
-  romiText,
-  shareText,
-} from "./phrases.ts";
-import { CUT_ROMI, SCALE_ROMI } from "./thresholds.ts";
+import { contextEvidence, countText, modelText, moneyText } from "./phrases.ts";
+import { type TrustVerdict, trustVerdicts } from "./trust.ts";
 import type { Evidence, Finding, Verdict } from "./types.ts";
 
 export interface SourceAssessment {
@@ -31,26 +23,14 @@ export interface SourceAssessment {
   ruleBuyers: number;
   /** The engine's flag: fewer than `marketing.tooFewBuyersThreshold` mature buyers. */
   tooFewBuyers: boolean;
+  /** The budget verdict of a paid source (null for unpaid ones). */
+  trust: TrustVerdict | null;
 }
 
-/**
- * The verdict of one source. `tooFewBuyers` is the engine's flag (too few attributed buyers in mature
- * cohorts, docs/decisions.md); H is the horizon in months, so "pays back within H" means a payback
- * lifetime of at most H-1.
- */
-export function classifySource(row: BySourceRow, tooFewBuyers: boolean, horizon: number): Verdict {
-  const paid = row.costs > 0;
-  if (tooFewBuyers) return "too_few_buyers";
-  if (!paid) return "info";
-  const romi = row.romi_h;
-  if (
-    (romi !== null && romi >= SCALE_ROMI) ||
-    (row.payback_lifetime !== null && row.payback_lifetime <= horizon - 1)
-  ) {
-    return "scale";
-  }
-  if (romi !== null && romi < CUT_ROMI) return "cut";
-  return "watch";
+/** The verdict group of a source: the trust verdict's action when paid, else info / too_few_buyers. */
+function groupOf(trust: TrustVerdict | null, tooFewBuyers: boolean): Verdict {
+  if (trust) return trust.action;
+  return tooFewBuyers ? "too_few_buyers" : "info";
 }
 
 /**
@@ -58,8 +38,9 @@ export function classifySource(row: BySourceRow, tooFewBuyers: boolean, horizon:
  * too_few_buyers rule reads the engine's per-source flags (`marketing.sources`), which count buyers of
  * mature cohorts only; a source the flags do not list has no mature buyer known and is not judged.
  */
-export function assessSources(m: MetricsResult): SourceAssessment[] {
+export function assessSources(m: MetricsResult, lang: "en" | "ru" = "en"): SourceAssessment[] {
   const flags = new Map(m.marketing.sources.map((f) => [f.source, f]));
+  const trust = new Map(trustVerdicts(m, lang).map((v) => [v.source, v]));
   const rows = m.tables.by_source.filter((r) => r.source !== UNATTRIBUTED);
   const totalSpend = rows.reduce((sum, r) => sum + Math.max(r.costs, 0), 0);
   return rows
@@ -67,9 +48,11 @@ export function assessSources(m: MetricsResult): SourceAssessment[] {
       const flag = flags.get(row.source);
       const ruleBuyers = flag?.matureBuyers ?? 0;
       const tooFewBuyers = flag?.tooFewBuyers ?? true;
+      const verdict = trust.get(row.source) ?? null;
       return {
         row,
-        verdict: classifySource(row, tooFewBuyers, m.ltv.horizon),
+        verdict: groupOf(verdict, tooFewBuyers),
+        trust: verdict,
         paid: row.costs > 0,
         spendShare: totalSpend > 0 ? Math.max(row.costs, 0) / totalSpend : 0,
         ruleBuyers,
@@ -81,10 +64,15 @@ export function assessSources(m: MetricsResult): SourceAssessment[] {
 
 const GROUP_ORDER: Verdict[] = ["scale", "cut", "watch", "too_few_buyers", "info"];
 
+/** The ROMI a source's verdict rests on: observed at H, or its forecast while its cohorts are young. */
+export function romiOf(a: SourceAssessment): number | null {
+  return a.trust ? a.trust.romi : a.row.romi_h;
+}
+
 /** ROMI descending, null last; ties by source id. */
 function byRomiDesc(a: SourceAssessment, b: SourceAssessment): number {
-  const x = a.row.romi_h ?? Number.NEGATIVE_INFINITY;
-  const y = b.row.romi_h ?? Number.NEGATIVE_INFINITY;
+  const x = romiOf(a) ?? Number.NEGATIVE_INFINITY;
+  const y = romiOf(b) ?? Number.NEGATIVE_INFINITY;
   return y - x || naturalIdOrder(a.row.source, b.row.source);
 }
 
@@ -109,34 +97,22 @@ export function sourceFindings(assessed: SourceAssessment[], p: RunContext, min:
 }
 
 function sentenceKey(a: SourceAssessment): MessageKey {
-  switch (a.verdict) {
-    case "scale":
-      return "insight.source.scale";
-    case "cut":
-      return "insight.source.cut";
-    case "too_few_buyers":
-      return a.paid ? "insight.source.tooFew" : "insight.source.tooFewOrganic";
-    case "info":
-      return "insight.source.organic";
-    default:
-      return a.row.romi_h === null ? "insight.source.unmeasured" : "insight.source.watch";
-  }
+  if (a.verdict === "too_few_buyers") return "insight.source.tooFewOrganic";
+  return "insight.source.organic";
 }
 
 function sourceFinding(a: SourceAssessment, p: RunContext, min: number): Finding {
   const { row } = a;
-  const text = t(p.lang, sentenceKey(a), {
-    source: row.source,
-    romi: romiText(p, row.romi_h),
-    horizon: p.horizon,
-    payback: paybackText(p, row.payback_lifetime),
-    cac: cacText(p, row.cac),
-    share: shareText(p, a.spendShare),
-    buyers: countText(p, a.verdict === "too_few_buyers" ? a.ruleBuyers : row.buyers),
-    min,
-    ltv: moneyText(p, row.ltv_h),
-    model: modelText(p),
-  });
+  const text =
+    a.trust?.text ??
+    t(p.lang, sentenceKey(a), {
+      source: row.source,
+      horizon: p.horizon,
+      buyers: countText(p, a.verdict === "too_few_buyers" ? a.ruleBuyers : row.buyers),
+      min,
+      ltv: moneyText(p, row.ltv_h),
+      model: modelText(p),
+    });
   return {
     id: `source-${row.source}-${a.verdict}`,
     verdict: a.verdict,
@@ -148,13 +124,23 @@ function sourceFinding(a: SourceAssessment, p: RunContext, min: number): Finding
 }
 
 function sourceEvidence(a: SourceAssessment, p: RunContext): Evidence[] {
-  const { row } = a;
+  const { row, trust } = a;
   const evidence: Evidence[] = [{ metric: "buyers", value: row.buyers, unit: "count" }];
   if (a.ruleBuyers !== row.buyers)
     evidence.push({ metric: "buyers_mature", value: a.ruleBuyers, unit: "count" });
-  if (a.paid) {
+  if (trust) {
     evidence.push(
-      { metric: "romi_h", value: row.romi_h, unit: "ratio" },
+      { metric: trust.basis === "forecast" ? "romi_h_forecast" : "romi_h", value: trust.romi, unit: "ratio" },
+      { metric: "romi_h_low", value: trust.low, unit: "ratio" },
+      { metric: "romi_h_high", value: trust.high, unit: "ratio" },
+      { metric: "mature_cohorts", value: trust.matureCohorts, unit: "count" },
+    );
+    if (trust.topBuyerShare !== null)
+      evidence.push(
+        { metric: "top_buyer_share", value: trust.topBuyerShare, unit: "share" },
+        { metric: "romi_h_without_top_buyer", value: trust.romiWithoutTopBuyer, unit: "ratio" },
+      );
+    evidence.push(
       { metric: "payback_lifetime", value: row.payback_lifetime, unit: "months" },
       { metric: "cac", value: row.cac, unit: typeof row.cac === "number" ? "money" : "text" },
       { metric: "costs", value: row.costs, unit: "money" },

@@ -7,7 +7,8 @@ import { TOO_FEW_BUYERS } from "../metrics/by-source.ts";
 /**
  * ROMI at H from which a source is worth scaling: 1.0 is break-even by definition (spec: "1.0 =
  * break-even"), i.e. the cohorts old enough to judge have returned every unit spent within H months.
- * A source whose own payback lifetime is at most H-1 also qualifies (the brief's "pays back within H").
+ * A source is scaled only when its whole ROMI interval is above it (insights/trust.ts): a payback
+ * within H on the point estimate alone no longer qualifies.
  */
 export const SCALE_ROMI = 1;
 
@@ -46,3 +47,10 @@ export const BUDGET_MOVE_SOURCES = 3;
  * "0.0 %" and cannot change any source's verdict.
  */
 export const UNATTRIBUTED_CAVEAT_SHARE = 0.001;
+
+/**
+ * A "most promising cohort" whose largest buyer brings at least this share of its revenue at H says
+ * so: at a quarter, removing one person moves the cohort's LTV by a quarter, more than the spread
+ * between the cohorts the finding ranks (Afisha: the top three mature cohorts lie within 15 %).
+ */
+export const ONE_BUYER_COHORT_SHARE = 0.25;

@@ -17,7 +17,9 @@ export type WatchReason =
   | "below_break_even"
   | "one_customer"
   | "too_young"
-  | "too_few_buyers";
+  | "too_few_buyers"
+  /** The run did not compute intervals (the API without `intervals=1`): no budget verdict on a point. */
+  | "no_interval";
 
 export interface TrustVerdict {
   source: string;
@@ -69,7 +71,10 @@ export function trustVerdict(
   const reasons: WatchReason[] = [];
   let action: TrustAction = "watch";
   if (input.basis === "forecast") reasons.push("too_young");
-  if (input.basis === "observed" && input.matureBuyers < MIN_BUYERS) reasons.push("too_few_buyers");
+  if (input.romi === null) {
+    // Nothing measured and nothing to forecast from: "too young" says it all.
+  } else if (input.basis === "observed" && input.matureBuyers < MIN_BUYERS) reasons.push("too_few_buyers");
+  else if (low === null && high === null) reasons.push("no_interval");
   else if (low !== null && low > SCALE_ROMI) {
     if (without !== null && without < SCALE_ROMI) reasons.push("one_customer");
     else action = "scale";
@@ -106,25 +111,25 @@ export function trustVerdict(
  */
 export function trustVerdicts(metrics: MetricsResult, lang: "en" | "ru"): TrustVerdict[] {
   const trust = metrics.trust;
-  if (!trust) return [];
   const horizon = metrics.options.horizon;
   const matureCohorts = metrics.ltv.matureCohorts.length;
-  const intervals = new Map<string, SourceInterval>(trust.intervals.bySource.map((s) => [s.source, s]));
-  const concentration = new Map(trust.concentration.bySource.map((c) => [c.source, c]));
+  const intervals = new Map<string, SourceInterval>(trust?.intervals.bySource.map((s) => [s.source, s]));
+  const concentration = new Map(trust?.concentration.bySource.map((c) => [c.source, c]));
   const flags = new Map(metrics.marketing.sources.map((s) => [s.source, s]));
   const out: TrustVerdict[] = [];
   for (const row of metrics.tables.by_source) {
     if (!(row.costs > 0)) continue;
     const observed = matureCohorts > 0 && row.romi_h !== null;
-    const forecast = observed ? null : forecastRomiAtH(metrics, row.source);
-    if (!observed && !forecast) continue;
+    const forecast = observed || !trust ? null : forecastRomiAtH(metrics, row.source);
+    // Spend but no ROMI at H and nothing to forecast it from: still a verdict (watch, too young), so
+    // every paid source is judged once and never by a point estimate alone.
     out.push(
       trustVerdict(
         {
           source: row.source,
-          romi: observed ? row.romi_h : forecast!.romi,
-          interval: observed ? (intervals.get(row.source)?.romiH ?? NONE) : forecast!,
-          level: observed ? trust.intervals.level : 0.8,
+          romi: observed ? row.romi_h : (forecast?.romi ?? null),
+          interval: observed ? (intervals.get(row.source)?.romiH ?? NONE) : (forecast ?? NONE),
+          level: observed ? (trust?.intervals.level ?? metrics.options.confidence) : 0.8,
           basis: observed ? "observed" : "forecast",
           matureCohorts: observed ? matureCohorts : 0,
           matureBuyers: flags.get(row.source)?.matureBuyers ?? 0,
@@ -184,17 +189,68 @@ function fmt(lang: "en" | "ru", v: number | null, digits = 2): string {
   }).format(v);
 }
 
+export function intervalText(
+  lang: "en" | "ru",
+  level: number,
+  low: number | null,
+  high: number | null,
+): string {
+  if (low === null && high === null) return "";
+  return lang === "ru"
+    ? ` (интервал ${pct(lang, level)}: ${fmt(lang, low)}–${fmt(lang, high)})`
+    : ` (${pct(lang, level)} interval ${fmt(lang, low)}–${fmt(lang, high)})`;
+}
+
 function pct(lang: "en" | "ru", v: number | null): string {
   return v === null ? "—" : `${fmt(lang, v * 100, 0)} %`;
 }
 
+/** Why a source is "watch", as a clause. */
+function reasonEn(r: WatchReason, f: (x: number | null) => string): string {
+  switch (r) {
+    case "one_customer":
+      return "one customer decides it";
+    case "too_young":
+      return "too young to judge";
+    case "too_few_buyers":
+      return `too few buyers (fewer than ${MIN_BUYERS})`;
+    case "below_break_even":
+      return `short of break-even but above the cut line (${f(CUT_ROMI)})`;
+    case "no_interval":
+      return "no interval was computed for this view, and a point estimate alone is no ground to move budget";
+    default:
+      return "the interval is wide";
+  }
+}
+
+function reasonRu(r: WatchReason, f: (x: number | null) => string): string {
+  switch (r) {
+    case "one_customer":
+      return "всё решает один покупатель";
+    case "too_young":
+      return "судить пока рано";
+    case "too_few_buyers":
+      return `слишком мало покупателей (меньше ${MIN_BUYERS})`;
+    case "below_break_even":
+      return `до окупаемости не дотягивает, но выше порога сокращения (${f(CUT_ROMI)})`;
+    case "no_interval":
+      return "интервал для этого среза не рассчитан, а одной точечной оценки для решения о бюджете мало";
+    default:
+      return "интервал слишком широк";
+  }
+}
+
 function textEn(v: VerdictFacts, h: number): string {
   const f = (x: number | null) => fmt("en", x);
+  const head = `Source ${v.source}`;
+  if (v.romi === null)
+    return `${head}: watch — too young to judge. Its ROMI at ${h} months cannot be measured yet (no spend in cohorts that old) and there is nothing to forecast it from; rests on 0 mature cohorts.`;
   const what = v.basis === "forecast" ? `forecast ROMI at ${h} months` : `ROMI at ${h} months`;
-  const range = `${pct("en", v.level)} interval ${f(v.low)}–${f(v.high)}`;
+  const range =
+    v.low === null && v.high === null ? "" : ` (${pct("en", v.level)} interval ${f(v.low)}–${f(v.high)})`;
   const basis =
     v.basis === "forecast"
-      ? `no cohort is ${h} months old yet: this is a forecast from the young cohorts`
+      ? `no cohort is ${h} months old yet: this is a forecast from the young cohorts, rests on 0 mature cohorts`
       : v.matureCohorts === 1
         ? "rests on 1 mature cohort only"
         : `rests on ${v.matureCohorts} mature cohorts`;
@@ -202,60 +258,50 @@ function textEn(v: VerdictFacts, h: number): string {
     v.romiWithoutTopBuyer !== null
       ? `, ${f(v.romiWithoutTopBuyer)} without its largest customer (${pct("en", v.concentration?.topBuyerShare ?? null)} of its revenue)`
       : "";
-  const head = `Source ${v.source}`;
   if (v.action === "scale")
-    return `${head}: scale. ${cap(what)} ${f(v.romi)} (${range}) stays above break-even${without}; ${basis}.`;
+    return `${head}: scale. ${cap(what)} ${f(v.romi)}${range} stays above break-even${without}; ${basis}.`;
   if (v.action === "cut")
-    return `${head}: cut. ${cap(what)} ${f(v.romi)} (${range}) is below ${f(CUT_ROMI)} throughout; ${basis}.`;
-  const why = v.reasons
-    .map((r) =>
-      r === "one_customer"
-        ? "one customer decides it"
-        : r === "too_young"
-          ? "too young to judge"
-          : r === "too_few_buyers"
-            ? `too few buyers (fewer than ${MIN_BUYERS})`
-            : r === "below_break_even"
-              ? `short of break-even but above the cut line (${f(CUT_ROMI)})`
-              : "the interval is wide",
-    )
-    .join("; ");
-  return `${head}: watch — ${why}. ${cap(what)} ${f(v.romi)} (${range})${without}; ${basis}.`;
+    return `${head}: cut. ${cap(what)} ${f(v.romi)}${range} is below ${f(CUT_ROMI)} throughout; ${basis}.`;
+  const why = v.reasons.map((r) => reasonEn(r, f)).join("; ");
+  return `${head}: watch — ${why}. ${cap(what)} ${f(v.romi)}${range}${without}; ${basis}.`;
 }
 
+/** In the voice of the analyst's memo (the seeds): what to do first, then the numbers, then the basis. */
 function textRu(v: VerdictFacts, h: number): string {
   const f = (x: number | null) => fmt("ru", x);
+  if (v.romi === null)
+    return `Источник ${v.source} пока стоит наблюдать: судить рано. ROMI за ${h} мес. пока не измерить (в когортах такого возраста нет расходов), а прогнозировать его не по чему; зрелых когорт — 0.`;
   const what = v.basis === "forecast" ? `прогноз ROMI за ${h} мес.` : `ROMI за ${h} мес.`;
-  const range = `интервал ${pct("ru", v.level)}: ${f(v.low)}–${f(v.high)}`;
+  const range =
+    v.low === null && v.high === null ? "" : ` (интервал ${pct("ru", v.level)}: ${f(v.low)}–${f(v.high)})`;
   const basis =
     v.basis === "forecast"
-      ? `ни одной когорте ещё нет ${h} мес.: это прогноз по молодым когортам`
+      ? `Ни одна когорта ещё не прожила ${h} мес.: это прогноз по молодым когортам, зрелых когорт — 0.`
       : v.matureCohorts === 1
-        ? "опирается лишь на 1 зрелую когорту"
-        : `опирается на ${v.matureCohorts} ${matureCohortsRu(v.matureCohorts)}`;
+        ? "Вывод опирается лишь на 1 зрелую когорту."
+        : `Вывод опирается на ${v.matureCohorts} ${matureCohortsRu(v.matureCohorts)}.`;
   const without =
     v.romiWithoutTopBuyer !== null
-      ? `, без крупнейшего покупателя ${f(v.romiWithoutTopBuyer)} (его доля выручки ${pct("ru", v.concentration?.topBuyerShare ?? null)})`
+      ? `, без крупнейшего покупателя — ${f(v.romiWithoutTopBuyer)} (на него приходится ${pct("ru", v.concentration?.topBuyerShare ?? null)} выручки)`
       : "";
-  const head = `Источник ${v.source}`;
   if (v.action === "scale")
-    return `${head}: масштабировать. ${cap(what)} ${f(v.romi)} (${range}) выше окупаемости${without}; ${basis}.`;
+    return `Источник ${v.source} стоит масштабировать: ${what} — ${f(v.romi)}${range}, весь интервал выше окупаемости${without}. ${basis}`;
   if (v.action === "cut")
-    return `${head}: сократить. ${cap(what)} ${f(v.romi)} (${range}) целиком ниже ${f(CUT_ROMI)}; ${basis}.`;
-  const why = v.reasons
-    .map((r) =>
-      r === "one_customer"
-        ? "всё решает один покупатель"
-        : r === "too_young"
-          ? "слишком рано судить"
-          : r === "too_few_buyers"
-            ? `слишком мало покупателей (меньше ${MIN_BUYERS})`
-            : r === "below_break_even"
-              ? `не окупается, но выше порога сокращения (${f(CUT_ROMI)})`
-              : "интервал слишком широк",
-    )
-    .join("; ");
-  return `${head}: наблюдать — ${why}. ${cap(what)} ${f(v.romi)} (${range})${without}; ${basis}.`;
+    return `Расходы на источник ${v.source} стоит сократить: ${what} — ${f(v.romi)}${range}, весь интервал ниже ${f(CUT_ROMI)}. ${basis}`;
+  const why = v.reasons.map((r) => reasonRu(r, f)).join("; ");
+  return `Источник ${v.source} пока стоит наблюдать: ${why}. ${cap(what)} — ${f(v.romi)}${range}${without}. ${basis}`;
+}
+
+/**
+ * "rests on 7 mature cohorts" / "rests on 1 mature cohort only" (Russian: a sentence of its own), for
+ * the overall and cohort findings, which state their basis as the source verdicts do.
+ */
+export function matureBasisText(lang: "en" | "ru", n: number): string {
+  if (lang === "ru")
+    return n === 1
+      ? "Вывод опирается лишь на 1 зрелую когорту."
+      : `Вывод опирается на ${n} ${matureCohortsRu(n)}.`;
+  return n === 1 ? "rests on 1 mature cohort only" : `rests on ${n} mature cohorts`;
 }
 
 /** "2 зрелые когорты", "5 зрелых когорт", "21 зрелую когорту" (accusative after «на»). */

@@ -32,6 +32,7 @@ import { MetricRun, num, type SliceScope } from "./query.ts";
 import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
+import { sourceNumbers } from "./source-numbers.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
 import { trustStats } from "./trust.ts";
 
@@ -206,6 +207,7 @@ async function assemble(
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
+    sourceNumbers: await sourceNumbers(run),
     ...(trust ? { trust, acquisitionDaily: await dailyAcquisition(run) } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { DailyAcquisitionTable } from "./daily-acquisition.ts";
 import type { AnalysisOptions } from "./options.ts";
+import type { SourceNumbers } from "./source-numbers.ts";
 import type { Cac, CohortGrain, Tables } from "./tables.ts";
 
 /**
@@ -27,6 +28,11 @@ export interface MetricsResult {
   orders: OrderStats;
   ltv: LtvStats;
   marketing: MarketingStats;
+  /**
+   * Per acquisition source (first session, whatever the model): orders, revenue and the conversion
+   * lag's mean and median with the buyers measured ("Sources in numbers").
+   */
+  sourceNumbers: SourceNumbers[];
   /**
    * Per paid source and day: spend, credited new buyers and their H-month revenue (the budget plan's
    * input). Absent in slices computed without the trust numbers (the dashboard's filter changes).

@@ -38,12 +38,8 @@ export function terminalSummary(
     "",
     t(lang, "terminal.verdicts", { model: t(lang, `insight.model.${o.attribution}`), horizon: o.horizon }),
   ];
+  // The source lines are the budget verdicts (insights/trust.ts): one sentence per source, no second list.
   for (const f of insights.findings.filter((x) => x.subject !== "data-quality")) lines.push(`  - ${f.text}`);
-  if (analysis.verdicts.length > 0) {
-    // Issue 10: the same sources judged on their ROMI interval and on single customers.
-    lines.push("", lang === "ru" ? "С учётом неопределённости:" : "With their uncertainty:");
-    for (const v of analysis.verdicts) lines.push(`  - ${v.text}`);
-  }
   const caveats = insights.findings.filter((x) => x.subject === "data-quality").length;
   if (caveats > 0) lines.push("", t(lang, "terminal.caveats", { count: caveats }));
   lines.push("", t(lang, "terminal.output", { path: paths.html ?? paths.out }));

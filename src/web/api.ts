@@ -50,8 +50,19 @@ export function fetchChoices(): Promise<FilterChoices> {
   return getJson<FilterChoices>("/api/filters");
 }
 
-export function fetchAnalysis(query: URLSearchParams, signal: AbortSignal): Promise<AnalysisDocument> {
-  const text = query.toString();
+/**
+ * The analysis for `query`. `intervals` asks for the trust numbers (issue 10: intervals,
+ * concentration, forecasts) explicitly, whatever the server's default; the page draws without them
+ * when a response lacks them.
+ */
+export function fetchAnalysis(
+  query: URLSearchParams,
+  signal: AbortSignal,
+  { intervals = true }: { intervals?: boolean } = {},
+): Promise<AnalysisDocument> {
+  const asked = new URLSearchParams(query);
+  if (intervals) asked.set("intervals", "1");
+  const text = asked.toString();
   return getJson<AnalysisDocument>(`/api/analysis${text ? `?${text}` : ""}`, signal);
 }
 

@@ -1,7 +1,9 @@
 /**
  * The cohort heatmaps as numeric tables (dashboard): one row per cohort with its size, one column per
- * month of its life (month 1 = the cohort month), unobserved cells "—". Folded under each page so the
- * figures stay first; the CSV button of every table exports them.
+ * month of its life (month 1 = the cohort month), unobserved cells "—", or, where the run forecast
+ * them (issue 10, `trust.forecast`), the forecast in italics marked `data-forecast` and titled
+ * "forecast". Folded under each page so the figures stay first; the CSV button of every table exports
+ * them.
  */
 import type { MetricsResult } from "../metrics/result.ts";
 import type { RunContext } from "../presentation.ts";
@@ -14,12 +16,15 @@ interface Cell {
   lifetime: number;
   size: number | null;
   value: number | null;
+  /** A predicted value, not a measured one. */
+  forecast?: boolean;
 }
 
 interface Row {
   cohort: string;
   size: number | null;
   values: (number | null)[];
+  forecast: boolean[];
 }
 
 function rowsOf(cells: readonly Cell[]): { rows: Row[]; lifetimes: number } {
@@ -30,8 +35,12 @@ function rowsOf(cells: readonly Cell[]): { rows: Row[]; lifetimes: number } {
       cohort: c.cohort,
       size: c.size,
       values: Array(lifetimes).fill(null),
+      forecast: Array(lifetimes).fill(false),
     };
+    // A forecast never replaces a measured value (the grids overlap on observed cells).
+    if (c.forecast && row.values[c.lifetime] != null) continue;
     row.values[c.lifetime] = c.value;
+    row.forecast[c.lifetime] = c.forecast === true;
     byCohort.set(c.cohort, row);
   }
   return { rows: [...byCohort.values()].sort((a, b) => (a.cohort < b.cohort ? -1 : 1)), lifetimes };
@@ -52,7 +61,12 @@ function cohortTable(
       { length: lifetimes },
       (_, k): Column<Row> => ({
         head: String(k + 1),
-        cell: (r) => (r.values[k] === null || r.values[k] === undefined ? DASH : format(r.values[k]!)),
+        cell: (r) =>
+          r.values[k] === null || r.values[k] === undefined
+            ? DASH
+            : r.forecast[k]
+              ? html`<i class="forecast" data-forecast title="${tr(v, "dash.cohort.forecast")}">${format(r.values[k]!)}</i>`
+              : format(r.values[k]!),
         numeric: true,
       }),
     ),
@@ -60,12 +74,12 @@ function cohortTable(
   return dataTable(columns, rows);
 }
 
-function folded(v: RunContext, title: string, table: Html | null): Html | string {
+function folded(v: RunContext, title: string, table: Html | null, forecast = false): Html | string {
   if (table === null) return "";
   return html`<details class="cohort-table"><summary>${title}</summary><p class="note">${tr(
     v,
     "dash.cohort.note",
-  )}</p>${table}</details>`;
+  )}${forecast ? html` ${tr(v, "dash.cohort.forecastNote")}` : ""}</p>${table}</details>`;
 }
 
 /** Retention by cohort as numbers, with cohort sizes (Product page). */
@@ -85,31 +99,53 @@ export function retentionTable(v: RunContext, m: MetricsResult): Html | string {
 
 /** Cumulative LTV by buyer cohort as numbers, with the cohorts' buyers (Sales page). */
 export function ltvTable(v: RunContext, m: MetricsResult): Html | string {
-  const cells = m.tables.ltv.map((r) => ({
+  const cells: Cell[] = m.tables.ltv.map((r) => ({
     cohort: r.cohort,
     lifetime: r.lifetime,
     size: r.cohort_size,
     value: r.ltv,
   }));
+  const size = new Map(cells.map((c) => [c.cohort, c.size]));
+  const predicted = (m.trust?.forecast.ltv ?? [])
+    .filter((r) => !r.observed && r.ltv !== null && size.has(r.cohort))
+    .map((r) => ({
+      cohort: r.cohort,
+      lifetime: r.lifetime,
+      size: size.get(r.cohort)!,
+      value: r.ltv,
+      forecast: true,
+    }));
   return folded(
     v,
     tr(v, "dash.cohort.ltv"),
-    cohortTable(v, cells, tr(v, "dash.cohort.buyers"), (x) => fmtMoney(v, x)),
+    cohortTable(v, [...cells, ...predicted], tr(v, "dash.cohort.buyers"), (x) => fmtMoney(v, x)),
+    predicted.length > 0,
   );
 }
 
 /** Cumulative ROMI by buyer cohort as numbers, with the cohorts' buyers (Marketing page). */
 export function romiTable(v: RunContext, m: MetricsResult): Html | string {
   const size = new Map(m.tables.ltv.filter((r) => r.lifetime === 0).map((r) => [r.cohort, r.cohort_size]));
-  const cells = m.tables.romi_by_cohort.map((r) => ({
+  const cells: Cell[] = m.tables.romi_by_cohort.map((r) => ({
     cohort: r.cohort,
     lifetime: r.lifetime,
     size: size.get(r.cohort) ?? null,
     value: r.romi,
   }));
+  const known = new Set(cells.map((c) => c.cohort));
+  const predicted = (m.trust?.forecast.romi ?? [])
+    .filter((r) => r.source === "all" && !r.observed && r.romi !== null && known.has(r.cohort))
+    .map((r) => ({
+      cohort: r.cohort,
+      lifetime: r.lifetime,
+      size: size.get(r.cohort) ?? null,
+      value: r.romi,
+      forecast: true,
+    }));
   return folded(
     v,
     tr(v, "dash.cohort.romi"),
-    cohortTable(v, cells, tr(v, "dash.cohort.buyers"), (x) => fmtRatio(v, x)),
+    cohortTable(v, [...cells, ...predicted], tr(v, "dash.cohort.buyers"), (x) => fmtRatio(v, x)),
+    predicted.length > 0,
   );
 }

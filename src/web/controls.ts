@@ -13,6 +13,7 @@ const PAGE_TITLES = {
   product: "report.section.product",
   sales: "report.section.sales",
   marketing: "report.section.marketing",
+  source: "dash.page.source",
   quality: "report.section.quality",
 } as const satisfies Record<Page, string>;
 
@@ -74,7 +75,7 @@ export function filtersHtml(s: DashboardState, c: FilterChoices): Html {
   )}</div>`;
   // The cohort grain changes only the cohort figures of Product and Sales: elsewhere it is hidden.
   const grainHere = s.page === "product" || s.page === "sales";
-  return html`<div class="row">${field(t(lang, "dash.filter.from"), day("from", from))}${field(
+  return html`${filterSummary(s, c)}<div class="row">${field(t(lang, "dash.filter.from"), day("from", from))}${field(
     t(lang, "dash.filter.to"),
     day("last", lastDay),
   )}${presets}${field(
@@ -107,6 +108,35 @@ export function filtersHtml(s: DashboardState, c: FilterChoices): Html {
     c.devices,
     s.devices,
   )}</fieldset></div>`;
+}
+
+/**
+ * The filter bar folded into one line, for a phone (dashboard.css shows it under 640 px): the period,
+ * the sources, devices and model in force, and a button that unfolds the whole bar. The bar stays at
+ * the top of the screen folded or not.
+ */
+function filterSummary(s: DashboardState, c: FilterChoices): Html {
+  const lang = s.lang;
+  const all = t(lang, "dash.filter.all");
+  const period = `${formatDate(lang, s.from ?? c.window.from)} – ${formatDate(lang, dayBefore(s.to ?? c.window.to))}`;
+  const list = (ids: readonly string[], label: (id: string) => string) =>
+    ids.length === 0 ? all : ids.map(label).join(", ");
+  const parts = [
+    period,
+    `${t(lang, "dash.filter.sources")}: ${list(s.sources, (id) => id)}`,
+    ...(s.devices.length > 0
+      ? [`${t(lang, "dash.filter.devices")}: ${list(s.devices, (d) => tMaybe(lang, `device.${d}`, d))}`]
+      : []),
+    tMaybe(
+      lang,
+      `attribution.${s.attribution ?? c.defaults.attribution}`,
+      s.attribution ?? c.defaults.attribution,
+    ),
+  ];
+  return html`<div class="filter-summary"><button type="button" class="filters-toggle" data-filters-toggle="">${t(
+    lang,
+    "dash.filters",
+  )}</button><span>${parts.join(" · ")}</span></div>`;
 }
 
 /** The token form shown after a 401. */

@@ -3,6 +3,8 @@
  * report's parts (pages.ts), figures drawn by Vega (charts.ts). One fetch per distinct analysis query;
  * switching pages redraws from the document in hand.
  */
+
+import { sourcePalette } from "../charts/palette.ts";
 import { t } from "../i18n/index.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import { analysisOfDocument, presentationOf } from "../presentation.ts";
@@ -15,6 +17,7 @@ import { clearCharts, drawCharts } from "./charts.ts";
 import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
 import { addTableExports } from "./export.ts";
 import { filterNote, pageHtml } from "./pages.ts";
+import { monthRows, sourceFigures } from "./source-page.ts";
 import {
   addDays,
   analysisQuery,
@@ -36,6 +39,8 @@ let shown: { key: string; doc: AnalysisDocument } | null = null;
 /** The period just before the one shown, for the change on the KPI cards (only for a narrowed window). */
 let previous: { key: string; doc: AnalysisDocument | null } | null = null;
 let inFlight: AbortController | null = null;
+/** The analysis without the source filter, for the source page's totals (keyed by its query). */
+let total: { key: string; doc: AnalysisDocument | null } | null = null;
 
 app.innerHTML = `<header class="dash-head"></header><nav class="tabs"></nav>
 <form class="filters" novalidate></form><div class="status" role="status" aria-live="polite"></div>
@@ -55,6 +60,9 @@ function renderFrame(): void {
   if (!choices) return;
   const focused = (document.activeElement as HTMLInputElement | null)?.name;
   filters.innerHTML = String(filtersHtml(state, choices));
+  filters
+    .querySelector("[data-filters-toggle]")
+    ?.setAttribute("aria-expanded", String(filters.classList.contains("open")));
   if (focused) filters.querySelector<HTMLElement>(`[name="${focused}"]`)?.focus();
 }
 
@@ -68,7 +76,13 @@ async function renderPage(): Promise<void> {
   if (!shown) return;
   const p = presentationOf(analysisOfDocument(shown.doc), state.lang);
   const before = previous?.key === shown.key && previous.doc ? previousOf(previous.doc) : undefined;
-  page.innerHTML = `${filterNote(p.context, p.analysis.metrics)}${pageHtml(state.page, p, before)}`;
+  const source = state.page === "source" && state.sources.length === 1 ? state.sources[0]! : null;
+  const totalKey = analysisQuery({ ...state, sources: [] }).toString();
+  const all =
+    source && total?.key === totalKey && total.doc
+      ? presentationOf(analysisOfDocument(total.doc), state.lang)
+      : undefined;
+  page.innerHTML = `${filterNote(p.context, p.analysis.metrics)}${pageHtml(state.page, p, before, all)}`;
   addTableExports(page, p);
   page.querySelectorAll<HTMLTableRowElement>(".by-source tbody tr").forEach((row, i) => {
     const id = shown?.doc.tables.by_source[i]?.source;
@@ -77,9 +91,34 @@ async function renderPage(): Promise<void> {
       row.classList.add("pick");
     }
   });
-  await drawCharts(page, p, (id) => update({ sources: [id] }));
+  // The source page draws the source against all sources; its colour is the one it has everywhere.
+  const extra =
+    source && all
+      ? sourceFigures(
+          p.context,
+          monthRows(p.analysis.metrics, all.analysis.metrics, source),
+          source,
+          sourcePalette(all).find((s) => s.id === source)?.color ?? "#4c78a8",
+        )
+      : {};
+  await drawCharts(page, p, (id) => update({ sources: [id] }), extra);
   // The view's own budget plan, asked for separately (seconds the first time; budget-panel.ts).
   await bindBudgetPanel(page, analysisQuery(state), p.context);
+  if (source && total?.key !== totalKey) void loadTotal(totalKey);
+}
+
+/** Fetches the analysis without the source filter for the source page, then redraws it. */
+async function loadTotal(key: string): Promise<void> {
+  total = { key, doc: null };
+  try {
+    const doc = await fetchAnalysis(new URLSearchParams(key), new AbortController().signal);
+    if (total?.key !== key) return;
+    total = { key, doc };
+    if (state.page === "source") await renderPage();
+  } catch (error) {
+    if (total?.key === key) total = null;
+    setStatus(t(state.lang, "dash.error", { message: String((error as Error).message) }), "error");
+  }
 }
 
 /** Fetches the analysis for the state unless it is the one on screen, then draws the page. */
@@ -137,7 +176,8 @@ async function loadPrevious(key: string, doc: AnalysisDocument): Promise<void> {
   if (before.from < choices.window.from) return;
   const query = analysisQuery({ ...state, ...before });
   try {
-    const prev = await fetchAnalysis(query, new AbortController().signal);
+    // Only the point numbers are compared on the cards: the previous period needs no intervals.
+    const prev = await fetchAnalysis(query, new AbortController().signal, { intervals: false });
     if (shown?.key !== key) return;
     previous = { key, doc: prev };
     await renderPage();
@@ -173,11 +213,15 @@ function askToken(failed: boolean): void {
 
 app.addEventListener("click", (event) => {
   const target = (event.target as HTMLElement).closest<HTMLElement>(
-    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick],[data-preset],[data-print],[data-retry]",
+    "[data-page],[data-lang],[data-source],[data-device],[data-reset],[data-pick],[data-preset],[data-print],[data-retry],[data-filters-toggle]",
   );
   if (!target) return;
   const d = target.dataset;
-  if (d.retry !== undefined) void load();
+  if (d.filtersToggle !== undefined) {
+    // Folded on a phone (dashboard.css); the form keeps the class when its contents are redrawn.
+    const open = filters.classList.toggle("open");
+    target.setAttribute("aria-expanded", String(open));
+  } else if (d.retry !== undefined) void load();
   else if (d.page !== undefined) {
     event.preventDefault();
     update({ page: d.page as Page });
@@ -219,6 +263,19 @@ app.addEventListener("submit", (event) => {
   const token = new FormData(form).get("token");
   if (typeof token === "string" && token) setToken(token);
   void start();
+});
+
+// Figures are drawn for their column's width (charts.ts): a window that changes width (a phone
+// turned, a desktop window resized) gets them redrawn, once it has settled.
+let drawnWidth = window.innerWidth;
+let resizing: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = setTimeout(() => {
+    if (Math.abs(window.innerWidth - drawnWidth) < 24) return;
+    drawnWidth = window.innerWidth;
+    void renderPage();
+  }, 250);
 });
 
 window.addEventListener("popstate", () => {

@@ -11,10 +11,11 @@ import { attributionName, deviceName, fmtWindow, tr } from "../report/html/forma
 import { type Html, html } from "../report/html/html.ts";
 import { kpiCards, type Previous } from "../report/html/kpi.ts";
 import { figureSection, section } from "../report/html/sections.ts";
-import { bySourceTable, sensitivityTable } from "../report/html/tables.ts";
+import { bySourceTable, lagBySourceTable, sensitivityTable } from "../report/html/tables.ts";
 import { verdictBody } from "../report/html/verdict.ts";
 import { budgetPanelHtml } from "./budget-panel.ts";
 import { ltvTable, retentionTable, romiTable } from "./cohort-tables.ts";
+import { sourcePageHtml } from "./source-page.ts";
 import type { Page } from "./state.ts";
 
 /** Empty figure slots for the figures of a section (`figureSection` wraps each in its block). */
@@ -59,7 +60,11 @@ export function filterNote(v: RunContext, m: MetricsResult): Html {
   )}</p></details></div>`;
 }
 
-export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html {
+/**
+ * A page's body. `total` is the same analysis without the source filter, for the source page (absent
+ * while it loads).
+ */
+export function pageHtml(page: Page, p: Presentation, previous?: Previous, total?: Presentation): Html {
   const v = p.context;
   const { metrics, insights, dataQuality } = p.analysis;
   const tables = metrics.tables;
@@ -94,9 +99,15 @@ export function pageHtml(page: Page, p: Presentation, previous?: Previous): Html
         v,
         "sources",
         "report.section.sources",
-        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>`,
+        html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>${lagBySourceTable(v, metrics)}`,
         true,
       )}${figures}${budgetPanelHtml(v)}${romiTable(v, metrics)}`;
+    }
+    case "source": {
+      const chosen = metrics.filter.sources;
+      if (chosen.length !== 1) return html`<p class="source-pick">${tr(v, "dash.source.pick")}</p>`;
+      if (!total) return html`<p class="note">${tr(v, "dash.source.loading")}</p>`;
+      return sourcePageHtml(v, metrics, total.analysis.metrics, chosen[0]!);
     }
     case "quality":
       return section(v, "quality", "report.section.quality", qualityBody(v, dataQuality));

@@ -5,7 +5,7 @@
  */
 import type { Lang } from "../i18n/index.ts";
 
-export const PAGES = ["overview", "product", "sales", "marketing", "quality"] as const;
+export const PAGES = ["overview", "product", "sales", "marketing", "source", "quality"] as const;
 export type Page = (typeof PAGES)[number];
 
 export interface DashboardState {

@@ -28,18 +28,21 @@ import { aovByMonth, type MonthlyAov, ordersByCohortRows } from "./orders.ts";
 import { type RetentionAverage, retentionAverages, retentionRows } from "./retention.ts";
 import { byDeviceRows, bySourceRows, tooFewBuyers } from "./segments.ts";
 import { type SessionStats, sessionStats } from "./sessions.ts";
+import { type NaiveSourceNumbers, sourceNumbers } from "./source-numbers.ts";
 import { summaryRows, summaryValues } from "./summary.ts";
 
 export { buyerWeights, UNATTRIBUTED } from "./attribution.ts";
 export type { EffectiveWindow, NaiveFilter, NaiveInput } from "./context.ts";
 export { NO_FILTER } from "./context.ts";
 export { lagBucket } from "./conversion.ts";
-export type { ConversionLagStats, MonthlyAov, RetentionAverage, SessionStats };
+export type { ConversionLagStats, MonthlyAov, NaiveSourceNumbers, RetentionAverage, SessionStats };
 
 export interface NaiveDetails {
   tables: Tables;
   sessionStats: SessionStats;
   conversionLag: ConversionLagStats;
+  /** Per acquisition source: orders, revenue, conversion lag mean / median with the buyers measured. */
+  sourceNumbers: NaiveSourceNumbers[];
   /** Means over all periods (the headline uses complete periods only). */
   allPeriodsMean: { dau: number | null; wau: number | null; mau: number | null };
   retentionAverages: RetentionAverage[];
@@ -120,6 +123,7 @@ export function naiveDetails(
     tables,
     sessionStats: stats,
     conversionLag: lag,
+    sourceNumbers: sourceNumbers(ctx, lag),
     allPeriodsMean: {
       dau: allPeriodsMean(tables.activity_daily),
       wau: allPeriodsMean(tables.activity_weekly),

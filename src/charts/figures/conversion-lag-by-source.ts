@@ -29,6 +29,14 @@ export function bucketColor(lang: Lang, labels: string[]) {
   };
 }
 
+/** A lag in days as read: minutes under an hour, hours under a day, then days. */
+export function lagText(lang: Lang, days: number): string {
+  const minutes = Math.round(days * 1440);
+  if (minutes < 60) return t(lang, "report.unit.minutes", { value: formatNumber(lang, minutes) });
+  if (days < 1) return t(lang, "report.unit.hours", { value: formatNumber(lang, minutes / 60, 1) });
+  return t(lang, "report.unit.days", { value: formatNumber(lang, days, 1) });
+}
+
 export function conversionLagBySource(p: Presentation): VegaLiteSpec {
   const { tables } = p.analysis.metrics;
   const ctx = p.context;
@@ -56,6 +64,19 @@ export function conversionLagBySource(p: Presentation): VegaLiteSpec {
       source: sourceStyle(palette, k).label,
       buyers: formatNumber(lang, buyers.get(k) ?? 0),
     });
+  // The mean and median per source (the seed's "average time to conversion per source"), written
+  // after each bar and in its tooltip; from the per-buyer lags (MetricsResult.sourceNumbers).
+  const averages = new Map(
+    (p.analysis.metrics.sourceNumbers ?? [])
+      .filter((r) => r.lagMeanDays !== null && r.lagMedianDays !== null)
+      .map((r) => [
+        r.source,
+        t(lang, "lagBySource.meanMedian", {
+          mean: lagText(lang, r.lagMeanDays!),
+          median: lagText(lang, r.lagMedianDays!),
+        }),
+      ]),
+  );
   const labels = LAG_BUCKETS.map((b) => bucketLabel(lang, b));
   const values = keys.flatMap((key) => {
     let x0 = 0;
@@ -75,6 +96,8 @@ export function conversionLagBySource(p: Presentation): VegaLiteSpec {
         shareText: formatPercent(lang, s, 1),
         buyersText:
           formatNumber(lang, buyers.get(key) ?? 0) + (few(key) ? ` (${t(lang, "bars.tooFew")})` : ""),
+        averageText: averages.get(key) ?? "",
+        last: i === LAG_BUCKETS.length - 1,
       };
       x0 += s;
       return seg;
@@ -113,9 +136,27 @@ export function conversionLagBySource(p: Presentation): VegaLiteSpec {
             ["bucket", t(lang, "lagBySource.legend")],
             ["shareText", t(lang, "lag.axisShare")],
             ["buyersText", t(lang, "bars.buyers")],
+            ...(averages.size > 0
+              ? ([["averageText", t(lang, "lagBySource.legend")]] as [string, string][])
+              : []),
           ]),
         },
       },
+      ...(averages.size === 0
+        ? []
+        : [
+            {
+              transform: [{ filter: "datum.last" }],
+              mark: {
+                type: "text" as const,
+                align: "left" as const,
+                dx: 6,
+                fontSize: 10.5,
+                color: "#444444",
+              },
+              encoding: { x: { value: PLOT_WIDTH }, text: { field: "averageText" } },
+            },
+          ]),
       ...inkLayers(10, { x: { field: "mid", type: "quantitative" as const }, text: { field: "text" } }),
     ],
   };

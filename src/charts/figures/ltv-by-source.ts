@@ -2,7 +2,7 @@
 
 import { formatNumber, t } from "../../i18n/index.ts";
 import { categoryBars } from "../bars.ts";
-import { buyersTitle, sourceBars } from "../source-bars.ts";
+import { buyersTitle, intervalLegend, sourceBars, sourceInterval } from "../source-bars.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 
@@ -22,10 +22,13 @@ export function ltvBySource(p: Presentation): VegaLiteSpec {
   const rows = sourceBars(p, "mature", (r) => ({
     value: r.ltv_h,
     text: r.ltv_h === null ? t(lang, "ltv.noMature") : formatNumber(lang, r.ltv_h, 2),
+    ...(r.ltv_h === null ? {} : sourceInterval(p, r.source, "ltvH", (x) => formatNumber(lang, x, 2))),
   }));
+  const ci = intervalLegend(p);
   return categoryBars(ctx, rows, {
     title: t(lang, "ltvSource.title", { horizon }),
-    subtitle: contextLine(ctx),
+    subtitle: ci ? `${contextLine(ctx)} · ${ci.note}` : contextLine(ctx),
+    ...(ci ? { ciTitle: ci.title } : {}),
     valueTitle: t(lang, "ltv.axis", { currency }),
     categoryTitle: t(lang, "common.source"),
     axisFormat: ",.2~f",

@@ -4,7 +4,14 @@ import type { Lang } from "../../i18n/index.ts";
 import { formatNumber, t } from "../../i18n/index.ts";
 import type { BySourceRow } from "../../metrics/tables.ts";
 import { categoryBars } from "../bars.ts";
-import { buyersTitle, isOrganic, type SourceValue, sourceBars } from "../source-bars.ts";
+import {
+  buyersTitle,
+  intervalLegend,
+  isOrganic,
+  type SourceValue,
+  sourceBars,
+  sourceInterval,
+} from "../source-bars.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 
@@ -13,10 +20,15 @@ export function romiBySource(p: Presentation): VegaLiteSpec {
   const ctx = p.context;
   const { lang, horizon } = ctx;
   if (tables.by_source.length === 0) return emptyFigure(ctx, "romiSource.title", { horizon });
-  const rows = sourceBars(p, "mature", (r) => romiValue(lang, r));
+  const rows = sourceBars(p, "mature", (r) => ({
+    ...romiValue(lang, r),
+    ...(r.romi_h === null ? {} : sourceInterval(p, r.source, "romiH", (x) => formatNumber(lang, x, 2))),
+  }));
+  const ci = intervalLegend(p);
   return categoryBars(ctx, rows, {
     title: t(lang, "romiSource.title", { horizon }),
-    subtitle: contextLine(ctx),
+    subtitle: ci ? `${contextLine(ctx)} · ${ci.note}` : contextLine(ctx),
+    ...(ci ? { ciTitle: ci.title } : {}),
     valueTitle: t(lang, "romi.axis"),
     categoryTitle: t(lang, "common.source"),
     axisFormat: ".2~f",

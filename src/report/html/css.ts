@@ -44,6 +44,8 @@ section { margin-top: 44px; }
 .evidence li { font-size: 12.5px; background: var(--soft); border: 1px solid var(--line);
   border-radius: 10px; padding: 0 8px; white-space: nowrap; }
 .evidence b { font-weight: normal; color: var(--muted); }
+.ci { font-size: 12px; color: var(--muted); white-space: nowrap; }
+.card .ci { font-size: 12.5px; color: var(--ink); margin: 0; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 12px; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; background: var(--soft);
   border-top: 4px solid var(--accent); }
@@ -58,13 +60,18 @@ section { margin-top: 44px; }
   justify-content: space-between; gap: 12px; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; font-weight: bold; white-space: nowrap; }
-figure.fig { margin: 6px 0 26px; text-align: center; }
+figure.fig { margin: 6px 0 26px; text-align: center; overflow-x: auto; }
 figure.fig svg { max-width: 100%; height: auto; }
+/* On screen a figure shrinks with the page only down to 9-px text (--min-width, set per figure from
+   its font sizes), then scrolls; on paper it always fits the page. */
+@media screen { figure.fig svg { min-width: var(--min-width, 0); } }
 .table-wrap { overflow-x: auto; margin: 8px 0 10px; }
 table { border-collapse: collapse; font-size: 14px; min-width: 50%; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: bold; border-bottom: 2px solid var(--line); }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+/* Values never break; a heading may, so a wide table (Sources in numbers) still fits a column. */
+td.num { white-space: nowrap; }
 tr.flag td { background: #fff6e0; }
 ul.summary { font-size: 16px; margin: 12px 0 0; padding-left: 20px; }
 ul.summary li { margin: 0 0 6px; }
@@ -98,7 +105,7 @@ footer { margin-top: 48px; padding-top: 10px; border-top: 1px solid var(--line);
   .cards, .table-wrap, .csv-links { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   figure.fig, .card, .keep, .verdict-group > h3, .findings > li, tr, .facts div { break-inside: avoid; }
-  figure.fig { margin: 10px 0 16px; }
+  figure.fig { margin: 10px 0 16px; overflow: visible; }
   thead { display: table-header-group; }
   .table-wrap { overflow: visible; }
   .card, th, code, .evidence li { background: #fff; }

@@ -45,13 +45,31 @@ function figureTitle(name: string, svg: string): string {
   return m?.[1] ? m[1].replace(/&(amp|lt|gt|quot|apos|#39);/g, (_, e: string) => XML_ENTITIES[e]!) : name;
 }
 
+/** Smallest text a figure may be shrunk to on a narrow screen, in CSS px. */
+const MIN_TEXT_PX = 9;
+
+/**
+ * How narrow the figure may be drawn: it scales down with the page (it keeps its viewBox) until its
+ * smallest text would fall under MIN_TEXT_PX, and below that the figure box scrolls sideways (the
+ * report has no script to redraw a figure for a phone, as the dashboard does).
+ */
+function minWidth(svg: string): number | null {
+  const width = Number(
+    /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?<svg\b[^>]*?\swidth="([\d.]+)"/i.exec(svg)?.[1],
+  );
+  const sizes = [...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
+  if (!Number.isFinite(width) || width <= 0 || sizes.length === 0) return null;
+  return Math.ceil(width * Math.min(1, MIN_TEXT_PX / Math.min(...sizes)));
+}
+
 /**
  * The SVG ready to sit in the page: no XML prolog or doctype, no scripts, ids prefixed with the
  * figure's name, an accessible name, and sized by CSS (it keeps its viewBox, so it scales down on
- * narrow screens and paper).
+ * narrow screens and paper, never below the width where its text is MIN_TEXT_PX).
  */
 export function prepareSvg(name: string, svg: string): string {
   const prefix = `fig-${slug(name)}-`;
+  const min = minWidth(svg);
   return svg
     .replace(/^\s*<\?xml[^>]*\?>\s*/, "")
     .replace(/<!DOCTYPE[^>]*>\s*/i, "")
@@ -59,7 +77,10 @@ export function prepareSvg(name: string, svg: string): string {
     .replace(/\sid="([^"]+)"/g, ` id="${prefix}$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)
     .replace(/(\s(?:xlink:)?href)="#([^"]+)"/g, `$1="#${prefix}$2"`)
-    .replace(/^<svg\b/, `<svg role="img" aria-label="${escapeHtml(figureTitle(name, svg))}"`);
+    .replace(
+      /^<svg\b/,
+      `<svg role="img" aria-label="${escapeHtml(figureTitle(name, svg))}"${min ? ` style="--min-width: ${min}px"` : ""}`,
+    );
 }
 
 /** One figure block, or nothing when the figure was not rendered. */

@@ -15,7 +15,7 @@ import { kpiCards, summaryCards } from "./kpi.ts";
 import { documentShell, reportHeader } from "./layout.ts";
 import { methodsBody } from "./methods.ts";
 import { figureSection, section } from "./sections.ts";
-import { bySourceTable, sensitivityTable } from "./tables.ts";
+import { bySourceTable, lagBySourceTable, sensitivityTable } from "./tables.ts";
 import { summaryBody, verdictBody } from "./verdict.ts";
 
 export { prepareSvg, SECTION_FIGURES } from "./figures.ts";
@@ -69,13 +69,13 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
     add(
       "sources",
       "report.section.sources",
-      html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(v, metrics.tables.by_source, metrics)}<p class="note"><a href="tables/by_source.csv"><code>by_source.csv</code></a> · ${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>`,
+      html`<p>${tr(v, "report.sources.intro", { attribution: attributionName(v, v.attribution) })}</p>${bySourceTable(v, metrics.tables.by_source, metrics)}<p class="note"><a href="tables/by_source.csv"><code>by_source.csv</code></a> · ${tr(v, "report.note.notObserved")}<br>${tr(v, "cac.infinite")}<br>${tr(v, "report.note.noSpend")}</p>${lagBySourceTable(v, metrics)}`,
     );
   }
   const budget = budgetSection(v, p.analysis.budget ?? null, out.budgetFigure ?? null);
   if (budget) parts.push({ id: budget.id, title: { text: budget.title }, html: budget.html });
   add("quality", "report.section.quality", qualityBody(v, dataQuality));
-  add("methods", "report.section.methods", methodsBody(v, Object.keys(TABLE_COLUMNS)));
+  add("methods", "report.section.methods", methodsBody(v, Object.keys(TABLE_COLUMNS), metrics));
 
   const header = reportHeader(
     v,

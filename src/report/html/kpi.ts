@@ -3,11 +3,14 @@ import type { MetricsResult } from "../../metrics/result.ts";
 import type { RunContext } from "../../presentation.ts";
 import { DASH, fmtCac, fmtCount, fmtDuration, fmtMoney, fmtRatio, fmtShare, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
+import { type IntervalKind, intervalText, levelText, trustLookup } from "./intervals.ts";
 
 interface Card {
   label: string;
   value: string;
   sub?: string;
+  /** The interval of the number (issue 10), e.g. "90 % interval [0.70–0.85]", marked `data-ci`. */
+  ci?: { kind: IntervalKind; text: string };
   tone?: "good" | "bad";
   /** Change against the previous period, when the dashboard compares two. */
   change?: string;
@@ -21,8 +24,8 @@ export interface Previous {
 
 function card(c: Card): Html {
   return html`<div class="card${c.tone ? ` ${c.tone}` : ""}"><p class="label">${c.label}</p><p class="value">${c.value}</p>${
-    c.sub ? html`<p class="sub">${c.sub}</p>` : ""
-  }${c.change ? html`<p class="change">${c.change}</p>` : ""}</div>`;
+    c.ci ? html`<p class="ci" data-ci="${c.ci.kind}">${c.ci.text}</p>` : ""
+  }${c.sub ? html`<p class="sub">${c.sub}</p>` : ""}${c.change ? html`<p class="change">${c.change}</p>` : ""}</div>`;
 }
 
 /** The headline numbers a card compares, by card position (null: not compared). */
@@ -79,6 +82,13 @@ function kpiCardList(v: RunContext, m: MetricsResult): Card[] {
   const romi = marketing.romiH;
   // Under a device filter spend cannot be split: say so where CAC and ROMI would stand.
   const withheld = marketing.withheld === null ? null : tr(v, "cac.notApplicable");
+  // The whole slice's intervals (issue 10), when the run computed them.
+  const trust = trustLookup(m);
+  const all = trust?.interval("all");
+  const ci = (kind: IntervalKind, i: Parameters<typeof intervalText>[2]) => {
+    const text = trust ? intervalText(v, kind, i) : null;
+    return text === null || !trust ? {} : { ci: { kind, text: `${levelText(v, trust.level)} ${text}` } };
+  };
   const cards: Card[] = [
     { label: tr(v, "report.kpi.users"), value: fmtCount(v, data.users), sub: tr(v, "report.kpiNote.users") },
     {
@@ -97,12 +107,19 @@ function kpiCardList(v: RunContext, m: MetricsResult): Card[] {
       label: "CAC",
       value: withheld ? DASH : fmtCac(v, marketing.cac),
       sub: withheld ?? tr(v, "report.kpiNote.cac"),
+      ...(withheld ? {} : ci("cac", all?.cac)),
     },
-    { label: tr(v, "report.kpi.ltvH"), value: fmtMoney(v, ltv.ltvH), sub: tr(v, "report.kpiNote.ltvH") },
+    {
+      label: tr(v, "report.kpi.ltvH"),
+      value: fmtMoney(v, ltv.ltvH),
+      sub: tr(v, "report.kpiNote.ltvH"),
+      ...ci("ltv_h", all?.ltvH),
+    },
     {
       label: tr(v, "report.kpi.romiH"),
       value: fmtRatio(v, romi),
       sub: withheld ?? tr(v, "report.kpiNote.romiH"),
+      ...(withheld ? {} : ci("romi_h", all?.romiH)),
       ...(romi === null ? {} : { tone: romi >= 1 ? ("good" as const) : ("bad" as const) }),
     },
     ...(["dau", "wau", "mau"] as const).map((k) => ({

@@ -1,8 +1,10 @@
 /** The methods note: every definition in the report's own words (a reader has no spec), and this run's choices. */
 import { formatNumber, type MessageKey, tMaybe } from "../../i18n/index.ts";
+import type { MetricsResult } from "../../metrics/result.ts";
 import type { RunContext } from "../../presentation.ts";
 import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
+import { TRUST_TABLES, trustMethods } from "./methods-trust.ts";
 
 /** Term and definition keys, in the order a reader meets the numbers. */
 const DEFINITIONS: readonly [term: MessageKey, text: MessageKey][] = [
@@ -20,7 +22,9 @@ const DEFINITIONS: readonly [term: MessageKey, text: MessageKey][] = [
 ];
 
 /** Definitions, then the choices of this run (all from the run context). */
-export function methodsBody(v: RunContext, csvTables: readonly string[] = []): Html {
+export function methodsBody(v: RunContext, csvTables: readonly string[] = [], m?: MetricsResult): Html {
+  const trust = trustMethods(v, m);
+  const tables = trust ? [...csvTables, ...TRUST_TABLES] : csvTables;
   const defs = DEFINITIONS.map(([term, text]) => html`<dt>${tr(v, term)}</dt><dd>${tr(v, text)}</dd>`);
   const model = tMaybe(v.lang, `report.choice.attribution.${v.attribution}`, "");
   const choices: string[] = [
@@ -37,9 +41,9 @@ export function methodsBody(v: RunContext, csvTables: readonly string[] = []): H
   choices.push(tr(v, "report.choice.partial"), tr(v, "report.choice.unobserved"), tr(v, "report.choice.cac"));
   return html`<p>${tr(v, "report.methods.intro")}</p>
 <h3>${tr(v, "report.methods.choices")}</h3><ul>${choices.map((x) => html`<li>${x}</li>`)}</ul>
-<h3>${tr(v, "report.methods.definitions")}</h3><dl class="methods">${defs}</dl>${
-    csvTables.length > 0
-      ? html`<h3>${tr(v, "report.methods.tables")}</h3><p class="csv-links">${csvTables.map(
+<h3>${tr(v, "report.methods.definitions")}</h3><dl class="methods">${defs}</dl>${trust ?? ""}${
+    tables.length > 0
+      ? html`<h3>${tr(v, "report.methods.tables")}</h3><p class="csv-links">${tables.map(
           (name) => html`<a href="tables/${name}.csv"><code>${name}.csv</code></a> `,
         )}</p>`
       : ""

@@ -2,6 +2,7 @@
 import type { SensitivityRow, Verdict } from "../../insights/types.ts";
 import { ATTRIBUTIONS } from "../../metrics/options.ts";
 import type { MetricsResult } from "../../metrics/result.ts";
+import type { SourceNumbers } from "../../metrics/source-numbers.ts";
 import type { ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
 import type { RunContext } from "../../presentation.ts";
 import {
@@ -10,6 +11,8 @@ import {
   deviceName,
   fmtCac,
   fmtCount,
+  fmtDays,
+  fmtDuration,
   fmtMoney,
   fmtPayback,
   fmtRatio,
@@ -18,6 +21,7 @@ import {
   tr,
 } from "./format.ts";
 import { type Child, type Html, html } from "./html.ts";
+import { intervalChild, levelText, trustLookup } from "./intervals.ts";
 
 export interface Column<R> {
   head: string;
@@ -63,11 +67,52 @@ function payback(v: RunContext, row: BySourceRow): string {
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 
+/** A lag in days as read: hours and minutes under a day (a median of 0.0 days says nothing), else days. */
+export function fmtLagDays(v: RunContext, days: number | null): string {
+  if (days === null) return DASH;
+  return days < 1 ? fmtDuration(v, Math.round(days * 1440) * 60) : fmtDays(v, days);
+}
+
+/**
+ * Time to the first order by acquisition source (the seed's "average time to conversion per
+ * source"): the buyers whose lag is measured, the mean and the median, with the overall lag as the
+ * totals row. Its own table beside Sources in numbers, so that one stays narrow enough for a page.
+ */
+export function lagBySourceTable(v: RunContext, m: MetricsResult): Html | string {
+  const rows = m.sourceNumbers.filter((r) => r.lagBuyers > 0);
+  if (rows.length === 0) return "";
+  const { lag } = m.conversion;
+  return html`<div class="keep lag-by-source"><h4>${tr(v, "report.col.lag")}¹</h4>${dataTable<SourceNumbers>(
+    [
+      { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
+      { head: tr(v, "report.col.lagBuyers"), cell: (r) => fmtCount(v, r.lagBuyers), numeric: true },
+      { head: tr(v, "report.col.lagMean"), cell: (r) => fmtLagDays(v, r.lagMeanDays), numeric: true },
+      { head: tr(v, "report.col.lagMedian"), cell: (r) => fmtLagDays(v, r.lagMedianDays), numeric: true },
+    ],
+    rows,
+    {
+      foot: [
+        html`<b>${tr(v, "report.total")}</b>`,
+        fmtCount(v, lag.buyers),
+        fmtLagDays(v, lag.meanDays),
+        fmtLagDays(v, lag.medianDays),
+      ],
+    },
+  )}</div>`;
+}
+
 /**
  * Sources in numbers, with a totals row from the run's own headline numbers (all users, buyers and
- * spend; the overall CAC, LTV and ROMI), never a sum of ratios.
+ * spend; the overall CAC, LTV and ROMI), never a sum of ratios. With the trust numbers (issue 10) LTV,
+ * CAC and ROMI carry their interval `[low–high]` below the number and a column gives the top buyer's
+ * share of the source's revenue at H; without them (API without `intervals=1`) the table is as before.
  */
 export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: MetricsResult): Html {
+  const trust = trustLookup(m);
+  const ci = (source: string) => trust?.interval(source);
+  // Orders and revenue by acquisition source (metrics/source-numbers.ts), beside the row.
+  const acquired = new Map<string, SourceNumbers>((m?.sourceNumbers ?? []).map((r) => [r.source, r]));
+  const of = (r: BySourceRow) => acquired.get(r.source);
   const columns: Column<BySourceRow>[] = [
     { head: tr(v, "common.source"), cell: (r) => sourceName(v, r.source) },
     // ¹: by the source of the first session whatever the model (the intro says so).
@@ -78,28 +123,52 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: M
       cell: (r) => fmtShare(v, r.conversion_rate),
       numeric: true,
     },
+    { head: `${tr(v, "report.col.orders")}¹`, cell: (r) => fmtCount(v, of(r)?.orders ?? 0), numeric: true },
+    { head: `${tr(v, "report.col.revenue")}¹`, cell: (r) => fmtMoney(v, of(r)?.revenue ?? 0), numeric: true },
     { head: tr(v, "report.col.costs"), cell: (r) => fmtMoney(v, r.costs), numeric: true },
-    { head: "CAC", cell: (r) => fmtCac(v, r.cac), numeric: true },
-    { head: tr(v, "report.col.ltvH"), cell: (r) => fmtMoney(v, r.ltv_h), numeric: true },
+    {
+      head: "CAC",
+      cell: (r) => html`${fmtCac(v, r.cac)}${intervalChild(v, "cac", ci(r.source)?.cac)}`,
+      numeric: true,
+    },
+    {
+      head: tr(v, "report.col.ltvH"),
+      cell: (r) => html`${fmtMoney(v, r.ltv_h)}${intervalChild(v, "ltv_h", ci(r.source)?.ltvH)}`,
+      numeric: true,
+    },
     {
       head: tr(v, "report.col.romiH"),
-      cell: (r) => romi(v, r.romi_h),
+      cell: (r) => html`${romi(v, r.romi_h)}${intervalChild(v, "romi_h", ci(r.source)?.romiH)}`,
       numeric: true,
     },
     { head: tr(v, "report.col.payback"), cell: (r) => payback(v, r), numeric: true },
   ];
+  if (trust)
+    columns.push({
+      head: tr(v, "report.col.topBuyer"),
+      cell: (r) => fmtShare(v, trust.concentration(r.source)?.topBuyerShare ?? null),
+      numeric: true,
+    });
+  const all = ci("all");
   const foot: Child[] | undefined = m && [
     html`<b>${tr(v, "report.total")}</b>`,
     fmtCount(v, m.data.users),
     fmtCount(v, m.data.buyers),
     fmtShare(v, m.conversion.rate),
+    fmtCount(v, m.data.orders),
+    fmtMoney(v, m.data.revenue),
     fmtMoney(v, m.data.costs),
-    fmtCac(v, m.marketing.cac),
-    fmtMoney(v, m.ltv.ltvH),
-    romi(v, m.marketing.romiH),
+    html`${fmtCac(v, m.marketing.cac)}${intervalChild(v, "cac", all?.cac)}`,
+    html`${fmtMoney(v, m.ltv.ltvH)}${intervalChild(v, "ltv_h", all?.ltvH)}`,
+    html`${romi(v, m.marketing.romiH)}${intervalChild(v, "romi_h", all?.romiH)}`,
     DASH,
+    ...(trust ? [fmtShare(v, trust.concentration("all")?.topBuyerShare ?? null)] : []),
   ];
-  return dataTable(columns, rows, foot ? { foot } : {});
+  const table = dataTable(columns, rows, foot ? { foot } : {});
+  if (!trust) return table;
+  return html`${table}<p class="note ci-note">${tr(v, "report.sources.ciNote", {
+    level: levelText(v, trust.level),
+  })}</p>`;
 }
 
 export function byDeviceTable(v: RunContext, rows: readonly ByDeviceRow[]): Html {

@@ -83,8 +83,11 @@ function sourceLabel(v: RunContext, source: string): string {
     : `${tMaybe(v.lang, "report.evidence.source", "source")} ${source}`;
 }
 
-/** Evidence every finding shares, stated once above the verdicts instead of on every chip row. */
-const STATED_ONCE = new Set(["horizon_months", "attribution"]);
+/**
+ * Evidence not repeated as chips: what every finding shares (stated once above the verdicts), and the
+ * interval bounds, which the sentence itself states as "(90 % interval 0.70–0.85)".
+ */
+const STATED_ONCE = new Set(["horizon_months", "attribution", "romi_h_low", "romi_h_high"]);
 
 function finding(v: RunContext, f: Finding): Html {
   const chips = f.evidence

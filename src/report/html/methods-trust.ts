@@ -1,0 +1,68 @@
+/**
+ * The methods note on uncertainty (issue 10): how the intervals are made, the verdict rule, and the
+ * backtest of the LTV forecast on this run's own LTV matrix — the same rolling-origin computation as
+ * `channelscope backtest` (src/forecast/backtest.ts), pure and cheap, so the page quotes numbers it
+ * computed rather than numbers from another run.
+ */
+import { type BacktestSummary, backtestLtv } from "../../forecast/backtest.ts";
+import { formatNumber } from "../../i18n/index.ts";
+import { CUT_ROMI } from "../../insights/thresholds.ts";
+import type { MetricsResult } from "../../metrics/result.ts";
+import type { RunContext } from "../../presentation.ts";
+import { DASH, fmtCount, fmtShare, tr } from "./format.ts";
+import { type Html, html } from "./html.ts";
+import { type Column, dataTable } from "./tables.ts";
+
+/** The tidy tables of issue 10 beside by_source.csv (report/trust-tables.ts writes them). */
+export const TRUST_TABLES = ["ltv_forecast", "romi_forecast", "payback_forecast"] as const;
+
+interface BacktestRow {
+  months: number | null;
+  model: BacktestSummary;
+  naive: BacktestSummary;
+}
+
+/** The section body, or null when the run has no trust numbers (nothing to describe). */
+export function trustMethods(v: RunContext, m: MetricsResult | undefined): Html | null {
+  const trust = m?.trust;
+  if (!m || !trust) return null;
+  const level = Math.round(trust.intervals.level * 100);
+  const result = backtestLtv(m.tables.ltv, { horizon: v.horizon });
+  const rows: BacktestRow[] = [];
+  for (const s of result.summary) {
+    if (s.model !== "power-curve") continue;
+    const naive = result.summary.find(
+      (x) => x.model === "no-growth" && x.observedMonths === s.observedMonths,
+    );
+    if (naive && s.cases + s.unscored > 0) rows.push({ months: s.observedMonths, model: s, naive });
+  }
+  const pct = (x: number | null) => (x === null ? DASH : fmtShare(v, x));
+  const columns: Column<BacktestRow>[] = [
+    {
+      head: tr(v, "report.backtest.months"),
+      cell: (r) => (r.months === null ? tr(v, "report.backtest.all") : fmtCount(v, r.months)),
+    },
+    { head: tr(v, "report.backtest.cases"), cell: (r) => fmtCount(v, r.model.cases), numeric: true },
+    { head: tr(v, "report.backtest.mape"), cell: (r) => pct(r.model.mape), numeric: true },
+    { head: tr(v, "report.backtest.bias"), cell: (r) => pct(r.model.bias), numeric: true },
+    { head: tr(v, "report.backtest.coverage"), cell: (r) => pct(r.model.coverage), numeric: true },
+    { head: tr(v, "report.backtest.naiveMape"), cell: (r) => pct(r.naive.mape), numeric: true },
+    { head: tr(v, "report.backtest.naiveBias"), cell: (r) => pct(r.naive.bias), numeric: true },
+  ];
+  const backtest =
+    rows.length === 0
+      ? html`<p class="note">${tr(v, "report.backtest.none")}</p>`
+      : html`<p>${tr(v, "report.backtest.intro", {
+          cohorts: result.cohorts.length,
+          first: result.cohorts[0] ?? DASH,
+          last: result.cohorts.at(-1) ?? DASH,
+        })}</p><div data-backtest>${dataTable(columns, rows)}</div>`;
+  return html`<h3>${tr(v, "report.methods.trust")}</h3>
+<p>${tr(v, "report.trust.intervals", { level, replicates: trust.intervals.replicates })}</p>
+<p>${tr(v, "report.trust.rule", { cut: formatNumber(v.lang, CUT_ROMI, 2) })}</p>
+<p>${tr(v, "report.trust.forecast")}</p>
+${backtest}
+<p class="csv-links"><a href="tables/by_source.csv"><code>by_source.csv</code></a> ${TRUST_TABLES.map(
+    (name) => html`<a href="tables/${name}.csv"><code>${name}.csv</code></a> `,
+  )}</p>`;
+}
