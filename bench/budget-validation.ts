@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { buildBudgetPlan } from "../src/budget/budget-plan.ts";
 import { outOfTimeCheck } from "../src/budget/out-of-time.ts";
 import { shuffleSpendWithinMonths } from "../src/budget/placebo.ts";
-import { planInputs } from "../src/budget/plan-inputs.ts";
+import { planInputsOfMetrics } from "../src/budget/plan-inputs.ts";
 import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
@@ -44,7 +44,7 @@ try {
     orders: { path: join(dir, "orders_log_us.csv") },
     costs: { path: join(dir, "costs_us.csv") },
   });
-  const inputs = planInputs((await computeMetrics(engine, {})).acquisitionDaily!);
+  const inputs = planInputsOfMetrics(await computeMetrics(engine, {})).inputs;
   await engine.close();
 
   const started = performance.now();

@@ -164,6 +164,8 @@ export function assembleAnalysis(
     byModel: results,
     context: runContext(options, ctx.lang),
     qualityNotes: dataQuality.warnings.map((w) => ({ code: w.code, message: w.message, count: w.count })),
+    // The plan's sentence is the one budget recommendation (absent when the caller computed no plan).
+    ...(ctx.budget !== undefined ? { budget: ctx.budget } : {}),
   });
   const bySourceByModel = Object.fromEntries(
     ATTRIBUTIONS.map((m) => [m, results[m].tables.by_source]),

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { before, describe, test } from "node:test";
+import { planOfMetrics } from "../src/budget/plan-document.ts";
+import { planInputs, planInputsOfMetrics } from "../src/budget/plan-inputs.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
+import { budgetFinding } from "../src/insights/budget-sentence.ts";
 import { computeMetrics } from "../src/metrics/compute.ts";
 import type { MetricsResult } from "../src/metrics/result.ts";
+import { runContext } from "../src/presentation.ts";
 import { freshEngine, tempDir } from "./helpers/temp.ts";
 
 /*
@@ -65,6 +69,61 @@ describe("daily acquisition (the plan's input)", () => {
   }
 });
 
+describe("value of a new buyer (the plan's revenue per buyer)", () => {
+  test("restricted to observed cohorts, the forecast path gives the mature cohorts' observed value", () => {
+    const m = results.get("first-touch")!;
+    const observedOnly = {
+      ...m,
+      trust: {
+        ...m.trust!,
+        forecast: { ...m.trust!.forecast, romi: m.trust!.forecast.romi.filter((r) => r.observed) },
+      },
+    };
+    const { inputs, value } = planInputsOfMetrics(observedOnly);
+    const plain = planInputs(m.acquisitionDaily!);
+    assert.equal(inputs.length, plain.length);
+    for (const [i, input] of inputs.entries()) {
+      assert.equal(value[i]!.basis, "forecast");
+      assert.equal(value[i]!.forecastShare, 0);
+      const expected = plain[i]!.revenuePerBuyer!;
+      assert.ok(
+        Math.abs(input.revenuePerBuyer! - expected) < 1e-9 * expected,
+        `${input.source}: ${input.revenuePerBuyer} vs ${expected}`,
+      );
+    }
+  });
+
+  test("with the forecast, young cohorts are valued too, from ROMI(c, H-1) x spend / margin by hand", () => {
+    const m = results.get("first-touch")!;
+    const { inputs, value } = planInputsOfMetrics(m);
+    const h = m.options.horizon;
+    for (const [i, input] of inputs.entries()) {
+      let revenue = 0;
+      let buyers = 0;
+      let young = 0;
+      for (const c of m.marketing.cacBySourceCohort.filter((c) => c.source === input.source)) {
+        const r = m.trust!.forecast.romi.find(
+          (x) => x.source === c.source && x.cohort === c.cohort && x.lifetime === h - 1,
+        );
+        if (!r || r.romi === null || !(c.costs > 0) || !(c.newBuyers > 0)) continue;
+        revenue += (r.romi * c.costs) / m.options.margin;
+        buyers += c.newBuyers;
+        if (!r.observed) young += c.newBuyers;
+      }
+      assert.ok(young > 0, `source ${input.source} has young cohorts in a 12-month window at H = ${h}`);
+      assert.ok(Math.abs(input.revenuePerBuyer! - revenue / buyers) < 1e-9 * (revenue / buyers));
+      assert.ok(Math.abs(value[i]!.forecastShare - young / buyers) < 1e-12);
+    }
+  });
+
+  test("without trust numbers (no forecast) the value falls back to the mature cohorts", () => {
+    const m = results.get("first-touch")!;
+    const { inputs, value } = planInputsOfMetrics({ ...m, trust: undefined });
+    assert.deepEqual(inputs, planInputs(m.acquisitionDaily!));
+    assert.ok(value.every((v) => v.basis === "mature"));
+  });
+});
+
 describe("generator: planted returns", () => {
   test("truth.json documents the planting; the same seed gives the same files", async () => {
     const truth = JSON.parse(readFileSync(`${dir}/truth.json`, "utf8")) as {
@@ -87,5 +146,43 @@ describe("generator: planted returns", () => {
     await generateSample({ out: plain, users: 5_000, seed: 4 });
     const truth = JSON.parse(readFileSync(`${plain}/truth.json`, "utf8")) as Record<string, unknown>;
     assert.equal("plantedReturns" in truth, false);
+  });
+});
+
+const AFISHA =
+  process.env.CHANNELSCOPE_AFISHA ?? new URL("../../shared/data/afisha/", import.meta.url).pathname;
+
+describe("the plan on the real Afisha orders and costs (no sessions)", {
+  skip: !existsSync(`${AFISHA}/orders_log_us.csv`) && "no ../shared",
+}, async () => {
+  const window = { from: "2017-06-01", to: "2018-06-01" };
+  const engine = await freshEngine();
+  await ingest(
+    engine,
+    { orders: { path: `${AFISHA}/orders_log_us.csv` }, costs: { path: `${AFISHA}/costs_us.csv` } },
+    window,
+  );
+  const metrics = await computeMetrics(engine, { ...window, horizon: 6 });
+
+  test("every paid source has a year of spend but no credited buyer: no move, and the sentence says why", () => {
+    const days = metrics.acquisitionDaily!.sources.map((s) => s.daily.filter((d) => d.spend !== null).length);
+    assert.deepEqual(
+      metrics.acquisitionDaily!.sources.map((s) => s.source),
+      ["1", "2", "3", "4", "5", "9", "10"],
+    );
+    assert.ok(
+      days.every((n) => n >= 363),
+      `days with a cost row: ${days}`,
+    );
+    const plan = planOfMetrics(metrics, { budget: null, bounds: 0.3 })!;
+    assert.equal(plan.verdict, "no_move");
+    assert.equal(plan.reason, "fewer_than_two_sources");
+    assert.ok(plan.skipped.every((k) => k.reason === "too_few_buyers"));
+    const text = budgetFinding(plan, metrics, runContext(metrics.options, "en"))[0]!.text;
+    assert.match(
+      text,
+      /^The data cannot support moving budget.*Not modelled: source 1 \(fewer than 50 new buyers\);/,
+    );
+    assert.match(budgetFinding(plan, metrics, runContext(metrics.options, "ru"))[0]!.text, /не позволяют/);
   });
 });

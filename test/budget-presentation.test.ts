@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import type { BudgetPlanDocument } from "../src/budget/plan-document.ts";
 import { responseCurvesFigure } from "../src/charts/figures/response-curves.ts";
-import { budgetSentence } from "../src/insights/budget-sentence.ts";
+import { budgetFinding, budgetSentence } from "../src/insights/budget-sentence.ts";
 import { normalizeOptions } from "../src/metrics/options.ts";
+import type { MetricsResult } from "../src/metrics/result.ts";
 import { runContext } from "../src/presentation.ts";
 import { BUDGET_PLAN_COLUMNS, RESPONSE_CURVE_COLUMNS, writeBudgetCsv } from "../src/report/budget-files.ts";
 import { budgetSection } from "../src/report/html/budget.ts";
@@ -26,6 +27,8 @@ function plan(overrides: Partial<BudgetPlanDocument> = {}): BudgetPlanDocument {
     marginalCacNow: 25,
     marginalCacAfter: 27.5,
     revenuePerBuyer: 10,
+    valueBasis: "forecast" as const,
+    forecastShare: 0.4,
     move,
     deltaBuyers: interval(db, db - 5, db + 5),
     deltaRevenue: interval(db * 10, db * 10 - 50, db * 10 + 50),
@@ -81,6 +84,25 @@ describe("budget plan presentation", () => {
     assert.match(budgetSentence(p, "ru", "USD"), /не позволяют.*включает ноль/);
   });
 
+  test("the budget finding is the plan's sentence, or why there is no plan (en, ru)", () => {
+    const view = runContext(normalizeOptions({ from: "2017-06-01", to: "2018-06-01", margin: 0.2 }), "en");
+    const ru = runContext(normalizeOptions({ from: "2017-06-01", to: "2018-06-01", margin: 0.2 }), "ru");
+    const metrics = (withheld: "spend_not_split_by_device" | null) =>
+      ({ marketing: { withheld } }) as unknown as MetricsResult;
+    const [move] = budgetFinding(plan(), metrics(null), view);
+    assert.equal(move!.id, "overall-budget-move");
+    assert.equal(move!.text, budgetSentence(plan(), "en", view.currency));
+    assert.deepEqual(
+      move!.evidence.find((e) => e.metric === "budget_gain_low"),
+      { metric: "budget_gain_low", value: 8, unit: "money" },
+    );
+    const noMove = plan({ verdict: "no_move", reason: "marginal_returns_not_different" });
+    assert.match(budgetFinding(noMove, metrics(null), view)[0]!.text, /cannot support moving budget/);
+    assert.match(budgetFinding(null, metrics("spend_not_split_by_device"), view)[0]!.text, /device filter/);
+    assert.match(budgetFinding(null, metrics("spend_not_split_by_device"), ru)[0]!.text, /устройству/);
+    assert.match(budgetFinding(null, metrics(null), ru)[0]!.text, /нет расходов/);
+  });
+
   test("the CSVs have the issue's columns, one row per modelled source", () => {
     const dir = tempDir();
     const [planPath, curvesPath] = writeBudgetCsv(plan(), dir);
@@ -99,6 +121,14 @@ describe("budget plan presentation", () => {
     assert.match(section, /Margin in use: 0\.20/);
     assert.match(section, /Attribution is not incrementality/);
     assert.match(section, /source 9 \(fewer than 50 new buyers\)/);
+    assert.match(section, /forecast for young ones \(40 % of the buyers valued/);
+    const mature = plan({
+      sources: plan().sources.map((s) => ({ ...s, valueBasis: "mature", forecastShare: 0 })),
+    });
+    assert.match(
+      budgetSection(view, mature, null)!.html.text,
+      /observed 6-month revenue of mature buyer cohorts/,
+    );
     for (const id of ["1", "2", "3"]) assert.match(section, new RegExp(`<td>${id}</td>`));
     assert.equal(budgetSection(view, null, null), null);
   });

@@ -114,6 +114,37 @@ describe("count regression (IRLS)", () => {
     assert.ok(fit.logLik > poissonFit.logLik, "NB fits better than Poisson");
   });
 
+  test("frequency weights: a row with weight k fits exactly like k copies of it (Poisson and NB)", () => {
+    const rand = seededRandom(5);
+    const n = 300;
+    const x = new Float64Array(n * 2);
+    const y = new Float64Array(n);
+    const freq = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = rand() * 2 - 1;
+      x[i * 2] = 1;
+      x[i * 2 + 1] = v;
+      y[i] = poisson(Math.exp(1 + 0.5 * v), rand);
+      freq[i] = 1 + Math.floor(rand() * 3);
+    }
+    const copies: number[] = [];
+    for (let i = 0; i < n; i++) for (let k = 0; k < freq[i]!; k++) copies.push(i);
+    const xc = new Float64Array(copies.length * 2);
+    copies.forEach((i, r) => {
+      xc[r * 2] = 1;
+      xc[r * 2 + 1] = x[i * 2 + 1]!;
+    });
+    const yc = Float64Array.from(copies, (i) => y[i]!);
+    for (const theta of [Number.POSITIVE_INFINITY, 3]) {
+      const weighted = fitLogLink(denseDesign(n, 2, x), y, { theta, freq });
+      const expanded = fitLogLink(denseDesign(copies.length, 2, xc), yc, { theta });
+      for (let j = 0; j < 2; j++)
+        close(weighted.coef[j]!, expanded.coef[j]!, 1e-9, `theta ${theta} coef ${j}`);
+      close(weighted.logLik, expanded.logLik, 1e-8 * Math.abs(expanded.logLik), `theta ${theta} logLik`);
+      for (let j = 0; j < 4; j++) close(weighted.cov[j]!, expanded.cov[j]!, 1e-9, `theta ${theta} cov ${j}`);
+    }
+  });
+
   test("no overdispersion is found in Poisson data", () => {
     const rand = seededRandom(3);
     const y = new Float64Array(2000);

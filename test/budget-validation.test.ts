@@ -5,7 +5,7 @@ import { allocate } from "../src/budget/allocate.ts";
 import { buildBudgetPlan, type SourceInput } from "../src/budget/budget-plan.ts";
 import { outOfTimeCheck } from "../src/budget/out-of-time.ts";
 import { shuffleSpendWithinMonths } from "../src/budget/placebo.ts";
-import { planInputs } from "../src/budget/plan-inputs.ts";
+import { planInputsOfMetrics } from "../src/budget/plan-inputs.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
 import { computeMetrics } from "../src/metrics/compute.ts";
@@ -32,7 +32,8 @@ before(async () => {
     costs: { path: `${dir}/costs_us.csv` },
   });
   const metrics = await computeMetrics(engine, {});
-  inputs = planInputs(metrics.acquisitionDaily!);
+  // The product's path: the value of a buyer from the LTV forecast (young cohorts included).
+  inputs = planInputsOfMetrics(metrics).inputs;
   const truth = JSON.parse(readFileSync(`${dir}/truth.json`, "utf8")) as {
     plantedReturns: { elasticity: { source: string; elasticity: number }[] };
   };

@@ -174,7 +174,7 @@ describe("deriveInsights: verdicts", () => {
     const ids = en.findings.map((f) => f.id).join(" ");
     const expected =
       "source-1-scale source-2-scale source-3-cut source-4-watch source-10-watch source-9-watch " +
-      "source-5-info overall-romi overall-budget-move cohorts-top-ltv " +
+      "source-5-info overall-romi cohorts-top-ltv " +
       "attribution-2-flip caveat-zero_revenue caveat-outside_window caveat-missing_cost_days " +
       "caveat-brand_new_check caveat-unattributed";
     assert.equal(ids, expected);
@@ -235,7 +235,8 @@ describe("deriveInsights: verdicts", () => {
     const text = find(ins, "source-1-watch").text;
     assert.match(text, /^Source 1: watch — one customer decides it\./);
     assert.match(text, /0\.80 without its largest customer \(50 % of its revenue\)/);
-    assert.doesNotMatch(find(ins, "overall-budget-move").text, /sources? 1 /);
+    // No rule-of-thumb budget move names it: the budget move is the plan's (none given here).
+    assert.ok(!ins.findings.some((f) => f.id === "overall-budget-move"));
   });
 
   test("without intervals (the API without intervals=1) no source is scaled or cut on a point", () => {
@@ -296,27 +297,28 @@ describe("deriveInsights: verdicts", () => {
     );
     assert.match(verdicts[0]!.text, /too few buyers \(fewer than 30\)/);
     assert.equal(verdicts[0]!.text, analysis.verdicts.find((v) => v.source === "1")!.text);
-    assert.doesNotMatch(find(analysis.insights, "overall-budget-move").text, /source 1 |sources 1 /);
   });
 
-  test("the budget moves from the cut sources to the scale sources, with their spend shares", () => {
-    assert.equal(
-      find(en, "overall-budget-move").text,
-      "Move budget from source 3 (ROMI 0.20) to sources 1 (ROMI 1.80) and 2 (ROMI 1.05). " +
-        "The sources to cut take 45.1% of spend, the sources to scale 37.6% (ROMI within 3 months, first-touch attribution).",
-    );
+  test("the overall ROMI sentence states spend, ROMI at H with its interval and its basis", () => {
     assert.equal(
       find(en, "overall-romi").text,
       "Overall, marketing does not pay back yet: 13,300.00\u00a0USD spent, ROMI 0.74 (90 % interval 0.67–0.81) within 3 months (first-touch attribution); rests on 4 mature cohorts.",
     );
   });
 
-  test("with nothing to scale, the budget sentence only cuts", () => {
-    const noWinner = tablesFor("first-touch");
-    noWinner.by_source = noWinner.by_source.filter((r) => r.source !== "1" && r.source !== "2");
-    const ins = derive("en", {}, { ...BY_MODEL, "first-touch": noWinner });
-    const text = find(ins, "overall-budget-move").text;
-    assert.match(text, /^Cut spend on source 3 \(ROMI 0\.20\), which takes 72\.3% of/);
+  test("no rule-of-thumb budget move: without a plan (not computed) there is no budget finding", () => {
+    assert.ok(!en.findings.some((f) => f.id === "overall-budget-move"));
+  });
+
+  test("with a plan given, its sentence is the one budget finding, after the overall ROMI", () => {
+    const results = resultsOf("en", {}, BY_MODEL);
+    const context = runContext(results["first-touch"].options, "en");
+    const none = deriveInsights({ byModel: results, context, budget: null });
+    const ids = none.findings.map((f) => f.id);
+    assert.equal(ids.filter((id) => id === "overall-budget-move").length, 1);
+    assert.equal(ids.indexOf("overall-budget-move"), ids.indexOf("overall-romi") + 1);
+    assert.match(find(none, "overall-budget-move").text, /^No budget plan: no source in this view has spend/);
+    assert.doesNotMatch(find(none, "overall-budget-move").text, /ROMI/);
   });
 
   test("the most promising cohorts: top three by LTV at H-1, small cohorts left out, one buyer named", () => {

@@ -10,6 +10,7 @@ import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
 import type { AnalysisDocument } from "../src/server/analysis.ts";
+import { wholeDataPlan } from "../src/server/budget-plan.ts";
 import {
   auditStoredDatabase,
   describeDataset,
@@ -48,6 +49,8 @@ describe("serve: API", async () => {
   };
   const engine = await freshEngine();
   const dataset = await describeDataset(engine, await ingest(engine, sources), "USD");
+  // As serve does: the default view's budget plan at start-up (the report's plan, and its sentence).
+  dataset.budget = await wholeDataPlan(dataset);
   server = await startServer({
     dataset,
     port: 0,
@@ -76,6 +79,7 @@ describe("serve: API", async () => {
     // The verdicts rest on the intervals (insights/trust.ts): the report computes them, the API with
     // intervals=1; without them every paid source is "watch — no interval".
     assert.deepEqual((await analysis("?intervals=1")).insights, reference.insights);
+    assert.deepEqual(full.budget, reference.budget, "the start-up plan is the report's");
     assert.deepEqual(full.metadata.options, reference.metadata.options);
     assert.deepEqual(full.dataQuality.warnings, reference.dataQuality.warnings);
     assert.deepEqual(full.metadata.filters, { sources: [], devices: [] });

@@ -1,5 +1,4 @@
 import { OptionsError } from "../metrics/options.ts";
-import type { MetricsResult } from "../metrics/result.ts";
 import { BudgetOutOfBounds } from "./allocate.ts";
 import {
   type BudgetPlan,
@@ -8,7 +7,7 @@ import {
   type PlanReason,
   type PlanVerdict,
 } from "./budget-plan.ts";
-import { planInputs } from "./plan-inputs.ts";
+import { type PlanMetrics, planInputsOfMetrics } from "./plan-inputs.ts";
 import type { PlanSettings } from "./plan-options.ts";
 
 /** Seed and replicates of the plan's bootstrap: fixed, so the same data give the same plan. */
@@ -28,6 +27,10 @@ export interface PlanSourceDocument {
   marginalCacNow: number | null;
   marginalCacAfter: number | null;
   revenuePerBuyer: number;
+  /** `forecast`: every buyer cohort valued, young ones by the LTV forecast; `mature`: observed mature cohorts only. */
+  valueBasis: "forecast" | "mature";
+  /** Share of the valued buyers whose H-month revenue is forecast (not yet observed). */
+  forecastShare: number;
   move: "up" | "down" | "hold";
   deltaBuyers: Interval;
   deltaRevenue: Interval;
@@ -62,12 +65,20 @@ export interface BudgetPlanDocument {
 }
 
 /**
- * The plan of one analysis, or null when nothing can be planned (no source with spend). A budget the
- * bounds cannot reach is an OptionsError with the reachable range.
+ * The plan of one analysis, or null when nothing can be planned (no source with spend; a device
+ * filter). `only` restricts the plan to those sources (the dashboard's source filter): the budget
+ * moves among them only, each fitted on all the buyers credited to it. A budget the bounds cannot
+ * reach is an OptionsError with the reachable range.
  */
-export function planOfMetrics(metrics: MetricsResult, settings: PlanSettings): BudgetPlanDocument | null {
-  if (!metrics.acquisitionDaily) return null;
-  const inputs = planInputs(metrics.acquisitionDaily);
+export function planOfMetrics(
+  metrics: PlanMetrics,
+  settings: PlanSettings,
+  only: readonly string[] = [],
+): BudgetPlanDocument | null {
+  const all = planInputsOfMetrics(metrics);
+  const keep = (source: string): boolean => only.length === 0 || only.includes(source);
+  const inputs = all.inputs.filter((i) => keep(i.source));
+  const value = all.value.filter((v) => keep(v.source));
   if (inputs.length === 0) return null;
   const { margin, horizon, attribution } = metrics.options;
   let plan: BudgetPlan;
@@ -119,6 +130,8 @@ export function planOfMetrics(metrics: MetricsResult, settings: PlanSettings): B
       marginalCacNow: r.marginalCacNow,
       marginalCacAfter: r.marginalCacAfter,
       revenuePerBuyer: r.revenuePerBuyer,
+      valueBasis: value.find((b) => b.source === r.source)?.basis ?? "mature",
+      forecastShare: value.find((b) => b.source === r.source)?.forecastShare ?? 0,
       move: r.move,
       deltaBuyers: { value: r.deltaBuyers, low: r.deltaBuyersLow, high: r.deltaBuyersHigh },
       deltaRevenue: { value: r.deltaRevenue, low: r.deltaRevenueLow, high: r.deltaRevenueHigh },

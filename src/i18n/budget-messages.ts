@@ -31,10 +31,26 @@ const en = {
   "budget.col.buyers": "Δ buyers / month [90 %]",
   "budget.col.revenue": "Δ {horizon}-month revenue [90 %]",
   "budget.margin": "Margin in use: {margin} (value of a buyer = margin × {horizon}-month revenue).",
+  "budget.value.forecast":
+    "The value of a new buyer is their {horizon}-month revenue: observed for mature buyer cohorts, forecast for young ones ({share} of the buyers valued; src/forecast). The forecast's own uncertainty is not in the intervals.",
+  "budget.value.mature":
+    "The value of a new buyer is the observed {horizon}-month revenue of mature buyer cohorts (no forecast available).",
+  "budget.none.spend_not_split_by_device":
+    "No budget plan for a device filter: spend has no device, so it cannot be set against one device's buyers.",
+  "budget.none.no_paid_source": "No budget plan: no source in this view has spend in the window.",
+  "budget.none.no_model":
+    "No budget plan: no source has enough daily data in the window to fit a response curve ({list}).",
+  "budget.basis":
+    "Fitted on {window}, {attribution}, {horizon}-month revenue, margin {margin}; sources {sources}.",
+  "budget.basis.filtered":
+    "The plan moves budget among the chosen sources only; each source's curve uses all buyers credited to it, not only the users the filter keeps.",
+  "budget.loading": "Fitting the budget plan for this view (a few seconds)…",
+  "budget.failed": "The budget plan could not be computed: {message}",
   "budget.skipped": "Not modelled: {list}.",
   "budget.skip.too_few_days": "source {source} (fewer than 60 days with spend)",
   "budget.skip.too_few_buyers": "source {source} (fewer than 50 new buyers)",
-  "budget.skip.no_revenue_per_buyer": "source {source} (no mature cohort for its revenue per buyer)",
+  "budget.skip.no_revenue_per_buyer":
+    "source {source} (no mature cohort or forecast for its revenue per buyer)",
   "budget.and": "and",
   "budget.from.one": "source {ids}",
   "budget.from.many": "sources {ids}",
@@ -91,10 +107,26 @@ const ru: Record<BudgetMessageKey, string> = {
   "budget.col.buyers": "Δ покупателей в мес. [90 %]",
   "budget.col.revenue": "Δ выручки за {horizon} мес. [90 %]",
   "budget.margin": "Маржа в расчёте: {margin} (ценность покупателя = маржа × выручка за {horizon} мес.).",
+  "budget.value.forecast":
+    "Ценность нового покупателя — его выручка за {horizon} мес.: наблюдаемая для зрелых когорт покупателей, прогноз для молодых ({share} оценённых покупателей; src/forecast). Неопределённость прогноза в интервалы не входит.",
+  "budget.value.mature":
+    "Ценность нового покупателя — наблюдаемая выручка за {horizon} мес. зрелых когорт покупателей (прогноза нет).",
+  "budget.none.spend_not_split_by_device":
+    "Плана бюджета для фильтра по устройству нет: у расходов нет устройства, их нельзя сопоставить с покупателями одного устройства.",
+  "budget.none.no_paid_source": "Плана бюджета нет: ни у одного источника в этом срезе нет расходов в окне.",
+  "budget.none.no_model":
+    "Плана бюджета нет: ни у одного источника нет достаточных дневных данных в окне для кривой отклика ({list}).",
+  "budget.basis":
+    "Подогнан на {window}, {attribution}, выручка за {horizon} мес., маржа {margin}; источники {sources}.",
+  "budget.basis.filtered":
+    "План переносит бюджет только между выбранными источниками; кривая каждого источника строится по всем приписанным ему покупателям, а не только по пользователям фильтра.",
+  "budget.loading": "Подгоняем план бюджета для этого среза (несколько секунд)…",
+  "budget.failed": "План бюджета не удалось рассчитать: {message}",
   "budget.skipped": "Без модели: {list}.",
   "budget.skip.too_few_days": "источник {source} (меньше 60 дней с расходами)",
   "budget.skip.too_few_buyers": "источник {source} (меньше 50 новых покупателей)",
-  "budget.skip.no_revenue_per_buyer": "источник {source} (нет зрелой когорты для выручки на покупателя)",
+  "budget.skip.no_revenue_per_buyer":
+    "источник {source} (нет зрелой когорты или прогноза для выручки на покупателя)",
   "budget.and": "и",
   "budget.from.one": "источника {ids}",
   "budget.from.many": "источников {ids}",

@@ -180,14 +180,6 @@ export const en = {
     "Overall, marketing does not pay back yet: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}); {basis}.",
   "insight.overall.unclear":
     "Overall, marketing is around break-even: {spend} spent, ROMI {romi}{interval} within {horizon} months ({model}), and the interval does not tell which side of 1 it is on; {basis}.",
-  "insight.budget.move":
-    "Move budget from {cut} to {scale}. The sources to cut take {cutShare} of spend, the sources to scale {scaleShare} (ROMI within {horizon} months, {model}).",
-  "insight.budget.cutOnly":
-    "Cut spend on {cut}, which takes {cutShare} of spend. No source pays back within {horizon} months to move the money to ({model}).",
-  "insight.budget.scaleOnly":
-    "Scale up {scale}, now {scaleShare} of spend. No source is clearly losing money within {horizon} months ({model}).",
-  "insight.budget.none":
-    "No clear budget move: within {horizon} months no source clearly pays back and none is clearly losing money ({model}).",
   "insight.cohorts.item": "{cohort} ({ltv})",
   "insight.cohorts.top": "The most promising buyer cohorts by LTV within {horizon} months: {list}; {basis}.",
   "insight.cohorts.itemOneBuyer": "{cohort} ({ltv}, of which one buyer brings {share})",

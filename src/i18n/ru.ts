@@ -179,14 +179,6 @@ export const ru: Messages = {
     "В целом маркетинг пока не окупается: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}. {basis}",
   "insight.overall.unclear":
     "В целом маркетинг около точки окупаемости: расходы — {spend}, ROMI за {horizon} мес. — {romi}{interval}, {model}; по интервалу нельзя сказать, по какую сторону от 1 он лежит. {basis}",
-  "insight.budget.move":
-    "Стоит перераспределить бюджет: сократить расходы на {cut} и направить их на {scale}. На источники для сокращения сейчас приходится {cutShare} расходов, на источники для роста — {scaleShare} (ROMI за {horizon} мес., {model}).",
-  "insight.budget.cutOnly":
-    "Стоит сократить расходы на {cut} — это {cutShare} всех расходов. Ни один источник не окупается за {horizon} мес., так что переносить бюджет некуда ({model}).",
-  "insight.budget.scaleOnly":
-    "Стоит увеличить расходы на {scale} — сейчас это {scaleShare} всех расходов. Явно убыточных источников за {horizon} мес. нет ({model}).",
-  "insight.budget.none":
-    "Явных поводов перераспределять бюджет нет: за {horizon} мес. ни один источник уверенно не окупается и ни один не убыточен настолько, чтобы его сокращать ({model}).",
   "insight.cohorts.item": "{cohort} ({ltv})",
   "insight.cohorts.top": "Самые перспективные когорты покупателей по LTV за {horizon} мес.: {list}. {basis}",
   "insight.cohorts.itemOneBuyer": "{cohort} ({ltv}, из них {share} приносит один покупатель)",

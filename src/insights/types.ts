@@ -1,3 +1,4 @@
+import type { BudgetPlanDocument } from "../budget/plan-document.ts";
 import type { MetricsResult } from "../metrics/result.ts";
 import type { Attribution } from "../metrics/tables.ts";
 import type { RunContext } from "../presentation.ts";
@@ -58,4 +59,9 @@ export interface InsightInput {
   context: RunContext;
   /** The ingest audit's warnings, for the data caveats. */
   qualityNotes?: QualityNote[];
+  /**
+   * The budget plan of the chosen model (src/budget): its sentence is the one budget recommendation;
+   * null = no plan could be made (the finding says why); undefined = not computed (no budget finding).
+   */
+  budget?: BudgetPlanDocument | null;
 }

@@ -1,6 +1,5 @@
 import type { Analysis } from "../analyze.ts";
 import { formatNumber, formatPercent, type Lang, type MessageKey, t } from "../i18n/index.ts";
-import { budgetSentence } from "../insights/budget-sentence.ts";
 import type { Cac } from "../metrics/tables.ts";
 
 /** CAC without a number, in words: spend without buyers, no spend, or withheld under a device filter. */
@@ -41,7 +40,6 @@ export function terminalSummary(
   ];
   // The source lines are the budget verdicts (insights/trust.ts): one sentence per source, no second list.
   for (const f of insights.findings.filter((x) => x.subject !== "data-quality")) lines.push(`  - ${f.text}`);
-  if (analysis.budget) lines.push("", budgetSentence(analysis.budget, lang, o.currency));
   const caveats = insights.findings.filter((x) => x.subject === "data-quality").length;
   if (caveats > 0) lines.push("", t(lang, "terminal.caveats", { count: caveats }));
   lines.push("", t(lang, "terminal.output", { path: paths.html ?? paths.out }));

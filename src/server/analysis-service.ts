@@ -74,6 +74,11 @@ export class AnalysisService {
     });
   }
 
+  /** The three models' results for `req`, from the cache or computed (the budget plan reads them). */
+  models(req: AnalysisRequest): Promise<ModelResults> {
+    return this.results.get(computationKey(req), () => this.compute(req));
+  }
+
   private compute(req: AnalysisRequest): Promise<ModelResults> {
     const queuedAt = performance.now();
     const job = this.gate.run(async () => {

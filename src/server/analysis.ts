@@ -10,6 +10,7 @@ import type { Engine, Row, SqlParams } from "../engine/engine.ts";
 import { sliceCube } from "../metrics/cube.ts";
 import type { MetricsResult } from "../metrics/result.ts";
 import type { Attribution } from "../metrics/tables.ts";
+import { knownPlan } from "./budget-plans.ts";
 import type { Dataset } from "./dataset.ts";
 import type { AnalysisRequest } from "./params.ts";
 
@@ -76,6 +77,7 @@ export function analysisDocument(
   req: AnalysisRequest,
   byModel: ModelResults,
 ): AnalysisDocument {
+  const known = knownPlan(dataset, req);
   const analysis = assembleAnalysis(byModel, {
     attribution: req.options.attribution,
     sources: [...dataset.catalog.sources],
@@ -83,10 +85,11 @@ export function analysisDocument(
     lang: req.lang,
     dataQuality: dataset.dataQuality,
     engine: { name: dataset.engine.name, version: dataset.engineVersion },
+    // Only the view whose plan serve fitted at start-up carries it (and its sentence in the summary);
+    // any other view's plan costs seconds and comes from /api/budget (budget-plans.ts).
+    ...(known !== undefined ? { budget: known } : {}),
   });
-  // The plan is the whole data's: shown without filters only (spend cannot be split by device either).
-  const budget = req.sources.length === 0 && req.devices.length === 0 ? (dataset.budget ?? null) : null;
-  return { ...metricsDocument(analysis), budget };
+  return { ...metricsDocument(analysis), budget: known ?? null };
 }
 
 /**

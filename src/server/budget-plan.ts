@@ -6,9 +6,8 @@ import type { Dataset } from "./dataset.ts";
 
 /**
  * The budget plan of the whole data under the default options, computed once when the server starts:
- * its bootstrap takes seconds of CPU, too long to run on the request path. The dashboard shows it
- * only for the unfiltered view (a filtered view would need its own plan) and lets the user vary
- * spend and margin in the browser.
+ * the default view's analysis document carries it (and its sentence in the summary), and /api/budget
+ * serves it without a fit (budget-plans.ts). Every other view's plan is fitted on request.
  */
 export async function wholeDataPlan(dataset: Dataset): Promise<BudgetPlanDocument | null> {
   const { from, to } = dataset.dataQuality.window;

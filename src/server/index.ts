@@ -16,6 +16,7 @@ import {
   type ServiceLimits,
 } from "./analysis-service.ts";
 import { type Asset, loadAssets } from "./assets.ts";
+import { BudgetPlans } from "./budget-plans.ts";
 import { BusyError } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
 import { filterChoices } from "./filter-choices.ts";
@@ -44,6 +45,8 @@ export interface RunningServer {
   url: string;
   port: number;
   service: AnalysisService;
+  /** The budget plans of /api/budget (fitted on a worker thread, cached per view). */
+  plans: BudgetPlans;
   /** Stops accepting, stops running computations, closes connections. Leaves the engine open. */
   close(): Promise<void>;
 }
@@ -77,6 +80,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   if (!loopback && !o.token) throw new Error(`serving on ${host} (not loopback) requires a token`);
   const assets = o.dashboard === false ? new Map<string, Asset>() : await loadAssets();
   const service = new AnalysisService(o.dataset, o, o.hooks);
+  const plans = new BudgetPlans(service, o.dataset);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = Date.now();
 
@@ -95,6 +99,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       });
     },
     "/api/filters": async (_req, res) => sendJson(res, 200, filterChoices(o.dataset)),
+    // The budget plan for the request's view (budget-plans.ts): the same parameters as /api/analysis.
+    "/api/budget": async (_req, res, query) => {
+      const request = parseAnalysisQuery(query, o.dataset.catalog);
+      sendJson(res, 200, await withDeadline(plans.response(request), service.timeLimitMs));
+    },
     "/api/analysis": async (req, res, query) => {
       const started = performance.now();
       const limit = service.timeLimitMs;
@@ -181,10 +190,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     url: `http://${shown}:${port}/`,
     port,
     service,
+    plans,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await service.stop();
+      await plans.stop();
       // Let the handlers of cancelled requests answer (503) before the sockets go.
       await new Promise((resolve) => setTimeout(resolve, 20));
       server.closeAllConnections();

@@ -5,6 +5,7 @@
  * shared link never carries it.
  */
 import type { AnalysisDocument } from "../server/analysis.ts";
+import type { BudgetPlanResponse } from "../server/budget-plans.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
 
 const TOKEN_KEY = "channelscope-token";
@@ -63,4 +64,10 @@ export function fetchAnalysis(
   if (intervals) asked.set("intervals", "1");
   const text = asked.toString();
   return getJson<AnalysisDocument>(`/api/analysis${text ? `?${text}` : ""}`, signal);
+}
+
+/** The budget plan for the same view (seconds when not cached: the panel asks for it on its own). */
+export function fetchBudgetPlan(query: URLSearchParams, signal: AbortSignal): Promise<BudgetPlanResponse> {
+  const text = query.toString();
+  return getJson<BudgetPlanResponse>(`/api/budget${text ? `?${text}` : ""}`, signal);
 }

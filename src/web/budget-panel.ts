@@ -2,7 +2,9 @@
  * The dashboard's budget panel: the report's plan section (table, sentence, margin, caveat), the
  * response curves drawn by Vega, and a what-if: one slider per source and a margin setting, the
  * expected outcome recomputed in the browser from the fitted curves B(S) = B0 (S / S0)^elasticity.
- * Point estimates only; the plan's intervals come from the bootstrap on the server.
+ * Point estimates only; the plan's intervals come from the bootstrap on the server. The plan is the
+ * view's own (window, model, horizon, margin, source filter), asked from /api/budget when the Marketing
+ * page is shown (seconds the first time), and the panel says which data it was fitted on.
  */
 import { parse, View as VegaView } from "vega";
 import { expressionInterpreter } from "vega-interpreter";
@@ -13,22 +15,48 @@ import { budgetText } from "../i18n/budget-messages.ts";
 import { formatNumber } from "../i18n/index.ts";
 import type { RunContext } from "../presentation.ts";
 import { budgetSection } from "../report/html/budget.ts";
+import { attributionName, fmtWindow } from "../report/html/format.ts";
 import { type Html, html } from "../report/html/html.ts";
+import type { BudgetPlanResponse } from "../server/budget-plans.ts";
+import { ApiError, fetchBudgetPlan } from "./api.ts";
 import { timestampsForInterpreter } from "./vega-compat.ts";
 
 /** Sliders run from half to 1.6 times today's spend, like the curves drawn. */
 const LOW = 0.5;
 const HIGH = 1.6;
 
-/** The panel's HTML (empty without a plan): the report's section plus the what-if controls. */
-export function budgetPanelHtml(v: RunContext, plan: BudgetPlanDocument | null): Html | string {
-  const section = budgetSection(v, plan, null);
-  if (!plan || !section) return "";
+/** The panel's place on the Marketing page: filled by bindBudgetPanel once the view's plan arrives. */
+export function budgetPanelHtml(v: RunContext): Html {
+  return html`<div class="budget-panel" data-budget-panel><p class="note" role="status">${budgetText(v.lang, "budget.loading")}</p></div>`;
+}
+
+/** What the plan was fitted on, then the plan (section and what-if) or why there is none. */
+export function budgetResponseHtml(v: RunContext, r: BudgetPlanResponse): Html | string {
+  const b = r.basis;
+  const basis = budgetText(v.lang, "budget.basis", {
+    window: fmtWindow(v, b.from, b.to),
+    attribution: attributionName(v, b.attribution),
+    horizon: b.horizon,
+    margin: formatNumber(v.lang, b.margin, 2),
+    sources: r.plan ? r.plan.sources.map((s) => s.source).join(", ") || "—" : b.sources.join(", ") || "—",
+  });
+  if (!r.plan) {
+    // Nothing was fitted: the reason alone (a device filter, no source with spend).
+    return html`<section id="budget"><h2>${budgetText(v.lang, "budget.section")}</h2><p><strong>${r.sentence}</strong></p></section>`;
+  }
+  const filtered = b.sources.length > 0 ? html` ${budgetText(v.lang, "budget.basis.filtered")}` : "";
+  return planPanelHtml(v, r.plan, html`<p class="note budget-basis">${basis}${filtered}</p>`);
+}
+
+/** The report's plan section (with `lead` under its heading) plus the what-if controls. */
+function planPanelHtml(v: RunContext, plan: BudgetPlanDocument, lead: Html): Html | string {
+  const section = budgetSection(v, plan, null, lead);
+  if (!section) return "";
   const money = (x: number): string => formatNumber(v.lang, x, 0);
   const rows = plan.sources.map(
     (
       s,
-    ) => html`<tr><td>${s.source}</td><td><input type="range" name="whatif-${s.source}" data-source="${s.source}"
+    ) => html`<tr><td>${s.source}</td><td><input type="range" name="whatif-${s.source}" data-plan-source="${s.source}"
       aria-label="${s.source}" min="${Math.round(s.spendNow * LOW)}" max="${Math.round(s.spendNow * HIGH)}"
       step="${Math.max(1, Math.round(s.spendNow / 200))}" value="${Math.round(s.spendNow)}"></td>
       <td class="num"><output data-for="${s.source}">${money(s.spendNow)}</output> ${v.currency}</td>
@@ -69,6 +97,51 @@ export function whatIfOutcome(
 }
 
 let curveView: VegaView | null = null;
+/** Plans already fetched, by query: switching pages or languages back does not fit again. */
+const fetched = new Map<string, BudgetPlanResponse>();
+let inFlight: AbortController | null = null;
+
+/**
+ * Fills the page's budget panel (if it has one) with the plan for `query` (the analysis query of the
+ * view), then wires the what-if. A newer call cancels an older one still waiting.
+ */
+export async function bindBudgetPanel(
+  root: HTMLElement,
+  query: URLSearchParams,
+  v: RunContext,
+): Promise<void> {
+  inFlight?.abort();
+  inFlight = null;
+  const panel = root.querySelector<HTMLElement>("[data-budget-panel]");
+  if (!panel) {
+    curveView?.finalize();
+    curveView = null;
+    return;
+  }
+  const key = query.toString();
+  let response = fetched.get(key);
+  if (!response) {
+    const controller = new AbortController();
+    inFlight = controller;
+    try {
+      response = await fetchBudgetPlan(query, controller.signal);
+      fetched.set(key, response);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      const message =
+        error instanceof ApiError && error.problems.length > 0
+          ? error.problems.join("; ")
+          : String((error as Error).message);
+      panel.innerHTML = String(
+        html`<p class="note" role="alert">${budgetText(v.lang, "budget.failed", { message })}</p>`,
+      );
+      return;
+    }
+    if (controller.signal.aborted || !panel.isConnected) return;
+  }
+  panel.innerHTML = String(budgetResponseHtml(v, response));
+  await bindBudgetWhatIf(panel, response.plan, v);
+}
 
 /** Wires the sliders, the margin and the buttons under `root`; draws the curves. */
 export async function bindBudgetWhatIf(
@@ -79,7 +152,7 @@ export async function bindBudgetWhatIf(
   curveView?.finalize();
   curveView = null;
   if (!plan) return;
-  const sliders = [...root.querySelectorAll<HTMLInputElement>("input[data-source]")];
+  const sliders = [...root.querySelectorAll<HTMLInputElement>("input[data-plan-source]")];
   const marginInput = root.querySelector<HTMLInputElement>('input[name="whatif-margin"]');
   const result = root.querySelector<HTMLElement>(".whatif-result");
   const figure = root.querySelector<HTMLElement>("figure[data-budget-figure]");
@@ -88,13 +161,13 @@ export async function bindBudgetWhatIf(
   const signed = (x: number, d = 0): string => (x > 0 ? `+${n(x, d)}` : n(x, d));
   let pending = false;
   const scenario = (): Map<string, number> =>
-    new Map(sliders.map((s) => [s.dataset.source!, Number(s.value)]));
+    new Map(sliders.map((s) => [s.dataset.planSource!, Number(s.value)]));
   const update = (): void => {
     const spend = scenario();
     const margin = Math.min(1, Math.max(0.01, Number(marginInput.value) || plan.margin));
     for (const s of sliders) {
       const out = root.querySelector<HTMLOutputElement>(
-        `output[data-for="${CSS.escape(s.dataset.source!)}"]`,
+        `output[data-for="${CSS.escape(s.dataset.planSource!)}"]`,
       );
       if (out) out.textContent = n(Number(s.value));
     }
@@ -124,7 +197,7 @@ export async function bindBudgetWhatIf(
     button.addEventListener("click", () => {
       const proposed = button.dataset.whatif === "proposed";
       for (const s of sliders) {
-        const source = plan.sources.find((p) => p.source === s.dataset.source);
+        const source = plan.sources.find((p) => p.source === s.dataset.planSource);
         if (source) s.value = String(Math.round(proposed ? source.spendProposed : source.spendNow));
       }
       update();

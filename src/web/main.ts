@@ -12,7 +12,7 @@ import type { Previous } from "../report/html/kpi.ts";
 import type { AnalysisDocument } from "../server/analysis.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
 import { ApiError, adoptTokenFromFragment, fetchAnalysis, fetchChoices, setToken } from "./api.ts";
-import { bindBudgetWhatIf } from "./budget-panel.ts";
+import { bindBudgetPanel } from "./budget-panel.ts";
 import { clearCharts, drawCharts } from "./charts.ts";
 import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
 import { addTableExports } from "./export.ts";
@@ -102,7 +102,8 @@ async function renderPage(): Promise<void> {
         )
       : {};
   await drawCharts(page, p, (id) => update({ sources: [id] }), extra);
-  await bindBudgetWhatIf(page, state.page === "marketing" ? (shown.doc.budget ?? null) : null, p.context);
+  // The view's own budget plan, asked for separately (seconds the first time; budget-panel.ts).
+  await bindBudgetPanel(page, analysisQuery(state), p.context);
   if (source && total?.key !== totalKey) void loadTotal(totalKey);
 }
 

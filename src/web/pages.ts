@@ -101,7 +101,7 @@ export function pageHtml(page: Page, p: Presentation, previous?: Previous, total
         "report.section.sources",
         html`<p>${intro}</p><p class="note">${tr(v, "dash.hint.clickSource")}</p><div class="by-source">${bySourceTable(v, tables.by_source, metrics)}</div>${lagBySourceTable(v, metrics)}`,
         true,
-      )}${figures}${budgetPanelHtml(v, p.analysis.budget ?? null)}${romiTable(v, metrics)}`;
+      )}${figures}${budgetPanelHtml(v)}${romiTable(v, metrics)}`;
     }
     case "source": {
       const chosen = metrics.filter.sources;

@@ -11,18 +11,13 @@ import { dataTable } from "./tables.ts";
 
 export const BUDGET_SECTION_ID = "budget";
 
-/** The executive-summary paragraph (for the verdict section). */
-export function budgetSummary(v: RunContext, plan: BudgetPlanDocument | null): Html | null {
-  return plan
-    ? html`<p class="budget-summary"><strong>${budgetSentence(plan, v.lang, v.currency)}</strong></p>`
-    : null;
-}
-
 /** The whole section, with its title for the table of contents; null without a plan. */
 export function budgetSection(
   v: RunContext,
   plan: BudgetPlanDocument | null,
   figureSvg: string | null,
+  /** Shown under the heading (the dashboard: which data the plan is fitted on). */
+  lead: Html | null = null,
 ): { id: string; title: string; html: Html } | null {
   if (!plan) return null;
   const title = budgetText(v.lang, "budget.section");
@@ -86,12 +81,25 @@ export function budgetSection(
   const figure = figureSvg ? figureBlock(new Map([["response-curves", figureSvg]]), "response-curves") : null;
   const caveat = budgetText(v.lang, "budget.caveat", { attribution: attributionName(v, plan.attribution) });
   const body = html`<p><strong>${budgetSentence(plan, v.lang, v.currency)}</strong></p>
-<p>${budgetText(v.lang, "budget.margin", params)}</p>${table}${figure}
+<p>${budgetText(v.lang, "budget.margin", params)} ${valueText(v, plan)}</p>${table}${figure}
 <p class="note">${method}${skipped ? html`<br>${skipped}` : ""}</p>
 <p class="note"><strong>${caveat}</strong></p>`;
   return {
     id: BUDGET_SECTION_ID,
     title,
-    html: html`<section id="${BUDGET_SECTION_ID}"><h2>${title}</h2>${body}</section>\n`,
+    html: html`<section id="${BUDGET_SECTION_ID}"><h2>${title}</h2>${lead ?? ""}${body}</section>\n`,
   };
+}
+
+/** Where the value of a buyer comes from: the forecast (with the share of buyers forecast) or mature cohorts. */
+function valueText(v: RunContext, plan: BudgetPlanDocument): string {
+  const forecast = plan.sources.filter((s) => s.valueBasis === "forecast");
+  if (forecast.length === 0) return budgetText(v.lang, "budget.value.mature", { horizon: plan.horizon });
+  // Buyer-weighted over the modelled sources: the share of all valued buyers whose revenue is forecast.
+  const buyers = plan.sources.reduce((a, s) => a + s.buyersNow, 0);
+  const share = plan.sources.reduce((a, s) => a + s.forecastShare * s.buyersNow, 0) / Math.max(buyers, 1e-12);
+  return budgetText(v.lang, "budget.value.forecast", {
+    horizon: plan.horizon,
+    share: `${formatNumber(v.lang, share * 100, 0)} %`,
+  });
 }

@@ -7,7 +7,7 @@ import type { MessageKey } from "../../i18n/index.ts";
 import { formatNumber } from "../../i18n/index.ts";
 import type { Presentation } from "../../presentation.ts";
 import { TABLE_COLUMNS } from "../csv-tables.ts";
-import { budgetSection, budgetSummary } from "./budget.ts";
+import { budgetSection } from "./budget.ts";
 import { qualityBody } from "./data-quality.ts";
 import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
@@ -50,14 +50,8 @@ export function renderReportHtml(p: Presentation, out: ReportFigures): string {
     if (body !== null) parts.push({ id, title, html: section(v, id, title, body, flow) });
   };
   add("summary", "report.section.summary", summaryBody(insights, summaryCards(v, metrics)), true);
-  const verdict = verdictBody(v, insights);
-  const budgetLine = budgetSummary(v, p.analysis.budget ?? null);
-  add(
-    "verdict",
-    "report.section.verdict",
-    verdict && budgetLine ? html`${verdict}${budgetLine}` : verdict,
-    true,
-  );
+  // The budget plan's sentence is among the findings (overall-budget-move), not repeated here.
+  add("verdict", "report.section.verdict", verdictBody(v, insights), true);
   add("kpis", "report.section.kpis", kpiCards(v, metrics), true);
   for (const id of ["product", "sales", "marketing"] as const) {
     const body = figureSection(v, id, figures, metrics);
