@@ -1,11 +1,11 @@
 import { UNATTRIBUTED } from "./attribution.ts";
-import { lastMonth, matureMonths, monthLifetimes } from "./cohort-cells.ts";
 import { type ConversionRates, rateOf } from "./conversion.ts";
 import { naturalIdOrder } from "./id-order.ts";
-import { cacOf, paybackLifetime, sliceSpend, withheldCac } from "./marketing.ts";
+import { cacOf, paybackLifetime, withheldCac } from "./marketing.ts";
 import { ATTRIBUTIONS } from "./options.ts";
-import { HORIZON, MARGIN, type MetricRun, num, numOrNull, text } from "./query.ts";
+import { HORIZON, type MetricRun, num, text } from "./query.ts";
 import type { MarketingStats, SourceFlags } from "./result.ts";
+import { type SliceSpend, spendUpTo } from "./slice-spend.ts";
 import type { Attribution, ByDeviceRow, BySourceRow } from "./tables.ts";
 
 /*
@@ -14,6 +14,9 @@ import type { Attribution, ByDeviceRow, BySourceRow } from "./tables.ts";
  * `users` and conversion are by acquisition (first session); buyers, CAC, ltv_h, romi_h and payback
  * follow the model. Sources come from the window's sessions, attribution and costs.
  */
+
+/** SQL: the cohort month `col` is mature (its lifetime H-1 observed); window-periods.ts binds the bound. */
+const MATURE = (col: string) => `${col} < CAST($mature_before AS DATE)`;
 
 /** Below this many attributed buyers in mature cohorts a source is flagged `too_few_buyers`. */
 export const TOO_FEW_BUYERS = 30;
@@ -25,9 +28,6 @@ interface Attributed {
 }
 
 const NONE: Attributed = { buyers: 0, matureBuyers: 0, matureRevenue: 0 };
-
-/** SQL: the models as a one-column table. Names from the fixed list, so they can be SQL literals. */
-const MODELS = `(${ATTRIBUTIONS.map((m) => `SELECT '${m}' AS model`).join(" UNION ALL ")})`;
 
 /** SQL key NULL = buyers without a qualifying session. */
 function keyOf(value: unknown): string {
@@ -56,13 +56,11 @@ async function attributed(run: MetricRun): Promise<Map<string, Attributed>> {
   const rows = await run.all(`
     WITH b AS (
       SELECT a.model AS model, a.dim AS dim, a.key AS key, sum(a.buyers) AS buyers,
-        sum(CASE WHEN a.cohort IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m) THEN a.buyers ELSE 0 END)
-          AS mature_buyers
+        sum(CASE WHEN ${MATURE("a.cohort")} THEN a.buyers ELSE 0 END) AS mature_buyers
       FROM ${t.attrBuyers} a WHERE ${run.inCombos("a.r")} GROUP BY a.model, a.dim, a.key),
     r AS (
       SELECT a.model AS model, a.dim AS dim, a.key AS key, sum(a.revenue) AS revenue FROM ${t.attrRevenue} a
-      WHERE ${run.inCombos("a.r")} AND a.lifetime < ${HORIZON}
-        AND a.cohort IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m)
+      WHERE ${run.inCombos("a.r")} AND a.lifetime < ${HORIZON} AND ${MATURE("a.cohort")}
       GROUP BY a.model, a.dim, a.key)
     SELECT b.model AS model, b.dim AS dim, b.key AS key, b.buyers AS buyers,
       coalesce(b.mature_buyers, 0) AS mature_buyers, coalesce(r.revenue, 0) AS mature_revenue
@@ -76,50 +74,51 @@ async function attributed(run: MetricRun): Promise<Map<string, Attributed>> {
 }
 
 /** Spend per source over the window and over the mature cohorts' months (the same under every model). */
-async function spend(run: MetricRun): Promise<Map<string, { costs: number; mature: number }>> {
-  const rows = await run.all(`
-    SELECT k.source_id AS key, CAST(sum(k.costs) AS DOUBLE) AS costs,
-      CAST(coalesce(sum(CASE WHEN k.month_start IN (SELECT m.month_start AS v FROM ${matureMonths(run)} m)
-        THEN k.costs END), 0) AS DOUBLE) AS mature
-    FROM ${sliceSpend(run)} k GROUP BY k.source_id`);
-  return new Map(rows.map((r) => [text(r.key), { costs: num(r.costs), mature: num(r.mature) }]));
+function spendBySource(
+  spend: SliceSpend,
+  months: string[],
+  matureMonths: string[],
+): Map<string, { costs: number; mature: number }> {
+  return new Map(
+    [...spend.sourceTotals].map(([source, costs]) => [
+      source,
+      { costs, mature: spendUpTo(spend.bySource.get(source), months, matureMonths.length - 1) ?? 0 },
+    ]),
+  );
 }
 
 /**
  * ROMI_s(k) = margin x attributed revenue in lifetimes 0..k of the cohorts with lifetime k observed /
  * spend of s in those cohorts' months, for every model, every source with spend and every lifetime.
+ * The revenue sums are read per (model, source, k); the spend's come with the slice's spend.
  */
 async function romiBySourceLifetime(
   run: MetricRun,
+  spend: SliceSpend,
+  months: string[],
 ): Promise<Record<Attribution, MarketingStats["romiBySourceLifetime"]>> {
   const { d, t } = run;
   const rows = await run.all(`
-    WITH ks AS ${monthLifetimes(run)},
-    rev AS (
-      SELECT a.model AS model, a.key AS key, ks.lifetime AS k, sum(a.revenue) AS revenue
-      FROM ${t.attrRevenue} a CROSS JOIN ks CROSS JOIN ${lastMonth(run)} x
-      WHERE a.dim = 'source' AND ${run.inCombos("a.r")} AND a.lifetime <= ks.lifetime
-        AND ${d.monthsBetween("a.cohort", "x.last_month")} >= ks.lifetime
-      GROUP BY a.model, a.key, ks.lifetime),
-    spend AS ${sliceSpend(run)},
-    sp AS (
-      SELECT s.source_id AS key, ks.lifetime AS k,
-        sum(CASE WHEN ${d.monthsBetween("c.month_start", "x.last_month")} >= ks.lifetime THEN c.costs END) AS spend
-      FROM (SELECT DISTINCT spend.source_id AS source_id FROM spend) s CROSS JOIN ks CROSS JOIN ${lastMonth(run)} x
-      LEFT JOIN spend c ON c.source_id = s.source_id
-      GROUP BY s.source_id, ks.lifetime)
-    SELECT m.model AS model, sp.key AS source, sp.k AS lifetime,
-      CASE WHEN sp.spend <> 0 THEN ${MARGIN} * coalesce(rev.revenue, 0) / CAST(sp.spend AS DOUBLE) END AS romi
-    FROM sp CROSS JOIN ${MODELS} m LEFT JOIN rev ON rev.model = m.model AND rev.key = sp.key AND rev.k = sp.k`);
+    SELECT a.model AS model, a.key AS key, ks.lifetime AS k, CAST(sum(a.revenue) AS DOUBLE) AS revenue
+    FROM ${t.attrRevenue} a CROSS JOIN (SELECT CAST(s.i AS INTEGER) AS lifetime FROM ${d.integerSeries("$lifetimes")} s) ks
+    WHERE a.dim = 'source' AND ${run.inCombos("a.r")} AND a.lifetime <= ks.lifetime
+      AND ${d.monthsBetween("a.cohort", "CAST($last_month AS DATE)")} >= ks.lifetime
+    GROUP BY a.model, a.key, ks.lifetime`);
+  const revenue = new Map(
+    rows.map((r) => [`${modelOf(r.model)}/${keyOf(r.key)}/${num(r.k)}`, num(r.revenue)]),
+  );
+  const { margin } = run.options;
   const byModel = perModel(
-    rows.map((r) => ({
-      model: modelOf(r.model),
-      row: {
-        source: text(r.source),
-        lifetime: num(r.lifetime),
-        romi: run.scope.withheld ? null : numOrNull(r.romi),
-      },
-    })),
+    ATTRIBUTIONS.flatMap((model) =>
+      [...spend.bySource].flatMap(([source, byMonth]) =>
+        months.map((_, lifetime) => {
+          const costs = spendUpTo(byMonth, months, months.length - 1 - lifetime);
+          const rev = revenue.get(`${model}/${source}/${lifetime}`) ?? 0;
+          const romi = costs === null || costs === 0 ? null : (margin * rev) / costs;
+          return { model, row: { source, lifetime, romi: run.scope.withheld ? null : romi } };
+        }),
+      ),
+    ),
   );
   for (const list of Object.values(byModel))
     list.sort((a, b) => naturalIdOrder(a.source, b.source) || a.lifetime - b.lifetime);
@@ -129,34 +128,33 @@ async function romiBySourceLifetime(
 /** Spend of s in month c / buyers of cohort c attributed to s, for cells with spend or buyers. */
 async function cacBySourceCohort(
   run: MetricRun,
+  spend: SliceSpend,
 ): Promise<Record<Attribution, MarketingStats["cacBySourceCohort"]>> {
-  const { t } = run;
+  const { d, t } = run;
   const rows = await run.all(`
-    WITH b AS (
-      SELECT a.model AS model, a.key AS key, a.cohort AS cohort, sum(a.buyers) AS buyers FROM ${t.attrBuyers} a
-      WHERE a.dim = 'source' AND ${run.inCombos("a.r")} GROUP BY a.model, a.key, a.cohort),
-    c AS (SELECT m.model AS model, k.source_id AS source_id, k.month_start AS month_start, k.costs AS costs
-      FROM ${sliceSpend(run)} k CROSS JOIN ${MODELS} m)
-    SELECT coalesce(b.model, c.model) AS model, CASE WHEN b.cohort IS NOT NULL THEN b.key ELSE c.source_id END AS key,
-      ${run.d.formatMonth("coalesce(b.cohort, c.month_start)")} AS cohort,
-      CAST(coalesce(c.costs, 0) AS DOUBLE) AS costs, coalesce(b.buyers, 0) AS buyers
-    FROM b FULL JOIN c ON c.model = b.model AND c.source_id = b.key AND c.month_start = b.cohort`);
-  const byModel = perModel(
-    rows.map((r) => {
-      const costs = num(r.costs);
-      const newBuyers = num(r.buyers);
-      return {
-        model: modelOf(r.model),
-        row: {
-          source: keyOf(r.key),
-          cohort: text(r.cohort),
-          costs,
-          newBuyers,
-          cac: withheldCac(run, cacOf(costs, newBuyers)),
-        },
-      };
-    }),
-  );
+    SELECT a.model AS model, a.key AS key, ${d.formatMonth("a.cohort")} AS cohort, sum(a.buyers) AS buyers
+    FROM ${t.attrBuyers} a WHERE a.dim = 'source' AND ${run.inCombos("a.r")} GROUP BY a.model, a.key, a.cohort`);
+  const row = (source: string, cohort: string, costs: number, newBuyers: number) => ({
+    source,
+    cohort,
+    costs,
+    newBuyers,
+    cac: withheldCac(run, cacOf(costs, newBuyers)),
+  });
+  const byModel = perModel<MarketingStats["cacBySourceCohort"][number]>([]);
+  for (const model of ATTRIBUTIONS) {
+    // Cells with attributed buyers (and their spend, if any), then spend cells without buyers.
+    const withBuyers = new Set<string>();
+    for (const r of rows.filter((r) => modelOf(r.model) === model)) {
+      const source = keyOf(r.key);
+      const cohort = text(r.cohort);
+      const costs = r.key === null ? 0 : (spend.bySource.get(source)?.get(cohort)?.costs ?? 0);
+      withBuyers.add(`${source}/${cohort}`);
+      byModel[model].push(row(source, cohort, costs, num(r.buyers)));
+    }
+    for (const c of spend.cells)
+      if (!withBuyers.has(`${c.source}/${c.month}`)) byModel[model].push(row(c.source, c.month, c.costs, 0));
+  }
   for (const list of Object.values(byModel)) {
     const rank = new Map(orderedKeys(list.map((r) => r.source)).map((k, i) => [k, i]));
     list.sort((a, b) => rank.get(a.source)! - rank.get(b.source)! || (a.cohort < b.cohort ? -1 : 1));
@@ -200,12 +198,15 @@ export interface BySourceResult {
 export async function bySourceAllModels(
   run: MetricRun,
   conversion: ConversionRates,
+  spend: SliceSpend,
+  months: string[],
+  matureMonths: string[],
 ): Promise<Record<Attribution, BySourceResult>> {
   const margin = run.options.margin;
   const attributedOf = await attributed(run);
-  const spendOf = await spend(run);
-  const romi = await romiBySourceLifetime(run);
-  const cac = await cacBySourceCohort(run);
+  const spendOf = spendBySource(spend, months, matureMonths);
+  const romi = await romiBySourceLifetime(run, spend, months);
+  const cac = await cacBySourceCohort(run, spend);
   const seen = await seenKeys(run);
   const keysOf = (model: Attribution, dim: string) =>
     [...attributedOf.keys()]
