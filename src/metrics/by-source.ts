@@ -167,13 +167,15 @@ async function cacBySourceCohort(
  * seen), among the filter's chosen sources and devices: a source filter lists the chosen sources, not
  * every source its users came back through (attribution may still credit those).
  */
-async function seenKeys(run: MetricRun): Promise<{ sources: string[]; devices: string[] }> {
-  const { t } = run;
-  const rows = await run.all(`
-    SELECT DISTINCT c.source_id AS source_id, c.device AS device
-    FROM ${t.seenCombos} s JOIN ${t.combos} c ON c.r = s.sr
-    WHERE ${run.inCombos("s.r")} AND ${run.inCombos("s.sr")}`);
-  return { sources: rows.map((r) => text(r.source_id)), devices: rows.map((r) => text(r.device)) };
+function seenKeys(
+  run: MetricRun,
+  seen: readonly { r: number; sr: number }[],
+  combos: readonly { r: number; source: string; device: string }[],
+): { sources: string[]; devices: string[] } {
+  const kept = run.scope.combos === null ? null : new Set(run.scope.combos);
+  const pairs = seen.filter((p) => kept === null || (kept.has(p.r) && kept.has(p.sr)));
+  const through = pairs.map((p) => combos[p.sr]!);
+  return { sources: through.map((c) => c.source), devices: through.map((c) => c.device) };
 }
 
 function orderedKeys(...sets: Iterable<string>[]): string[] {
@@ -201,13 +203,17 @@ export async function bySourceAllModels(
   spend: SliceSpend,
   months: string[],
   matureMonths: string[],
+  window: {
+    seen: readonly { r: number; sr: number }[];
+    combos: readonly { r: number; source: string; device: string }[];
+  },
 ): Promise<Record<Attribution, BySourceResult>> {
   const margin = run.options.margin;
   const attributedOf = await attributed(run);
   const spendOf = spendBySource(spend, months, matureMonths);
   const romi = await romiBySourceLifetime(run, spend, months);
   const cac = await cacBySourceCohort(run, spend);
-  const seen = await seenKeys(run);
+  const seen = seenKeys(run, window.seen, window.combos);
   const keysOf = (model: Attribution, dim: string) =>
     [...attributedOf.keys()]
       .filter((k) => k.startsWith(`${model}/${dim}/`))

@@ -94,7 +94,10 @@ export async function assembleSlice(
   const run = new MetricRun(engine, options, tables, scope, params);
   const reads = await readSlice(run, months, matureMonths);
   const rates = await conversionRates(run, options.cohortGrain);
-  const attributed = await bySourceAllModels(run, rates, reads.spend, reads.months, reads.matureMonths);
+  const attributed = await bySourceAllModels(run, rates, reads.spend, months, matureMonths, {
+    seen: context.windowFacts.seen,
+    combos: context.cube.facts.combos,
+  });
   const metrics = await assemble(run, context, rates, attributed[options.attribution], reads);
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {

@@ -29,6 +29,8 @@ export interface WindowFacts {
   calendar: CalendarDay[];
   /** The new buyers' conversion lags per combo, in memory (lag-index.ts): slices take medians here. */
   lags: LagIndex;
+  /** The window's seenCombos rows (acquisition combo r, session combo sr): by_source lists what was seen. */
+  seen: { r: number; sr: number }[];
 }
 
 export interface CalendarDay {
@@ -82,6 +84,10 @@ export async function buildWindowCube(
     excluded: { visits: num(out?.visits), orders: num(out?.orders), costs: num(out?.costs) },
     calendar: calendar.map((c) => ({ day: text(c.day), week: text(c.week), month: text(c.month) })),
     lags: await readLagIndex(q, t.newBuyers),
+    seen: (await q.all(`SELECT s.r AS r, s.sr AS sr FROM ${t.seenCombos} s ORDER BY s.r, s.sr`)).map((s) => ({
+      r: num(s.r),
+      sr: num(s.sr),
+    })),
   };
 }
 
