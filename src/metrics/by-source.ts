@@ -1,76 +1,39 @@
+import {
+  type Attributed,
+  type AttributedCells,
+  attributedTotals,
+  readAttributedCells,
+  revenueThroughLifetime,
+} from "./attributed-cells.ts";
 import { UNATTRIBUTED } from "./attribution.ts";
 import { type ConversionRates, rateOf } from "./conversion.ts";
+import { decimalToNumber } from "./exact-decimal.ts";
 import { naturalIdOrder } from "./id-order.ts";
 import { cacOf, paybackLifetime, withheldCac } from "./marketing.ts";
 import { ATTRIBUTIONS } from "./options.ts";
-import { HORIZON, type MetricRun, num, text } from "./query.ts";
+import type { MetricRun } from "./query.ts";
 import type { MarketingStats, SourceFlags } from "./result.ts";
 import { type SliceSpend, spendUpTo } from "./slice-spend.ts";
 import type { Attribution, ByDeviceRow, BySourceRow } from "./tables.ts";
 
 /*
  * by_source.csv and by_device.csv and the per-source marketing figures, under every attribution model
- * at once: each query groups by the model, so a slice costs five small reads however many models.
+ * at once, from the slice's attributed cells (attributed-cells.ts: two reads however many models), its
+ * spend (slice-spend.ts) and the window's seen combos.
  * `users` and conversion are by acquisition (first session); buyers, CAC, ltv_h, romi_h and payback
  * follow the model. Sources come from the window's sessions, attribution and costs.
  */
 
-/** SQL: the cohort month `col` is mature (its lifetime H-1 observed); window-periods.ts binds the bound. */
-const MATURE = (col: string) => `${col} < CAST($mature_before AS DATE)`;
-
 /** Below this many attributed buyers in mature cohorts a source is flagged `too_few_buyers`. */
 export const TOO_FEW_BUYERS = 30;
 
-interface Attributed {
-  buyers: number;
-  matureBuyers: number;
-  matureRevenue: number;
-}
-
 const NONE: Attributed = { buyers: 0, matureBuyers: 0, matureRevenue: 0 };
-
-/** SQL key NULL = buyers without a qualifying session. */
-function keyOf(value: unknown): string {
-  return value === null || value === undefined ? UNATTRIBUTED : text(value as string);
-}
-
-function modelOf(value: unknown): Attribution {
-  const model = ATTRIBUTIONS.find((m) => m === value);
-  if (!model) throw new Error(`metric query returned an unknown model ${String(value)}`);
-  return model;
-}
 
 /** Groups rows by model into per-model lists. */
 function perModel<T>(rows: { model: Attribution; row: T }[]): Record<Attribution, T[]> {
   const out = Object.fromEntries(ATTRIBUTIONS.map((m) => [m, [] as T[]])) as Record<Attribution, T[]>;
   for (const { model, row } of rows) out[model].push(row);
   return out;
-}
-
-/**
- * Attributed buyers (all cohorts), and buyers and revenue in lifetimes 0..H-1 of mature cohorts, per
- * (model, dim, key), summed over the slice's acquisition combos.
- */
-async function attributed(run: MetricRun): Promise<Map<string, Attributed>> {
-  const { t } = run;
-  const rows = await run.all(`
-    WITH b AS (
-      SELECT a.model AS model, a.dim AS dim, a.key AS key, sum(a.buyers) AS buyers,
-        sum(CASE WHEN ${MATURE("a.cohort")} THEN a.buyers ELSE 0 END) AS mature_buyers
-      FROM ${t.attrBuyers} a WHERE ${run.inCombos("a.r")} GROUP BY a.model, a.dim, a.key),
-    r AS (
-      SELECT a.model AS model, a.dim AS dim, a.key AS key, sum(a.revenue) AS revenue FROM ${t.attrRevenue} a
-      WHERE ${run.inCombos("a.r")} AND a.lifetime < ${HORIZON} AND ${MATURE("a.cohort")}
-      GROUP BY a.model, a.dim, a.key)
-    SELECT b.model AS model, b.dim AS dim, b.key AS key, b.buyers AS buyers,
-      coalesce(b.mature_buyers, 0) AS mature_buyers, coalesce(r.revenue, 0) AS mature_revenue
-    FROM b LEFT JOIN r ON r.model = b.model AND r.dim = b.dim AND ${run.d.nullSafeEquals("r.key", "b.key")}`);
-  return new Map(
-    rows.map((r) => [
-      `${modelOf(r.model)}/${text(r.dim)}/${keyOf(r.key)}`,
-      { buyers: num(r.buyers), matureBuyers: num(r.mature_buyers), matureRevenue: num(r.mature_revenue) },
-    ]),
-  );
 }
 
 /** Spend per source over the window and over the mature cohorts' months (the same under every model). */
@@ -90,23 +53,15 @@ function spendBySource(
 /**
  * ROMI_s(k) = margin x attributed revenue in lifetimes 0..k of the cohorts with lifetime k observed /
  * spend of s in those cohorts' months, for every model, every source with spend and every lifetime.
- * The revenue sums are read per (model, source, k); the spend's come with the slice's spend.
+ * Both sums are exact (attributed-cells.ts, slice-spend.ts).
  */
-async function romiBySourceLifetime(
+function romiBySourceLifetime(
   run: MetricRun,
+  cells: AttributedCells,
   spend: SliceSpend,
   months: string[],
-): Promise<Record<Attribution, MarketingStats["romiBySourceLifetime"]>> {
-  const { d, t } = run;
-  const rows = await run.all(`
-    SELECT a.model AS model, a.key AS key, ks.lifetime AS k, CAST(sum(a.revenue) AS DOUBLE) AS revenue
-    FROM ${t.attrRevenue} a CROSS JOIN (SELECT CAST(s.i AS INTEGER) AS lifetime FROM ${d.integerSeries("$lifetimes")} s) ks
-    WHERE a.dim = 'source' AND ${run.inCombos("a.r")} AND a.lifetime <= ks.lifetime
-      AND ${d.monthsBetween("a.cohort", "CAST($last_month AS DATE)")} >= ks.lifetime
-    GROUP BY a.model, a.key, ks.lifetime`);
-  const revenue = new Map(
-    rows.map((r) => [`${modelOf(r.model)}/${keyOf(r.key)}/${num(r.k)}`, num(r.revenue)]),
-  );
+): Record<Attribution, MarketingStats["romiBySourceLifetime"]> {
+  const revenue = revenueThroughLifetime(cells, months);
   const { margin } = run.options;
   const byModel = perModel(
     ATTRIBUTIONS.flatMap((model) =>
@@ -126,14 +81,11 @@ async function romiBySourceLifetime(
 }
 
 /** Spend of s in month c / buyers of cohort c attributed to s, for cells with spend or buyers. */
-async function cacBySourceCohort(
+function cacBySourceCohort(
   run: MetricRun,
+  cells: AttributedCells,
   spend: SliceSpend,
-): Promise<Record<Attribution, MarketingStats["cacBySourceCohort"]>> {
-  const { d, t } = run;
-  const rows = await run.all(`
-    SELECT a.model AS model, a.key AS key, ${d.formatMonth("a.cohort")} AS cohort, sum(a.buyers) AS buyers
-    FROM ${t.attrBuyers} a WHERE a.dim = 'source' AND ${run.inCombos("a.r")} GROUP BY a.model, a.key, a.cohort`);
+): Record<Attribution, MarketingStats["cacBySourceCohort"]> {
   const row = (source: string, cohort: string, costs: number, newBuyers: number) => ({
     source,
     cohort,
@@ -145,12 +97,10 @@ async function cacBySourceCohort(
   for (const model of ATTRIBUTIONS) {
     // Cells with attributed buyers (and their spend, if any), then spend cells without buyers.
     const withBuyers = new Set<string>();
-    for (const r of rows.filter((r) => modelOf(r.model) === model)) {
-      const source = keyOf(r.key);
-      const cohort = text(r.cohort);
-      const costs = r.key === null ? 0 : (spend.bySource.get(source)?.get(cohort)?.costs ?? 0);
-      withBuyers.add(`${source}/${cohort}`);
-      byModel[model].push(row(source, cohort, costs, num(r.buyers)));
+    for (const c of cells.buyers.filter((c) => c.model === model && c.dim === "source")) {
+      const costs = c.key === UNATTRIBUTED ? 0 : (spend.bySource.get(c.key)?.get(c.cohort)?.costs ?? 0);
+      withBuyers.add(`${c.key}/${c.cohort}`);
+      byModel[model].push(row(c.key, c.cohort, costs, decimalToNumber(c.buyers)));
     }
     for (const c of spend.cells)
       if (!withBuyers.has(`${c.source}/${c.month}`)) byModel[model].push(row(c.source, c.month, c.costs, 0));
@@ -209,10 +159,11 @@ export async function bySourceAllModels(
   },
 ): Promise<Record<Attribution, BySourceResult>> {
   const margin = run.options.margin;
-  const attributedOf = await attributed(run);
+  const cells = await readAttributedCells(run);
+  const attributedOf = attributedTotals(cells, matureMonths, run.options.horizon);
   const spendOf = spendBySource(spend, months, matureMonths);
-  const romi = await romiBySourceLifetime(run, spend, months);
-  const cac = await cacBySourceCohort(run, spend);
+  const romi = romiBySourceLifetime(run, cells, spend, months);
+  const cac = cacBySourceCohort(run, cells, spend);
   const seen = seenKeys(run, window.seen, window.combos);
   const keysOf = (model: Attribution, dim: string) =>
     [...attributedOf.keys()]

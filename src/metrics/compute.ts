@@ -90,7 +90,7 @@ export async function assembleSlice(
 ): Promise<Record<Attribution, MetricsResult>> {
   const months = windowMonths(context.windowFacts.calendar);
   const matureMonths = matureMonthList(months, options.horizon);
-  const params = periodParams(months, matureMonths);
+  const params = periodParams(months);
   const run = new MetricRun(engine, options, tables, scope, params);
   const reads = await readSlice(run, months, matureMonths);
   const rates = await conversionRates(run, options.cohortGrain);

@@ -27,20 +27,9 @@ export function observedLifetimes(months: readonly string[], cohort: string): nu
 }
 
 /**
- * Bound parameters of a slice's statements that the window and horizon fix, so that they need not
- * read the calendar: `$last_month` (first day of the window's last month), `$lifetimes` (P) and
- * `$mature_before` (cohorts before this first-of-month are mature; the first month when none is).
+ * Bound parameters of a slice's statements that the window fixes, so that they need not read the
+ * calendar: `$last_month` (first day of the window's last month) and `$lifetimes` (P).
  */
-export function periodParams(months: readonly string[], matureMonths: readonly string[]) {
-  const last = months[months.length - 1]!;
-  return {
-    last_month: `${last}-01`,
-    lifetimes: months.length,
-    mature_before: `${matureMonths.length === 0 ? months[0]! : nextMonth(matureMonths[matureMonths.length - 1]!)}-01`,
-  };
-}
-
-function nextMonth(month: string): string {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+export function periodParams(months: readonly string[]) {
+  return { last_month: `${months[months.length - 1]!}-01`, lifetimes: months.length };
 }
