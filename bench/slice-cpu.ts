@@ -18,7 +18,7 @@ import { assembleAnalysis, metricsDocument } from "../src/analyze.ts";
 import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import type { Engine, Row, SqlParams } from "../src/engine/engine.ts";
 import { ingest } from "../src/ingest/index.ts";
-import { buildCube, sliceCube } from "../src/metrics/cube.ts";
+import { buildCube, dropCube, sliceCube } from "../src/metrics/cube.ts";
 
 const { values } = parseArgs({
   options: {
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
         `${(v.ms / count).toFixed(2).padStart(7)} ms x${(v.n / count).toFixed(1)}  ${sql}\n`,
       );
   }
+  await dropCube(cube);
   await engine.close();
 }
 
