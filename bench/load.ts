@@ -16,11 +16,14 @@
  * to measure a filter change with and without the trust numbers (issue 10).
  *
  * Latencies of the "new" phases are measured per request (exact p50/p95/p99, not a histogram). Prints
- * a table per scale with the server's peak RSS and writes bench/out/load.json.
+ * a table per scale with the server's peak RSS and the machine's load average (on a shared machine the
+ * latencies depend on it; bench/slice-cpu.ts measures the load-independent CPU per slice) and writes
+ * bench/out/load.json.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateSample } from "../src/generate/index.ts";
@@ -182,7 +185,15 @@ function peakRssMb(pid: number | undefined): number | null {
   }
 }
 
-const report: { scale: string; startS: number; peakRssMb: number | null; results: Phase[] }[] = [];
+const report: {
+  scale: string;
+  startS: number;
+  peakRssMb: number | null;
+  /** The machine's 1-minute load average before and after the scale's phases (a busy machine is slower). */
+  load: { before: number; after: number };
+  results: Phase[];
+}[] = [];
+const load1 = () => Math.round(loadavg()[0]! * 10) / 10;
 for (const scale of values.scales.split(",").map((s) => s.trim())) {
   const dir = join(OUT, `data-${scale}M`, "csv");
   if (!existsSync(join(dir, "visits_log_us.csv"))) {
@@ -190,6 +201,7 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
     mkdirSync(dir, { recursive: true });
     await generateSample({ out: dir, users: Math.round((Number(scale) * 1e6) / SESSIONS_PER_USER), seed: 7 });
   }
+  const loadBefore = load1();
   const t0 = performance.now();
   const { child, url } = await startServe(dir);
   const startS = (performance.now() - t0) / 1000;
@@ -215,9 +227,11 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
     };
     results.push(await timedPhase("new window", base, 1, windowRequests, windows));
     const peak = peakRssMb(child.pid);
-    report.push({ scale: `${scale}M`, startS: Math.round(startS * 10) / 10, peakRssMb: peak, results });
+    const load = { before: loadBefore, after: load1() };
+    report.push({ scale: `${scale}M`, startS: Math.round(startS * 10) / 10, peakRssMb: peak, load, results });
     const table = [
-      `${scale}M sessions: serve ready in ${startS.toFixed(1)} s (ingest + cube), peak RSS ${peak ?? "?"} MB`,
+      `${scale}M sessions: serve ready in ${startS.toFixed(1)} s (ingest + cube), peak RSS ${peak ?? "?"} MB, ` +
+        `load average ${load.before} before, ${load.after} after (${cpus().length} cores)`,
       "| phase | connections | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
       "|---|---|---|---|---|---|---|---|---|",
       ...results.map(

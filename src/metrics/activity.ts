@@ -1,4 +1,5 @@
-import { bool, type MetricRun, num, text } from "./query.ts";
+import type { CalendarDay } from "./cube-window.ts";
+import { type MetricRun, num, text } from "./query.ts";
 import type { ActivityStats, PeriodMean } from "./result.ts";
 import type { ActivityRow } from "./tables.ts";
 
@@ -13,50 +14,64 @@ type Grain = "day" | "week" | "month";
 /**
  * DAU / WAU / MAU series over every period the window touches (0 where nobody came). Users of a period
  * are distinct users with a session starting in it; a period is partial when it starts before `from`
- * or ends after `to`.
+ * or ends after `to`. One read: users per day, week and month (a user is active in a week or month
+ * once, whichever days: the cube's per-period counts) and sessions per day; the periods, their
+ * sessions and whether they are partial come from the window's calendar.
  */
-export async function activitySeries(run: MetricRun): Promise<ActivitySeries> {
-  return {
-    daily: await series(run, "day"),
-    weekly: await series(run, "week"),
-    monthly: await series(run, "month"),
+export async function activitySeries(
+  run: MetricRun,
+  calendar: readonly CalendarDay[],
+): Promise<ActivitySeries> {
+  const { d, t } = run;
+  const rows = await run.all(`
+    SELECT 'day' AS grain, ${d.formatDay("a.day_date")} AS period, CAST(sum(a.users) AS DOUBLE) AS users,
+      CAST(sum(a.sessions) AS DOUBLE) AS sessions
+    FROM ${t.actDay} a WHERE ${run.inCombos("a.r")} GROUP BY a.day_date
+    UNION ALL
+    SELECT 'week' AS grain, ${d.formatDay("a.period")} AS period, CAST(sum(a.users) AS DOUBLE) AS users,
+      CAST(NULL AS DOUBLE) AS sessions
+    FROM ${t.activeWeek} a WHERE ${run.inCombos("a.r")} GROUP BY a.period
+    UNION ALL
+    SELECT 'month' AS grain, ${d.formatMonth("a.period")} AS period, CAST(sum(a.users) AS DOUBLE) AS users,
+      CAST(NULL AS DOUBLE) AS sessions
+    FROM ${t.activeMonth} a WHERE ${run.inCombos("a.r")} GROUP BY a.period`);
+  const users: Record<Grain, Map<string, number>> = { day: new Map(), week: new Map(), month: new Map() };
+  const sessionsOn = new Map<string, number>();
+  for (const r of rows) {
+    const grain = text(r.grain) as Grain;
+    users[grain].set(text(r.period), num(r.users));
+    if (grain === "day") sessionsOn.set(text(r.period), num(r.sessions));
+  }
+  const series = (grain: Grain): ActivityRow[] => {
+    const periods = new Map<string, { first: string; last: string; sessions: number }>();
+    for (const { day, week, month } of calendar) {
+      const period = grain === "day" ? day : grain === "week" ? week : month;
+      const p = periods.get(period) ?? { first: day, last: day, sessions: 0 };
+      p.last = day;
+      p.sessions += sessionsOn.get(day) ?? 0;
+      periods.set(period, p);
+    }
+    return [...periods].map(([period, p]) => ({
+      period,
+      users: users[grain].get(period) ?? 0,
+      sessions: p.sessions,
+      partial: !(isPeriodStart(grain, p.first) && isPeriodStart(grain, nextDay(p.last))),
+    }));
   };
+  return { daily: series("day"), weekly: series("week"), monthly: series("month") };
 }
 
-async function series(run: MetricRun, grain: Grain): Promise<ActivityRow[]> {
-  const { d, t } = run;
-  const period = grain === "day" ? "day_date" : grain === "week" ? "week_start" : "month_start";
-  const trunc = grain === "day" ? d.truncDay : grain === "week" ? d.truncWeek : d.truncMonth;
-  const format = grain === "month" ? d.formatMonth : d.formatDay;
-  // Distinct users of a week or month come from the cube's per-period counts (a user is active in a
-  // period once, whichever days); per day they are the day's counts.
-  const users =
-    grain === "day"
-      ? `SELECT a.day_date AS period, sum(a.users) AS users FROM ${t.actDay} a
-        WHERE ${run.inCombos("a.r")} GROUP BY a.day_date`
-      : `SELECT a.period AS period, sum(a.users) AS users FROM ${grain === "week" ? t.activeWeek : t.activeMonth} a
-        WHERE ${run.inCombos("a.r")} GROUP BY a.period`;
-  const rows = await run.all(`
-    WITH cal AS (
-      SELECT c.${period} AS period, min(c.day_date) AS first_day, max(c.day_date) AS last_day
-      FROM ${t.calendar} c GROUP BY c.${period}),
-    u AS (${users}),
-    s AS (
-      SELECT c.${period} AS period, sum(a.sessions) AS sessions
-      FROM ${t.actDay} a JOIN ${t.calendar} c ON c.day_date = a.day_date
-      WHERE ${run.inCombos("a.r")} GROUP BY c.${period})
-    SELECT ${format("cal.period")} AS period, CAST(coalesce(u.users, 0) AS INTEGER) AS users,
-      CAST(coalesce(s.sessions, 0) AS INTEGER) AS sessions,
-      CASE WHEN cal.first_day = cal.period AND ${trunc(d.addDays("cal.last_day", "1"))} = ${d.addDays("cal.last_day", "1")}
-        THEN 0 ELSE 1 END AS partial
-    FROM cal LEFT JOIN u ON u.period = cal.period LEFT JOIN s ON s.period = cal.period
-    ORDER BY cal.period`);
-  return rows.map((r) => ({
-    period: text(r.period),
-    users: num(r.users),
-    sessions: num(r.sessions),
-    partial: bool(r.partial),
-  }));
+/** Whether `day` (YYYY-MM-DD) is the first day of its day / week (Monday) / month. */
+function isPeriodStart(grain: Grain, day: string): boolean {
+  if (grain === "day") return true;
+  if (grain === "month") return day.endsWith("-01");
+  return new Date(`${day}T00:00:00Z`).getUTCDay() === 1;
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }
 
 /** Headline means (complete periods), sticky factors and sessions per user per day, from the series. */

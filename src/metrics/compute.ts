@@ -1,6 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
-import { activitySeries, activityStats } from "./activity.ts";
+import { type ActivitySeries, activitySeries, activityStats } from "./activity.ts";
 import { type BySourceResult, bySourceAllModels } from "./by-source.ts";
+import { cohortBuyers, readCohorts, type SliceCohorts } from "./cohort-cells.ts";
 import {
   type ConversionRates,
   conversionLagStats,
@@ -27,14 +28,16 @@ import {
   romiByCohort,
 } from "./marketing.ts";
 import { type AnalysisOptions, ATTRIBUTIONS, DEFAULT_OPTIONS, parseAttribution } from "./options.ts";
-import { orderStats, ordersByCohort } from "./orders.ts";
-import { MetricRun, num, type SliceScope } from "./query.ts";
+import { orderStats, ordersByCohort, readSliceOrders, type SliceOrders } from "./orders.ts";
+import { MetricRun, type SliceScope } from "./query.ts";
 import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
+import { readSliceSpend, type SliceSpend } from "./slice-spend.ts";
 import { sourceNumbers } from "./source-numbers.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
 import { trustStats } from "./trust.ts";
+import { matureMonthList, periodParams, windowMonths } from "./window-periods.ts";
 
 /**
  * Computes every metric of the spec over the canonical tables of `engine`, as one typed result.
@@ -88,10 +91,17 @@ export async function assembleSlice(
   scope: SliceScope,
   context: SliceContext,
 ): Promise<Record<Attribution, MetricsResult>> {
-  const run = new MetricRun(engine, options, tables, scope);
+  const months = windowMonths(context.windowFacts.calendar);
+  const matureMonths = matureMonthList(months, options.horizon);
+  const params = periodParams(months);
+  const run = new MetricRun(engine, options, tables, scope, params);
+  const reads = await readSlice(run, months, matureMonths);
   const rates = await conversionRates(run, options.cohortGrain);
-  const attributed = await bySourceAllModels(run, rates);
-  const metrics = await assemble(run, context, rates, attributed[options.attribution]);
+  const attributed = await bySourceAllModels(run, rates, reads.spend, months, matureMonths, {
+    seen: context.windowFacts.seen,
+    combos: context.cube.facts.combos,
+  });
+  const metrics = await assemble(run, context, rates, attributed[options.attribution], reads);
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
     byModel[model] = underModel(metrics, model, attributed[model]);
@@ -120,23 +130,47 @@ function underModel(base: MetricsResult, model: Attribution, attributed: BySourc
   };
 }
 
+/**
+ * What several tables of a slice are computed from, read once: its spend, its cohort cells, its orders
+ * per month, and the window's months (from the window's calendar, no read).
+ */
+interface SliceReads {
+  spend: SliceSpend;
+  cohorts: SliceCohorts;
+  orders: SliceOrders;
+  months: string[];
+  matureMonths: string[];
+}
+
+async function readSlice(run: MetricRun, months: string[], matureMonths: string[]): Promise<SliceReads> {
+  return {
+    spend: await readSliceSpend(run),
+    cohorts: await readCohorts(run),
+    orders: await readSliceOrders(run),
+    months,
+    matureMonths,
+  };
+}
+
 async function assemble(
   run: MetricRun,
   context: SliceContext,
   rates: ConversionRates,
   sources: BySourceResult,
+  reads: SliceReads,
 ): Promise<MetricsResult> {
   const { options } = run;
-  const data = await dataFacts(run, context);
-  const series = await activitySeries(run);
+  const { spend, cohorts, months, matureMonths } = reads;
+  const series = await activitySeries(run, context.windowFacts.calendar);
   const activity = activityStats(series);
+  const data = dataFacts(context, rates, series, reads);
   const sessions = await sessionStats(run);
   const retention = await retentionMatrix(run, options.cohortGrain);
-  const lag = await conversionLagStats(run);
-  const orders = await orderStats(run);
-  const ltv = await ltvStats(run);
-  const totals = await marketingTotals(run);
-  const romi = await romiByCohort(run);
+  const lag = conversionLagStats(run, context.windowFacts.lags);
+  const orders = orderStats(reads.orders, cohorts, months);
+  const ltv = ltvStats(cohorts, options, matureMonths);
+  const totals = marketingTotals(run, spend, cohorts, months, matureMonths);
+  const romi = romiByCohort(run, cohorts, spend);
 
   const conversion = {
     lag,
@@ -174,8 +208,8 @@ async function assemble(
     attribution: options.attribution,
     horizon_months: options.horizon,
   };
-  const ltvRows = await ltvMatrix(run);
-  const cacRows = await cacByCohort(run);
+  const ltvRows = ltvMatrix(cohorts, options.margin);
+  const cacRows = cacByCohort(run, spend, cohorts, months);
   // Intervals, concentration and forecasts (issue 10) cost several times the rest of a slice; a caller
   // that does not show them (the dashboard's filter changes) leaves them out.
   const trust = context.trust
@@ -192,14 +226,14 @@ async function assemble(
       activity_monthly: series.monthly,
       retention,
       conversion_lag: await conversionLagTable(run, options.cohortGrain),
-      orders_by_cohort: await ordersByCohort(run),
+      orders_by_cohort: ordersByCohort(cohorts),
       ltv: ltvRows,
       cac_by_cohort: cacRows,
       romi_by_cohort: romi,
       payback_by_cohort: paybackByCohort(romi),
       by_source: sources.bySource,
       by_device: sources.byDevice,
-      costs_by_source_month: await costsBySourceMonth(run),
+      costs_by_source_month: costsBySourceMonth(spend),
     },
     data,
     activity,
@@ -209,29 +243,26 @@ async function assemble(
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
-    sourceNumbers: await sourceNumbers(run),
+    sourceNumbers: await sourceNumbers(run, context.windowFacts.lags, context.cube.facts.combos),
     ...(trust ? { trust } : {}),
     ...(trust && context.budgetInput ? { acquisitionDaily: await dailyAcquisition(run) } : {}),
   };
 }
 
-async function dataFacts(run: MetricRun, context: SliceContext): Promise<DataFacts> {
-  const { t } = run;
-  const [row] = await run.all(`
-    SELECT CAST((SELECT coalesce(sum(n.users), 0) AS v FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")}) AS DOUBLE) AS users,
-      CAST((SELECT coalesce(sum(a.sessions), 0) AS v FROM ${t.actDay} a WHERE ${run.inCombos("a.r")}) AS DOUBLE) AS sessions,
-      CAST((SELECT coalesce(sum(b.buyers), 0) AS v FROM ${t.buyerCohorts} b WHERE ${run.inCombos("b.r")}) AS DOUBLE)
-        AS buyers,
-      CAST((SELECT coalesce(sum(o.orders), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS orders,
-      CAST((SELECT coalesce(sum(o.revenue), 0) AS v FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}) AS DOUBLE) AS revenue,
-      CAST((SELECT coalesce(sum(k.costs), 0) AS v FROM ${t.costs} k WHERE ${run.inSources("k.s")}) AS DOUBLE) AS costs`);
+/** The slice's totals, from what the slice already read. */
+function dataFacts(
+  context: SliceContext,
+  rates: ConversionRates,
+  series: ActivitySeries,
+  reads: SliceReads,
+): DataFacts {
   return {
-    users: num(row?.users),
-    sessions: num(row?.sessions),
-    buyers: num(row?.buyers),
-    orders: num(row?.orders),
-    revenue: num(row?.revenue),
-    costs: num(row?.costs),
+    users: rates.all.users,
+    sessions: series.daily.reduce((sum, day) => sum + day.sessions, 0),
+    buyers: cohortBuyers(reads.cohorts),
+    orders: reads.orders.orders,
+    revenue: reads.orders.revenue,
+    costs: reads.spend.total ?? 0,
     excluded: context.windowFacts.excluded,
     sourceDevicePairs: context.cube.facts.combos.length,
     numericUserKeys: context.cube.facts.numericUserKeys,

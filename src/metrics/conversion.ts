@@ -1,5 +1,6 @@
 import { naturalIdOrder } from "./id-order.ts";
-import { type MetricRun, num, numOrNull, text } from "./query.ts";
+import { type LagIndex, lagStats } from "./lag-index.ts";
+import { type MetricRun, num, text } from "./query.ts";
 import type { ConversionLagStats } from "./result.ts";
 import { type CohortGrain, type ConversionLagRow, LAG_BUCKETS, type LagDimension } from "./tables.ts";
 
@@ -22,24 +23,9 @@ function acquisitionCohort(run: MetricRun, grain: CohortGrain, table: string): s
   return grain === "month" ? run.d.formatMonth(`${table}.acq_month`) : run.d.formatDay(`${table}.acq_week`);
 }
 
-export async function conversionLagStats(run: MetricRun): Promise<ConversionLagStats> {
-  const { d, t } = run;
-  const [row] = await run.all(`
-    WITH nb AS (SELECT * FROM ${t.newBuyers} b WHERE ${run.inCombos("b.r")}),
-    l AS (SELECT nb.lag_s AS s FROM nb WHERE nb.attributable = 1)
-    SELECT CAST(count(*) AS INTEGER) AS buyers, avg(l.s) / ${DAY_S} AS mean_days,
-      ${d.quantile("l.s", 0.5)} / ${DAY_S} AS median_days, ${d.quantile("l.s", 0.5)} / 60 AS median_minutes,
-      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 0) AS no_session,
-      (SELECT CAST(count(*) AS INTEGER) AS v FROM nb WHERE nb.is_user = 1 AND nb.attributable = 0) AS order_first
-    FROM l`);
-  return {
-    buyers: num(row?.buyers),
-    meanDays: numOrNull(row?.mean_days),
-    medianDays: numOrNull(row?.median_days),
-    medianMinutes: numOrNull(row?.median_minutes),
-    excludedNoSession: num(row?.no_session),
-    excludedOrderFirst: num(row?.order_first),
-  };
+/** Mean and median lag of the slice's new buyers, from the window's in-memory lag index. */
+export function conversionLagStats(run: MetricRun, lags: LagIndex): ConversionLagStats {
+  return lagStats(lags, run.scope.combos);
 }
 
 /** Lag buckets for all buyers and by acquisition source, device and cohort; every bucket of every key. */

@@ -2,7 +2,8 @@ import type { Engine } from "../engine/engine.ts";
 import { BOOTSTRAP_DEFAULTS } from "./bootstrap.ts";
 import { LAG_BUCKET_SQL } from "./conversion.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
-import { BoundSql, FROM_DATE, FROM_TS, num, TO_DATE, TO_TS } from "./query.ts";
+import { type LagIndex, readLagIndex } from "./lag-index.ts";
+import { BoundSql, FROM_DATE, FROM_TS, num, TO_DATE, TO_TS, text } from "./query.ts";
 
 /*
  * The window half of the cube: for one analysis window [from, to), small tables keyed by the
@@ -20,6 +21,25 @@ export interface WindowFacts {
   days: number;
   /** Canonical rows outside the window (every combo; the data-quality view of the window). */
   excluded: { visits: number; orders: number; costs: number };
+  /**
+   * The window's days in order, each with its week (Monday) and month, formatted as the tables show
+   * them: the same for every filter, so slices take periods, lifetimes and mature months from here
+   * instead of reading the calendar table in every statement.
+   */
+  calendar: CalendarDay[];
+  /** The new buyers' conversion lags per combo, in memory (lag-index.ts): slices take medians here. */
+  lags: LagIndex;
+  /** The window's seenCombos rows (acquisition combo r, session combo sr): by_source lists what was seen. */
+  seen: { r: number; sr: number }[];
+}
+
+export interface CalendarDay {
+  /** YYYY-MM-DD */
+  day: string;
+  /** YYYY-MM-DD of the week's Monday. */
+  week: string;
+  /** YYYY-MM */
+  month: string;
 }
 
 const IN_WINDOW_DAY = (col: string) => `${col} >= ${FROM_DATE} AND ${col} < ${TO_DATE}`;
@@ -56,7 +76,19 @@ export async function buildWindowCube(
         AS DOUBLE) AS orders,
       CAST((SELECT coalesce(sum(cost_rows), 0) AS v FROM ${data.costsDay} WHERE NOT (${IN_WINDOW_DAY("day_date")}))
         AS DOUBLE) AS costs`);
-  return { days, excluded: { visits: num(out?.visits), orders: num(out?.orders), costs: num(out?.costs) } };
+  const calendar =
+    await q.all(`SELECT ${d.formatDay("c.day_date")} AS day, ${d.formatDay("c.week_start")} AS week,
+      ${d.formatMonth("c.month_start")} AS month FROM ${t.calendar} c ORDER BY c.d`);
+  return {
+    days,
+    excluded: { visits: num(out?.visits), orders: num(out?.orders), costs: num(out?.costs) },
+    calendar: calendar.map((c) => ({ day: text(c.day), week: text(c.week), month: text(c.month) })),
+    lags: await readLagIndex(q, t.newBuyers),
+    seen: (await q.all(`SELECT s.r AS r, s.sr AS sr FROM ${t.seenCombos} s ORDER BY s.r, s.sr`)).map((s) => ({
+      r: num(s.r),
+      sr: num(s.sr),
+    })),
+  };
 }
 
 /** DAU, WAU/MAU with retention, new users and conversions, session lengths. */

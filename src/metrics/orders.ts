@@ -1,5 +1,5 @@
-import { cohortCells } from "./cohort-cells.ts";
-import { HORIZON, type MetricRun, num, numOrNull, text } from "./query.ts";
+import type { SliceCohorts } from "./cohort-cells.ts";
+import { bool, type MetricRun, num, text } from "./query.ts";
 import type { OrderStats } from "./result.ts";
 import type { OrdersByCohortRow } from "./tables.ts";
 
@@ -7,58 +7,57 @@ import type { OrdersByCohortRow } from "./tables.ts";
  * Orders, revenue, ordering buyers and AOV per buyer cohort x lifetime month, for observed cells only
  * (an unobserved cell has no count to report; ltv.csv carries the unobserved ones as empty).
  */
-export async function ordersByCohort(run: MetricRun): Promise<OrdersByCohortRow[]> {
-  const { d } = run;
+export function ordersByCohort(cohorts: SliceCohorts): OrdersByCohortRow[] {
+  return cohorts.cells
+    .filter((c) => c.observed)
+    .map((c) => ({
+      cohort: c.cohort,
+      lifetime: c.lifetime,
+      orders: c.orders,
+      revenue: c.revenue,
+      buyers: c.buyers,
+      aov: c.orders === 0 ? null : c.revenue / c.orders,
+    }));
+}
+
+/** Every order of the window by the slice's users (returning buyers included), per month and in all. */
+export interface SliceOrders {
+  byMonth: Map<string, { orders: number; revenue: number }>;
+  orders: number;
+  revenue: number;
+}
+
+/** One read: the sums stay in SQL (revenue is an exact DECIMAL there), per month and overall. */
+export async function readSliceOrders(run: MetricRun): Promise<SliceOrders> {
+  const { d, t } = run;
   const rows = await run.all(`
-    SELECT ${d.formatMonth("cc.cohort")} AS cohort, cc.lifetime AS lifetime, CAST(cc.orders AS INTEGER) AS orders,
-      CAST(cc.revenue AS DOUBLE) AS revenue, CAST(cc.buyers AS INTEGER) AS buyers,
-      ${d.safeDivide("cc.revenue", "cc.orders")} AS aov
-    FROM ${cohortCells(run)} cc WHERE cc.observed = 1 ORDER BY cc.cohort, cc.lifetime`);
-  return rows.map((r) => ({
-    cohort: text(r.cohort),
-    lifetime: num(r.lifetime),
-    orders: num(r.orders),
-    revenue: num(r.revenue),
-    buyers: num(r.buyers),
-    aov: numOrNull(r.aov),
-  }));
+    SELECT ${d.formatMonth("o.month_start")} AS month, CAST(grouping(o.month_start) AS INTEGER) AS every_month,
+      CAST(coalesce(sum(o.orders), 0) AS DOUBLE) AS orders, CAST(coalesce(sum(o.revenue), 0) AS DOUBLE) AS revenue
+    FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}
+    GROUP BY GROUPING SETS ((o.month_start), ())`);
+  const out: SliceOrders = { byMonth: new Map(), orders: 0, revenue: 0 };
+  for (const r of rows) {
+    const value = { orders: num(r.orders), revenue: num(r.revenue) };
+    if (bool(r.every_month)) {
+      out.orders = value.orders;
+      out.revenue = value.revenue;
+    } else out.byMonth.set(text(r.month), value);
+  }
+  return out;
 }
 
 /**
  * AOV overall and per calendar month (every order of the window by the slice's users, returning
  * buyers included); orders per buyer within H over mature cohorts of new buyers.
  */
-export async function orderStats(run: MetricRun): Promise<OrderStats> {
-  const { d, t } = run;
-  const byMonth = `(SELECT o.month_start AS month_start, sum(o.orders) AS orders, sum(o.revenue) AS revenue
-    FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")} GROUP BY o.month_start)`;
-  const months = await run.all(`
-    SELECT ${d.formatMonth("c.month_start")} AS month, CAST(coalesce(m.orders, 0) AS INTEGER) AS orders,
-      CAST(coalesce(m.revenue, 0) AS DOUBLE) AS revenue, ${d.safeDivide("m.revenue", "m.orders")} AS aov
-    FROM (SELECT DISTINCT k.month_start AS month_start FROM ${t.calendar} k) c
-    LEFT JOIN ${byMonth} m ON m.month_start = c.month_start
-    ORDER BY c.month_start`);
-  const [totals] = await run.all(`
-    SELECT ${d.safeDivide("sum(m.revenue)", "sum(m.orders)")} AS aov FROM ${byMonth} m`);
-  // A cohort is mature when its cell H-1 is observed; cohorts without buyers have no cells.
-  const [perBuyer] = await run.all(`
-    WITH c AS (
-      SELECT cc.cohort AS cohort, max(cc.size) AS size,
-        sum(CASE WHEN cc.lifetime < ${HORIZON} THEN cc.orders ELSE 0 END) AS orders,
-        max(CASE WHEN cc.observed = 1 AND cc.lifetime = ${HORIZON} - 1 THEN 1 ELSE 0 END) AS mature
-      FROM ${cohortCells(run)} cc GROUP BY cc.cohort)
-    SELECT avg(CAST(CAST(c.orders AS DOUBLE) / c.size AS DECIMAL(38, 12))) AS value,
-      CAST(count(*) AS INTEGER) AS cohorts
-    FROM c WHERE c.mature = 1`);
+export function orderStats(orders: SliceOrders, cohorts: SliceCohorts, months: string[]): OrderStats {
   return {
-    aov: numOrNull(totals?.aov),
-    aovByMonth: months.map((r) => ({
-      month: text(r.month),
-      orders: num(r.orders),
-      revenue: num(r.revenue),
-      aov: numOrNull(r.aov),
-    })),
-    ordersPerBuyerH: numOrNull(perBuyer?.value),
-    ordersPerBuyerHCohorts: num(perBuyer?.cohorts),
+    aov: orders.orders === 0 ? null : orders.revenue / orders.orders,
+    aovByMonth: months.map((month) => {
+      const m = orders.byMonth.get(month) ?? { orders: 0, revenue: 0 };
+      return { month, ...m, aov: m.orders === 0 ? null : m.revenue / m.orders };
+    }),
+    ordersPerBuyerH: cohorts.ordersPerBuyer.value,
+    ordersPerBuyerHCohorts: cohorts.ordersPerBuyer.cohorts,
   };
 }
