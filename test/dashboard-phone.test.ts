@@ -27,7 +27,10 @@ describe("dashboard at 390 and 1280 px", { skip }, async () => {
     const page = await browser.newPage({ viewport: { width, height: 844 } });
     await page.goto(`${server.url}${query}`);
     await page.waitForFunction(
-      () => !document.querySelector("#page[aria-busy]") && document.querySelector("#page section"),
+      () =>
+        !document.querySelector("#page[aria-busy]") &&
+        !document.querySelector("#page[data-trust-pending]") &&
+        document.querySelector("#page section"),
     );
     await page.waitForFunction(() =>
       [...document.querySelectorAll("figure.fig")].every((f) => f.querySelector("svg")),

@@ -36,7 +36,11 @@ describe("dashboard after a failed fetch", { skip }, async () => {
   const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const settled = () =>
     page.waitForFunction(
-      () => !document.querySelector("#page[aria-busy]") && document.querySelector("#page section"),
+      // Settled = the numbers and their intervals (the second request, main.ts loadTrust) are in.
+      () =>
+        !document.querySelector("#page[aria-busy]") &&
+        !document.querySelector("#page[data-trust-pending]") &&
+        document.querySelector("#page section"),
     );
 
   test("the old numbers are marked stale with a retry, and the retry loads the new filter", async () => {

@@ -69,7 +69,10 @@ describe("dashboard in headless Chromium", { skip }, async () => {
       .then((x) => x ?? "");
   const settled = () =>
     page.waitForFunction(
-      () => !document.querySelector("#page[aria-busy]") && document.querySelector("#page section"),
+      () =>
+        !document.querySelector("#page[aria-busy]") &&
+        !document.querySelector("#page[data-trust-pending]") &&
+        document.querySelector("#page section"),
     );
 
   test("overview: KPIs and verdicts", async () => {

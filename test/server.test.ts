@@ -93,7 +93,13 @@ describe("serve: API", async () => {
     assert.deepEqual(withTrust.trust, reference.metrics.trust);
     assert.deepEqual(withTrust.verdicts, reference.verdicts);
     assert.equal(full.trust, undefined);
-    assert.deepEqual(full.verdicts, []);
+    // Without intervals a point estimate never scales or cuts (insights/trust.ts): every paid source is
+    // "watch", saying no interval was computed (or that it has too few buyers to judge at all).
+    assert.ok(full.verdicts.some((v) => v.reasons.includes("no_interval")));
+    for (const v of full.verdicts) {
+      assert.equal(v.action, "watch", v.source);
+      assert.ok(v.reasons.includes("no_interval") || v.reasons.includes("too_few_buyers"), v.source);
+    }
     assert.deepEqual(withTrust.tables, full.tables);
   });
 

@@ -86,7 +86,10 @@ export interface SliceCohorts {
 export async function readCohorts(run: MetricRun): Promise<SliceCohorts> {
   const { d } = run;
   const none = (columns: string[]) => columns.map((c) => `NULL AS ${c}`).join(", ");
+  // The union is ordered from outside: ClickHouse binds a trailing ORDER BY to the union's last
+  // SELECT only, so the cells would come in any order there.
   const rows = await run.all(`
+    SELECT u.* FROM (
     WITH cc AS ${cohortCells(run)},
     per_cohort AS (
       SELECT cc.cohort AS cohort, max(cc.size) AS size,
@@ -108,8 +111,8 @@ export async function readCohorts(run: MetricRun): Promise<SliceCohorts> {
     SELECT 'per_buyer' AS part, ${none(["cohort", "lifetime"])}, CAST(count(*) AS INTEGER) AS size,
       ${none(["observed", "orders", "buyers", "revenue", "cum_revenue"])},
       avg(CAST(CAST(c.orders AS DOUBLE) / c.size AS DECIMAL(38, 12))) AS mean
-    FROM per_cohort c WHERE c.mature = 1
-    ORDER BY 1, 2, 3`);
+    FROM per_cohort c WHERE c.mature = 1) u
+    ORDER BY u.part, u.cohort, u.lifetime`);
   const out: SliceCohorts = {
     cells: [],
     horizon: { revenue: null, buyers: 0, cohortMeanLtv: null },

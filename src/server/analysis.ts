@@ -58,8 +58,12 @@ export async function computeModels(
       req.options,
       { sources: req.sources, devices: req.devices },
       guarded,
-      // The budget plan is the whole data's, planned once at start-up (dataset.budget).
-      { trust: req.intervals, budgetInput: false },
+      // The plan's daily input (budget-plans.ts) is read only for the slice a plan is fitted on: the
+      // unfiltered one with its trust numbers (the LTV forecast values the buyers).
+      {
+        trust: req.intervals,
+        budgetInput: req.intervals && req.sources.length === 0 && req.devices.length === 0,
+      },
     );
   } catch (error) {
     if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);

@@ -138,7 +138,9 @@ async function load(): Promise<void> {
     const doc = await fetchAnalysis(query, controller.signal, { intervals: false });
     if (controller.signal.aborted) return;
     shown = { key, doc };
-    setStatus("");
+    // Pending from before the first draw, so that nothing reads the page as settled in between.
+    page.toggleAttribute("data-trust-pending", true);
+    setStatus(t(state.lang, "dash.intervalsLoading"));
     markStale(false);
     await renderPage();
     void loadPrevious(key, doc);
@@ -170,8 +172,6 @@ async function load(): Promise<void> {
  * failure leaves the point numbers (their verdicts say no interval was computed) and says why.
  */
 async function loadTrust(key: string, query: URLSearchParams, controller: AbortController): Promise<void> {
-  page.toggleAttribute("data-trust-pending", true);
-  setStatus(t(state.lang, "dash.intervalsLoading"));
   try {
     const doc = await fetchAnalysis(query, controller.signal, { intervals: true });
     if (controller.signal.aborted || shown?.key !== key) return;
