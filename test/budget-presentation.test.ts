@@ -133,6 +133,16 @@ describe("budget plan presentation", () => {
     assert.equal(budgetSection(view, null, null), null);
   });
 
+  test("a plan the data cannot support says its table is not a proposal (en, ru)", () => {
+    const noMove = plan({ verdict: "no_move", reason: "gain_interval_includes_zero" });
+    for (const lang of ["en", "ru"] as const) {
+      const view = runContext(normalizeOptions({ from: "2017-06-01", to: "2018-06-01" }), lang);
+      const section = budgetSection(view, noMove, null)!.html.text;
+      assert.match(section, lang === "en" ? /keep today&#39;s split/ : /оставить бюджет как есть/);
+      assert.doesNotMatch(budgetSection(view, plan(), null)!.html.text, /data-not-recommended/);
+    }
+  });
+
   test("the curve figure marks today's and the proposed point of every source", () => {
     const spec = responseCurvesFigure(plan(), { lang: "en", currency: "USD" }) as {
       data: { values: { source: string; point: string; spend: number }[] };

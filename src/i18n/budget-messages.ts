@@ -57,6 +57,8 @@ const en = {
   "budget.to.one": "source {ids}",
   "budget.to.many": "sources {ids}",
   "budget.held": "0 (held)",
+  "budget.notRecommended":
+    "The data does not support this move, so the recommendation is to keep today's split: the table shows only the allocation the curves would pick and how uncertain its gain is.",
   "budget.family.poisson": "Poisson",
   "budget.family.negative-binomial": "negative-binomial",
   "budget.figure.facet": "Source {id}",
@@ -133,6 +135,8 @@ const ru: Record<BudgetMessageKey, string> = {
   "budget.to.one": "источник {ids}",
   "budget.to.many": "источники {ids}",
   "budget.held": "0 (без изменений)",
+  "budget.notRecommended":
+    "Данные этот перенос не подтверждают, поэтому рекомендация — оставить бюджет как есть: в таблице лишь распределение, которое выбрали бы кривые, и неопределённость его выигрыша.",
   "budget.family.poisson": "пуассоновская",
   "budget.family.negative-binomial": "отрицательная биномиальная",
   "budget.figure.facet": "Источник {id}",

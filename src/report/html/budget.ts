@@ -80,8 +80,13 @@ export function budgetSection(
       : null;
   const figure = figureSvg ? figureBlock(new Map([["response-curves", figureSvg]]), "response-curves") : null;
   const caveat = budgetText(v.lang, "budget.caveat", { attribution: attributionName(v, plan.attribution) });
+  // A plan the data cannot support still shows the allocation it tested: say it is not a proposal.
+  const notRecommended =
+    plan.verdict === "no_move"
+      ? html`<p class="note" data-not-recommended>${budgetText(v.lang, "budget.notRecommended")}</p>`
+      : "";
   const body = html`<p><strong>${budgetSentence(plan, v.lang, v.currency)}</strong></p>
-<p>${budgetText(v.lang, "budget.margin", params)} ${valueText(v, plan)}</p>${table}${figure}
+<p>${budgetText(v.lang, "budget.margin", params)} ${valueText(v, plan)}</p>${notRecommended}${table}${figure}
 <p class="note">${method}${skipped ? html`<br>${skipped}` : ""}</p>
 <p class="note"><strong>${caveat}</strong></p>`;
   return {
