@@ -101,7 +101,9 @@ async function renderPage(): Promise<void> {
           sourcePalette(all).find((s) => s.id === source)?.color ?? "#4c78a8",
         )
       : {};
-  await drawCharts(page, p, (id) => update({ sources: [id] }), extra);
+  // A source picked in a chart or a table row opens its own page (the source against all sources),
+  // not the same charts filtered down to one bar; the source chips above still filter.
+  await drawCharts(page, p, (id) => update({ page: "source", sources: [id] }), extra);
   // The view's own budget plan, asked for separately (seconds the first time; budget-panel.ts).
   await bindBudgetPanel(page, analysisQuery(state), p.context);
   if (source && total?.key !== totalKey) void loadTotal(totalKey);
@@ -257,7 +259,7 @@ app.addEventListener("click", (event) => {
   else if (d.device !== undefined) update({ devices: d.device ? toggle(state.devices, d.device) : [] });
   else if (d.reset !== undefined)
     update({ from: null, to: null, attribution: null, horizon: null, grain: null, sources: [], devices: [] });
-  else if (d.pick) update({ sources: [d.pick] });
+  else if (d.pick) update({ page: "source", sources: [d.pick] });
   else if (d.preset && choices)
     update(presetWindow(d.preset as Preset, choices.window.from, choices.window.to));
   else if (d.print !== undefined) window.print();
