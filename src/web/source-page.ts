@@ -150,6 +150,29 @@ export function sourcePageHtml(v: RunContext, one: MetricsResult, all: MetricsRe
   )}</p>${monthTable(v, rows, source)}</section>`;
 }
 
+/** The month axis, the source-vs-all colours and the tooltip every source-page figure shares. */
+function monthSeriesEncoding(
+  lang: Lang,
+  valueTitle: string,
+  series: [string, string],
+  colors: [string, string],
+) {
+  return {
+    x: { field: "month", type: "ordinal", title: t(lang, "common.month"), axis: { labelAngle: -45 } },
+    color: {
+      field: "series",
+      type: "nominal",
+      scale: { domain: series, range: colors },
+      legend: { orient: "top", title: null },
+    },
+    tooltip: [
+      { field: "series", title: t(lang, "common.source") },
+      { field: "month", title: t(lang, "common.month") },
+      { field: "text", title: valueTitle },
+    ],
+  };
+}
+
 /** Two lines over the months (the source in its colour, all sources grey), gaps where a value is missing. */
 function versusLines(
   lang: Lang,
@@ -168,19 +191,8 @@ function versusLines(
     data: { values: points },
     mark: { type: "line", point: { size: 40 }, strokeWidth: 2 },
     encoding: {
-      x: { field: "month", type: "ordinal", title: t(lang, "common.month"), axis: { labelAngle: -45 } },
+      ...monthSeriesEncoding(lang, valueTitle, series, colors),
       y: { field: "value", type: "quantitative", title: valueTitle },
-      color: {
-        field: "series",
-        type: "nominal",
-        scale: { domain: series, range: colors },
-        legend: { orient: "top", title: null },
-      },
-      tooltip: [
-        { field: "series", title: t(lang, "common.source") },
-        { field: "month", title: t(lang, "common.month") },
-        { field: "text", title: valueTitle },
-      ],
     },
   } as VegaLiteSpec;
 }
@@ -255,19 +267,8 @@ export function sourceFigures(
       data: { values: spendPoints },
       mark: { type: "bar" },
       encoding: {
-        x: { field: "month", type: "ordinal", title: t(lang, "common.month"), axis: { labelAngle: -45 } },
+        ...monthSeriesEncoding(lang, tr(v, "report.col.costs"), series, colors),
         y: { field: "value", type: "quantitative", title: tr(v, "report.col.costs"), stack: null },
-        color: {
-          field: "series",
-          type: "nominal",
-          scale: { domain: series, range: colors },
-          legend: { orient: "top", title: null },
-        },
-        tooltip: [
-          { field: "series", title: t(lang, "common.source") },
-          { field: "month", title: t(lang, "common.month") },
-          { field: "text", title: tr(v, "report.col.costs") },
-        ],
       },
     } as VegaLiteSpec,
   };
