@@ -1,7 +1,7 @@
 import type { CalendarDay } from "./cube-window.ts";
-import { type MetricRun, num, text } from "./query.ts";
 import type { ActivityStats, PeriodMean } from "./result.ts";
 import type { ActivityRow } from "./tables.ts";
+import { rowsOf, type WindowMemory } from "./window-memory.ts";
 
 export interface ActivitySeries {
   daily: ActivityRow[];
@@ -14,34 +14,28 @@ type Grain = "day" | "week" | "month";
 /**
  * DAU / WAU / MAU series over every period the window touches (0 where nobody came). Users of a period
  * are distinct users with a session starting in it; a period is partial when it starts before `from`
- * or ends after `to`. One read: users per day, week and month (a user is active in a week or month
- * once, whichever days: the cube's per-period counts) and sessions per day; the periods, their
- * sessions and whether they are partial come from the window's calendar.
+ * or ends after `to`. Users per day, week and month (a user is active in a week or month once,
+ * whichever days: the cube's per-period counts) and sessions per day are the chosen combos' rows of
+ * the window's memory, summed; the periods, their sessions and whether they are partial come from the
+ * window's calendar.
  */
-export async function activitySeries(
-  run: MetricRun,
+export function activitySeries(
+  memory: WindowMemory,
+  combos: readonly number[] | null,
   calendar: readonly CalendarDay[],
-): Promise<ActivitySeries> {
-  const { d, t } = run;
-  const rows = await run.all(`
-    SELECT 'day' AS grain, ${d.formatDay("a.day_date")} AS period, CAST(sum(a.users) AS DOUBLE) AS users,
-      CAST(sum(a.sessions) AS DOUBLE) AS sessions
-    FROM ${t.actDay} a WHERE ${run.inCombos("a.r")} GROUP BY a.day_date
-    UNION ALL
-    SELECT 'week' AS grain, ${d.formatDay("a.period")} AS period, CAST(sum(a.users) AS DOUBLE) AS users,
-      CAST(NULL AS DOUBLE) AS sessions
-    FROM ${t.activeWeek} a WHERE ${run.inCombos("a.r")} GROUP BY a.period
-    UNION ALL
-    SELECT 'month' AS grain, ${d.formatMonth("a.period")} AS period, CAST(sum(a.users) AS DOUBLE) AS users,
-      CAST(NULL AS DOUBLE) AS sessions
-    FROM ${t.activeMonth} a WHERE ${run.inCombos("a.r")} GROUP BY a.period`);
+): ActivitySeries {
   const users: Record<Grain, Map<string, number>> = { day: new Map(), week: new Map(), month: new Map() };
   const sessionsOn = new Map<string, number>();
-  for (const r of rows) {
-    const grain = text(r.grain) as Grain;
-    users[grain].set(text(r.period), num(r.users));
-    if (grain === "day") sessionsOn.set(text(r.period), num(r.sessions));
-  }
+  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
+  for (const rows of rowsOf(memory.days, combos))
+    for (const r of rows) {
+      add(users.day, r.day, r.users);
+      add(sessionsOn, r.day, r.sessions);
+    }
+  for (const rows of rowsOf(memory.activeWeek, combos))
+    for (const r of rows) add(users.week, r.period, r.users);
+  for (const rows of rowsOf(memory.activeMonth, combos))
+    for (const r of rows) add(users.month, r.period, r.users);
   const series = (grain: Grain): ActivityRow[] => {
     const periods = new Map<string, { first: string; last: string; sessions: number }>();
     for (const { day, week, month } of calendar) {

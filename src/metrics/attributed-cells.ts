@@ -1,16 +1,16 @@
 import { UNATTRIBUTED } from "./attribution.ts";
-import { decimalOf, decimalToNumber } from "./exact-decimal.ts";
+import { decimalToNumber } from "./exact-decimal.ts";
 import { ATTRIBUTIONS } from "./options.ts";
-import { type MetricRun, num, text } from "./query.ts";
 import type { Attribution } from "./tables.ts";
+import { rowsOf, type WindowMemory } from "./window-memory.ts";
 import { observedLifetimes } from "./window-periods.ts";
 
 /*
  * The slice's attributed buyers per (model, dim, key, buyer cohort) and attributed revenue per (model,
- * dim, key, cohort, lifetime), read once (two plain sums over the window's attribution tables) and
+ * dim, key, cohort, lifetime), summed once from the chosen combos' rows of the window's memory and
  * shared by by_source / by_device, ROMI by source and lifetime and CAC by source and cohort. Shares are
  * DECIMAL(38, 12) in the cube: every further sum is exact here (exact-decimal.ts) and becomes a double
- * only at the end, so each equals the SQL sum it replaces.
+ * only at the end, so each equals the SQL sum it replaced.
  */
 
 interface BuyerCell {
@@ -32,31 +32,34 @@ export interface AttributedCells {
   revenue: RevenueCell[];
 }
 
-export async function readAttributedCells(run: MetricRun): Promise<AttributedCells> {
-  const { d, t } = run;
-  const buyers = await run.all(`
-    SELECT a.model AS model, a.dim AS dim, a.key AS key, ${d.formatMonth("a.cohort")} AS cohort,
-      sum(a.buyers) AS buyers
-    FROM ${t.attrBuyers} a WHERE ${run.inCombos("a.r")} GROUP BY a.model, a.dim, a.key, a.cohort`);
-  const revenue = await run.all(`
-    SELECT a.model AS model, a.dim AS dim, a.key AS key, ${d.formatMonth("a.cohort")} AS cohort,
-      a.lifetime AS lifetime, sum(a.revenue) AS revenue
-    FROM ${t.attrRevenue} a WHERE ${run.inCombos("a.r")} GROUP BY a.model, a.dim, a.key, a.cohort, a.lifetime`);
-  const cell = (r: (typeof buyers)[number]) => ({
-    model: modelOf(r.model),
-    dim: text(r.dim),
-    key: r.key === null || r.key === undefined ? UNATTRIBUTED : text(r.key),
-    cohort: text(r.cohort),
-  });
-  return {
-    buyers: buyers.map((r) => ({ ...cell(r), buyers: decimalOf(r.buyers) })),
-    revenue: revenue.map((r) => ({ ...cell(r), lifetime: num(r.lifetime), revenue: decimalOf(r.revenue) })),
-  };
+/** The chosen combos' attributed cells of the window's memory, summed per (model, dim, key, cohort[, lifetime]). */
+export function sumAttributedCells(memory: WindowMemory, combos: readonly number[] | null): AttributedCells {
+  const buyers = new Map<string, BuyerCell>();
+  for (const rows of rowsOf(memory.attrBuyers, combos))
+    for (const a of rows) {
+      const id = `${a.model}/${a.dim}/${a.key}/${a.cohort}`;
+      const cell = buyers.get(id);
+      if (cell) cell.buyers += a.buyers;
+      else buyers.set(id, { ...keysOf(a), buyers: a.buyers });
+    }
+  const revenue = new Map<string, RevenueCell>();
+  for (const rows of rowsOf(memory.attrRevenue, combos))
+    for (const a of rows) {
+      const id = `${a.model}/${a.dim}/${a.key}/${a.cohort}/${a.lifetime}`;
+      const cell = revenue.get(id);
+      if (cell) cell.revenue += a.revenue;
+      else revenue.set(id, { ...keysOf(a), lifetime: a.lifetime, revenue: a.revenue });
+    }
+  return { buyers: [...buyers.values()], revenue: [...revenue.values()] };
 }
 
-function modelOf(value: unknown): Attribution {
+function keysOf(a: { model: string; dim: string; key: string | null; cohort: string }) {
+  return { model: modelOf(a.model), dim: a.dim, key: a.key ?? UNATTRIBUTED, cohort: a.cohort };
+}
+
+function modelOf(value: string): Attribution {
   const model = ATTRIBUTIONS.find((m) => m === value);
-  if (!model) throw new Error(`metric query returned an unknown model ${String(value)}`);
+  if (!model) throw new Error(`the window's attribution table holds an unknown model ${value}`);
   return model;
 }
 

@@ -2,8 +2,8 @@ import {
   type Attributed,
   type AttributedCells,
   attributedTotals,
-  readAttributedCells,
   revenueThroughLifetime,
+  sumAttributedCells,
 } from "./attributed-cells.ts";
 import { UNATTRIBUTED } from "./attribution.ts";
 import { type ConversionRates, rateOf } from "./conversion.ts";
@@ -15,10 +15,11 @@ import type { MetricRun } from "./query.ts";
 import type { MarketingStats, SourceFlags } from "./result.ts";
 import { type SliceSpend, spendUpTo } from "./slice-spend.ts";
 import type { Attribution, ByDeviceRow, BySourceRow } from "./tables.ts";
+import type { WindowMemory } from "./window-memory.ts";
 
 /*
  * by_source.csv and by_device.csv and the per-source marketing figures, under every attribution model
- * at once, from the slice's attributed cells (attributed-cells.ts: two reads however many models), its
+ * at once, from the slice's attributed cells (attributed-cells.ts: summed in memory for every model), its
  * spend (slice-spend.ts) and the window's seen combos.
  * `users` and conversion are by acquisition (first session); buyers, CAC, ltv_h, romi_h and payback
  * follow the model. Sources come from the window's sessions, attribution and costs.
@@ -147,7 +148,7 @@ export interface BySourceResult {
 }
 
 /** The attribution-dependent tables and figures of a slice, under every model. */
-export async function bySourceAllModels(
+export function bySourceAllModels(
   run: MetricRun,
   conversion: ConversionRates,
   spend: SliceSpend,
@@ -156,10 +157,11 @@ export async function bySourceAllModels(
   window: {
     seen: readonly { r: number; sr: number }[];
     combos: readonly { r: number; source: string; device: string }[];
+    memory: WindowMemory;
   },
-): Promise<Record<Attribution, BySourceResult>> {
+): Record<Attribution, BySourceResult> {
   const margin = run.options.margin;
-  const cells = await readAttributedCells(run);
+  const cells = sumAttributedCells(window.memory, run.scope.combos);
   const attributedOf = attributedTotals(cells, matureMonths, run.options.horizon);
   const spendOf = spendBySource(spend, months, matureMonths);
   const romi = romiBySourceLifetime(run, cells, spend, months);

@@ -1,4 +1,8 @@
-import { bool, HORIZON, MARGIN, type MetricRun, num, numOrNull, text } from "./query.ts";
+import { decimalMean, decimalOfDouble, decimalToNumber } from "./exact-decimal.ts";
+import type { AnalysisOptions } from "./options.ts";
+import type { MetricRun } from "./query.ts";
+import { rowsOf, type WindowMemory } from "./window-memory.ts";
+import { observedLifetimes } from "./window-periods.ts";
 
 /** SQL: the window's month lifetimes 0..P-1 (P = months the window touches), as `lifetime`. */
 export function monthLifetimes(run: MetricRun): string {
@@ -17,37 +21,7 @@ export function matureMonths(run: MetricRun): string {
     WHERE ${run.d.monthsBetween("c.month_start", "x.last_month")} >= CAST($horizon AS INTEGER) - 1)`;
 }
 
-/**
- * SQL subquery: the slice's buyer cohort (month of first order) x lifetime 0..P-1 rectangle, one row
- * per cell for cohorts with new buyers: size, observed (0/1: the cell's month is not after the window's
- * last month), orders, ordering buyers, revenue and cumulative revenue. The cube stores these per
- * acquisition combo; a slice sums its combos. Cumulative revenue runs over every lifetime; readers
- * blank it where the cell is unobserved. The window's bounds come as parameters (`$last_month`,
- * `$lifetimes`: window-periods.ts), not from the calendar.
- */
-export function cohortCells(run: MetricRun): string {
-  const { d, t } = run;
-  return `(
-    WITH sizes AS (
-      SELECT b.cohort AS cohort, sum(b.buyers) AS size FROM ${t.buyerCohorts} b
-      WHERE ${run.inCombos("b.r")} GROUP BY b.cohort),
-    cells AS (
-      SELECT c.cohort AS cohort, c.lifetime AS lifetime, sum(c.orders) AS orders, sum(c.revenue) AS revenue,
-        sum(c.buyers) AS buyers
-      FROM ${t.cells} c WHERE ${run.inCombos("c.r")} GROUP BY c.cohort, c.lifetime),
-    grid AS (
-      SELECT s.cohort AS cohort, s.size AS size, l.lifetime AS lifetime,
-        CASE WHEN ${d.monthsBetween("s.cohort", "CAST($last_month AS DATE)")} >= l.lifetime THEN 1 ELSE 0 END AS observed
-      FROM sizes s CROSS JOIN (SELECT CAST(i.i AS INTEGER) AS lifetime FROM ${d.integerSeries("$lifetimes")} i) l)
-    SELECT g.cohort AS cohort, g.lifetime AS lifetime, g.size AS size, g.observed AS observed,
-      CAST(coalesce(c.orders, 0) AS BIGINT) AS orders, CAST(coalesce(c.buyers, 0) AS BIGINT) AS buyers,
-      coalesce(c.revenue, 0) AS revenue,
-      sum(coalesce(c.revenue, 0)) OVER (PARTITION BY g.cohort ORDER BY g.lifetime
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_revenue
-    FROM grid g LEFT JOIN cells c ON c.cohort = g.cohort AND c.lifetime = g.lifetime)`;
-}
-
-/** One cell of the slice's buyer cohort x lifetime rectangle (cohortCells), as numbers. */
+/** One cell of the slice's buyer cohort x lifetime rectangle (sliceCohorts), as numbers. */
 export interface CohortCell {
   /** YYYY-MM */
   cohort: string;
@@ -62,10 +36,10 @@ export interface CohortCell {
 }
 
 /**
- * The slice's cohort cells and the sums over them that the horizon decides, read in one statement and
- * shared by LTV, orders by cohort, ROMI by cohort and the headline figures. The sums stay in SQL, where
- * revenue is an exact DECIMAL and the per-cohort means are averaged as fixed-point decimals (the same
- * whatever order the engine adds in); JavaScript only divides what comes back.
+ * The slice's cohort cells and the sums over them that the horizon decides, shared by LTV, orders by
+ * cohort, ROMI by cohort and the headline figures. Revenue is summed as exact decimals
+ * (exact-decimal.ts) and the per-cohort means are averaged as fixed-point decimals, so they do not
+ * depend on the order the combos are added in, as the SQL's DECIMAL sums did not.
  */
 export interface SliceCohorts {
   /** In cohort, then lifetime order. */
@@ -83,64 +57,75 @@ export interface SliceCohorts {
   ordersPerBuyer: { value: number | null; cohorts: number };
 }
 
-export async function readCohorts(run: MetricRun): Promise<SliceCohorts> {
-  const { d } = run;
-  const none = (columns: string[]) => columns.map((c) => `NULL AS ${c}`).join(", ");
-  // The union is ordered from outside: ClickHouse binds a trailing ORDER BY to the union's last
-  // SELECT only, so the cells would come in any order there.
-  const rows = await run.all(`
-    SELECT u.* FROM (
-    WITH cc AS ${cohortCells(run)},
-    per_cohort AS (
-      SELECT cc.cohort AS cohort, max(cc.size) AS size,
-        sum(CASE WHEN cc.lifetime < ${HORIZON} THEN cc.orders ELSE 0 END) AS orders,
-        max(CASE WHEN cc.observed = 1 AND cc.lifetime = ${HORIZON} - 1 THEN 1 ELSE 0 END) AS mature
-      FROM cc GROUP BY cc.cohort)
-    SELECT 'cell' AS part, ${d.formatMonth("cc.cohort")} AS cohort, cc.lifetime AS lifetime,
-      CAST(cc.size AS INTEGER) AS size, cc.observed AS observed, CAST(cc.orders AS INTEGER) AS orders,
-      CAST(cc.buyers AS INTEGER) AS buyers, CAST(cc.revenue AS DOUBLE) AS revenue,
-      CAST(cc.cum_revenue AS DOUBLE) AS cum_revenue, CAST(NULL AS DOUBLE) AS mean
-    FROM cc
-    UNION ALL
-    SELECT 'horizon' AS part, ${none(["cohort", "lifetime"])}, CAST(coalesce(sum(cc.size), 0) AS INTEGER) AS size,
-      ${none(["observed", "orders", "buyers", "revenue"])}, CAST(sum(cc.cum_revenue) AS DOUBLE) AS cum_revenue,
-      -- averaged as fixed-point decimals: an exact sum, the same whatever order threads add in
-      avg(CAST(${MARGIN} * CAST(cc.cum_revenue AS DOUBLE) / cc.size AS DECIMAL(38, 12))) AS mean
-    FROM cc WHERE cc.observed = 1 AND cc.lifetime = ${HORIZON} - 1
-    UNION ALL
-    SELECT 'per_buyer' AS part, ${none(["cohort", "lifetime"])}, CAST(count(*) AS INTEGER) AS size,
-      ${none(["observed", "orders", "buyers", "revenue", "cum_revenue"])},
-      avg(CAST(CAST(c.orders AS DOUBLE) / c.size AS DECIMAL(38, 12))) AS mean
-    FROM per_cohort c WHERE c.mature = 1) u
-    ORDER BY u.part, u.cohort, u.lifetime`);
+/**
+ * The buyer cohort (month of first order) x lifetime 0..P-1 rectangle of the chosen combos (P = the
+ * window's months), one cell per lifetime for every cohort with new buyers: size, observed (the cell's
+ * month is not after the window's last month), orders, ordering buyers, revenue and cumulative revenue
+ * (over every lifetime; readers blank it where the cell is unobserved). The window's memory keeps
+ * these per acquisition combo; a slice sums its combos.
+ */
+export function sliceCohorts(
+  memory: WindowMemory,
+  combos: readonly number[] | null,
+  months: readonly string[],
+  options: Pick<AnalysisOptions, "horizon" | "margin">,
+): SliceCohorts {
+  const sizes = new Map<string, number>();
+  for (const rows of rowsOf(memory.buyerCohorts, combos))
+    for (const b of rows) sizes.set(b.cohort, (sizes.get(b.cohort) ?? 0) + b.buyers);
+  const sums = new Map<string, { orders: number; revenue: bigint; buyers: number }>();
+  for (const rows of rowsOf(memory.cells, combos))
+    for (const c of rows) {
+      const id = `${c.cohort}/${c.lifetime}`;
+      const sum = sums.get(id) ?? { orders: 0, revenue: 0n, buyers: 0 };
+      sum.orders += c.orders;
+      sum.revenue += c.revenue;
+      sum.buyers += c.buyers;
+      sums.set(id, sum);
+    }
+  const { horizon, margin } = options;
   const out: SliceCohorts = {
     cells: [],
     horizon: { revenue: null, buyers: 0, cohortMeanLtv: null },
     ordersPerBuyer: { value: null, cohorts: 0 },
   };
-  for (const r of rows) {
-    const part = text(r.part);
-    if (part === "horizon") {
-      out.horizon = {
-        revenue: numOrNull(r.cum_revenue),
-        buyers: num(r.size),
-        cohortMeanLtv: numOrNull(r.mean),
-      };
-    } else if (part === "per_buyer") {
-      out.ordersPerBuyer = { value: numOrNull(r.mean), cohorts: num(r.size) };
-    } else {
+  let matureRevenue: bigint | null = null;
+  let ltvSum = 0n;
+  let perBuyerSum = 0n;
+  for (const [cohort, size] of [...sizes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const observedThrough = observedLifetimes(months, cohort);
+    let cum = 0n;
+    let ordersH = 0;
+    for (let lifetime = 0; lifetime < months.length; lifetime++) {
+      const sum = sums.get(`${cohort}/${lifetime}`) ?? { orders: 0, revenue: 0n, buyers: 0 };
+      cum += sum.revenue;
+      if (lifetime < horizon) ordersH += sum.orders;
+      const observed = observedThrough >= lifetime;
+      const cumRevenue = decimalToNumber(cum);
       out.cells.push({
-        cohort: text(r.cohort),
-        lifetime: num(r.lifetime),
-        size: num(r.size),
-        observed: bool(r.observed),
-        orders: num(r.orders),
-        buyers: num(r.buyers),
-        revenue: num(r.revenue),
-        cumRevenue: num(r.cum_revenue),
+        cohort,
+        lifetime,
+        size,
+        observed,
+        orders: sum.orders,
+        buyers: sum.buyers,
+        revenue: decimalToNumber(sum.revenue),
+        cumRevenue,
       });
+      if (observed && lifetime === horizon - 1) {
+        // A mature cohort: its buyers and revenue through H-1, and its terms of the two means.
+        matureRevenue = (matureRevenue ?? 0n) + cum;
+        out.horizon.buyers += size;
+        ltvSum += decimalOfDouble((margin * cumRevenue) / size);
+        perBuyerSum += decimalOfDouble(ordersH / size);
+        out.ordersPerBuyer.cohorts += 1;
+      }
     }
   }
+  const mature = out.ordersPerBuyer.cohorts;
+  out.horizon.revenue = matureRevenue === null ? null : decimalToNumber(matureRevenue);
+  out.horizon.cohortMeanLtv = decimalMean(ltvSum, mature);
+  out.ordersPerBuyer.value = decimalMean(perBuyerSum, mature);
   return out;
 }
 

@@ -1,9 +1,11 @@
 import type { Engine } from "../engine/engine.ts";
 import { type ActivitySeries, activitySeries, activityStats } from "./activity.ts";
 import { type BySourceResult, bySourceAllModels } from "./by-source.ts";
-import { cohortBuyers, readCohorts, type SliceCohorts } from "./cohort-cells.ts";
+import { cohortBuyers, type SliceCohorts, sliceCohorts } from "./cohort-cells.ts";
 import {
+  type ComboKeys,
   type ConversionRates,
+  comboKeys,
   conversionLagStats,
   conversionLagTable,
   conversionRates,
@@ -28,16 +30,17 @@ import {
   romiByCohort,
 } from "./marketing.ts";
 import { type AnalysisOptions, ATTRIBUTIONS, DEFAULT_OPTIONS, parseAttribution } from "./options.ts";
-import { orderStats, ordersByCohort, readSliceOrders, type SliceOrders } from "./orders.ts";
+import { orderStats, ordersByCohort, type SliceOrders, sliceOrders } from "./orders.ts";
 import { MetricRun, type SliceScope } from "./query.ts";
 import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
-import { readSliceSpend, type SliceSpend } from "./slice-spend.ts";
+import { type SliceSpend, sumSliceSpend } from "./slice-spend.ts";
 import { sourceNumbers } from "./source-numbers.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
 import { trustStats } from "./trust.ts";
-import { matureMonthList, periodParams, windowMonths } from "./window-periods.ts";
+import type { WindowMemory } from "./window-memory.ts";
+import { matureMonthList, windowMonths } from "./window-periods.ts";
 
 /**
  * Computes every metric of the spec over the canonical tables of `engine`, as one typed result.
@@ -83,7 +86,11 @@ export interface SliceContext {
   budgetInput: boolean;
 }
 
-/** Reads one slice of the cube under every model (cube.ts calls this; it never builds tables). */
+/**
+ * One slice of the cube under every model (cube.ts calls this; it never builds tables). Every point
+ * number is summed in TypeScript from the window's memory (window-memory.ts, read when the window was
+ * built) over the slice's combos: no statement reaches the engine unless the trust numbers are asked for.
+ */
 export async function assembleSlice(
   engine: Engine,
   options: AnalysisOptions,
@@ -93,15 +100,17 @@ export async function assembleSlice(
 ): Promise<Record<Attribution, MetricsResult>> {
   const months = windowMonths(context.windowFacts.calendar);
   const matureMonths = matureMonthList(months, options.horizon);
-  const params = periodParams(months);
-  const run = new MetricRun(engine, options, tables, scope, params);
-  const reads = await readSlice(run, months, matureMonths);
-  const rates = await conversionRates(run, options.cohortGrain);
-  const attributed = await bySourceAllModels(run, rates, reads.spend, months, matureMonths, {
+  const run = new MetricRun(engine, options, tables, scope);
+  const { memory } = context.windowFacts;
+  const keys = comboKeys(context.cube.facts.combos);
+  const reads = readSlice(run, memory, months, matureMonths);
+  const rates = conversionRates(memory, scope.combos, keys, options.cohortGrain);
+  const attributed = bySourceAllModels(run, rates, reads.spend, months, matureMonths, {
     seen: context.windowFacts.seen,
     combos: context.cube.facts.combos,
+    memory,
   });
-  const metrics = await assemble(run, context, rates, attributed[options.attribution], reads);
+  const metrics = await assemble(run, context, keys, rates, attributed[options.attribution], reads);
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
     byModel[model] = underModel(metrics, model, attributed[model]);
@@ -131,8 +140,8 @@ function underModel(base: MetricsResult, model: Attribution, attributed: BySourc
 }
 
 /**
- * What several tables of a slice are computed from, read once: its spend, its cohort cells, its orders
- * per month, and the window's months (from the window's calendar, no read).
+ * What several tables of a slice are computed from, summed once from the window's memory: its spend,
+ * its cohort cells, its orders per month; and the window's months (from the window's calendar).
  */
 interface SliceReads {
   spend: SliceSpend;
@@ -142,11 +151,17 @@ interface SliceReads {
   matureMonths: string[];
 }
 
-async function readSlice(run: MetricRun, months: string[], matureMonths: string[]): Promise<SliceReads> {
+function readSlice(
+  run: MetricRun,
+  memory: WindowMemory,
+  months: string[],
+  matureMonths: string[],
+): SliceReads {
+  const { combos, sources } = run.scope;
   return {
-    spend: await readSliceSpend(run),
-    cohorts: await readCohorts(run),
-    orders: await readSliceOrders(run),
+    spend: sumSliceSpend(memory, sources),
+    cohorts: sliceCohorts(memory, combos, months, run.options),
+    orders: sliceOrders(memory, combos),
     months,
     matureMonths,
   };
@@ -155,18 +170,20 @@ async function readSlice(run: MetricRun, months: string[], matureMonths: string[
 async function assemble(
   run: MetricRun,
   context: SliceContext,
+  keys: ComboKeys,
   rates: ConversionRates,
   sources: BySourceResult,
   reads: SliceReads,
 ): Promise<MetricsResult> {
-  const { options } = run;
+  const { options, scope } = run;
+  const { memory, calendar, lags } = context.windowFacts;
   const { spend, cohorts, months, matureMonths } = reads;
-  const series = await activitySeries(run, context.windowFacts.calendar);
+  const series = activitySeries(memory, scope.combos, calendar);
   const activity = activityStats(series);
   const data = dataFacts(context, rates, series, reads);
-  const sessions = await sessionStats(run);
-  const retention = await retentionMatrix(run, options.cohortGrain);
-  const lag = conversionLagStats(run, context.windowFacts.lags);
+  const sessions = sessionStats(memory, scope.combos);
+  const retention = retentionMatrix(memory, scope.combos, calendar, options.cohortGrain);
+  const lag = conversionLagStats(run, lags);
   const orders = orderStats(reads.orders, cohorts, months);
   const ltv = ltvStats(cohorts, options, matureMonths);
   const totals = marketingTotals(run, spend, cohorts, months, matureMonths);
@@ -225,7 +242,7 @@ async function assemble(
       activity_weekly: series.weekly,
       activity_monthly: series.monthly,
       retention,
-      conversion_lag: await conversionLagTable(run, options.cohortGrain),
+      conversion_lag: conversionLagTable(memory, scope.combos, keys, options.cohortGrain),
       orders_by_cohort: ordersByCohort(cohorts),
       ltv: ltvRows,
       cac_by_cohort: cacRows,
@@ -243,7 +260,7 @@ async function assemble(
     orders,
     ltv,
     marketing: { ...totals, ...sources.marketing },
-    sourceNumbers: await sourceNumbers(run, context.windowFacts.lags, context.cube.facts.combos),
+    sourceNumbers: sourceNumbers(memory, scope, lags, context.cube.facts.combos),
     ...(trust ? { trust } : {}),
     ...(trust && context.budgetInput ? { acquisitionDaily: await dailyAcquisition(run) } : {}),
   };

@@ -1,15 +1,17 @@
 import { naturalIdOrder } from "./id-order.ts";
 import { type LagIndex, lagStats } from "./lag-index.ts";
-import { type MetricRun, num, text } from "./query.ts";
+import type { MetricRun } from "./query.ts";
 import type { ConversionLagStats } from "./result.ts";
 import { type CohortGrain, type ConversionLagRow, LAG_BUCKETS, type LagDimension } from "./tables.ts";
+import { chosenEntries, type WindowMemory } from "./window-memory.ts";
 
 /*
  * Conversion lag = first order ts - first session ts per new buyer of the window, over buyers with a
  * session at or before the first order (`attributable`); the others are counted as excluded. Source,
  * device and cohort of a buyer here are those of acquisition (the first session, whole history),
- * whatever the attribution model. The median needs the buyers themselves: it reads the cube's
- * per-buyer table of the window (one row per new buyer), never the visits.
+ * whatever the attribution model. The median needs the buyers themselves: it comes from the window's
+ * lag index (lag-index.ts), never the visits; bucket counts and conversion rates are the chosen combos'
+ * rows of the window's memory (window-memory.ts), summed.
  */
 
 const DAY_S = 86_400;
@@ -19,8 +21,11 @@ export const LAG_BUCKET_SQL = (
 ) => `CASE WHEN ${s} < ${DAY_S} THEN '0d' WHEN ${s} < ${2 * DAY_S} THEN '1d'
   WHEN ${s} < ${8 * DAY_S} THEN '2-7d' WHEN ${s} < ${31 * DAY_S} THEN '8-30d' ELSE '31+d' END`;
 
-function acquisitionCohort(run: MetricRun, grain: CohortGrain, table: string): string {
-  return grain === "month" ? run.d.formatMonth(`${table}.acq_month`) : run.d.formatDay(`${table}.acq_week`);
+/** A combo's acquisition source and device, by combo code. */
+export type ComboKeys = ReadonlyMap<number, { source: string; device: string }>;
+
+export function comboKeys(combos: readonly { r: number; source: string; device: string }[]): ComboKeys {
+  return new Map(combos.map((c) => [c.r, { source: c.source, device: c.device }]));
 }
 
 /** Mean and median lag of the slice's new buyers, from the window's in-memory lag index. */
@@ -28,30 +33,33 @@ export function conversionLagStats(run: MetricRun, lags: LagIndex): ConversionLa
   return lagStats(lags, run.scope.combos);
 }
 
-/** Lag buckets for all buyers and by acquisition source, device and cohort; every bucket of every key. */
-export async function conversionLagTable(run: MetricRun, grain: CohortGrain): Promise<ConversionLagRow[]> {
-  const { t } = run;
-  const rows = await run.all(`
-    WITH g AS (
-      SELECT l.r AS r, ${acquisitionCohort(run, grain, "l")} AS cohort, l.bucket AS bucket, sum(l.buyers) AS n
-      FROM ${t.lagBuckets} l WHERE ${run.inCombos("l.r")}
-      GROUP BY l.r, ${acquisitionCohort(run, grain, "l")}, l.bucket)
-    SELECT 'all' AS dim, 'all' AS key, g.bucket AS bucket, sum(g.n) AS n FROM g GROUP BY g.bucket
-    UNION ALL
-    SELECT 'source' AS dim, c.source_id AS key, g.bucket AS bucket, sum(g.n) AS n
-    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.source_id, g.bucket
-    UNION ALL
-    SELECT 'device' AS dim, c.device AS key, g.bucket AS bucket, sum(g.n) AS n
-    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.device, g.bucket
-    UNION ALL
-    SELECT 'cohort' AS dim, g.cohort AS key, g.bucket AS bucket, sum(g.n) AS n FROM g GROUP BY g.cohort, g.bucket`);
+/**
+ * Lag buckets for all buyers and by acquisition source, device and cohort; every bucket of every key.
+ * Summed from the chosen combos' bucket counts in the window's memory.
+ */
+export function conversionLagTable(
+  memory: WindowMemory,
+  combos: readonly number[] | null,
+  keyOf: ComboKeys,
+  grain: CohortGrain,
+): ConversionLagRow[] {
   const counts = new Map<string, Map<string, number>>();
-  for (const r of rows) {
-    const id = JSON.stringify([text(r.dim), text(r.key)]);
+  const add = (dim: LagDimension, key: string, bucket: string, n: number) => {
+    const id = JSON.stringify([dim, key]);
     const buckets = counts.get(id) ?? new Map<string, number>();
-    buckets.set(text(r.bucket), num(r.n));
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + n);
     counts.set(id, buckets);
-  }
+  };
+  for (const [r, rows] of chosenEntries(memory.lagBuckets, combos))
+    for (const l of rows) {
+      add("all", "all", l.bucket, l.buyers);
+      const combo = keyOf.get(r);
+      if (combo) {
+        add("source", combo.source, l.bucket, l.buyers);
+        add("device", combo.device, l.bucket, l.buyers);
+      }
+      add("cohort", grain === "month" ? l.month : l.week, l.bucket, l.buyers);
+    }
   const order: LagDimension[] = ["all", "source", "device", "cohort"];
   const keys = [...counts.keys()].map((id) => JSON.parse(id) as [LagDimension, string]);
   keys.sort(([da, ka], [db, kb]) => order.indexOf(da) - order.indexOf(db) || naturalIdOrder(ka, kb));
@@ -79,39 +87,36 @@ export interface ConversionRates {
   cohort: Map<string, Converted>;
 }
 
-export async function conversionRates(run: MetricRun, grain: CohortGrain): Promise<ConversionRates> {
-  const { t } = run;
-  const rows = await run.all(`
-    WITH g AS (
-      SELECT n.r AS r, ${acquisitionCohort(run, grain, "n")} AS cohort, sum(n.users) AS users,
-        sum(n.converted) AS buyers
-      FROM ${t.newUsers} n WHERE ${run.inCombos("n.r")} GROUP BY n.r, ${acquisitionCohort(run, grain, "n")})
-    SELECT 'all' AS dim, 'all' AS key, CAST(sum(g.users) AS DOUBLE) AS users, CAST(sum(g.buyers) AS DOUBLE) AS buyers
-    FROM g
-    UNION ALL
-    SELECT 'source' AS dim, c.source_id AS key, CAST(sum(g.users) AS DOUBLE) AS users,
-      CAST(sum(g.buyers) AS DOUBLE) AS buyers
-    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.source_id
-    UNION ALL
-    SELECT 'device' AS dim, c.device AS key, CAST(sum(g.users) AS DOUBLE) AS users,
-      CAST(sum(g.buyers) AS DOUBLE) AS buyers
-    FROM g JOIN ${t.combos} c ON c.r = g.r GROUP BY c.device
-    UNION ALL
-    SELECT 'cohort' AS dim, g.cohort AS key, CAST(sum(g.users) AS DOUBLE) AS users,
-      CAST(sum(g.buyers) AS DOUBLE) AS buyers
-    FROM g GROUP BY g.cohort`);
+/** Summed from the chosen combos' new users (and how many converted) in the window's memory. */
+export function conversionRates(
+  memory: WindowMemory,
+  combos: readonly number[] | null,
+  keys: ComboKeys,
+  grain: CohortGrain,
+): ConversionRates {
   const rates: ConversionRates = {
     all: { users: 0, buyers: 0 },
     source: new Map(),
     device: new Map(),
     cohort: new Map(),
   };
-  for (const r of rows) {
-    const value = { users: num(r.users ?? 0), buyers: num(r.buyers ?? 0) };
-    const dim = text(r.dim);
-    if (dim === "all") rates.all = value;
-    else if (dim === "source" || dim === "device" || dim === "cohort") rates[dim].set(text(r.key), value);
-  }
+  const add = (map: Map<string, Converted>, key: string, users: number, buyers: number) => {
+    const c = map.get(key) ?? { users: 0, buyers: 0 };
+    c.users += users;
+    c.buyers += buyers;
+    map.set(key, c);
+  };
+  for (const [r, rows] of chosenEntries(memory.newUsers, combos))
+    for (const n of rows) {
+      rates.all.users += n.users;
+      rates.all.buyers += n.converted;
+      const combo = keys.get(r);
+      if (combo) {
+        add(rates.source, combo.source, n.users, n.converted);
+        add(rates.device, combo.device, n.users, n.converted);
+      }
+      add(rates.cohort, grain === "month" ? n.month : n.week, n.users, n.converted);
+    }
   return rates;
 }
 

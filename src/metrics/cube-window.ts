@@ -4,6 +4,7 @@ import { LAG_BUCKET_SQL } from "./conversion.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { type LagIndex, readLagIndex } from "./lag-index.ts";
 import { BoundSql, FROM_DATE, FROM_TS, num, TO_DATE, TO_TS, text } from "./query.ts";
+import { readWindowMemory, type WindowMemory } from "./window-memory.ts";
 
 /*
  * The window half of the cube: for one analysis window [from, to), small tables keyed by the
@@ -31,6 +32,8 @@ export interface WindowFacts {
   lags: LagIndex;
   /** The window's seenCombos rows (acquisition combo r, session combo sr): by_source lists what was seen. */
   seen: { r: number; sr: number }[];
+  /** The window's per-combo tables, read once: every point number of a slice is summed from here. */
+  memory: WindowMemory;
 }
 
 export interface CalendarDay {
@@ -88,6 +91,7 @@ export async function buildWindowCube(
       r: num(s.r),
       sr: num(s.sr),
     })),
+    memory: await readWindowMemory(q, { ...t, sources: data.sources }),
   };
 }
 

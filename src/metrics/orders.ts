@@ -1,7 +1,8 @@
 import type { SliceCohorts } from "./cohort-cells.ts";
-import { bool, type MetricRun, num, text } from "./query.ts";
+import { decimalToNumber } from "./exact-decimal.ts";
 import type { OrderStats } from "./result.ts";
 import type { OrdersByCohortRow } from "./tables.ts";
+import { rowsOf, type WindowMemory } from "./window-memory.ts";
 
 /**
  * Orders, revenue, ordering buyers and AOV per buyer cohort x lifetime month, for observed cells only
@@ -27,23 +28,27 @@ export interface SliceOrders {
   revenue: number;
 }
 
-/** One read: the sums stay in SQL (revenue is an exact DECIMAL there), per month and overall. */
-export async function readSliceOrders(run: MetricRun): Promise<SliceOrders> {
-  const { d, t } = run;
-  const rows = await run.all(`
-    SELECT ${d.formatMonth("o.month_start")} AS month, CAST(grouping(o.month_start) AS INTEGER) AS every_month,
-      CAST(coalesce(sum(o.orders), 0) AS DOUBLE) AS orders, CAST(coalesce(sum(o.revenue), 0) AS DOUBLE) AS revenue
-    FROM ${t.ordersMonth} o WHERE ${run.inCombos("o.r")}
-    GROUP BY GROUPING SETS ((o.month_start), ())`);
-  const out: SliceOrders = { byMonth: new Map(), orders: 0, revenue: 0 };
-  for (const r of rows) {
-    const value = { orders: num(r.orders), revenue: num(r.revenue) };
-    if (bool(r.every_month)) {
-      out.orders = value.orders;
-      out.revenue = value.revenue;
-    } else out.byMonth.set(text(r.month), value);
-  }
-  return out;
+/** Summed from the chosen combos' months in the window's memory; revenue as an exact decimal. */
+export function sliceOrders(memory: WindowMemory, combos: readonly number[] | null): SliceOrders {
+  const byMonth = new Map<string, { orders: number; revenue: bigint }>();
+  let orders = 0;
+  let revenue = 0n;
+  for (const rows of rowsOf(memory.ordersMonth, combos))
+    for (const o of rows) {
+      const m = byMonth.get(o.month) ?? { orders: 0, revenue: 0n };
+      m.orders += o.orders;
+      m.revenue += o.revenue;
+      byMonth.set(o.month, m);
+      orders += o.orders;
+      revenue += o.revenue;
+    }
+  return {
+    byMonth: new Map(
+      [...byMonth].map(([month, m]) => [month, { orders: m.orders, revenue: decimalToNumber(m.revenue) }]),
+    ),
+    orders,
+    revenue: decimalToNumber(revenue),
+  };
 }
 
 /**

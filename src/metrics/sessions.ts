@@ -1,5 +1,5 @@
-import { type MetricRun, num } from "./query.ts";
 import type { HistogramBin, SessionStats } from "./result.ts";
+import { rowsOf, type WindowMemory } from "./window-memory.ts";
 
 /** Histogram: 60-second bins up to 3600 s, then one open bin (docs/decisions.md). */
 const BIN_S = 60;
@@ -7,17 +7,16 @@ const BINS = 60;
 
 /*
  * Length statistics come from the slice's frequency table of lengths (a few hundred rows for
- * minute-resolution data; the cube keeps sessions per (acquisition combo, length)), not from a sort of
- * every session: the median and p90 interpolate between order statistics found by cumulative counts,
+ * minute-resolution data; the window's memory keeps sessions per (acquisition combo, length), and a
+ * slice merges its combos' tables), not from a sort of every session: the median and p90 interpolate between order statistics found by cumulative counts,
  * exactly as quantile_cont does on raw values. Counts and length sums are integers, exact in a double
  * far beyond any real log (2^53 s).
  */
-export async function sessionStats(run: MetricRun): Promise<SessionStats> {
-  const { t } = run;
-  const rows = await run.all(`
-    SELECT CAST(l.len_s AS BIGINT) AS len, CAST(sum(l.sessions) AS DOUBLE) AS n
-    FROM ${t.lengths} l WHERE ${run.inCombos("l.r")} GROUP BY l.len_s ORDER BY l.len_s`);
-  const freq = rows.map((r) => ({ len: num(r.len), n: num(r.n) }));
+export function sessionStats(memory: WindowMemory, combos: readonly number[] | null): SessionStats {
+  const merged = new Map<number, number>();
+  for (const rows of rowsOf(memory.lengths, combos))
+    for (const r of rows) merged.set(r.len, (merged.get(r.len) ?? 0) + r.sessions);
+  const freq = [...merged].map(([len, n]) => ({ len, n })).sort((a, b) => a.len - b.len);
   const valid = freq.filter((f) => f.len >= 0);
   const invalid = freq.filter((f) => f.len < 0).reduce((s, f) => s + f.n, 0);
   const total = valid.reduce((s, f) => s + f.n, 0);

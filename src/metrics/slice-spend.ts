@@ -1,11 +1,11 @@
-import { decimalOf, decimalToNumber } from "./exact-decimal.ts";
+import { decimalToNumber } from "./exact-decimal.ts";
 import { naturalIdOrder } from "./id-order.ts";
-import { type MetricRun, text } from "./query.ts";
+import type { WindowMemory } from "./window-memory.ts";
 
 /*
- * The slice's spend, read once and shared by every table that needs it (costs by source and month,
+ * The slice's spend, summed once from the window's memory and shared by every table that needs it (costs by source and month,
  * CAC and ROMI by cohort, spend shares, by_source's costs, ROMI by source and lifetime). Spend is a
- * DECIMAL: the slice's (source, month) cells are read as exact decimals and every sum — per month, per
+ * DECIMAL: the window's (source, month) cells are held as exact decimals and every sum — per month, per
  * source, overall, and running sums over the months for "spend of the months up to m" — is exact
  * before it becomes a double (exact-decimal.ts), so each equals CAST(sum(costs) AS DOUBLE) in SQL. A
  * double sum could differ in the last digit.
@@ -30,18 +30,10 @@ export interface SliceSpend {
   total: number | null;
 }
 
-export async function readSliceSpend(run: MetricRun): Promise<SliceSpend> {
-  const { d, t } = run;
-  // One row per (source, month) in the window's spend table; every sum below is exact (exact-decimal.ts).
-  const rows = await run.all(`
-    SELECT s.source_id AS source_id, ${d.formatMonth("k.month_start")} AS month, k.costs AS costs
-    FROM ${t.costs} k JOIN ${t.sources} s ON s.s = k.s WHERE ${run.inSources("k.s")}
-    ORDER BY k.month_start`);
-  const cells = rows.map((r) => ({
-    source: text(r.source_id),
-    month: text(r.month),
-    costs: decimalOf(r.costs),
-  }));
+/** The chosen sources' (source, month) cells of the window's memory (in month order); every sum below is exact. */
+export function sumSliceSpend(memory: WindowMemory, sources: readonly number[] | null): SliceSpend {
+  const chosen = sources === null ? null : new Set(sources);
+  const cells = memory.spend.filter((c) => chosen === null || chosen.has(c.s));
   const byMonth = new Map<string, bigint>();
   const bySource = new Map<string, Map<string, bigint>>();
   for (const c of cells) {

@@ -1,7 +1,8 @@
 import { UNATTRIBUTED } from "./attribution.ts";
+import { decimalToNumber } from "./exact-decimal.ts";
 import { sourceRowOrder } from "./id-order.ts";
 import { type LagIndex, lagStats } from "./lag-index.ts";
-import { type MetricRun, num, text } from "./query.ts";
+import { chosenEntries, type WindowMemory } from "./window-memory.ts";
 
 /*
  * "Sources in numbers" beside the attributed columns: per acquisition source (the source of the
@@ -25,17 +26,24 @@ export interface SourceNumbers {
   lagMedianDays: number | null;
 }
 
-export async function sourceNumbers(
-  run: MetricRun,
+export function sourceNumbers(
+  memory: WindowMemory,
+  scope: { combos: readonly number[] | null },
   lags: LagIndex,
   combos: readonly { r: number; source: string }[],
-): Promise<SourceNumbers[]> {
-  const { t } = run;
-  const sold = await run.all(`
-    SELECT c.source_id AS source, CAST(sum(o.orders) AS DOUBLE) AS orders, CAST(sum(o.revenue) AS DOUBLE) AS revenue
-    FROM ${t.ordersMonth} o LEFT JOIN ${t.combos} c ON c.r = o.r
-    WHERE ${run.inCombos("o.r")}
-    GROUP BY c.source_id`);
+): SourceNumbers[] {
+  // Orders and revenue per acquisition source, summed exactly over the chosen combos' months.
+  const sourceOf = new Map(combos.map((c) => [c.r, c.source]));
+  const sold = new Map<string, { orders: number; revenue: bigint }>();
+  for (const [r, months] of chosenEntries(memory.ordersMonth, scope.combos)) {
+    const source = sourceOf.get(r) ?? UNATTRIBUTED;
+    const s = sold.get(source) ?? { orders: 0, revenue: 0n };
+    for (const o of months) {
+      s.orders += o.orders;
+      s.revenue += o.revenue;
+    }
+    sold.set(source, s);
+  }
   const rows = new Map<string, SourceNumbers>();
   const rowOf = (source: string): SourceNumbers => {
     let row = rows.get(source);
@@ -45,13 +53,13 @@ export async function sourceNumbers(
     }
     return row;
   };
-  for (const r of sold) {
-    const row = rowOf(r.source === null || r.source === undefined ? UNATTRIBUTED : text(r.source));
-    row.orders += num(r.orders);
-    row.revenue += num(r.revenue);
+  for (const [source, s] of sold) {
+    const row = rowOf(source);
+    row.orders = s.orders;
+    row.revenue = decimalToNumber(s.revenue);
   }
   // The slice's combos grouped by source: each source's lags are those of its combos in the slice.
-  const inSlice = run.scope.combos === null ? null : new Set(run.scope.combos);
+  const inSlice = scope.combos === null ? null : new Set(scope.combos);
   const bySource = new Map<string, number[]>();
   for (const c of combos) {
     if (inSlice && !inSlice.has(c.r)) continue;

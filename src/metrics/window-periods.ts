@@ -25,11 +25,3 @@ export function matureMonthList(months: readonly string[], horizon: number): str
 export function observedLifetimes(months: readonly string[], cohort: string): number {
   return months.length - 1 - months.indexOf(cohort);
 }
-
-/**
- * Bound parameters of a slice's statements that the window fixes, so that they need not read the
- * calendar: `$last_month` (first day of the window's last month) and `$lifetimes` (P).
- */
-export function periodParams(months: readonly string[]) {
-  return { last_month: `${months[months.length - 1]!}-01`, lifetimes: months.length };
-}
