@@ -4,9 +4,11 @@
  * lowers DuckDB to one thread per statement, then slices `--filters` distinct filters (the same sequence
  * as bench/load.ts) one after another on forks, measuring process CPU (user + system, every thread:
  * DuckDB's included) and wall time around each slice, and the same for the response document
- * (assembly + JSON). `--queries` also prints every statement's share of the slices' time.
+ * (assembly + JSON). `--queries` also prints every statement's share of the slices' time. It also
+ * prints the window memory's rows per table and, run with --expose-gc, its heap footprint (the memory
+ * read again and measured while held).
  *
- *   node --import tsx bench/slice-cpu.ts --data bench/out/data-4M/csv --filters 40 --queries
+ *   node --expose-gc --import tsx bench/slice-cpu.ts --data bench/out/data-4M/csv --filters 40 --queries
  *
  * A machine shared with other work inflates wall time but hardly CPU time, so this is the number to
  * compare before and after a change.
@@ -18,7 +20,9 @@ import { assembleAnalysis, metricsDocument } from "../src/analyze.ts";
 import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import type { Engine, Row, SqlParams } from "../src/engine/engine.ts";
 import { ingest } from "../src/ingest/index.ts";
-import { buildCube, dropCube, sliceCube } from "../src/metrics/cube.ts";
+import { buildCube, type Cube, dropCube, sliceCube } from "../src/metrics/cube.ts";
+import { BoundSql } from "../src/metrics/query.ts";
+import { readWindowMemory } from "../src/metrics/window-memory.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
   const cube = await buildCube(engine);
   await sliceCube(cube, { from: window.from, to: window.to });
   process.stdout.write(`cube and default window: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  await printFootprint(cube);
   await engine.setThreads(Number(values.threads));
 
   const sources = cube.facts.sources.map((s) => s.source);
@@ -101,6 +106,29 @@ async function main(): Promise<void> {
   }
   await dropCube(cube);
   await engine.close();
+}
+
+/** The default window's memory: rows per table, and the heap it takes (with --expose-gc). */
+async function printFootprint(cube: Cube): Promise<void> {
+  const [entry] = cube.windows.values();
+  if (!entry) return;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  const memory = await readWindowMemory(new BoundSql(cube.engine, {}), {
+    ...entry.tables,
+    sources: cube.tables.sources,
+  });
+  const readMs = performance.now() - started;
+  gc?.();
+  const bytes = process.memoryUsage().heapUsed - before;
+  const rows = Object.entries(memory.rows);
+  process.stdout.write(
+    `window memory: ${rows.reduce((s, [, n]) => s + n, 0)} rows, read in ${readMs.toFixed(0)} ms, ` +
+      `${gc ? `${(bytes / 2 ** 20).toFixed(1)} MiB heap` : "heap not measured (run node with --expose-gc)"}\n` +
+      `  ${rows.map(([table, n]) => `${table} ${n}`).join(", ")}\n`,
+  );
 }
 
 /** The n-th filter of bench/load.ts's never-repeating sequence. */

@@ -1,7 +1,7 @@
 import type { CalendarDay } from "./cube-window.ts";
 import type { ActivityStats, PeriodMean } from "./result.ts";
 import type { ActivityRow } from "./tables.ts";
-import { rowsOf, type WindowMemory } from "./window-memory.ts";
+import { type ActiveTable, rowsOf, type WindowMemory } from "./window-memory.ts";
 
 export interface ActivitySeries {
   daily: ActivityRow[];
@@ -24,18 +24,26 @@ export function activitySeries(
   combos: readonly number[] | null,
   calendar: readonly CalendarDay[],
 ): ActivitySeries {
-  const users: Record<Grain, Map<string, number>> = { day: new Map(), week: new Map(), month: new Map() };
-  const sessionsOn = new Map<string, number>();
-  const add = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n);
-  for (const rows of rowsOf(memory.days, combos))
+  const dayUsers = new Float64Array(memory.days.cells.length);
+  const daySessions = new Float64Array(memory.days.cells.length);
+  for (const rows of rowsOf(memory.days.rows, combos))
     for (const r of rows) {
-      add(users.day, r.day, r.users);
-      add(sessionsOn, r.day, r.sessions);
+      dayUsers[r.k]! += r.users;
+      daySessions[r.k]! += r.sessions;
     }
-  for (const rows of rowsOf(memory.activeWeek, combos))
-    for (const r of rows) add(users.week, r.period, r.users);
-  for (const rows of rowsOf(memory.activeMonth, combos))
-    for (const r of rows) add(users.month, r.period, r.users);
+  const periodUsers = (table: ActiveTable) => {
+    const sums = new Float64Array(table.periods.length);
+    for (const rows of rowsOf(table.rows, combos)) for (const r of rows) sums[r.period]! += r.users;
+    return new Map(table.periods.map((period, i) => [period, sums[i]!]));
+  };
+  // Periods no chosen combo has a row for sum to 0: nobody came.
+  const days = memory.days.cells;
+  const users: Record<Grain, Map<string, number>> = {
+    day: new Map(days.map((day, i) => [day, dayUsers[i]!])),
+    week: periodUsers(memory.activeWeek),
+    month: periodUsers(memory.activeMonth),
+  };
+  const sessionsOn = new Map(days.map((day, i) => [day, daySessions[i]!]));
   const series = (grain: Grain): ActivityRow[] => {
     const periods = new Map<string, { first: string; last: string; sessions: number }>();
     for (const { day, week, month } of calendar) {

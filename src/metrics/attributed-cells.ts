@@ -2,7 +2,7 @@ import { UNATTRIBUTED } from "./attribution.ts";
 import { decimalToNumber } from "./exact-decimal.ts";
 import { ATTRIBUTIONS } from "./options.ts";
 import type { Attribution } from "./tables.ts";
-import { rowsOf, type WindowMemory } from "./window-memory.ts";
+import { type AttrKey, type Keyed, rowsOf, type WindowMemory } from "./window-memory.ts";
 import { observedLifetimes } from "./window-periods.ts";
 
 /*
@@ -34,26 +34,32 @@ export interface AttributedCells {
 
 /** The chosen combos' attributed cells of the window's memory, summed per (model, dim, key, cohort[, lifetime]). */
 export function sumAttributedCells(memory: WindowMemory, combos: readonly number[] | null): AttributedCells {
-  const buyers = new Map<string, BuyerCell>();
-  for (const rows of rowsOf(memory.attrBuyers, combos))
-    for (const a of rows) {
-      const id = `${a.model}/${a.dim}/${a.key}/${a.cohort}`;
-      const cell = buyers.get(id);
-      if (cell) cell.buyers += a.buyers;
-      else buyers.set(id, { ...keysOf(a), buyers: a.buyers });
-    }
-  const revenue = new Map<string, RevenueCell>();
-  for (const rows of rowsOf(memory.attrRevenue, combos))
-    for (const a of rows) {
-      const id = `${a.model}/${a.dim}/${a.key}/${a.cohort}/${a.lifetime}`;
-      const cell = revenue.get(id);
-      if (cell) cell.revenue += a.revenue;
-      else revenue.set(id, { ...keysOf(a), lifetime: a.lifetime, revenue: a.revenue });
-    }
-  return { buyers: [...buyers.values()], revenue: [...revenue.values()] };
+  return {
+    buyers: sumCells(memory.attrBuyers, combos, (r) => r.buyers).map(([key, buyers]) => ({
+      ...cellOf(key),
+      buyers,
+    })),
+    revenue: sumCells(memory.attrRevenue, combos, (r) => r.revenue).map(([key, revenue]) => ({
+      ...cellOf(key),
+      lifetime: key.lifetime,
+      revenue,
+    })),
+  };
 }
 
-function keysOf(a: { model: string; dim: string; key: string | null; cohort: string }) {
+/** Exact sums per cell over the chosen combos' rows, for the cells any of them has a row in. */
+function sumCells<C, R>(table: Keyed<C, R>, combos: readonly number[] | null, value: (row: R) => bigint) {
+  const sums = new Array<bigint | undefined>(table.cells.length);
+  for (const rows of rowsOf(table.rows, combos))
+    for (const row of rows) sums[row.k] = (sums[row.k] ?? 0n) + value(row);
+  const out: [C, bigint][] = [];
+  sums.forEach((sum, k) => {
+    if (sum !== undefined) out.push([table.cells[k]!, sum]);
+  });
+  return out;
+}
+
+function cellOf(a: AttrKey) {
   return { model: modelOf(a.model), dim: a.dim, key: a.key ?? UNATTRIBUTED, cohort: a.cohort };
 }
 

@@ -27,13 +27,11 @@ export function retentionMatrix(
       const cohort = grain === "month" ? n.month : n.week;
       sizes.set(cohort, (sizes.get(cohort) ?? 0) + n.users);
     }
-  const active = new Map<string, number>();
-  for (const rows of rowsOf(grain === "month" ? memory.activeMonth : memory.activeWeek, combos))
-    for (const a of rows) {
-      if (a.cohort === null || a.lifetime === null) continue;
-      const cell = `${a.cohort}/${a.lifetime}`;
-      active.set(cell, (active.get(cell) ?? 0) + a.users);
-    }
+  const table = grain === "month" ? memory.activeMonth : memory.activeWeek;
+  const sums = new Float64Array(table.cohortCells.length);
+  for (const rows of rowsOf(table.rows, combos))
+    for (const a of rows) if (a.cell >= 0) sums[a.cell]! += a.users;
+  const active = new Map(table.cohortCells.map((c, i) => [`${c.cohort}/${c.lifetime}`, sums[i]!]));
   return [...sizes]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .flatMap(([cohort, size]) => {

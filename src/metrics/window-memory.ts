@@ -20,21 +20,39 @@ export type ByCombo<T> = Map<number, T[]>;
 /** Buyers without a session have no acquisition combo: only the unfiltered slice counts them. */
 export const NO_COMBO = -1;
 
-export interface ActiveRow {
-  /** Acquisition cohort (YYYY-MM, or the week's Monday), null for users acquired before the window. */
-  cohort: string | null;
-  period: string;
-  /** Periods from the cohort to `period`; null with the cohort. */
-  lifetime: number | null;
-  users: number;
+/**
+ * Rows that sum into a fixed list of cells, each naming its cell by index `k` into `cells`: a slice adds
+ * into an array instead of building a text key per row (the keys are built once, at the read).
+ */
+export interface Keyed<C, R> {
+  cells: C[];
+  rows: ByCombo<R & { k: number }>;
+}
+
+/** Distinct users per (acquisition cohort, period) of one grain. */
+export interface ActiveTable {
+  /** Periods (YYYY-MM, or the week's Monday) that rows name by index. */
+  periods: string[];
+  /** (acquisition cohort, lifetime) cells of users acquired in the window, named by index. */
+  cohortCells: { cohort: string; lifetime: number }[];
+  /** `cell` -1: users acquired before the window (no cohort; WAU/MAU count them, retention not). */
+  rows: ByCombo<{ period: number; cell: number; users: number }>;
+}
+
+export interface AttrKey {
+  model: string;
+  dim: string;
+  /** Source id or device; null = unattributed. */
+  key: string | null;
+  cohort: string;
 }
 
 export interface WindowMemory {
-  /** Distinct users and sessions per day (YYYY-MM-DD). */
-  days: ByCombo<{ day: string; users: number; sessions: number }>;
+  /** Distinct users and sessions per day (cells: YYYY-MM-DD). */
+  days: Keyed<string, { users: number; sessions: number }>;
   /** Distinct users per (acquisition cohort, period) by week (Mondays) and by month. */
-  activeWeek: ByCombo<ActiveRow>;
-  activeMonth: ByCombo<ActiveRow>;
+  activeWeek: ActiveTable;
+  activeMonth: ActiveTable;
   /** Users acquired in the window per (acquisition month, week), and how many of them converted. */
   newUsers: ByCombo<{ month: string; week: string; users: number; converted: number }>;
   /** Sessions per length in seconds (negative: invalid lengths). */
@@ -47,17 +65,10 @@ export interface WindowMemory {
   cells: ByCombo<{ cohort: string; lifetime: number; orders: number; revenue: bigint; buyers: number }>;
   /** Every order of the window per calendar month (YYYY-MM). */
   ordersMonth: ByCombo<{ month: string; orders: number; revenue: bigint }>;
-  /** Attributed buyers per (model, dim, key, cohort); key null = unattributed. */
-  attrBuyers: ByCombo<{ model: string; dim: string; key: string | null; cohort: string; buyers: bigint }>;
+  /** Attributed buyers per (model, dim, key, cohort). */
+  attrBuyers: Keyed<AttrKey, { buyers: bigint }>;
   /** Attributed revenue per (model, dim, key, cohort, lifetime). */
-  attrRevenue: ByCombo<{
-    model: string;
-    dim: string;
-    key: string | null;
-    cohort: string;
-    lifetime: number;
-    revenue: bigint;
-  }>;
+  attrRevenue: Keyed<AttrKey & { lifetime: number }, { revenue: bigint }>;
   /** Spend per (source code, month), keyed by the source code `s` (spend has no device), in month order. */
   spend: { s: number; source: string; month: string; costs: bigint }[];
   /** Rows held per table (the footprint: bench/slice-cpu.ts prints them). */
@@ -105,28 +116,56 @@ export async function readWindowMemory(
     return out;
   };
   const optText = (v: Cells[string] | undefined) => (v === null || v === undefined ? null : text(v));
-  const active = (grain: "week" | "month") => {
+  const active = async (grain: "week" | "month"): Promise<ActiveTable> => {
     const format = grain === "month" ? d.formatMonth : d.formatDay;
     const between = grain === "month" ? d.monthsBetween : d.weeksBetween;
-    return read(
+    const periods = new Interned<string>();
+    const cohortCells = new Interned<{ cohort: string; lifetime: number }>();
+    const rows = await read(
       grain === "month" ? "activeMonth" : "activeWeek",
       `SELECT a.r AS r, ${format("a.cohort")} AS cohort, ${format("a.period")} AS period,
         CASE WHEN a.cohort IS NULL THEN NULL ELSE ${between("a.cohort", "a.period")} END AS lifetime, a.users AS users
       FROM ${grain === "month" ? t.activeMonth : t.activeWeek} a`,
-      (c): ActiveRow => ({
-        cohort: optText(c.cohort),
-        period: text(c.period),
-        lifetime: numOrNull(c.lifetime),
-        users: num(c.users),
-      }),
+      (c) => {
+        const period = text(c.period);
+        const cohort = optText(c.cohort);
+        const lifetime = numOrNull(c.lifetime);
+        return {
+          period: periods.of(period, () => period),
+          cell:
+            cohort === null || lifetime === null
+              ? -1
+              : cohortCells.of(`${cohort}/${lifetime}`, () => ({ cohort, lifetime })),
+          users: num(c.users),
+        };
+      },
     );
+    return { periods: periods.list, cohortCells: cohortCells.list, rows };
   };
+  const keyed = async <C, R>(
+    name: string,
+    sql: string,
+    row: (cells: Cells, cell: (id: string, make: () => C) => number) => R & { k: number },
+  ): Promise<Keyed<C, R>> => {
+    const cells = new Interned<C>();
+    const rows = await read(name, sql, (c) => row(c, (id, make) => cells.of(id, make)));
+    return { cells: cells.list, rows };
+  };
+  const attrKey = (c: Cells): AttrKey => ({
+    model: text(c.model),
+    dim: text(c.dim),
+    key: optText(c.key),
+    cohort: text(c.cohort),
+  });
   const memory: Omit<WindowMemory, "spend" | "rows"> = {
-    days: await read(
+    days: await keyed<string, { users: number; sessions: number }>(
       "days",
       `SELECT a.r AS r, ${d.formatDay("a.day_date")} AS day, a.users AS users, a.sessions AS sessions
       FROM ${t.actDay} a`,
-      (c) => ({ day: text(c.day), users: num(c.users), sessions: num(c.sessions) }),
+      (c, cell) => {
+        const day = text(c.day);
+        return { k: cell(day, () => day), users: num(c.users), sessions: num(c.sessions) };
+      },
     ),
     activeWeek: await active("week"),
     activeMonth: await active("month"),
@@ -174,32 +213,31 @@ export async function readWindowMemory(
       FROM ${t.ordersMonth} o`,
       (c) => ({ month: text(c.month), orders: num(c.orders), revenue: decimalOf(c.revenue) }),
     ),
-    attrBuyers: await read(
+    attrBuyers: await keyed<AttrKey, { buyers: bigint }>(
       "attrBuyers",
       `SELECT a.r AS r, a.model AS model, a.dim AS dim, a.key AS key, ${d.formatMonth("a.cohort")} AS cohort,
         a.buyers AS buyers
       FROM ${t.attrBuyers} a`,
-      (c) => ({
-        model: text(c.model),
-        dim: text(c.dim),
-        key: optText(c.key),
-        cohort: text(c.cohort),
-        buyers: decimalOf(c.buyers),
-      }),
+      (c, cell) => {
+        const key = attrKey(c);
+        return {
+          k: cell(`${key.model}/${key.dim}/${key.key}/${key.cohort}`, () => key),
+          buyers: decimalOf(c.buyers),
+        };
+      },
     ),
-    attrRevenue: await read(
+    attrRevenue: await keyed<AttrKey & { lifetime: number }, { revenue: bigint }>(
       "attrRevenue",
       `SELECT a.r AS r, a.model AS model, a.dim AS dim, a.key AS key, ${d.formatMonth("a.cohort")} AS cohort,
         a.lifetime AS lifetime, a.revenue AS revenue
       FROM ${t.attrRevenue} a`,
-      (c) => ({
-        model: text(c.model),
-        dim: text(c.dim),
-        key: optText(c.key),
-        cohort: text(c.cohort),
-        lifetime: num(c.lifetime),
-        revenue: decimalOf(c.revenue),
-      }),
+      (c, cell) => {
+        const key = { ...attrKey(c), lifetime: num(c.lifetime) };
+        return {
+          k: cell(`${key.model}/${key.dim}/${key.key}/${key.cohort}/${key.lifetime}`, () => key),
+          revenue: decimalOf(c.revenue),
+        };
+      },
     ),
   };
   const spend = await q.all(`
@@ -219,3 +257,19 @@ export async function readWindowMemory(
 }
 
 type Cells = Row;
+
+/** Distinct cells in first-seen order, each with its index. */
+class Interned<C> {
+  readonly list: C[] = [];
+  private readonly index = new Map<string, number>();
+
+  of(id: string, make: () => C): number {
+    let k = this.index.get(id);
+    if (k === undefined) {
+      k = this.list.length;
+      this.list.push(make());
+      this.index.set(id, k);
+    }
+    return k;
+  }
+}
