@@ -1,12 +1,14 @@
 /**
- * The two pieces of slice arithmetic done in JavaScript rather than SQL: exact decimal sums (the money
- * of a slice) and the conversion-lag median from the per-window lag index, each against a direct
+ * The pieces of slice arithmetic done in JavaScript rather than SQL: exact decimal sums (the money of
+ * a slice), means over cohorts taken as fixed-point decimals (against DuckDB's own SQL, which the slice
+ * ran before), and the conversion-lag median from the per-window lag index, each against a direct
  * computation.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import { mulberry32 } from "../src/generate/prng.ts";
-import { decimalOf, decimalToNumber } from "../src/metrics/exact-decimal.ts";
+import { decimalMean, decimalOf, decimalOfDouble, decimalToNumber } from "../src/metrics/exact-decimal.ts";
 import { lagStats, readLagIndex } from "../src/metrics/lag-index.ts";
 import type { BoundSql } from "../src/metrics/query.ts";
 
@@ -17,6 +19,39 @@ test("decimal sums are exact and become the nearest double", () => {
   assert.equal(decimalToNumber(decimalOf("123456789.123456")), 123456789.123456);
   assert.throws(() => decimalOf("1e5"), /decimal/);
   assert.throws(() => decimalOf(null), /decimal/);
+});
+
+test("a mean over cohorts as fixed-point decimals equals DuckDB's avg(CAST(x AS DECIMAL(38, 12)))", async () => {
+  const rand = mulberry32(11);
+  // LTV-like and orders-per-buyer-like terms: margin x revenue / size, orders / size.
+  const xs = Array.from({ length: 4000 }, () =>
+    rand() < 0.5
+      ? (0.73 * rand() * 20_000) / (1 + Math.floor(rand() * 900))
+      : Math.ceil(rand() * 5000) / 1777,
+  );
+  const engine = await DuckDbEngine.open({ path: ":memory:" });
+  try {
+    const values = xs.map((x) => `(CAST('${x.toPrecision(17)}' AS DOUBLE))`).join(", ");
+    const cast = await engine.all(
+      `SELECT CAST(CAST(v.x AS DECIMAL(38, 12)) AS VARCHAR) AS d FROM (VALUES ${values}) v(x)`,
+    );
+    for (const [i, row] of cast.entries())
+      assert.equal(decimalOfDouble(xs[i]!), decimalOf(row.d), `term ${xs[i]}`);
+    for (const n of [1, 2, 3, 7, 12, 100, 4000]) {
+      const [row] = await engine.all(
+        `SELECT avg(CAST(v.x AS DECIMAL(38, 12))) AS m FROM (VALUES ${xs
+          .slice(0, n)
+          .map((x) => `(CAST('${x.toPrecision(17)}' AS DOUBLE))`)
+          .join(", ")}) v(x)`,
+      );
+      const sum = xs.slice(0, n).reduce((s, x) => s + decimalOfDouble(x), 0n);
+      assert.equal(decimalMean(sum, n), row?.m, `mean of ${n}`);
+    }
+  } finally {
+    await engine.close();
+  }
+  assert.equal(decimalMean(0n, 0), null);
+  assert.equal(decimalMean(decimalOf("-1.5"), 2), -0.75);
 });
 
 test("lag median and mean from the index equal a sort of the lags", async () => {
