@@ -117,14 +117,29 @@ export function revenueThroughLifetime(
   cells: AttributedCells,
   months: readonly string[],
 ): Map<string, number> {
-  const sums = new Map<string, bigint>();
+  // A cell of lifetime L adds to every k in L..(its cohort's last observed lifetime): a difference
+  // array per model and source (+revenue at L, -revenue after the last), summed once over k.
+  const steps = new Map<string, bigint[]>();
   for (const c of cells.revenue) {
     if (c.dim !== "source") continue;
-    const observed = observedLifetimes(months, c.cohort);
-    for (let k = c.lifetime; k <= observed; k++) {
-      const id = `${c.model}/${c.key}/${k}`;
-      sums.set(id, (sums.get(id) ?? 0n) + c.revenue);
+    const last = Math.min(observedLifetimes(months, c.cohort), months.length - 1);
+    if (last < c.lifetime) continue;
+    const id = `${c.model}/${c.key}`;
+    let step = steps.get(id);
+    if (!step) {
+      step = new Array<bigint>(months.length + 1).fill(0n);
+      steps.set(id, step);
+    }
+    step[c.lifetime]! += c.revenue;
+    step[last + 1]! -= c.revenue;
+  }
+  const out = new Map<string, number>();
+  for (const [id, step] of steps) {
+    let sum = 0n;
+    for (let k = 0; k < months.length; k++) {
+      sum += step[k]!;
+      out.set(`${id}/${k}`, decimalToNumber(sum));
     }
   }
-  return new Map([...sums].map(([id, s]) => [id, decimalToNumber(s)]));
+  return out;
 }

@@ -43,12 +43,17 @@ export function conversionLagTable(
   keyOf: ComboKeys,
   grain: CohortGrain,
 ): ConversionLagRow[] {
-  const counts = new Map<string, Map<string, number>>();
+  const order: LagDimension[] = ["all", "source", "device", "cohort"];
+  // Buyers per bucket, per key, per dimension: nested maps, so no key text is built per row.
+  const counts = new Map(order.map((dim) => [dim, new Map<string, Map<string, number>>()]));
   const add = (dim: LagDimension, key: string, bucket: string, n: number) => {
-    const id = JSON.stringify([dim, key]);
-    const buckets = counts.get(id) ?? new Map<string, number>();
+    const byKey = counts.get(dim)!;
+    let buckets = byKey.get(key);
+    if (!buckets) {
+      buckets = new Map<string, number>();
+      byKey.set(key, buckets);
+    }
     buckets.set(bucket, (buckets.get(bucket) ?? 0) + n);
-    counts.set(id, buckets);
   };
   for (const [r, rows] of chosenEntries(memory.lagBuckets, combos))
     for (const l of rows) {
@@ -60,11 +65,11 @@ export function conversionLagTable(
       }
       add("cohort", grain === "month" ? l.month : l.week, l.bucket, l.buyers);
     }
-  const order: LagDimension[] = ["all", "source", "device", "cohort"];
-  const keys = [...counts.keys()].map((id) => JSON.parse(id) as [LagDimension, string]);
-  keys.sort(([da, ka], [db, kb]) => order.indexOf(da) - order.indexOf(db) || naturalIdOrder(ka, kb));
+  const keys = order.flatMap((dim) =>
+    [...counts.get(dim)!.keys()].sort(naturalIdOrder).map((key): [LagDimension, string] => [dim, key]),
+  );
   return keys.flatMap(([dimension, key]) => {
-    const buckets = counts.get(JSON.stringify([dimension, key]))!;
+    const buckets = counts.get(dimension)!.get(key)!;
     const total = [...buckets.values()].reduce((a, b) => a + b, 0);
     return LAG_BUCKETS.map((bucket) => {
       const buyers = buckets.get(bucket) ?? 0;
