@@ -4,6 +4,12 @@ import type { MetricRun } from "./query.ts";
 import { rowsOf, type WindowMemory } from "./window-memory.ts";
 import { observedLifetimes } from "./window-periods.ts";
 
+/*
+ * The three SQL fragments below serve the statements a slice still sends, the trust numbers' (trust.ts,
+ * intervals.ts, concentration.ts, daily-acquisition.ts); the point numbers' cohort cells are summed in
+ * memory (sliceCohorts).
+ */
+
 /** SQL: the window's month lifetimes 0..P-1 (P = months the window touches), as `lifetime`. */
 export function monthLifetimes(run: MetricRun): string {
   return `(SELECT CAST(row_number() OVER (ORDER BY m.month_start) - 1 AS INTEGER) AS lifetime

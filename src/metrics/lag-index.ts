@@ -1,5 +1,6 @@
 import { type BoundSql, bool, num } from "./query.ts";
 import type { ConversionLagStats } from "./result.ts";
+import { NO_COMBO } from "./window-memory.ts";
 
 /*
  * The conversion lags of a window's new buyers, held in memory per acquisition combo as sorted
@@ -21,11 +22,8 @@ interface ComboLags {
   orderFirst: number;
 }
 
-/** Lags by combo code; buyers without any session (no combo) under -1. */
+/** Lags by combo code; buyers without any session (no combo) under NO_COMBO. */
 export type LagIndex = Map<number, ComboLags>;
-
-/** Buyers without a session have no acquisition combo: only the unfiltered slice counts them. */
-const NO_COMBO = -1;
 
 export async function readLagIndex(q: BoundSql, newBuyers: string): Promise<LagIndex> {
   const rows = await q.all(`
