@@ -178,7 +178,7 @@ export async function readDataBounds(engine: Engine): Promise<DataBounds> {
   return { firstVisitStart: asText(row?.first), lastVisitStart: asText(row?.last) };
 }
 
-const OPTION_NAMES: Record<string, string> = { cohortgrain: "cohort grain" };
+const OPTION_NAMES: Record<string, string> = { cohortgrain: "cohort grain", forecastmodel: "forecast model" };
 function optionName(key: string): string {
   return OPTION_NAMES[key] ?? key;
 }
