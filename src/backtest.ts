@@ -6,6 +6,7 @@ import { type IngestSources, ingest } from "./ingest/index.ts";
 import { buildCube, dropCube, scopeOf, sliceCube } from "./metrics/cube.ts";
 import { type AnalysisOptions, normalizeOptions, readDataBounds } from "./metrics/options.ts";
 import { MetricRun } from "./metrics/query.ts";
+import type { LtvRow } from "./metrics/tables.ts";
 
 export interface BacktestRun {
   /** The metric options the LTV matrix was computed with (window, horizon, margin). */
@@ -42,30 +43,7 @@ export async function backtest(
     { ...fromVisits, ...raw },
     fromVisits.from === undefined ? await readDataBounds(engine) : undefined,
   );
-  const cube = await buildCube(engine);
-  let ltv: Awaited<ReturnType<typeof sliceCube>>[AnalysisOptions["attribution"]]["tables"]["ltv"];
-  let buyers: BuyerHistory[] | undefined;
-  try {
-    // The LTV matrix needs no intervals, forecasts or budget input: the slice leaves them out.
-    const metrics = (await sliceCube(cube, options, undefined, engine, { trust: false, budgetInput: false }))[
-      options.attribution
-    ];
-    ltv = metrics.tables.ltv;
-    if ((raw.models ?? "both") !== "power") {
-      // The one window the slice built: its per-(buyer, lifetime) table is what the matrix sums.
-      const [entry] = [...cube.windows.values()];
-      const facts = { sources: [], devices: [] };
-      const run = new MetricRun(
-        engine,
-        metrics.options,
-        { ...cube.tables, ...entry!.tables },
-        scopeOf(cube.facts, facts),
-      );
-      buyers = await readBuyerHistories(run);
-    }
-  } finally {
-    await dropCube(cube);
-  }
+  const { ltv, buyers } = await ltvAndBuyers(engine, options, (raw.models ?? "both") !== "power");
   const result = backtestLtv(ltv, {
     horizon: options.horizon,
     ...(raw.observedMonths ? { observedMonths: raw.observedMonths } : {}),
@@ -77,4 +55,30 @@ export async function backtest(
   });
   if (raw.models === "buyer") result.summary = result.summary.filter((s) => s.model !== "power-curve");
   return { options, result };
+}
+
+/**
+ * The LTV matrix and (with `withBuyers`) every new buyer's months, from one cube over the ingested
+ * data: the buyers are read from the per-(buyer, lifetime) table the matrix is summed from, so the two
+ * agree cell by cell (test/forecast-buyer-afisha.test.ts). No intervals, forecasts or budget input.
+ */
+export async function ltvAndBuyers(
+  engine: Engine,
+  options: AnalysisOptions,
+  withBuyers: boolean,
+): Promise<{ ltv: LtvRow[]; buyers?: BuyerHistory[] }> {
+  const cube = await buildCube(engine);
+  try {
+    const metrics = (await sliceCube(cube, options, undefined, engine, { trust: false, budgetInput: false }))[
+      options.attribution
+    ];
+    if (!withBuyers) return { ltv: metrics.tables.ltv };
+    // The one window the slice built.
+    const [entry] = [...cube.windows.values()];
+    const scope = scopeOf(cube.facts, { sources: [], devices: [] });
+    const run = new MetricRun(engine, metrics.options, { ...cube.tables, ...entry!.tables }, scope);
+    return { ltv: metrics.tables.ltv, buyers: await readBuyerHistories(run) };
+  } finally {
+    await dropCube(cube);
+  }
 }

@@ -197,24 +197,36 @@ describe("buyer-level LTV forecast", () => {
         }
         truth.set(cohort, future);
       }
-      const target = histories.filter((h) => h.cohort === addMonths(first, 5));
-      const observedLtv = (k: number) =>
-        target.reduce(
-          (s, h) => s + h.revenue.filter((_, i) => h.lifetimes[i]! <= k).reduce((a, r) => a + r, 0),
-          0,
-        ) / 800;
-      const curve = { cohort: addMonths(first, 5), size: 800, ltv: [observedLtv(0), observedLtv(1)] };
+      // Every cohort's observed LTV curve at the cut (the training curves of the cohort spread).
+      const curves = Array.from({ length: 6 }, (_, c) => {
+        const cohort = addMonths(first, c);
+        const own = histories.filter((h) => h.cohort === cohort);
+        const ltvAt = (k: number) =>
+          own.reduce(
+            (s, h) => s + h.revenue.filter((_, i) => h.lifetimes[i]! <= k).reduce((a, r) => a + r, 0),
+            0,
+          ) / own.length;
+        return {
+          cohort,
+          size: own.length,
+          ltv: Array.from({ length: cut - monthIndex(cohort) + 1 }, (_, k) => ltvAt(k)),
+        };
+      });
+      const curve = curves[5]!;
       const model = fitBuyerModel(histories, cut)!;
       assert.ok(model, `seed ${seed}: the model is pinned down`);
       // LTV at lifetime 5: months 2..5 ahead of the cut (n + 1 .. n + 4 for n = 1).
-      const row = forecastByBuyers([curve], histories, model, { maxLifetime: 6, draws: 200, seed }).find(
-        (r) => r.lifetime === 5,
-      )!;
+      const row = forecastByBuyers([curve], curves, histories, model, {
+        maxLifetime: 6,
+        draws: 200,
+        seed,
+      }).find((r) => r.lifetime === 5)!;
       const actual = curve.ltv[1]! + truth.get(curve.cohort)! / 800;
       if (actual >= row.ltv_low! && actual <= row.ltv_high!) inside++;
       errors += (row.ltv! - actual) / actual;
     }
-    // 20 cases: 80 % ± 2 binomial sd (≈ 9 points each) → 11..20 inside.
+    // 20 cases: 80 % ± 2 binomial sd (≈ 9 points each) → at least 11 inside. The cohort spread, measured
+    // in sample on 800-buyer cohorts, repeats some of the buyers' own chance: here it over-covers (20/20).
     assert.ok(inside >= 11, `inside ${inside} of ${seeds}`);
     assert.ok(Math.abs(errors / seeds) < 0.03, `mean error ${errors / seeds}`);
   });

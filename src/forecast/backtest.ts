@@ -110,7 +110,7 @@ export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): B
         (r) => r.lifetime === horizon - 1,
       );
       const buyerRow = buyers
-        ? forecastByBuyers([seen], buyers, buyerModelAt(monthIndex(cut)), {
+        ? forecastByBuyers([seen], training, buyers, buyerModelAt(monthIndex(cut)), {
             maxLifetime: horizon,
             level,
             ...(options.draws ? { draws: options.draws } : {}),
