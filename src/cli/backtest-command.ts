@@ -86,7 +86,7 @@ export function formatBacktest(result: BacktestResult): string {
 /** Why a model had no forecast for a case (the baseline is scored where the power curve is). */
 const UNSCORED_REASON: Record<BacktestSummary["model"], string> = {
   "power-curve": "fewer than 2 older cohorts",
-  "buyer-level": "too few months of buyer history to pin the model down",
+  "buyer-level": "too little history: under 2 older cohorts past its age, or too few months to fit",
   "no-growth": "scored where the power curve is",
 };
 

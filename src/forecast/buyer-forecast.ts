@@ -78,7 +78,7 @@ export interface BuyerForecastOptions extends ForecastOptions {
 
 export const BUYER_FORECAST_DEFAULTS = { draws: 200, seed: 1 } as const;
 
-/** Groups per-(buyer, lifetime) rows into buyer histories. */
+/** Groups per-(buyer, lifetime) rows into buyer histories, in buyer-key order. */
 export function buyerHistories(rows: Iterable<BuyerMonth>): BuyerHistory[] {
   const byBuyer = new Map<string, { cohort: string; months: [number, number][] }>();
   for (const r of rows) {
@@ -86,7 +86,11 @@ export function buyerHistories(rows: Iterable<BuyerMonth>): BuyerHistory[] {
     entry.months.push([r.lifetime, r.revenue]);
     byBuyer.set(r.buyer, entry);
   }
-  return [...byBuyer.values()].map(({ cohort, months }) => {
+  // In buyer-key order: the bootstrap walks buyers in this order, so the same data give the same
+  // interval whatever order the engine returned the rows in.
+  const keys = [...byBuyer.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return keys.map((key) => {
+    const { cohort, months } = byBuyer.get(key)!;
     months.sort((a, b) => a[0] - b[0]);
     return {
       cohort,
