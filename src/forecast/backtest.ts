@@ -4,6 +4,9 @@
  * (c', k) with c' + k after the cut is hidden, the curve is refitted on what remains and LTV(c, H−1)
  * is forecast and compared with what actually happened.
  *
+ * The buyer-level model (buyer-forecast.ts), when the buyers' months are given, is refitted at each
+ * cut on the buyers as they stood then (their months after the cut ignored) and scored beside it.
+ *
  * Hiding cells is the same as cutting the orders: a buyer cohort's size is fixed once its month has
  * passed, and cumulative revenue through lifetime k only counts orders up to month c + k (tested
  * against a real cut in test/forecast-backtest.test.ts).

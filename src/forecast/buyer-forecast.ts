@@ -180,14 +180,10 @@ export function lastObservedMonth(curves: readonly CohortCurve[]): number {
  */
 export function forecastLtvByBuyers(
   ltv: readonly LtvRow[],
-  months: Iterable<BuyerMonth> | readonly BuyerHistory[],
+  histories: readonly BuyerHistory[],
   options: BuyerForecastOptions = {},
 ): LtvForecastRow[] {
   const curves = cohortCurves(ltv);
-  const histories =
-    Array.isArray(months) && months.length > 0 && "lifetimes" in months[0]
-      ? (months as readonly BuyerHistory[])
-      : buyerHistories(months as Iterable<BuyerMonth>);
   if (curves.length === 0) return [];
   const model = fitBuyerModel(histories, lastObservedMonth(curves));
   return forecastByBuyers(curves, curves, histories, model, options);

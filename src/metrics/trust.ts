@@ -1,4 +1,3 @@
-import { readBuyerHistories } from "../forecast/buyer-months.ts";
 import {
   forecastLtv,
   forecastLtvByBuyers,
@@ -6,6 +5,7 @@ import {
   forecastPayback,
   forecastRomi,
   type RomiForecastRow,
+  readBuyerHistories,
 } from "../forecast/index.ts";
 import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
