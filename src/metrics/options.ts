@@ -38,8 +38,8 @@ export const DEFAULT_OPTIONS = {
   // 90 %: wide enough that "the interval is above break-even" is a claim worth acting on, narrow
   // enough that a source with a year of data can earn it (issue 10).
   confidence: 0.9,
-  // The power curve: on the Afisha and generated backtests the buyer-level model is no more accurate
-  // and its interval covers far less than it claims (docs/decisions.md, "Backtest").
+  // The power curve: on the Afisha and generated backtests the buyer-level model is less accurate from
+  // one observed month, biased low on Afisha, and forecasts fewer cohorts (docs/decisions.md, "Backtest").
   forecastModel: "power",
 } as const satisfies Omit<AnalysisOptions, "from" | "to">;
 
