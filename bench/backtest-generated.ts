@@ -4,7 +4,8 @@
  * of its own (profile.ts, REPEAT_ORDERS), not by a power curve, so this also measures how the model
  * fares when its shape is only an approximation. Cases are pooled over seeds; the numbers quoted in
  * README and docs/decisions.md ("Forecasts") come from here; test/forecast-generated.test.ts runs
- * three small seeds.
+ * three small seeds. Both forecast models are scored side by side (the buyer-level one on each
+ * sample's own buyers), each on the cases it can forecast; the baseline on the same cases as the model.
  *
  *   node --import tsx bench/backtest-generated.ts [--seeds 24] [--users 60000] [--first-seed 1]
  */
@@ -51,15 +52,24 @@ const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 console.log(
   `Backtest of LTV at 6 months on ${seeds} generated samples of ${users} users (seeds ${firstSeed}..)`,
 );
-console.log("observed  cases  MAPE     bias     80 % cover         no-growth MAPE");
+console.log("model        observed  cases  unscored  MAPE     bias     80 % cover         no-growth MAPE");
+const models = [
+  { name: "power-curve", of: (c: BacktestCase) => [c.forecast, c.low, c.high] as const },
+  { name: "buyer-level", of: (c: BacktestCase) => [c.buyerForecast, c.buyerLow, c.buyerHigh] as const },
+];
 for (const m of [1, 2, 3, null]) {
-  const scored = cases.filter((c) => (m === null || c.observedMonths === m) && c.forecast !== null);
-  const errors = scored.map((c) => (c.forecast! - c.actual) / c.actual);
-  const naive = scored.map((c) => Math.abs(c.naive - c.actual) / c.actual);
-  const withInterval = scored.filter((c) => c.low !== null && c.high !== null);
-  const inside = withInterval.filter((c) => c.actual >= c.low! && c.actual <= c.high!).length;
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  console.log(
-    `${String(m ?? "all").padEnd(9)} ${String(scored.length).padStart(5)}  ${pct(mean(errors.map(Math.abs))).padEnd(8)} ${pct(mean(errors)).padEnd(8)} ${`${pct(inside / withInterval.length)} (${inside}/${withInterval.length})`.padEnd(18)} ${pct(mean(naive))}`,
-  );
+  for (const model of models) {
+    const own = cases.filter((c) => m === null || c.observedMonths === m);
+    const scored = own.filter((c) => model.of(c)[0] !== null);
+    const errors = scored.map((c) => (model.of(c)[0]! - c.actual) / c.actual);
+    const naive = scored.map((c) => Math.abs(c.naive - c.actual) / c.actual);
+    const withInterval = scored.filter((c) => model.of(c)[1] !== null && model.of(c)[2] !== null);
+    const inside = withInterval.filter(
+      (c) => c.actual >= model.of(c)[1]! && c.actual <= model.of(c)[2]!,
+    ).length;
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    console.log(
+      `${model.name.padEnd(12)} ${String(m ?? "all").padEnd(9)} ${String(scored.length).padStart(5)}  ${String(own.length - scored.length).padStart(8)}  ${pct(mean(errors.map(Math.abs))).padEnd(8)} ${pct(mean(errors)).padEnd(8)} ${`${pct(inside / withInterval.length)} (${inside}/${withInterval.length})`.padEnd(18)} ${pct(mean(naive))}`,
+    );
+  }
 }

@@ -1,8 +1,12 @@
 import type { Engine } from "./engine/engine.ts";
 import { type BacktestOptions, type BacktestResult, backtestLtv } from "./forecast/backtest.ts";
+import type { BuyerHistory } from "./forecast/buyer-forecast.ts";
+import { readBuyerHistories } from "./forecast/buyer-months.ts";
 import { type IngestSources, ingest } from "./ingest/index.ts";
-import { computeMetrics } from "./metrics/compute.ts";
+import { buildCube, dropCube, scopeOf, sliceCube } from "./metrics/cube.ts";
 import { type AnalysisOptions, normalizeOptions, readDataBounds } from "./metrics/options.ts";
+import { MetricRun } from "./metrics/query.ts";
+import type { LtvRow } from "./metrics/tables.ts";
 
 export interface BacktestRun {
   /** The metric options the LTV matrix was computed with (window, horizon, margin). */
@@ -10,15 +14,21 @@ export interface BacktestRun {
   result: BacktestResult;
 }
 
+/** Which forecast models a backtest scores (the baseline always): both by default. */
+export type BacktestModels = "both" | "power" | "buyer";
+
 /**
  * `channelscope backtest` as a library call: ingest the exports (orders are what matter; visits only
- * default the window, so orders-only data must pass `from` and `to`), compute the LTV matrix and run
- * the rolling-origin backtest of the LTV forecast on it (src/forecast/backtest.ts).
+ * default the window, so orders-only data must pass `from` and `to`), compute the LTV matrix and the
+ * window's per-buyer months from one cube, and run the rolling-origin backtest of the LTV forecasts on
+ * them (src/forecast/backtest.ts). `models: "power"` skips the buyer-level model (its fits and
+ * bootstrap are most of the run).
  */
 export async function backtest(
   engine: Engine,
   sources: IngestSources,
-  raw: Partial<Record<string, unknown>> & Omit<BacktestOptions, "horizon"> = {},
+  raw: Partial<Record<string, unknown>> &
+    Omit<BacktestOptions, "horizon" | "buyers"> & { models?: BacktestModels } = {},
 ): Promise<BacktestRun> {
   // Bad options fail before the files are read (the window's placeholder cannot fail by itself).
   normalizeOptions({ ...raw, from: raw.from ?? "1970-01-01", to: raw.to ?? "9999-12-31" });
@@ -33,13 +43,42 @@ export async function backtest(
     { ...fromVisits, ...raw },
     fromVisits.from === undefined ? await readDataBounds(engine) : undefined,
   );
-  const metrics = await computeMetrics(engine, options);
-  const result = backtestLtv(metrics.tables.ltv, {
+  const { ltv, buyers } = await ltvAndBuyers(engine, options, (raw.models ?? "both") !== "power");
+  const result = backtestLtv(ltv, {
     horizon: options.horizon,
     ...(raw.observedMonths ? { observedMonths: raw.observedMonths } : {}),
     ...(raw.fromCohort ? { fromCohort: raw.fromCohort } : {}),
     ...(raw.toCohort ? { toCohort: raw.toCohort } : {}),
     ...(raw.level ? { level: raw.level } : {}),
+    ...(raw.draws ? { draws: raw.draws } : {}),
+    ...(buyers ? { buyers } : {}),
   });
+  if (raw.models === "buyer") result.summary = result.summary.filter((s) => s.model !== "power-curve");
   return { options, result };
+}
+
+/**
+ * The LTV matrix and (with `withBuyers`) every new buyer's months, from one cube over the ingested
+ * data: the buyers are read from the per-(buyer, lifetime) table the matrix is summed from, so the two
+ * agree cell by cell (test/forecast-buyer-afisha.test.ts). No intervals, forecasts or budget input.
+ */
+export async function ltvAndBuyers(
+  engine: Engine,
+  options: AnalysisOptions,
+  withBuyers: boolean,
+): Promise<{ ltv: LtvRow[]; buyers?: BuyerHistory[] }> {
+  const cube = await buildCube(engine);
+  try {
+    const metrics = (await sliceCube(cube, options, undefined, engine, { trust: false, budgetInput: false }))[
+      options.attribution
+    ];
+    if (!withBuyers) return { ltv: metrics.tables.ltv };
+    // The one window the slice built.
+    const [entry] = [...cube.windows.values()];
+    const scope = scopeOf(cube.facts, { sources: [], devices: [] });
+    const run = new MetricRun(engine, metrics.options, { ...cube.tables, ...entry!.tables }, scope);
+    return { ltv: metrics.tables.ltv, buyers: await readBuyerHistories(run) };
+  } finally {
+    await dropCube(cube);
+  }
 }

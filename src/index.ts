@@ -18,8 +18,12 @@ export type { Engine, Row, SqlParams } from "./engine/engine.ts";
 export { QueryError } from "./engine/query-error.ts";
 export {
   type BacktestResult,
+  type BuyerHistory,
+  type BuyerMonth,
   backtestLtv,
+  buyerHistories,
   forecastLtv,
+  forecastLtvByBuyers,
   forecastPayback,
   forecastRomi,
   type LtvForecastRow,

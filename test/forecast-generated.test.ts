@@ -52,4 +52,23 @@ describe("backtest on generated samples", async () => {
       assert.ok(Math.abs(mean(errors)) <= 0.12, `${m} months: bias ${mean(errors)}`);
     }
   });
+
+  it("the buyer-level model, where it forecasts, beats no growth from each of 1, 2, 3 months, |bias| ≤ 12 %", () => {
+    const buyer = cases.filter((c) => c.buyerForecast !== null);
+    assert.ok(buyer.length >= 30, `${buyer.length} buyer-level forecasts`);
+    assert.ok(buyer.every((c) => c.buyerLow! <= c.buyerForecast! && c.buyerForecast! <= c.buyerHigh!));
+    const inside = buyer.filter((c) => c.actual >= c.buyerLow! && c.actual <= c.buyerHigh!).length;
+    assert.ok(inside / buyer.length >= 0.7, `coverage ${inside / buyer.length}`);
+    for (const m of [1, 2, 3]) {
+      const own = buyer.filter((c) => c.observedMonths === m);
+      const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+      const errors = own.map((c) => (c.buyerForecast! - c.actual) / c.actual);
+      const naive = mean(own.map((c) => Math.abs(c.naive - c.actual) / c.actual));
+      assert.ok(
+        mean(errors.map(Math.abs)) < naive,
+        `${m} months: MAPE ${mean(errors.map(Math.abs))} vs ${naive}`,
+      );
+      assert.ok(Math.abs(mean(errors)) <= 0.12, `${m} months: bias ${mean(errors)}`);
+    }
+  });
 });

@@ -27,7 +27,15 @@ describe("normalizeOptions", () => {
       cohortGrain: "month",
       currency: "USD",
       confidence: 0.9,
+      forecastModel: "power",
     });
+  });
+
+  it("takes the forecast model by name and refuses others", () => {
+    assert.equal(normalizeOptions({ "forecast-model": "Buyer" }, BOUNDS).forecastModel, "buyer");
+    assert.deepEqual(problemsOf({ forecastModel: "bgnbd" }), [
+      'invalid forecast model: "bgnbd" (expected one of power, buyer)',
+    ]);
   });
 
   it("takes the intervals' confidence as a fraction and refuses percentages", () => {

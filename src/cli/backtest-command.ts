@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { BacktestModels } from "../backtest.ts";
 import type { BacktestResult, BacktestSummary } from "../forecast/backtest.ts";
 import { UsageError } from "./errors.ts";
 import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
@@ -12,14 +13,17 @@ export const backtestFlags = {
   observed: { type: "string" },
   "from-cohort": { type: "string" },
   "to-cohort": { type: "string" },
+  "forecast-model": { type: "string" },
 } as const;
 
 export const backtestHelp = `channelscope backtest --orders O [--visits V] [--from YYYY-MM-DD --to YYYY-MM-DD] [--out DIR]
     [--horizon 6] [--margin 1] [--observed 1,2,3] [--from-cohort YYYY-MM] [--to-cohort YYYY-MM]
+    [--forecast-model power|buyer]
   Rolling-origin backtest of the LTV forecast on your own orders: for every buyer cohort whose LTV at
   the horizon is known, hides what came after 1, 2, 3 observed months, forecasts LTV at H and compares.
-  Prints MAPE, bias and 80 % interval coverage per observed months, for the forecast and for the
-  "no further growth" baseline; --out DIR writes backtest_summary.csv, backtest_cases.csv, backtest.json.
+  Prints MAPE, bias and 80 % interval coverage per observed months, side by side for the power curve
+  (the report's default), the buyer-level model (--forecast-model buyer) and the "no further growth"
+  baseline (--forecast-model scores one of the two); --out DIR writes backtest_summary.csv, backtest_cases.csv, backtest.json.
   Without visits the window cannot be defaulted: pass --from and --to.`;
 
 type BacktestFlags = InputFlags & {
@@ -29,6 +33,7 @@ type BacktestFlags = InputFlags & {
   observed?: string;
   "from-cohort"?: string;
   "to-cohort"?: string;
+  "forecast-model"?: string;
 };
 
 export async function backtestCommand(flags: BacktestFlags): Promise<number> {
@@ -36,6 +41,7 @@ export async function backtestCommand(flags: BacktestFlags): Promise<number> {
   const observedMonths = parseObserved(flags.observed);
   const fromCohort = parseMonth("from-cohort", flags["from-cohort"]);
   const toCohort = parseMonth("to-cohort", flags["to-cohort"]);
+  const models = parseModels(flags["forecast-model"]);
   const { backtest } = await import("../backtest.ts");
   const engine = await openEngine(flags, inputs.sources);
   try {
@@ -46,6 +52,7 @@ export async function backtestCommand(flags: BacktestFlags): Promise<number> {
       ...(observedMonths ? { observedMonths } : {}),
       ...(fromCohort ? { fromCohort } : {}),
       ...(toCohort ? { toCohort } : {}),
+      models,
     });
     process.stdout.write(`${formatBacktest(run.result)}\n`);
     if (flags.out) {
@@ -68,13 +75,20 @@ export function formatBacktest(result: BacktestResult): string {
   ];
   for (const s of result.summary) {
     lines.push(
-      `${s.model.padEnd(12)} ${`${s.observedMonths ?? "all"} mo`.padStart(8)} ${String(s.cases).padStart(5)} ${pct(s.mape).padStart(8)} ${pct(s.bias).padStart(8)} ${(s.coverage === null ? "—" : `${pct(s.coverage)} (${s.intervals})`).padStart(11)}${s.unscored > 0 ? `  ${s.unscored} without a forecast (fewer than 2 older cohorts)` : ""}`,
+      `${s.model.padEnd(12)} ${`${s.observedMonths ?? "all"} mo`.padStart(8)} ${String(s.cases).padStart(5)} ${pct(s.mape).padStart(8)} ${pct(s.bias).padStart(8)} ${(s.coverage === null ? "—" : `${pct(s.coverage)} (${s.intervals})`).padStart(11)}${s.unscored > 0 ? `  ${s.unscored} without a forecast (${UNSCORED_REASON[s.model]})` : ""}`,
     );
   }
   if (result.cohorts.length === 0)
     lines.push(`No buyer cohort is observed for ${result.horizon} months yet: nothing to score.`);
   return lines.join("\n");
 }
+
+/** Why a model had no forecast for a case (the baseline is scored where the power curve is). */
+const UNSCORED_REASON: Record<BacktestSummary["model"], string> = {
+  "power-curve": "fewer than 2 older cohorts",
+  "buyer-level": "too little history: under 2 older cohorts past its age, or too few months to fit",
+  "no-growth": "scored where the power curve is",
+};
 
 const SUMMARY_COLUMNS = [
   "model",
@@ -96,6 +110,9 @@ const CASE_COLUMNS = [
   "high",
   "naive",
   "training_cohorts",
+  "buyer_forecast",
+  "buyer_low",
+  "buyer_high",
 ];
 
 /** backtest_summary.csv, backtest_cases.csv (tidy) and backtest.json into `dir`. */
@@ -109,6 +126,9 @@ export function writeBacktest(result: BacktestResult, dir: string): string[] {
     ...c,
     observed_months: c.observedMonths,
     training_cohorts: c.trainingCohorts,
+    buyer_forecast: c.buyerForecast,
+    buyer_low: c.buyerLow,
+    buyer_high: c.buyerHigh,
   }));
   const files = {
     "backtest_summary.csv": csvText(summary, SUMMARY_COLUMNS),
@@ -135,6 +155,16 @@ function parseObserved(raw: string | undefined): number[] | undefined {
   if (parts.length === 0 || parts.some((p) => !/^\d{1,2}$/.test(p) || Number(p) < 1))
     throw new UsageError(`invalid observed: "${raw}" (expected whole numbers of months from 1, e.g. 1,2,3)`);
   return parts.map(Number);
+}
+
+function parseModels(raw: string | undefined): BacktestModels {
+  if (raw === undefined) return "both";
+  const model = raw.trim().toLowerCase();
+  if (model !== "power" && model !== "buyer")
+    throw new UsageError(
+      `invalid forecast-model: "${raw}" (expected power or buyer; default both side by side)`,
+    );
+  return model;
 }
 
 function parseMonth(flag: string, raw: string | undefined): string | undefined {

@@ -43,6 +43,7 @@ const VALUE: Record<string, string> = {
   format: "csv|parquet",
   sample: "DIR",
   confidence: "0.9",
+  "forecast-model": "power|buyer",
   observed: "1,2,3",
   "from-cohort": "YYYY-MM",
   "to-cohort": "YYYY-MM",
@@ -88,6 +89,8 @@ const TEXT: Record<string, string> = {
   format: "file format of the sample (default csv)",
   sample: "where the sample is generated, once (default ./sample)",
   confidence: "coverage of the bootstrap intervals, 0.5 to 0.999 (default 0.9)",
+  "forecast-model":
+    "LTV forecast of young cohorts: power (pooled power curve, default) or buyer (BG/BB + Gamma-Gamma)",
   observed: "observed months to forecast from, comma-separated (default 1,2,3)",
   "from-cohort": "first buyer cohort to backtest",
   "to-cohort": "last buyer cohort to backtest",
@@ -108,7 +111,10 @@ const BY_COMMAND: Record<string, Record<string, string>> = {
     out: "directory to write the report into (default ./out)",
     lang: "language of the report: en or ru (default en)",
   },
-  backtest: { out: "directory to write backtest_summary.csv, backtest_cases.csv and backtest.json into" },
+  backtest: {
+    out: "directory to write backtest_summary.csv, backtest_cases.csv and backtest.json into",
+    "forecast-model": "score only this forecast model beside the baseline (default: both, side by side)",
+  },
   serve: {
     db: "DuckDB file to ingest into (kept); given alone, reuses an earlier run's database",
   },

@@ -21,6 +21,7 @@ export const reportFlags = {
   "cohort-grain": { type: "string" },
   currency: { type: "string" },
   confidence: { type: "string" },
+  "forecast-model": { type: "string" },
   lang: { type: "string" },
   "no-figures": { type: "boolean" },
   png: { type: "boolean" },
@@ -30,7 +31,7 @@ export const reportFlags = {
 export const reportHelp = `channelscope report --visits V --orders O --costs C --out DIR
     [--from YYYY-MM-DD --to YYYY-MM-DD] [--horizon 6] [--margin 1] [--attribution first-touch|last-touch|linear]
     [--cohort-grain month|week] [--currency USD] [--confidence 0.9] [--lang en|ru] [--no-figures] [--png]
-    [--timings] [--budget AMOUNT_PER_MONTH] [--bounds 0.3]
+    [--forecast-model power|buyer] [--timings] [--budget AMOUNT_PER_MONTH] [--bounds 0.3]
 ${ENGINE_HELP}
   Computes every metric and writes DIR/index.html, DIR/metrics.json, DIR/tables/*.csv,
   DIR/figures/*.svg (and *.png with --png) and DIR/quarantine.csv (when rows were rejected);
@@ -50,6 +51,7 @@ type ReportFlags = InputFlags &
     "cohort-grain"?: string;
     currency?: string;
     confidence?: string;
+    "forecast-model"?: string;
     lang?: string;
     "no-figures"?: boolean;
     png?: boolean;
@@ -63,6 +65,7 @@ const OPTION_KEYS = [
   "cohortGrain",
   "currency",
   "confidence",
+  "forecastModel",
   "from",
   "to",
   "budget",
@@ -85,6 +88,7 @@ export async function reportCommand(flags: ReportFlags): Promise<number> {
     cohortGrain: flags["cohort-grain"],
     currency: flags.currency,
     confidence: flags.confidence,
+    forecastModel: flags["forecast-model"],
     from: flags.from,
     to: flags.to,
   };

@@ -4,11 +4,15 @@
  * (c', k) with c' + k after the cut is hidden, the curve is refitted on what remains and LTV(c, H−1)
  * is forecast and compared with what actually happened.
  *
+ * The buyer-level model (buyer-forecast.ts), when the buyers' months are given, is refitted at each
+ * cut on the buyers as they stood then (their months after the cut ignored) and scored beside it.
+ *
  * Hiding cells is the same as cutting the orders: a buyer cohort's size is fixed once its month has
  * passed, and cumulative revenue through lifetime k only counts orders up to month c + k (tested
  * against a real cut in test/forecast-backtest.test.ts).
  */
 import type { LtvRow } from "../metrics/tables.ts";
+import { type BuyerHistory, type BuyerModel, fitBuyerModel, forecastByBuyers } from "./buyer-forecast.ts";
 import { cohortCurves, FORECAST_DEFAULTS, forecastCurves } from "./ltv-forecast.ts";
 import { addMonths, monthIndex } from "./months.ts";
 import { type CohortCurve, fitFor } from "./power-curve.ts";
@@ -23,6 +27,13 @@ export interface BacktestOptions {
   toCohort?: string;
   /** Interval coverage (default 0.8). */
   level?: number;
+  /**
+   * Every new buyer's months (buyer-forecast.ts): with them the buyer-level model is scored beside the
+   * power curve, on the same cases; without them only the power curve and the baseline.
+   */
+  buyers?: readonly BuyerHistory[];
+  /** Bootstrap replicates of the buyer-level interval (default 200). */
+  draws?: number;
 }
 
 /** One forecast against its outcome. */
@@ -39,9 +50,13 @@ export interface BacktestCase {
   /** The "no further growth" baseline: LTV at the last observed lifetime. */
   naive: number;
   trainingCohorts: number;
+  /** Buyer-level (BG/BB + Gamma-Gamma) forecast and interval; null when not run or not possible. */
+  buyerForecast: number | null;
+  buyerLow: number | null;
+  buyerHigh: number | null;
 }
 
-export type BacktestModel = "power-curve" | "no-growth";
+export type BacktestModel = "power-curve" | "buyer-level" | "no-growth";
 
 /** Accuracy of one model from one number of observed months. */
 export interface BacktestSummary {
@@ -81,6 +96,13 @@ export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): B
       (options.toCohort === undefined || c.cohort <= options.toCohort),
   );
   const cases: BacktestCase[] = [];
+  const buyers = options.buyers;
+  // One buyer-level fit per cut: cohort c from m months and c + 1 from m − 1 share it.
+  const buyerModels = new Map<number, BuyerModel | null>();
+  const buyerModelAt = (cut: number) => {
+    if (!buyerModels.has(cut)) buyerModels.set(cut, buyers ? fitBuyerModel(buyers, cut) : null);
+    return buyerModels.get(cut)!;
+  };
   for (const target of scored) {
     for (const m of observedMonths) {
       const cut = addMonths(target.cohort, m - 1);
@@ -90,6 +112,13 @@ export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): B
       const [row] = forecastCurves([seen], training, horizon, level, () => fit).filter(
         (r) => r.lifetime === horizon - 1,
       );
+      const buyerRow = buyers
+        ? forecastByBuyers([seen], training, buyers, buyerModelAt(monthIndex(cut)), {
+            maxLifetime: horizon,
+            level,
+            ...(options.draws ? { draws: options.draws } : {}),
+          }).find((r) => r.lifetime === horizon - 1)
+        : undefined;
       cases.push({
         cohort: target.cohort,
         observedMonths: m,
@@ -100,6 +129,9 @@ export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): B
         high: row?.ltv_high ?? null,
         naive: target.ltv[m - 1]!,
         trainingCohorts: fit?.cohorts ?? 0,
+        buyerForecast: buyerRow?.ltv ?? null,
+        buyerLow: buyerRow?.ltv_low ?? null,
+        buyerHigh: buyerRow?.ltv_high ?? null,
       });
     }
   }
@@ -107,8 +139,34 @@ export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): B
   const summary = [...observedMonths.map((m) => m as number | null), null].flatMap((m) => {
     const own = cases.filter((c) => m === null || c.observedMonths === m);
     return [
-      summarize("power-curve", m, own, (c) => c.forecast),
-      summarize("no-growth", m, own, (c) => c.naive),
+      summarize(
+        "power-curve",
+        m,
+        own,
+        (c) => c.forecast,
+        (c) => c.forecast,
+        (c) => [c.low, c.high],
+      ),
+      ...(buyers
+        ? [
+            summarize(
+              "buyer-level",
+              m,
+              own,
+              (c) => c.buyerForecast,
+              (c) => c.buyerForecast,
+              (c) => [c.buyerLow, c.buyerHigh],
+            ),
+          ]
+        : []),
+      summarize(
+        "no-growth",
+        m,
+        own,
+        (c) => c.forecast,
+        (c) => c.naive,
+        null,
+      ),
     ];
   });
   return { horizon, level, cohorts: scored.map((c) => c.cohort), cases, summary };
@@ -122,25 +180,29 @@ export function hideAfter(curves: readonly CohortCurve[], cut: number): CohortCu
 }
 
 /**
- * Scores one model on the cases the power curve could forecast, so both models are judged on the same
- * cohorts (the baseline can always "forecast"; the other cases are counted as unscored).
+ * Scores one model on the cases where `scoredWhen` has a forecast: each forecast model on its own (a
+ * case it cannot forecast is counted as unscored, never dropped), the baseline on the power curve's
+ * cases, so its numbers stay comparable with the power curve's.
  */
 function summarize(
   model: BacktestModel,
   observedMonths: number | null,
   cases: readonly BacktestCase[],
+  scoredWhen: (c: BacktestCase) => number | null,
   predicted: (c: BacktestCase) => number | null,
+  interval: ((c: BacktestCase) => [number | null, number | null]) | null,
 ): BacktestSummary {
   const errors: number[] = [];
   let inside = 0;
   let intervals = 0;
   for (const c of cases) {
     const p = predicted(c);
-    if (c.forecast === null || p === null || !(c.actual > 0)) continue;
+    if (scoredWhen(c) === null || p === null || !(c.actual > 0)) continue;
     errors.push((p - c.actual) / c.actual);
-    if (model === "power-curve" && c.low !== null && c.high !== null) {
+    const [low, high] = interval ? interval(c) : [null, null];
+    if (low !== null && high !== null) {
       intervals++;
-      if (c.actual >= c.low && c.actual <= c.high) inside++;
+      if (c.actual >= low && c.actual <= high) inside++;
     }
   }
   const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
@@ -151,7 +213,7 @@ function summarize(
     unscored: cases.length - errors.length,
     mape: mean(errors.map(Math.abs)),
     bias: mean(errors),
-    coverage: model === "power-curve" && intervals > 0 ? inside / intervals : null,
-    intervals: model === "power-curve" ? intervals : 0,
+    coverage: interval && intervals > 0 ? inside / intervals : null,
+    intervals,
   };
 }

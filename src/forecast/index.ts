@@ -8,6 +8,15 @@ export {
   backtestLtv,
 } from "./backtest.ts";
 export {
+  BUYER_FORECAST_DEFAULTS,
+  type BuyerForecastOptions,
+  type BuyerHistory,
+  type BuyerMonth,
+  buyerHistories,
+  forecastLtvByBuyers,
+} from "./buyer-forecast.ts";
+export { readBuyerHistories } from "./buyer-months.ts";
+export {
   cohortCurves,
   FORECAST_DEFAULTS,
   type ForecastOptions,

@@ -7,7 +7,16 @@ export interface AnalysisOptions extends MetricOptions {
   currency: string;
   /** Coverage of the bootstrap intervals on LTV, CAC, ROMI and payback, e.g. 0.9 (`--confidence`). */
   confidence: number;
+  /**
+   * The LTV forecast of young cohorts (`--forecast-model`): `power`, the pooled power curve of the
+   * cohorts' LTV; `buyer`, the buyer-level BG/BB + Gamma-Gamma model (docs/decisions.md, "Forecasts").
+   * Always set by the validator; optional so that hand-built options need not name it (power then).
+   */
+  forecastModel?: ForecastModel;
 }
+
+export type ForecastModel = "power" | "buyer";
+export const FORECAST_MODELS: readonly ForecastModel[] = ["power", "buyer"];
 
 /** First and last visit start in the data (wall clock, `YYYY-MM-DD[ HH:MM:SS]`), null when no visits. */
 export interface DataBounds {
@@ -29,6 +38,9 @@ export const DEFAULT_OPTIONS = {
   // 90 %: wide enough that "the interval is above break-even" is a claim worth acting on, narrow
   // enough that a source with a year of data can earn it (issue 10).
   confidence: 0.9,
+  // The power curve: on the Afisha and generated backtests the buyer-level model is less accurate from
+  // one observed month, biased low on Afisha, and forecasts fewer cohorts (docs/decisions.md, "Backtest").
+  forecastModel: "power",
 } as const satisfies Omit<AnalysisOptions, "from" | "to">;
 
 /** Every problem of one set of options, one line each; `problems` keeps them separate for APIs. */
@@ -101,6 +113,12 @@ export function validateOptions(raw: Partial<Record<string, unknown>>): Validate
     parseConfidence,
     "a coverage between 0.5 and 0.999, e.g. 0.9",
   );
+  const forecastModel = pick<ForecastModel>(
+    "forecastmodel",
+    DEFAULT_OPTIONS.forecastModel,
+    (v) => oneOf(v, FORECAST_MODELS),
+    `one of ${FORECAST_MODELS.join(", ")}`,
+  );
   const before = problems.length;
   const from = pick<string | undefined>("from", undefined, parseDate, "a date YYYY-MM-DD");
   const to = pick<string | undefined>("to", undefined, parseDate, "a date YYYY-MM-DD, exclusive");
@@ -115,6 +133,7 @@ export function validateOptions(raw: Partial<Record<string, unknown>>): Validate
     cohortGrain,
     currency,
     confidence,
+    forecastModel,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
   };
@@ -159,7 +178,7 @@ export async function readDataBounds(engine: Engine): Promise<DataBounds> {
   return { firstVisitStart: asText(row?.first), lastVisitStart: asText(row?.last) };
 }
 
-const OPTION_NAMES: Record<string, string> = { cohortgrain: "cohort grain" };
+const OPTION_NAMES: Record<string, string> = { cohortgrain: "cohort grain", forecastmodel: "forecast model" };
 function optionName(key: string): string {
   return OPTION_NAMES[key] ?? key;
 }

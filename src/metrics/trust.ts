@@ -1,9 +1,11 @@
 import {
   forecastLtv,
+  forecastLtvByBuyers,
   forecastLtvBySource,
   forecastPayback,
   forecastRomi,
   type RomiForecastRow,
+  readBuyerHistories,
 } from "../forecast/index.ts";
 import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
@@ -29,7 +31,11 @@ export async function trustStats(
 ): Promise<TrustStats> {
   const intervals = await intervalStats(run, level, shared?.intervals.byCohort);
   const concentration = await concentrationStats(run, shared?.concentration.byCohort);
-  const pooled = shared?.forecast.ltv ?? forecastLtv(tables.ltv);
+  const pooled =
+    shared?.forecast.ltv ??
+    (run.options.forecastModel === "buyer"
+      ? forecastLtvByBuyers(tables.ltv, await readBuyerHistories(run))
+      : forecastLtv(tables.ltv));
   const withheld = run.scope.withheld !== null;
   const spendAll = new Map(tables.cac_by_cohort.map((c) => [c.cohort, c.costs]));
   const romi: RomiForecastRow[] = withheld ? [] : forecastRomi(pooled, spendAll, "all");
