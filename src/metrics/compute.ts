@@ -18,7 +18,6 @@ import {
   type WindowFacts,
 } from "./cube.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
-import { dailyAcquisition } from "./daily-acquisition.ts";
 import { ltvMatrix, ltvStats } from "./ltv.ts";
 import {
   cacByCohort,
@@ -34,9 +33,9 @@ import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
 import { readSliceSpend, type SliceSpend } from "./slice-spend.ts";
+import { withTrust } from "./slice-trust.ts";
 import { sourceNumbers } from "./source-numbers.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
-import { trustStats } from "./trust.ts";
 import { matureMonthList, periodParams, windowMonths } from "./window-periods.ts";
 
 /**
@@ -103,16 +102,11 @@ export async function assembleSlice(
   });
   const metrics = await assemble(run, context, rates, attributed[options.attribution], reads);
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
-  for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
+  for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution))
     byModel[model] = underModel(metrics, model, attributed[model]);
-    if (!context.trust) continue;
-    const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
-    // The budget plan's input follows the model (credited buyers per source and day).
-    if (context.budgetInput) byModel[model].acquisitionDaily = await dailyAcquisition(other);
-    // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
-  }
-  return byModel;
+  // Intervals, concentration and forecasts (issue 10) on top of the point numbers (slice-trust.ts).
+  if (!context.trust) return byModel;
+  return withTrust(engine, options, tables, scope, byModel, { budgetInput: context.budgetInput });
 }
 
 /** `base` re-attributed: the attribution-dependent parts replaced, everything else shared. */
@@ -210,11 +204,6 @@ async function assemble(
   };
   const ltvRows = ltvMatrix(cohorts, options.margin);
   const cacRows = cacByCohort(run, spend, cohorts, months);
-  // Intervals, concentration and forecasts (issue 10) cost several times the rest of a slice; a caller
-  // that does not show them (the dashboard's filter changes) leaves them out.
-  const trust = context.trust
-    ? await trustStats(run, { ltv: ltvRows, cac_by_cohort: cacRows }, options.confidence)
-    : undefined;
   return {
     options,
     window: context.window,
@@ -244,8 +233,6 @@ async function assemble(
     ltv,
     marketing: { ...totals, ...sources.marketing },
     sourceNumbers: await sourceNumbers(run, context.windowFacts.lags, context.cube.facts.combos),
-    ...(trust ? { trust } : {}),
-    ...(trust && context.budgetInput ? { acquisitionDaily: await dailyAcquisition(run) } : {}),
   };
 }
 

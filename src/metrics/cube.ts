@@ -8,10 +8,11 @@ import {
   type WindowTables,
   windowTableNames,
 } from "./cube-tables.ts";
-import { buildWindowCube, type WindowFacts } from "./cube-window.ts";
+import { buildTrustTables, buildWindowCube, type WindowFacts } from "./cube-window.ts";
 import { type AnalysisOptions, normalizeOptions, OptionsError } from "./options.ts";
 import type { SliceScope } from "./query.ts";
 import type { AnalysisWindow, MetricsResult } from "./result.ts";
+import { withTrust } from "./slice-trust.ts";
 import type { Attribution } from "./tables.ts";
 
 /**
@@ -54,6 +55,11 @@ export interface SliceOptions {
 interface WindowEntry {
   tables: WindowTables;
   ready: Promise<WindowFacts>;
+  /**
+   * The window's trust tables (cube-window.ts, buildTrustTables), built by the first slice that asks
+   * for trust numbers: a new window's point numbers do not wait for them.
+   */
+  trust?: Promise<void>;
   /** Slices reading it now: an entry in use is never dropped. */
   readers: number;
 }
@@ -88,6 +94,54 @@ export async function sliceCube(
   on: Engine = cube.engine,
   { trust = true, budgetInput = true }: SliceOptions = {},
 ): Promise<Record<Attribution, MetricsResult>> {
+  return inWindow(cube, raw, on, trust, (options, window, entry, facts) => {
+    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter), trust, budgetInput };
+    return assembleSlice(
+      on,
+      options,
+      { ...cube.tables, ...entry.tables },
+      scopeOf(cube.facts, filter),
+      context,
+    );
+  });
+}
+
+/**
+ * `point` — what sliceCube returned for the same options and filter with `trust: false`, possibly
+ * from a cache — with the trust numbers added (slice-trust.ts): equal to sliceCube with trust, without
+ * computing the point numbers again.
+ */
+export async function sliceTrust(
+  cube: Cube,
+  point: Record<Attribution, MetricsResult>,
+  raw: Partial<AnalysisOptions> = {},
+  filter: AcquisitionFilter = NO_FILTER,
+  on: Engine = cube.engine,
+  { budgetInput = true }: Pick<SliceOptions, "budgetInput"> = {},
+): Promise<Record<Attribution, MetricsResult>> {
+  return inWindow(cube, raw, on, true, (options, _window, entry) =>
+    withTrust(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter), point, {
+      budgetInput,
+    }),
+  );
+}
+
+/**
+ * Runs `read` on the window of `raw` (options normalized, the window clamped), built when missing, with
+ * its trust tables when `trust`; the window is not dropped while `read` runs.
+ */
+async function inWindow<T>(
+  cube: Cube,
+  raw: Partial<AnalysisOptions>,
+  on: Engine,
+  trust: boolean,
+  read: (
+    options: AnalysisOptions,
+    window: AnalysisWindow,
+    entry: WindowEntry,
+    facts: WindowFacts,
+  ) => Promise<T>,
+): Promise<T> {
   const requested = normalizeOptions({ ...raw }, cube.facts);
   const window = clampWindow(requested, cube.facts);
   const options = { ...requested, from: window.from, to: window.to };
@@ -95,14 +149,8 @@ export async function sliceCube(
   entry.readers += 1;
   try {
     const facts = await entry.ready;
-    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter), trust, budgetInput };
-    return await assembleSlice(
-      on,
-      options,
-      { ...cube.tables, ...entry.tables },
-      scopeOf(cube.facts, filter),
-      context,
-    );
+    if (trust) await trustTables(cube, entry, options, on);
+    return await read(options, window, entry, facts);
   } finally {
     entry.readers -= 1;
     await evictIdle(cube);
@@ -168,6 +216,20 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
   return entry;
 }
 
+/** The window's trust tables, built once (on their own connection, as the window's) and then shared. */
+function trustTables(cube: Cube, entry: WindowEntry, window: AnalysisOptions, on: Engine): Promise<void> {
+  if (entry.trust) return entry.trust;
+  const built = buildOnOwnConnection(cube, on, (engine) =>
+    buildTrustTables(engine, cube.tables, entry.tables, window),
+  );
+  entry.trust = built;
+  // A failed build (its request timed out, the window was dropped) is tried again by the next slice.
+  built.catch(() => {
+    if (entry.trust === built) entry.trust = undefined;
+  });
+  return built;
+}
+
 /**
  * Runs a window build on a connection of its own when the engine can open one: the request that asked
  * for the window may time out or be cancelled (its connection interrupted), but the build goes on, so
@@ -199,6 +261,7 @@ async function evictIdle(cube: Cube): Promise<void> {
 
 async function dropWindow(cube: Cube, entry: WindowEntry): Promise<void> {
   await entry.ready.catch(() => undefined);
+  await entry.trust?.catch(() => undefined);
   for (const name of Object.values(entry.tables)) await cube.engine.dropTemp(name).catch(() => undefined);
 }
 
