@@ -33,7 +33,6 @@ import type { AnalysisWindow, DataFacts, MetricsResult } from "./result.ts";
 import { retentionMatrix, retentionStats } from "./retention.ts";
 import { sessionStats } from "./sessions.ts";
 import { readSliceSpend, type SliceSpend } from "./slice-spend.ts";
-import { withTrust } from "./slice-trust.ts";
 import { sourceNumbers } from "./source-numbers.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
 import { matureMonthList, periodParams, windowMonths } from "./window-periods.ts";
@@ -76,13 +75,12 @@ export interface SliceContext {
   window: AnalysisWindow;
   windowFacts: WindowFacts;
   filter: { sources: string[]; devices: string[] };
-  /** Compute the trust numbers (intervals, concentration, forecasts) too. */
-  trust: boolean;
-  /** Compute the budget plan's daily input (with the trust numbers only). */
-  budgetInput: boolean;
 }
 
-/** Reads one slice of the cube under every model (cube.ts calls this; it never builds tables). */
+/**
+ * Reads the point numbers of one slice of the cube under every model (cube.ts calls this; it never
+ * builds tables). The trust numbers are added on top (slice-trust.ts).
+ */
 export async function assembleSlice(
   engine: Engine,
   options: AnalysisOptions,
@@ -104,9 +102,7 @@ export async function assembleSlice(
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
   for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution))
     byModel[model] = underModel(metrics, model, attributed[model]);
-  // Intervals, concentration and forecasts (issue 10) on top of the point numbers (slice-trust.ts).
-  if (!context.trust) return byModel;
-  return withTrust(engine, options, tables, scope, byModel, { budgetInput: context.budgetInput });
+  return byModel;
 }
 
 /** `base` re-attributed: the attribution-dependent parts replaced, everything else shared. */

@@ -14,6 +14,7 @@ import type { SliceScope } from "./query.ts";
 import type { AnalysisWindow, MetricsResult } from "./result.ts";
 import { withTrust } from "./slice-trust.ts";
 import type { Attribution } from "./tables.ts";
+import { loadTrustMemory, type TrustMemory } from "./trust-memory.ts";
 
 /**
  * The acquisition cube: whole-history tables built once per dataset (cube-data.ts), per-window tables
@@ -59,7 +60,7 @@ interface WindowEntry {
    * The window's trust tables (cube-window.ts, buildTrustTables), built by the first slice that asks
    * for trust numbers: a new window's point numbers do not wait for them.
    */
-  trust?: Promise<void>;
+  trust?: Promise<TrustMemory>;
   /** Slices reading it now: an entry in use is never dropped. */
   readers: number;
 }
@@ -94,15 +95,13 @@ export async function sliceCube(
   on: Engine = cube.engine,
   { trust = true, budgetInput = true }: SliceOptions = {},
 ): Promise<Record<Attribution, MetricsResult>> {
-  return inWindow(cube, raw, on, trust, (options, window, entry, facts) => {
-    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter), trust, budgetInput };
-    return assembleSlice(
-      on,
-      options,
-      { ...cube.tables, ...entry.tables },
-      scopeOf(cube.facts, filter),
-      context,
-    );
+  return inWindow(cube, raw, on, trust, async (options, window, entry, facts, memory) => {
+    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter) };
+    const tables = { ...cube.tables, ...entry.tables };
+    const scope = scopeOf(cube.facts, filter);
+    const point = await assembleSlice(on, options, tables, scope, context);
+    // Intervals, concentration and forecasts (issue 10) on top of the point numbers.
+    return memory ? withTrust(on, options, tables, scope, point, { budgetInput, memory }) : point;
   });
 }
 
@@ -119,9 +118,10 @@ export async function sliceTrust(
   on: Engine = cube.engine,
   { budgetInput = true }: Pick<SliceOptions, "budgetInput"> = {},
 ): Promise<Record<Attribution, MetricsResult>> {
-  return inWindow(cube, raw, on, true, (options, _window, entry) =>
+  return inWindow(cube, raw, on, true, (options, _window, entry, _facts, memory) =>
     withTrust(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter), point, {
       budgetInput,
+      memory: memory!,
     }),
   );
 }
@@ -140,6 +140,8 @@ async function inWindow<T>(
     window: AnalysisWindow,
     entry: WindowEntry,
     facts: WindowFacts,
+    /** The window's trust sums, when `trust`. */
+    memory: TrustMemory | undefined,
   ) => Promise<T>,
 ): Promise<T> {
   const requested = normalizeOptions({ ...raw }, cube.facts);
@@ -149,8 +151,8 @@ async function inWindow<T>(
   entry.readers += 1;
   try {
     const facts = await entry.ready;
-    if (trust) await trustTables(cube, entry, options, on);
-    return await read(options, window, entry, facts);
+    const memory = trust ? await trustTables(cube, entry, options, on) : undefined;
+    return await read(options, window, entry, facts, memory);
   } finally {
     entry.readers -= 1;
     await evictIdle(cube);
@@ -216,12 +218,21 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
   return entry;
 }
 
-/** The window's trust tables, built once (on their own connection, as the window's) and then shared. */
-function trustTables(cube: Cube, entry: WindowEntry, window: AnalysisOptions, on: Engine): Promise<void> {
+/**
+ * The window's trust tables, built once (on their own connection, as the window's), and their bootstrap
+ * sums read into memory (trust-memory.ts), shared by every slice of the window.
+ */
+function trustTables(
+  cube: Cube,
+  entry: WindowEntry,
+  window: AnalysisOptions,
+  on: Engine,
+): Promise<TrustMemory> {
   if (entry.trust) return entry.trust;
-  const built = buildOnOwnConnection(cube, on, (engine) =>
-    buildTrustTables(engine, cube.tables, entry.tables, window),
-  );
+  const built = buildOnOwnConnection(cube, on, async (engine) => {
+    await buildTrustTables(engine, cube.tables, entry.tables, window);
+    return loadTrustMemory(engine, entry.tables);
+  });
   entry.trust = built;
   // A failed build (its request timed out, the window was dropped) is tried again by the next slice.
   built.catch(() => {

@@ -6,6 +6,7 @@ import { MetricRun, type SliceScope } from "./query.ts";
 import type { MetricsResult } from "./result.ts";
 import type { Attribution } from "./tables.ts";
 import { trustStats } from "./trust.ts";
+import type { TrustMemory } from "./trust-memory.ts";
 
 /*
  * The trust numbers of a slice (issue 10: intervals, concentration, forecasts, and the budget plan's
@@ -17,6 +18,8 @@ import { trustStats } from "./trust.ts";
 export interface TrustSliceOptions {
   /** Also the budget plan's daily input (`acquisitionDaily`). */
   budgetInput: boolean;
+  /** The window's bootstrap sums in memory (trust-memory.ts; cube.ts loads them once per window). */
+  memory: TrustMemory;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function withTrust(
   tables: DataTables & WindowTables,
   scope: SliceScope,
   point: Record<Attribution, MetricsResult>,
-  { budgetInput }: TrustSliceOptions,
+  { budgetInput, memory }: TrustSliceOptions,
 ): Promise<Record<Attribution, MetricsResult>> {
   const first = point[options.attribution];
   // The all-source LTV matrix and spend per cohort are the same under every model.
@@ -41,7 +44,7 @@ export async function withTrust(
   for (const model of [options.attribution, ...ATTRIBUTIONS.filter((m) => m !== options.attribution)]) {
     const run = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
     // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    const trust = await trustStats(run, shared, options.confidence, base);
+    const trust = await trustStats(run, memory, shared, options.confidence, base);
     base ??= trust;
     // The budget plan's input follows the model too (credited buyers per source and day).
     out[model] = {
