@@ -29,21 +29,64 @@ export const DEFAULT_CONFIDENCE = 0.9;
 
 const ALL = "all";
 
+/**
+ * `spend` (readIntervalSpend) is the same under every model: a caller slicing all three reads it once.
+ * `byCohort` of the same slice under another model may be passed in too.
+ */
 export async function intervalStats(
   run: MetricRun,
   memory: TrustMemory,
   level: number,
   byCohort?: IntervalStats["byCohort"],
+  spend?: IntervalSpend,
 ): Promise<IntervalStats> {
   const slice = sliceGroups(run, memory);
-  const sources = await sourceIntervals(run, slice, level);
+  const costs = spend ?? (await readIntervalSpend(run));
+  const sources = sourceIntervals(run, slice, level, costs);
   return {
     level,
     replicates: sources.replicates,
     bySource: sources.rows,
     byCohort: byCohort ?? cohortIntervals(run, slice, level),
-    romiBySourceLifetime: await romiLifetimeIntervals(run, slice, level),
+    romiBySourceLifetime: romiLifetimeIntervals(run, slice, level, costs),
   };
+}
+
+/**
+ * The slice's spend as the intervals fix it, summed exactly by the engine (a few rows): per source and
+ * `all`, of the mature months and of the window; per source and lifetime k < H, of the months with
+ * lifetime k observed (none with a device filter: no ROMI then).
+ */
+export interface IntervalSpend {
+  bySource: Map<string, { mature: number; costs: number }>;
+  /** Keyed `${source}\u0000${k}`. */
+  byLifetime: Map<string, { k: string; lifetime: number; costs: number }>;
+}
+
+export async function readIntervalSpend(run: MetricRun): Promise<IntervalSpend> {
+  const rows = await run.all(`SELECT x.k AS k, CAST(sum(x.mature) AS DOUBLE) AS mature,
+      CAST(sum(x.costs) AS DOUBLE) AS costs FROM (
+        SELECT s.source_id AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
+          s.costs AS costs FROM ${sliceSpend(run)} s
+        UNION ALL SELECT '${ALL}' AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
+          s.costs AS costs FROM ${sliceSpend(run)} s) x GROUP BY x.k`);
+  const bySource = new Map(
+    rows.map((r) => [String(r.k), { mature: numberOr(r.mature), costs: numberOr(r.costs) }]),
+  );
+  const byLifetime: IntervalSpend["byLifetime"] = new Map();
+  if (run.scope.withheld) return { bySource, byLifetime };
+  const { d } = run;
+  const lifetimeRows = await run.all(`SELECT s.source_id AS k, ks.lifetime AS lifetime,
+      CAST(sum(s.costs) AS DOUBLE) AS costs
+    FROM ${sliceSpend(run)} s CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
+    WHERE ${d.monthsBetween("s.month_start", "x.last_month")} >= ks.lifetime AND ks.lifetime < ${HORIZON}
+    GROUP BY s.source_id, ks.lifetime`);
+  for (const r of lifetimeRows) {
+    const k = String(r.k);
+    const lifetime = Number(r.lifetime);
+    byLifetime.set(`${k}\u0000${lifetime}`, { k, lifetime, costs: numberOr(r.costs) });
+  }
+  return { bySource, byLifetime };
 }
 
 /**
@@ -102,7 +145,7 @@ function seriesOf(acc: BucketAccumulator, resampled: boolean): BucketSeries {
  * buyers give each replicate's rescaling (bootstrap.ts, `units`): the slice's buyers stay N, so ROMI
  * and CAC vary with each source's share and revenue, not with the slice's size.
  */
-async function sourceIntervals(run: MetricRun, slice: SliceGroups, level: number) {
+function sourceIntervals(run: MetricRun, slice: SliceGroups, level: number, costs: IntervalSpend) {
   const H = run.options.horizon;
   const groups = new Groups<string>(["rev", "mb", "wb"]);
   for (const g of slice.revenue) {
@@ -115,15 +158,7 @@ async function sourceIntervals(run: MetricRun, slice: SliceGroups, level: number
       acc.wb!.add(g.sums);
       if (g.mature) acc.mb!.add(g.sums);
     }
-  const spendRows = await run.all(`SELECT x.k AS k, CAST(sum(x.mature) AS DOUBLE) AS mature,
-      CAST(sum(x.costs) AS DOUBLE) AS costs FROM (
-        SELECT s.source_id AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
-          s.costs AS costs FROM ${sliceSpend(run)} s
-        UNION ALL SELECT '${ALL}' AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
-          s.costs AS costs FROM ${sliceSpend(run)} s) x GROUP BY x.k`);
-  const spend = new Map(
-    spendRows.map((r) => [String(r.k), { mature: numberOr(r.mature), costs: numberOr(r.costs) }]),
-  );
+  const spend = costs.bySource;
   const all = groups.map.get(ALL);
   if (!all) return { rows: [] as SourceInterval[], replicates: 0 };
   // Per replicate: the slice's mature and window buyers over their weighted counts.
@@ -224,13 +259,13 @@ function cohortIntervals(run: MetricRun, slice: SliceGroups, level: number): Int
  * bounds the payback lifetime: it is reached at the first k whose upper bound reaches 1 at best, and
  * at the first whose lower bound does at worst.
  */
-async function romiLifetimeIntervals(
+function romiLifetimeIntervals(
   run: MetricRun,
   slice: SliceGroups,
   level: number,
-): Promise<IntervalStats["romiBySourceLifetime"]> {
+  costs: IntervalSpend,
+): IntervalStats["romiBySourceLifetime"] {
   if (run.scope.withheld) return [];
-  const { d } = run;
   // Lifetimes 0..H−1 only: payback within the horizon is what a verdict can rest on.
   const top = Math.min(run.options.horizon, slice.lifetimes);
   const revenue = new Groups<{ k: string; lifetime: number }>(["num"]);
@@ -243,28 +278,17 @@ async function romiLifetimeIntervals(
     for (const g of slice.buyers) if (g.age >= k) n.add(g.sums);
     if (n.rows) units.set(k, n);
   }
-  // Spend of the months with lifetime k observed, per source (fixed in every replicate), summed
-  // exactly by the engine: a few rows.
-  const spendRows = await run.all(`SELECT s.source_id AS k, ks.lifetime AS lifetime,
-      CAST(sum(s.costs) AS DOUBLE) AS costs
-    FROM ${sliceSpend(run)} s CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
-    WHERE ${d.monthsBetween("s.month_start", "x.last_month")} >= ks.lifetime AND ks.lifetime < ${HORIZON}
-    GROUP BY s.source_id, ks.lifetime`);
-  const spend = new Map(
-    spendRows.map((r) => [`${String(r.k)}\u0000${Number(r.lifetime)}`, numberOr(r.costs)]),
-  );
   // Every (source, lifetime) with revenue or spend is a row (spend alone: an estimate of 0, no bounds).
-  for (const r of spendRows)
-    revenue.at(`${String(r.k)}\u0000${Number(r.lifetime)}`, { k: String(r.k), lifetime: Number(r.lifetime) });
+  for (const [id, { k, lifetime }] of costs.byLifetime) revenue.at(id, { k, lifetime });
   const scales = new Map([...units].map(([k, n]) => [k, unitScales(seriesOf(n, true))]));
   const out: IntervalStats["romiBySourceLifetime"] = [];
   for (const [id, { key, acc }] of revenue.map) {
     const num = seriesOf(acc.num!, acc.num!.rows);
-    const costs = spend.get(id) ?? 0;
+    const spent = costs.byLifetime.get(id)?.costs ?? 0;
     const den: BucketSeries = {
       values: new Float64Array(BOOTSTRAP_DEFAULTS.buckets),
       resampled: false,
-      total: costs,
+      total: spent,
     };
     const r = ratioInterval(num, den, level, { fixed: "den", scale: scales.get(key.lifetime) ?? null });
     if (r.estimate === null) continue;

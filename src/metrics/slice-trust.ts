@@ -1,6 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { dailyAcquisition } from "./daily-acquisition.ts";
+import { type IntervalSpend, readIntervalSpend } from "./intervals.ts";
 import { type AnalysisOptions, ATTRIBUTIONS } from "./options.ts";
 import { MetricRun, type SliceScope } from "./query.ts";
 import type { MetricsResult } from "./result.ts";
@@ -41,10 +42,12 @@ export async function withTrust(
   const shared = { ltv: first.tables.ltv, cac_by_cohort: first.tables.cac_by_cohort };
   const out = {} as Record<Attribution, MetricsResult>;
   let base: MetricsResult["trust"];
+  let spend: IntervalSpend | undefined;
   for (const model of [options.attribution, ...ATTRIBUTIONS.filter((m) => m !== options.attribution)]) {
     const run = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
+    spend ??= await readIntervalSpend(run);
     // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    const trust = await trustStats(run, memory, shared, options.confidence, base);
+    const trust = await trustStats(run, memory, shared, options.confidence, base, spend);
     base ??= trust;
     // The budget plan's input follows the model too (credited buyers per source and day).
     out[model] = {

@@ -9,7 +9,7 @@ import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
 import { concentrationStats } from "./concentration.ts";
 import { sourceRowOrder } from "./id-order.ts";
-import { intervalStats } from "./intervals.ts";
+import { type IntervalSpend, intervalStats } from "./intervals.ts";
 import { sliceSpend } from "./marketing.ts";
 import { type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { TrustStats } from "./result.ts";
@@ -29,8 +29,10 @@ export async function trustStats(
   level: number,
   /** The same slice's stats under another model: what does not depend on the model is reused. */
   shared?: TrustStats,
+  /** The slice's spend as the intervals read it (the same under every model), when already read. */
+  spend?: IntervalSpend,
 ): Promise<TrustStats> {
-  const intervals = await intervalStats(run, memory, level, shared?.intervals.byCohort);
+  const intervals = await intervalStats(run, memory, level, shared?.intervals.byCohort, spend);
   const concentration = await concentrationStats(run, shared?.concentration.byCohort);
   const pooled = shared?.forecast.ltv ?? forecastLtv(tables.ltv);
   const withheld = run.scope.withheld !== null;
