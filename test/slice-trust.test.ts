@@ -111,6 +111,17 @@ describe("exact bootstrap sums in memory", () => {
     assert.throws(() => decimalUnits("0.0000000000001"), /not a decimal/);
   });
 
+  it("sums stay exact past 2^53 counts in the low parts (carried into the high ones)", () => {
+    const acc = new BucketAccumulator(2);
+    const rows = 2 ** 21 + 7;
+    const row = { buckets: Uint8Array.of(1), hi: Float64Array.of(3), lo: Float64Array.of(2 ** 32 - 1) };
+    for (let i = 0; i < rows; i++) acc.add(row);
+    const exact = BigInt(rows) * (3n * 2n ** 32n + 2n ** 32n - 1n);
+    assert.equal(BigInt(acc.hi[1]!) * 2n ** 32n + BigInt(acc.lo[1]!), exact);
+    const decimal = `${exact / 10n ** 12n}.${String(exact % 10n ** 12n).padStart(12, "0")}`;
+    assert.equal(acc.total(), Number(decimal));
+  });
+
   it("exact sums become the double DuckDB's CAST(DECIMAL(38, 12) AS DOUBLE) gives", async () => {
     const engine = await DuckDbEngine.open({ path: ":memory:", memoryLimit: "500MB", threads: 1 });
     try {

@@ -11,8 +11,8 @@ import { BoundSql, num, text } from "./query.ts";
  *
  * Exact: the tables hold DECIMAL(38, 12) values and the engine summed them exactly; here each value
  * is an integer count of 1e-12 split into a high part (÷ 2³²) and a low part (< 2³²), both exact
- * doubles, so a slice's sums of up to 2²¹ rows are exact whatever their order, and only the final
- * sum becomes a double: the one CAST(sum AS DOUBLE) gave (`toDouble`).
+ * doubles (the low parts carried into the high ones before they could round), so a slice's sums are
+ * exact whatever their order, and only the final sum becomes a double: the one CAST(sum AS DOUBLE) gave (`toDouble`).
  */
 
 const TWO32 = 2 ** 32;
@@ -143,6 +143,8 @@ export class BucketAccumulator {
       const b = buckets[i]!;
       this.hi[b]! += hi[i]!;
       this.lo[b]! += lo[i]!;
+      // Carry before the low parts could leave the exact integers.
+      if (this.lo[b]! >= CARRY_AT) carry(this.hi, this.lo, b);
     }
     if (buckets.length > 0) this.rows = true;
   }
@@ -156,14 +158,23 @@ export class BucketAccumulator {
 
   /** The exact total over every bucket, as a double. */
   total(): number {
-    let hi = 0;
-    let lo = 0;
+    const sum = { hi: Float64Array.of(0), lo: Float64Array.of(0) };
     for (let b = 0; b < this.buckets; b++) {
-      hi += this.hi[b]!;
-      lo += this.lo[b]!;
+      sum.hi[0]! += this.hi[b]!;
+      sum.lo[0]! += this.lo[b]!;
+      if (sum.lo[0]! >= CARRY_AT) carry(sum.hi, sum.lo, 0);
     }
-    return toDouble(hi, lo);
+    return toDouble(sum.hi[0]!, sum.lo[0]!);
   }
+}
+
+/** Low parts at or above this move into the high part (exact: both stay integers below 2⁵³). */
+const CARRY_AT = 2 ** 52;
+
+function carry(hi: Float64Array, lo: Float64Array, b: number): void {
+  const c = Math.floor(lo[b]! / TWO32);
+  hi[b]! += c;
+  lo[b]! -= c * TWO32;
 }
 
 /**
