@@ -20,7 +20,6 @@ import {
   type WindowFacts,
 } from "./cube.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
-import { dailyAcquisition } from "./daily-acquisition.ts";
 import { ltvMatrix, ltvStats } from "./ltv.ts";
 import {
   cacByCohort,
@@ -38,7 +37,6 @@ import { sessionStats } from "./sessions.ts";
 import { type SliceSpend, sumSliceSpend } from "./slice-spend.ts";
 import { sourceNumbers } from "./source-numbers.ts";
 import { type Attribution, SUMMARY_METRICS, type SummaryRow } from "./tables.ts";
-import { trustStats } from "./trust.ts";
 import type { WindowMemory } from "./window-memory.ts";
 import { matureMonthList, windowMonths } from "./window-periods.ts";
 
@@ -80,16 +78,13 @@ export interface SliceContext {
   window: AnalysisWindow;
   windowFacts: WindowFacts;
   filter: { sources: string[]; devices: string[] };
-  /** Compute the trust numbers (intervals, concentration, forecasts) too. */
-  trust: boolean;
-  /** Compute the budget plan's daily input (with the trust numbers only). */
-  budgetInput: boolean;
 }
 
 /**
- * One slice of the cube under every model (cube.ts calls this; it never builds tables). Every point
- * number is summed in TypeScript from the window's memory (window-memory.ts, read when the window was
- * built) over the slice's combos: no statement reaches the engine unless the trust numbers are asked for.
+ * The point numbers of one slice of the cube under every model (cube.ts calls this; it never builds
+ * tables). Every point number is summed in TypeScript from the window's memory (window-memory.ts, read
+ * when the window was built) over the slice's combos: no statement reaches the engine. The trust
+ * numbers are added on top (slice-trust.ts).
  */
 export async function assembleSlice(
   engine: Engine,
@@ -112,15 +107,8 @@ export async function assembleSlice(
   });
   const metrics = await assemble(run, context, keys, rates, attributed[options.attribution], reads);
   const byModel = { [options.attribution]: metrics } as Record<Attribution, MetricsResult>;
-  for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution)) {
+  for (const model of ATTRIBUTIONS.filter((m) => m !== options.attribution))
     byModel[model] = underModel(metrics, model, attributed[model]);
-    if (!context.trust) continue;
-    const other = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
-    // The budget plan's input follows the model (credited buyers per source and day).
-    if (context.budgetInput) byModel[model].acquisitionDaily = await dailyAcquisition(other);
-    // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    byModel[model].trust = await trustStats(other, metrics.tables, options.confidence, metrics.trust);
-  }
   return byModel;
 }
 
@@ -227,11 +215,6 @@ async function assemble(
   };
   const ltvRows = ltvMatrix(cohorts, options.margin);
   const cacRows = cacByCohort(run, spend, cohorts, months);
-  // Intervals, concentration and forecasts (issue 10) cost several times the rest of a slice; a caller
-  // that does not show them (the dashboard's filter changes) leaves them out.
-  const trust = context.trust
-    ? await trustStats(run, { ltv: ltvRows, cac_by_cohort: cacRows }, options.confidence)
-    : undefined;
   return {
     options,
     window: context.window,
@@ -261,8 +244,6 @@ async function assemble(
     ltv,
     marketing: { ...totals, ...sources.marketing },
     sourceNumbers: sourceNumbers(memory, scope, lags, context.cube.facts.combos),
-    ...(trust ? { trust } : {}),
-    ...(trust && context.budgetInput ? { acquisitionDaily: await dailyAcquisition(run) } : {}),
   };
 }
 

@@ -199,7 +199,6 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
       GROUP BY a.model, a.dim, a.key, l.r, l.cohort, l.lifetime, a.d) x
     GROUP BY x.model, x.dim, x.key, x.r, x.cohort, x.lifetime`,
   );
-  await buildBucketCells(q, data, t);
   await q.createTemp(
     t.attrBuyers,
     `SELECT x.model AS model, x.dim AS dim, x.key AS key, x.r AS r, x.cohort AS cohort,
@@ -211,6 +210,20 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
       GROUP BY a.model, a.dim, a.key, nb.r, nb.cohort, a.d) x
     GROUP BY x.model, x.dim, x.key, x.r, x.cohort`,
   );
+}
+
+/**
+ * The trust tables of a window (below), built apart from the rest: they cost more than every other
+ * window table together at 4M sessions, and a slice without trust numbers (the dashboard's first
+ * request for a filter) never reads them, so cube.ts builds them on the first slice that asks.
+ */
+export async function buildTrustTables(
+  engine: Engine,
+  data: DataTables,
+  t: WindowTables,
+  window: { from: string; to: string },
+): Promise<void> {
+  await buildBucketCells(new BoundSql(engine, { from: window.from, to: window.to }), data, t);
 }
 
 /**

@@ -8,11 +8,13 @@ import {
   type WindowTables,
   windowTableNames,
 } from "./cube-tables.ts";
-import { buildWindowCube, type WindowFacts } from "./cube-window.ts";
+import { buildTrustTables, buildWindowCube, type WindowFacts } from "./cube-window.ts";
 import { type AnalysisOptions, normalizeOptions, OptionsError } from "./options.ts";
 import type { SliceScope } from "./query.ts";
 import type { AnalysisWindow, MetricsResult } from "./result.ts";
+import { withTrust } from "./slice-trust.ts";
 import type { Attribution } from "./tables.ts";
+import { loadTrustMemory, type TrustMemory } from "./trust-memory.ts";
 
 /**
  * The acquisition cube: whole-history tables built once per dataset (cube-data.ts), per-window tables
@@ -54,6 +56,11 @@ export interface SliceOptions {
 interface WindowEntry {
   tables: WindowTables;
   ready: Promise<WindowFacts>;
+  /**
+   * The window's trust tables (cube-window.ts, buildTrustTables), built by the first slice that asks
+   * for trust numbers: a new window's point numbers do not wait for them.
+   */
+  trust?: Promise<TrustMemory>;
   /** Slices reading it now: an entry in use is never dropped. */
   readers: number;
 }
@@ -88,6 +95,55 @@ export async function sliceCube(
   on: Engine = cube.engine,
   { trust = true, budgetInput = true }: SliceOptions = {},
 ): Promise<Record<Attribution, MetricsResult>> {
+  return inWindow(cube, raw, on, trust, async (options, window, entry, facts, memory) => {
+    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter) };
+    const tables = { ...cube.tables, ...entry.tables };
+    const scope = scopeOf(cube.facts, filter);
+    const point = await assembleSlice(on, options, tables, scope, context);
+    // Intervals, concentration and forecasts (issue 10) on top of the point numbers.
+    return memory ? withTrust(on, options, tables, scope, point, { budgetInput, memory }) : point;
+  });
+}
+
+/**
+ * `point` — what sliceCube returned for the same options and filter with `trust: false`, possibly
+ * from a cache — with the trust numbers added (slice-trust.ts): equal to sliceCube with trust, without
+ * computing the point numbers again.
+ */
+export async function sliceTrust(
+  cube: Cube,
+  point: Record<Attribution, MetricsResult>,
+  raw: Partial<AnalysisOptions> = {},
+  filter: AcquisitionFilter = NO_FILTER,
+  on: Engine = cube.engine,
+  { budgetInput = true }: Pick<SliceOptions, "budgetInput"> = {},
+): Promise<Record<Attribution, MetricsResult>> {
+  return inWindow(cube, raw, on, true, (options, _window, entry, _facts, memory) =>
+    withTrust(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter), point, {
+      budgetInput,
+      memory: memory!,
+    }),
+  );
+}
+
+/**
+ * Runs `read` on the window of `raw` (options normalized, the window clamped), built when missing, with
+ * its trust tables when `trust`; the window is not dropped while `read` runs.
+ */
+async function inWindow<T>(
+  cube: Cube,
+  raw: Partial<AnalysisOptions>,
+  on: Engine,
+  trust: boolean,
+  read: (
+    options: AnalysisOptions,
+    window: AnalysisWindow,
+    entry: WindowEntry,
+    facts: WindowFacts,
+    /** The window's trust sums, when `trust`. */
+    memory: TrustMemory | undefined,
+  ) => Promise<T>,
+): Promise<T> {
   const requested = normalizeOptions({ ...raw }, cube.facts);
   const window = clampWindow(requested, cube.facts);
   const options = { ...requested, from: window.from, to: window.to };
@@ -95,14 +151,8 @@ export async function sliceCube(
   entry.readers += 1;
   try {
     const facts = await entry.ready;
-    const context = { cube, window, windowFacts: facts, filter: copyFilter(filter), trust, budgetInput };
-    return await assembleSlice(
-      on,
-      options,
-      { ...cube.tables, ...entry.tables },
-      scopeOf(cube.facts, filter),
-      context,
-    );
+    const memory = trust ? await trustTables(cube, entry, options, on) : undefined;
+    return await read(options, window, entry, facts, memory);
   } finally {
     entry.readers -= 1;
     await evictIdle(cube);
@@ -169,6 +219,29 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
 }
 
 /**
+ * The window's trust tables, built once (on their own connection, as the window's), and their bootstrap
+ * sums read into memory (trust-memory.ts), shared by every slice of the window.
+ */
+function trustTables(
+  cube: Cube,
+  entry: WindowEntry,
+  window: AnalysisOptions,
+  on: Engine,
+): Promise<TrustMemory> {
+  if (entry.trust) return entry.trust;
+  const built = buildOnOwnConnection(cube, on, async (engine) => {
+    await buildTrustTables(engine, cube.tables, entry.tables, window);
+    return loadTrustMemory(engine, entry.tables);
+  });
+  entry.trust = built;
+  // A failed build (its request timed out, the window was dropped) is tried again by the next slice.
+  built.catch(() => {
+    if (entry.trust === built) entry.trust = undefined;
+  });
+  return built;
+}
+
+/**
  * Runs a window build on a connection of its own when the engine can open one: the request that asked
  * for the window may time out or be cancelled (its connection interrupted), but the build goes on, so
  * the next request finds the window ready instead of starting it again (at 40M sessions a window takes
@@ -199,6 +272,7 @@ async function evictIdle(cube: Cube): Promise<void> {
 
 async function dropWindow(cube: Cube, entry: WindowEntry): Promise<void> {
   await entry.ready.catch(() => undefined);
+  await entry.trust?.catch(() => undefined);
   for (const name of Object.values(entry.tables)) await cube.engine.dropTemp(name).catch(() => undefined);
 }
 

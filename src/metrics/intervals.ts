@@ -1,9 +1,8 @@
 import { UNATTRIBUTED } from "./attribution.ts";
 import {
-  bucketSeries,
-  bucketSumsSql,
+  BOOTSTRAP_DEFAULTS,
+  type BucketSeries,
   percentileInterval,
-  ratioIntervals,
   replicateSums,
   safeRatio,
   unitScales,
@@ -13,14 +12,16 @@ import { sourceRowOrder } from "./id-order.ts";
 import { sliceSpend } from "./marketing.ts";
 import { HORIZON, type MetricRun } from "./query.ts";
 import type { IntervalStats, SourceInterval } from "./result.ts";
+import { BucketAccumulator, type BuyerGroup, type RevenueGroup, type TrustMemory } from "./trust-memory.ts";
 
 /*
  * Bootstrap intervals (metrics/bootstrap.ts) on the by-source numbers, per cohort and overall, under
  * the run's attribution model and slice. Costs are fixed and buyers random: replicates resample the
  * slice's new buyers (their number held at the slice's own), so each source's share of them, their
  * revenue and every source's CAC and ROMI vary; spend does not. Percentile intervals at `level`.
- * Read from the cube's per-bucket sums (cube-window.ts, buildBucketCells): no per-buyer scan; the
- * engine returns ≤ G rows per group and the replicates are computed in TypeScript.
+ * Read from the window's per-bucket sums, held in memory (trust-memory.ts, loaded once per window from
+ * cube-window.ts's buildBucketCells): a slice sums its combos' groups exactly in TypeScript and
+ * computes the replicates there; only the slice's spend (a few rows) is read from the engine.
  */
 
 /** Default coverage of the intervals (`--confidence`). */
@@ -28,78 +29,150 @@ export const DEFAULT_CONFIDENCE = 0.9;
 
 const ALL = "all";
 
+/**
+ * `spend` (readIntervalSpend) is the same under every model: a caller slicing all three reads it once.
+ * `byCohort` of the same slice under another model may be passed in too.
+ */
 export async function intervalStats(
   run: MetricRun,
+  memory: TrustMemory,
   level: number,
   byCohort?: IntervalStats["byCohort"],
+  spend?: IntervalSpend,
 ): Promise<IntervalStats> {
-  const sources = await sourceIntervals(run, level);
+  const slice = sliceGroups(run, memory);
+  const costs = spend ?? (await readIntervalSpend(run));
+  const sources = sourceIntervals(run, slice, level, costs);
   return {
     level,
     replicates: sources.replicates,
     bySource: sources.rows,
-    byCohort: byCohort ?? (await cohortIntervals(run, level)),
-    romiBySourceLifetime: await romiLifetimeIntervals(run, level),
+    byCohort: byCohort ?? cohortIntervals(run, slice, level),
+    romiBySourceLifetime: romiLifetimeIntervals(run, slice, level, costs),
   };
 }
 
-/** The slice's rows of one bucket table under the run's model. */
-function bucketRows(run: MetricRun, table: "bucketRevenue" | "bucketBuyers"): string {
-  const columns =
-    table === "bucketRevenue"
-      ? "b.key AS key, b.cohort AS cohort, b.lifetime AS lifetime, b.bucket AS bucket, b.revenue AS revenue"
-      : "b.key AS key, b.cohort AS cohort, b.bucket AS bucket, b.buyers AS buyers";
-  return `(SELECT ${columns} FROM ${run.t[table]} b WHERE b.model = $model AND ${run.inCombos("b.r")})`;
+/**
+ * The slice's spend as the intervals fix it, summed exactly by the engine (a few rows): per source and
+ * `all`, of the mature months and of the window; per source and lifetime k < H, of the months with
+ * lifetime k observed (none with a device filter: no ROMI then).
+ */
+export interface IntervalSpend {
+  bySource: Map<string, { mature: number; costs: number }>;
+  /** Keyed `${source}\u0000${k}`. */
+  byLifetime: Map<string, { k: string; lifetime: number; costs: number }>;
 }
 
-const IN_MATURE = (run: MetricRun, col: string) =>
-  `${col} IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)`;
-
-/**
- * LTV at H, ROMI at H and CAC per source and for `all`, from one read of per-(key, bucket) sums: the
- * mature revenue, mature buyers and window buyers; replicates here (bootstrap.ts). The `all` row's
- * weighted buyers give each replicate's rescaling (bootstrap.ts, `units`): the slice's buyers stay N,
- * so ROMI and CAC vary with each source's share and revenue, not with the slice's size.
- */
-async function sourceIntervals(run: MetricRun, level: number) {
-  const revenue = bucketRows(run, "bucketRevenue");
-  const buyers = bucketRows(run, "bucketBuyers");
-  const mature = IN_MATURE(run, "b.cohort");
-  const base = (k: string) => `SELECT ${k} AS k, b.bucket AS bucket, b.revenue AS rev, 0 AS mb, 0 AS wb
-      FROM ${revenue} b WHERE ${mature} AND b.lifetime < ${HORIZON}
-    UNION ALL SELECT ${k} AS k, b.bucket AS bucket, 0 AS rev,
-      CASE WHEN ${mature} THEN b.buyers ELSE 0 END AS mb, b.buyers AS wb FROM ${buyers} b`;
-  const columns = ["rev", "mb", "wb"] as const;
-  const sums = bucketSeries(
-    await run.all(
-      bucketSumsSql(`${base("coalesce(b.key, '')")} UNION ALL ${base(`'${ALL}'`)}`, ["k"], columns),
-    ),
-    ["k"],
-    columns,
-  );
-  const spendRows = await run.all(`SELECT x.k AS k, CAST(sum(x.mature) AS DOUBLE) AS mature,
+export async function readIntervalSpend(run: MetricRun): Promise<IntervalSpend> {
+  const rows = await run.all(`SELECT x.k AS k, CAST(sum(x.mature) AS DOUBLE) AS mature,
       CAST(sum(x.costs) AS DOUBLE) AS costs FROM (
         SELECT s.source_id AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
           s.costs AS costs FROM ${sliceSpend(run)} s
         UNION ALL SELECT '${ALL}' AS k, CASE WHEN ${IN_MATURE(run, "s.month_start")} THEN s.costs ELSE 0 END AS mature,
           s.costs AS costs FROM ${sliceSpend(run)} s) x GROUP BY x.k`);
-  const spend = new Map(
-    spendRows.map((r) => [String(r.k), { mature: numberOr(r.mature), costs: numberOr(r.costs) }]),
+  const bySource = new Map(
+    rows.map((r) => [String(r.k), { mature: numberOr(r.mature), costs: numberOr(r.costs) }]),
   );
-  const all = sums.get(JSON.stringify([ALL]));
+  const byLifetime: IntervalSpend["byLifetime"] = new Map();
+  if (run.scope.withheld) return { bySource, byLifetime };
+  const { d } = run;
+  const lifetimeRows = await run.all(`SELECT s.source_id AS k, ks.lifetime AS lifetime,
+      CAST(sum(s.costs) AS DOUBLE) AS costs
+    FROM ${sliceSpend(run)} s CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
+    WHERE ${d.monthsBetween("s.month_start", "x.last_month")} >= ks.lifetime AND ks.lifetime < ${HORIZON}
+    GROUP BY s.source_id, ks.lifetime`);
+  for (const r of lifetimeRows) {
+    const k = String(r.k);
+    const lifetime = Number(r.lifetime);
+    byLifetime.set(`${k}\u0000${lifetime}`, { k, lifetime, costs: numberOr(r.costs) });
+  }
+  return { bySource, byLifetime };
+}
+
+/**
+ * The window's bucket groups (trust-memory.ts) the slice keeps: the run's model and combos, each with
+ * its cohort's place among the window's months (mature: lifetime H−1 observed; `age`: months from the
+ * cohort to the window's last month, its last observed lifetime).
+ */
+interface SliceGroups {
+  revenue: (RevenueGroup & { age: number; mature: boolean })[];
+  buyers: (BuyerGroup & { age: number; mature: boolean })[];
+  /** Lifetimes 0..P−1 of the window (P = its months). */
+  lifetimes: number;
+}
+
+function sliceGroups(run: MetricRun, memory: TrustMemory): SliceGroups {
+  const model = run.options.attribution;
+  const combos = run.scope.combos === null ? null : new Set(run.scope.combos);
+  const last = memory.months.length - 1;
+  const ageOf = new Map(memory.months.map((m, i) => [m, last - i]));
+  const place = <G extends { model: string; r: number; cohort: string }>(groups: readonly G[]) =>
+    groups
+      .filter((g) => g.model === model && (combos === null || combos.has(g.r)))
+      .map((g) => {
+        const age = ageOf.get(g.cohort);
+        if (age === undefined) throw new Error(`cohort ${g.cohort} outside the window's months`);
+        return { ...g, age, mature: age >= run.options.horizon - 1 };
+      });
+  return { revenue: place(memory.revenue), buyers: place(memory.buyers), lifetimes: memory.months.length };
+}
+
+const IN_MATURE = (run: MetricRun, col: string) =>
+  `${col} IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)`;
+
+/** Accumulators per key, made on first use, in the order of first use. */
+class Groups<K> {
+  readonly map = new Map<string, { key: K; acc: Record<string, BucketAccumulator> }>();
+  constructor(private readonly columns: readonly string[]) {}
+  at(id: string, key: K): Record<string, BucketAccumulator> {
+    let g = this.map.get(id);
+    if (!g) {
+      g = { key, acc: Object.fromEntries(this.columns.map((c) => [c, new BucketAccumulator()])) };
+      this.map.set(id, g);
+    }
+    return g.acc;
+  }
+}
+
+/** An accumulator as bootstrap.ts's BucketSeries (resampled: its group had rows in the buckets). */
+function seriesOf(acc: BucketAccumulator, resampled: boolean): BucketSeries {
+  return { values: acc.values(), resampled, total: acc.total() };
+}
+
+/**
+ * LTV at H, ROMI at H and CAC per source and for `all`, from per-(key, bucket) sums: the mature
+ * revenue, mature buyers and window buyers; replicates here (bootstrap.ts). The `all` row's weighted
+ * buyers give each replicate's rescaling (bootstrap.ts, `units`): the slice's buyers stay N, so ROMI
+ * and CAC vary with each source's share and revenue, not with the slice's size.
+ */
+function sourceIntervals(run: MetricRun, slice: SliceGroups, level: number, costs: IntervalSpend) {
+  const H = run.options.horizon;
+  const groups = new Groups<string>(["rev", "mb", "wb"]);
+  for (const g of slice.revenue) {
+    if (!g.mature || g.lifetime >= H) continue;
+    for (const k of [g.key, ALL]) groups.at(k, k).rev!.add(g.sums);
+  }
+  for (const g of slice.buyers)
+    for (const k of [g.key, ALL]) {
+      const acc = groups.at(k, k);
+      acc.wb!.add(g.sums);
+      if (g.mature) acc.mb!.add(g.sums);
+    }
+  const spend = costs.bySource;
+  const all = groups.map.get(ALL);
   if (!all) return { rows: [] as SourceInterval[], replicates: 0 };
   // Per replicate: the slice's mature and window buyers over their weighted counts.
-  const sm = unitScales(all.series.mb!);
-  const sw = unitScales(all.series.wb!);
+  const sm = unitScales(seriesOf(all.acc.mb!, true));
+  const sw = unitScales(seriesOf(all.acc.wb!, true));
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
   let replicates = 0;
   const out: SourceInterval[] = [];
-  for (const { key, series } of sums.values()) {
-    const rev = replicateSums(series.rev!.values);
-    const mb = replicateSums(series.mb!.values);
-    const wb = replicateSums(series.wb!.values);
-    const sp = spend.get(String(key.k)) ?? { mature: Number.NaN, costs: Number.NaN };
+  for (const { key, acc } of groups.map.values()) {
+    const rev = replicateSums(acc.rev!.values());
+    const mb = replicateSums(acc.mb!.values());
+    const wb = replicateSums(acc.wb!.values());
+    const sp = spend.get(key) ?? { mature: Number.NaN, costs: Number.NaN };
     const ltv = new Float64Array(rev.length);
     const romi = new Float64Array(rev.length);
     const cac = new Float64Array(rev.length);
@@ -113,7 +186,7 @@ async function sourceIntervals(run: MetricRun, level: number) {
     const cacI = percentileInterval(cac, level);
     replicates = Math.max(replicates, ltvH.replicates);
     out.push({
-      source: sourceName(key.k),
+      source: sourceName(key),
       ltvH: { low: ltvH.low, high: ltvH.high },
       // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
       romiH: withheld ? NONE : { low: romiH.low, high: romiH.high },
@@ -137,21 +210,47 @@ function withMargin(run: MetricRun, r: { low: number | null; high: number | null
   return { low: r.low === null ? null : m * r.low, high: r.high === null ? null : m * r.high };
 }
 
+/**
+ * Percentile interval of Σ num / Σ den over the replicates (bootstrap.ts, ratioIntervals): `fixed`
+ * the side that is not resampled (its exact total in every replicate), `scale` the per-replicate
+ * rescaling of the resampled sides (`units`; NaN where undefined).
+ */
+function ratioInterval(
+  num: BucketSeries,
+  den: BucketSeries,
+  level: number,
+  { fixed, scale }: { fixed?: "den"; scale?: Float64Array | null } = {},
+): { estimate: number | null; low: number | null; high: number | null } {
+  const estimate = safeRatio(num.total, den.total);
+  const result = { estimate: Number.isNaN(estimate) ? null : estimate };
+  if (!num.resampled) return { ...result, low: null, high: null };
+  const side = (s: BucketSeries, name: "num" | "den"): Float64Array => {
+    if (fixed === name) return new Float64Array(BOOTSTRAP_DEFAULTS.replicates).fill(s.total);
+    const reps = replicateSums(s.values);
+    if (scale === undefined) return reps;
+    for (let r = 0; r < reps.length; r++) reps[r] = scale ? reps[r]! * scale[r]! : Number.NaN;
+    return reps;
+  };
+  const n = side(num, "num");
+  const d = side(den, "den");
+  for (let r = 0; r < n.length; r++) n[r] = safeRatio(n[r]!, d[r]!);
+  const { low, high } = percentileInterval(n, level);
+  return { ...result, low, high };
+}
+
 /** LTV(c, H−1) of every mature cohort of the slice (all sources); young cohorts get forecast intervals. */
-async function cohortIntervals(run: MetricRun, level: number): Promise<IntervalStats["byCohort"]> {
-  const { d } = run;
-  const mature = IN_MATURE(run, "b.cohort");
-  const rows = await ratioIntervals(run, {
-    keys: ["cohort"],
-    level,
-    sums: `SELECT ${d.formatMonth("b.cohort")} AS cohort, b.bucket AS bucket, b.revenue AS num, 0 AS den
-      FROM ${bucketRows(run, "bucketRevenue")} b WHERE b.lifetime < ${HORIZON} AND ${mature}
-      UNION ALL SELECT ${d.formatMonth("b.cohort")} AS cohort, b.bucket AS bucket, 0 AS num, b.buyers AS den
-      FROM ${bucketRows(run, "bucketBuyers")} b WHERE ${mature}`,
-  });
-  const lifetime = run.options.horizon - 1;
-  return rows
-    .map((r) => ({ cohort: String(r.key.cohort), lifetime, ltv: withMargin(run, r) }))
+function cohortIntervals(run: MetricRun, slice: SliceGroups, level: number): IntervalStats["byCohort"] {
+  const H = run.options.horizon;
+  const groups = new Groups<string>(["num", "den"]);
+  for (const g of slice.revenue)
+    if (g.mature && g.lifetime < H) groups.at(g.cohort, g.cohort).num!.add(g.sums);
+  for (const g of slice.buyers) if (g.mature) groups.at(g.cohort, g.cohort).den!.add(g.sums);
+  const lifetime = H - 1;
+  return [...groups.map.values()]
+    .map(({ key, acc }) => {
+      const r = ratioInterval(seriesOf(acc.num!, true), seriesOf(acc.den!, true), level);
+      return { cohort: key, lifetime, ltv: withMargin(run, r) };
+    })
     .sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : 0));
 }
 
@@ -160,42 +259,45 @@ async function cohortIntervals(run: MetricRun, level: number): Promise<IntervalS
  * bounds the payback lifetime: it is reached at the first k whose upper bound reaches 1 at best, and
  * at the first whose lower bound does at worst.
  */
-async function romiLifetimeIntervals(
+function romiLifetimeIntervals(
   run: MetricRun,
+  slice: SliceGroups,
   level: number,
-): Promise<IntervalStats["romiBySourceLifetime"]> {
+  costs: IntervalSpend,
+): IntervalStats["romiBySourceLifetime"] {
   if (run.scope.withheld) return [];
-  const { d } = run;
   // Lifetimes 0..H−1 only: payback within the horizon is what a verdict can rest on.
-  const observed = (col: string) =>
-    `${d.monthsBetween(col, "x.last_month")} >= ks.lifetime AND ks.lifetime < ${HORIZON}`;
-  const rows = await ratioIntervals(run, {
-    keys: ["k", "lifetime"],
-    level,
-    fixed: "den",
-    units: `SELECT ks.lifetime AS lifetime, b.bucket AS bucket, b.buyers AS n
-      FROM ${bucketRows(run, "bucketBuyers")} b CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
-      WHERE ${observed("b.cohort")}`,
-    unitKeys: ["lifetime"],
-    sums: `SELECT coalesce(b.key, '') AS k, ks.lifetime AS lifetime, b.bucket AS bucket, b.revenue AS num,
-        0 AS den
-      FROM ${bucketRows(run, "bucketRevenue")} b CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
-      WHERE b.lifetime <= ks.lifetime AND ${observed("b.cohort")}
-      UNION ALL SELECT s.source_id AS k, ks.lifetime AS lifetime, -1 AS bucket, 0 AS num, s.costs AS den
-      FROM ${sliceSpend(run)} s CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x
-      WHERE ${observed("s.month_start")}`,
-  });
-  return rows
-    .filter((r) => r.estimate !== null)
-    .map((r) => ({
-      source: sourceName(r.key.k),
-      lifetime: Number(r.key.lifetime),
-      romi: withMargin(run, r),
-    }))
-    .sort((a, b) => sourceRowOrder(a.source, b.source) || a.lifetime - b.lifetime);
+  const top = Math.min(run.options.horizon, slice.lifetimes);
+  const revenue = new Groups<{ k: string; lifetime: number }>(["num"]);
+  const units = new Map<number, BucketAccumulator>();
+  for (let k = 0; k < top; k++) {
+    for (const g of slice.revenue)
+      if (g.age >= k && g.lifetime <= k)
+        revenue.at(`${g.key}\u0000${k}`, { k: g.key, lifetime: k }).num!.add(g.sums);
+    const n = new BucketAccumulator();
+    for (const g of slice.buyers) if (g.age >= k) n.add(g.sums);
+    if (n.rows) units.set(k, n);
+  }
+  // Every (source, lifetime) with revenue or spend is a row (spend alone: an estimate of 0, no bounds).
+  for (const [id, { k, lifetime }] of costs.byLifetime) revenue.at(id, { k, lifetime });
+  const scales = new Map([...units].map(([k, n]) => [k, unitScales(seriesOf(n, true))]));
+  const out: IntervalStats["romiBySourceLifetime"] = [];
+  for (const [id, { key, acc }] of revenue.map) {
+    const num = seriesOf(acc.num!, acc.num!.rows);
+    const spent = costs.byLifetime.get(id)?.costs ?? 0;
+    const den: BucketSeries = {
+      values: new Float64Array(BOOTSTRAP_DEFAULTS.buckets),
+      resampled: false,
+      total: spent,
+    };
+    const r = ratioInterval(num, den, level, { fixed: "den", scale: scales.get(key.lifetime) ?? null });
+    if (r.estimate === null) continue;
+    out.push({ source: sourceName(key.k), lifetime: key.lifetime, romi: withMargin(run, r) });
+  }
+  return out.sort((a, b) => sourceRowOrder(a.source, b.source) || a.lifetime - b.lifetime);
 }
 
-/** SQL key '' stands for NULL (buyers without a qualifying session), which UNION keys cannot hold apart. */
+/** Key '' stands for NULL (buyers without a qualifying session). */
 function sourceName(key: unknown): string {
   return key === "" || key === null || key === undefined ? UNATTRIBUTED : String(key);
 }

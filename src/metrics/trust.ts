@@ -11,11 +11,12 @@ import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
 import { concentrationStats } from "./concentration.ts";
 import { sourceRowOrder } from "./id-order.ts";
-import { intervalStats } from "./intervals.ts";
+import { type IntervalSpend, intervalStats } from "./intervals.ts";
 import { sliceSpend } from "./marketing.ts";
 import { type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { TrustStats } from "./result.ts";
 import type { LtvRow, Tables } from "./tables.ts";
+import type { TrustMemory } from "./trust-memory.ts";
 
 /**
  * Intervals, concentration and forecasts of one slice under the run's model (issue 10). `tables` are
@@ -24,12 +25,16 @@ import type { LtvRow, Tables } from "./tables.ts";
  */
 export async function trustStats(
   run: MetricRun,
+  /** The window's bootstrap sums in memory (trust-memory.ts). */
+  memory: TrustMemory,
   tables: Pick<Tables, "ltv" | "cac_by_cohort">,
   level: number,
   /** The same slice's stats under another model: what does not depend on the model is reused. */
   shared?: TrustStats,
+  /** The slice's spend as the intervals read it (the same under every model), when already read. */
+  spend?: IntervalSpend,
 ): Promise<TrustStats> {
-  const intervals = await intervalStats(run, level, shared?.intervals.byCohort);
+  const intervals = await intervalStats(run, memory, level, shared?.intervals.byCohort, spend);
   const concentration = await concentrationStats(run, shared?.concentration.byCohort);
   const pooled =
     shared?.forecast.ltv ??

@@ -69,18 +69,30 @@ export class AnalysisService {
   /** The document for `req`, from the cache or computed. */
   document(req: AnalysisRequest): Promise<ResponseBody> {
     return this.documents.get(documentKey(req), async () => {
-      const byModel = await this.results.get(computationKey(req), () => this.compute(req));
+      const byModel = await this.models(req);
       return new ResponseBody(Buffer.from(JSON.stringify(analysisDocument(this.dataset, req, byModel))));
     });
   }
 
-  /** The three models' results for `req`, from the cache or computed (the budget plan reads them). */
+  /**
+   * The three models' results for `req`, from the cache or computed (the budget plan reads them). With
+   * intervals they are the point results (cached under the key without intervals: the dashboard's first
+   * request for a filter asked for exactly those) with the trust numbers added, so its second request
+   * does not compute the point numbers again.
+   */
   models(req: AnalysisRequest): Promise<ModelResults> {
-    return this.results.get(computationKey(req), () => this.compute(req));
+    if (!req.intervals)
+      return this.results.get(computationKey(req), () => this.compute(req, performance.now()));
+    return this.results.get(computationKey(req), async () => {
+      const queuedAt = performance.now();
+      const pointReq = { ...req, intervals: false };
+      const point = await this.results.get(computationKey(pointReq), () => this.compute(pointReq, queuedAt));
+      // One time limit for the request: the trust numbers get what the point numbers left.
+      return this.compute(req, queuedAt, point);
+    });
   }
 
-  private compute(req: AnalysisRequest): Promise<ModelResults> {
-    const queuedAt = performance.now();
+  private compute(req: AnalysisRequest, queuedAt: number, point?: ModelResults): Promise<ModelResults> {
     const job = this.gate.run(async () => {
       // Everyone who asked has been answered 503 by now: do not start work nobody waits for.
       if (this.stopped) throw new AnalysisTimeout("stopping");
@@ -88,7 +100,7 @@ export class AnalysisService {
       if (waited >= this.timeLimitMs) throw new AnalysisTimeout(this.timeLimitMs);
       this.computations++;
       await this.hooks.onCompute?.(computationKey(req), req);
-      return computeModels(this.dataset, req, this.timeLimitMs - waited, this.running);
+      return computeModels(this.dataset, req, this.timeLimitMs - waited, this.running, point);
     });
     this.pending.add(job);
     const forget = () => this.pending.delete(job);

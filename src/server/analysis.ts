@@ -7,7 +7,7 @@
  */
 import { assembleAnalysis, type MetricsDocument, metricsDocument } from "../analyze.ts";
 import type { Engine, Row, SqlParams } from "../engine/engine.ts";
-import { sliceCube } from "../metrics/cube.ts";
+import { sliceCube, sliceTrust } from "../metrics/cube.ts";
 import type { MetricsResult } from "../metrics/result.ts";
 import type { Attribution } from "../metrics/tables.ts";
 import { knownPlan } from "./budget-plans.ts";
@@ -39,32 +39,29 @@ export interface Cancellable {
 /**
  * Slices the cube for `req` under every model on a fresh fork of the dataset's engine, stopping the
  * running statement (and refusing further ones) once `timeLimitMs` has passed or `cancel` is called;
- * while it runs it sits in `running`.
+ * while it runs it sits in `running`. With `point` (the same request's results without intervals, from
+ * the cache) only the trust numbers are computed and added to them.
  */
 export async function computeModels(
   dataset: Dataset,
   req: AnalysisRequest,
   timeLimitMs: number,
   running: Set<Cancellable> = new Set(),
+  point?: ModelResults,
 ): Promise<ModelResults> {
   if (!dataset.engine.fork)
     throw new Error(`the ${dataset.engine.name} engine cannot open a second connection`);
   const fork = await dataset.engine.fork();
   const guarded = new DeadlineEngine(fork, timeLimitMs);
   running.add(guarded);
+  const filter = { sources: req.sources, devices: req.devices };
+  // The plan's daily input (budget-plans.ts) is read only for the slice a plan is fitted on: the
+  // unfiltered one with its trust numbers (the LTV forecast values the buyers).
+  const budgetInput = req.intervals && req.sources.length === 0 && req.devices.length === 0;
   try {
-    return await sliceCube(
-      dataset.cube,
-      req.options,
-      { sources: req.sources, devices: req.devices },
-      guarded,
-      // The plan's daily input (budget-plans.ts) is read only for the slice a plan is fitted on: the
-      // unfiltered one with its trust numbers (the LTV forecast values the buyers).
-      {
-        trust: req.intervals,
-        budgetInput: req.intervals && req.sources.length === 0 && req.devices.length === 0,
-      },
-    );
+    if (point && req.intervals)
+      return await sliceTrust(dataset.cube, point, req.options, filter, guarded, { budgetInput });
+    return await sliceCube(dataset.cube, req.options, filter, guarded, { trust: req.intervals, budgetInput });
   } catch (error) {
     if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
     throw error;

@@ -25,7 +25,8 @@ export interface AnalysisRequest {
   /**
    * Include intervals, concentration and forecasts (`trust`, `verdicts`) with `intervals=1`. Off by
    * default: still about five times a plain filter's work at 4M sessions (measured in docs/serve.md),
-   * so over the cube issue's 300 ms for a filter change.
+   * so over the cube issue's 300 ms for a filter change. An `intervals=1` request adds them to the
+   * point results cached under the same request's key with `intervals` false (analysis-service.ts).
    */
   intervals: boolean;
 }
@@ -122,7 +123,10 @@ function show(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 }
 
-/** The part of a request that decides the numbers of all three models (not the model, not the language). */
+/**
+ * The part of a request that decides the numbers of all three models (not the model, not the language).
+ * With `intervals` false it is also the key of the point results an `intervals=1` request builds on.
+ */
 export function computationKey(r: AnalysisRequest): string {
   const o = r.options;
   return JSON.stringify([
