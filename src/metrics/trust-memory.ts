@@ -2,6 +2,7 @@ import type { Engine } from "../engine/engine.ts";
 import { BOOTSTRAP_DEFAULTS } from "./bootstrap.ts";
 import type { WindowTables } from "./cube-tables.ts";
 import { BoundSql, num, text } from "./query.ts";
+import { NO_COMBO } from "./window-memory.ts";
 
 /*
  * The window's bootstrap sums (cube-window.ts, buildBucketCells: attributed revenue per (model, source
@@ -87,7 +88,9 @@ function grouped(rows: readonly Record<string, unknown>[]): { head: Head; sums: 
     const head: Head = {
       model: text(row.model as string),
       key: text(row.k as string),
-      r: num(row.r as number),
+      // Buyers without a session have no combo (SQL NULL): only the unfiltered slice keeps them, as
+      // inCombos' (1 = 1) did.
+      r: row.r === null || row.r === undefined ? NO_COMBO : num(row.r as number),
       cohort: text(row.cohort as string),
       lifetime: num(row.lifetime as number),
     };
