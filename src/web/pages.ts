@@ -6,7 +6,7 @@
 import type { MetricsResult } from "../metrics/result.ts";
 import type { Presentation, RunContext } from "../presentation.ts";
 import { qualityBody } from "../report/html/data-quality.ts";
-import { SECTION_FIGURES } from "../report/html/figures.ts";
+import { type ReportFigure, SECTION_FIGURES } from "../report/html/figures.ts";
 import { attributionName, deviceName, fmtWindow, tr } from "../report/html/format.ts";
 import { type Html, html } from "../report/html/html.ts";
 import { kpiCards, type Previous } from "../report/html/kpi.ts";
@@ -19,8 +19,10 @@ import { sourcePageHtml } from "./source-page.ts";
 import type { Page } from "./state.ts";
 
 /** Empty figure slots for the figures of a section (`figureSection` wraps each in its block). */
-function slots(id: keyof typeof SECTION_FIGURES): Map<string, string> {
-  return new Map(SECTION_FIGURES[id].flatMap(([, names]) => names.map((n) => [n, ""] as [string, string])));
+function slots(id: keyof typeof SECTION_FIGURES): Map<string, ReportFigure> {
+  return new Map(
+    SECTION_FIGURES[id].flatMap(([, names]) => names.map((n) => [n, { name: n, svg: "" }] as const)),
+  );
 }
 
 /**
