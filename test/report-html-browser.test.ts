@@ -16,6 +16,7 @@ import type { Lang } from "../src/i18n/index.ts";
 import { PHONE_COLUMN, REPORT_COLUMN, renderReportHtml } from "../src/report/html/index.ts";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
 import { figureFits } from "./helpers/figure-fit.ts";
+import { watchPage } from "./helpers/page-watch.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 const LOOK_DIR = "/tmp/report-look";
@@ -57,13 +58,7 @@ describe("HTML report in headless Chromium", { skip }, () => {
     test(`${lang}: figures visible, no console error, no request; screenshots`, async () => {
       const file = pathToFileURL(await writeReport(lang)).href;
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("request", (r) => requests.push(r.url()));
+      const { problems, requests } = watchPage(page, { warnings: true });
       await page.goto(file, { waitUntil: "load" });
 
       const figures = page.locator("figure.fig > svg:visible");
