@@ -385,7 +385,8 @@ export const en = {
     "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users, conversion, orders, revenue and the time to the first order count each user under the source of their first session, whatever the model (columns marked ¹). Orders and revenue are every order in the period; the time to the first order is over the buyers whose first order is in the period.",
   "report.note.notObserved":
     "— not observed yet (no cohort old enough for the horizon, or nothing to divide by)",
-  // Sources in numbers: what each column rests on (report/html/basis.ts).
+  // Sources in numbers: what each column rests on (report/html/basis.ts); the same for bar labels.
+  "bars.buyersMatureNote": "buyers: of the cohorts observed for {horizon} months",
   "report.basis.title": "What each column rests on",
   "report.basis.period":
     "Users, buyers, conversion, orders, revenue, spend and CAC: the whole period ({window}); CAC = the period's spend / its buyers, every cohort of the period counted.",
