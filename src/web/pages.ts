@@ -35,7 +35,9 @@ export function filterNote(v: RunContext, m: MetricsResult): Html {
   const parts: string[] = [];
   if (sources.length > 0) {
     const key = sources.length === 1 ? "dash.note.sourceLabel" : "dash.note.sourcesLabel";
-    parts.push(tr(v, key, { list: sources.join(", ") }));
+    // Ids in the order a reader counts them (3, 4, 10), not as strings sort (10, 3, 4).
+    const ordered = [...sources].sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
+    parts.push(tr(v, key, { list: ordered.join(", ") }));
   }
   if (devices.length > 0) {
     const key = devices.length === 1 ? "dash.note.deviceLabel" : "dash.note.devicesLabel";
