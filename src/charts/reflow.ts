@@ -131,9 +131,11 @@ export async function fitToRoom(
   natural: VegaLiteSpec,
   room: number,
   measure: (spec: VegaLiteSpec) => Promise<number>,
+  /** False when the figure is known to draw no legend: the phone's legend rule would change nothing. */
+  legend = true,
 ): Promise<VegaLiteSpec> {
   if (plotWidth(natural) === null) return natural;
-  const base = room <= PHONE_ROOM ? phoneLegends(natural) : natural;
+  const base = legend && room <= PHONE_ROOM ? phoneLegends(natural) : natural;
   const drawn = await measure(base);
   let delta = fitDelta(room, drawn, base);
   if (delta === 0) return base;

@@ -112,9 +112,11 @@ export async function pageRenderings(
     return svg;
   };
   const measure = async (candidate: VegaLiteSpec) => svgWidth(await once(candidate));
+  // Vega marks a legend's group `role-legend`; without one the phone's legend rule is not drawn for.
+  const legend = natural.includes("role-legend");
   const [wideSpec, narrowSpec] = await Promise.all([
     fitToRoom(spec, rooms.wide, measure),
-    fitToRoom(spec, rooms.narrow, measure),
+    fitToRoom(spec, rooms.narrow, measure, legend),
   ]);
   const [wide, narrow] = await Promise.all([once(wideSpec), once(narrowSpec)]);
   return { wide: wide === natural ? null : wide, narrow: narrow === natural ? null : narrow };
