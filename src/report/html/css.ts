@@ -125,5 +125,7 @@ footer { margin-top: 48px; padding-top: 10px; border-top: 1px solid var(--line);
   .table-wrap { overflow: visible; }
   .card, th, code, .evidence li { background: #fff; }
   tr.flag td { background: #fff; font-style: italic; }
+  /* A footnote: at the body's 11 pt it pushed the English report's by-source tables onto a 16th page. */
+  .basis { font-size: 9pt; }
 }
 `;
