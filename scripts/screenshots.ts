@@ -1,7 +1,8 @@
 /**
  * The README's pictures, re-made from the current code on the bundled sample (the one `npm start`
- * generates): `docs/dashboard.png` (the dashboard's overview at 1280 px) and `docs/romi-by-source.png`
- * (the report's figure, as `report --png` writes it). With `--look DIR` it also saves the pages one
+ * generates): `docs/dashboard.png` (the dashboard's overview at 1280 px), `docs/romi-by-source.png`
+ * (the report's figure, as `report --png` writes it) and `docs/report-phone.png` (the HTML report's
+ * Marketing section on a 390-px phone). With `--look DIR` it also saves the pages one
  * checks by eye before a release: the dashboard's pages and the HTML report at 1280 and 390 px, in
  * English and Russian.
  *
@@ -66,11 +67,13 @@ try {
     await page.close();
   };
   await shot(server.url, 1280, join(docs, "dashboard.png"));
+  // The report on a phone, at its Marketing section: the figures drawn for a phone's column.
+  await shot(`file://${reports.en}#marketing`, 390, join(docs, "report-phone.png"));
   if (values.look) {
     await mkdir(values.look, { recursive: true });
     for (const lang of ["en", "ru"] as const)
       for (const width of [1280, 390]) {
-        for (const page of ["overview", "sales", "marketing", "source"]) {
+        for (const page of ["overview", "product", "sales", "marketing", "source"]) {
           const query = `?page=${page}&lang=${lang}${page === "source" ? "&sources=3" : ""}`;
           await shot(
             `${server.url}${query}`,
@@ -87,4 +90,6 @@ try {
   await server.close();
   await engine.close();
 }
-console.log(`docs/dashboard.png, docs/romi-by-source.png${values.look ? `, and ${values.look}/*.png` : ""}`);
+console.log(
+  `docs/dashboard.png, docs/romi-by-source.png, docs/report-phone.png${values.look ? `, and ${values.look}/*.png` : ""}`,
+);

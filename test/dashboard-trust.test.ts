@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { after, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
+import { type PageWatch, watchPage } from "./helpers/page-watch.ts";
 import { servedSample } from "./helpers/sample.ts";
 
 const LOOK_DIR = "/tmp/dashboard-look";
@@ -23,17 +24,12 @@ describe("dashboard: intervals and trust verdicts", { skip }, async () => {
     await server.close();
   });
   mkdirSync(LOOK_DIR, { recursive: true });
-  const problems: string[] = [];
-  const asked: string[] = [];
+  // Every page opened here reports into one watch.
+  const watch: PageWatch = { problems: [], requests: [] };
+  const { problems } = watch;
   const open = async (width: number): Promise<Page> => {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console: ${m.text()}`);
-    });
-    page.on("request", (r) => {
-      if (r.url().includes("/api/analysis")) asked.push(r.url());
-    });
+    watchPage(page, { into: watch });
     return page;
   };
   const settled = (page: Page) =>
@@ -49,6 +45,7 @@ describe("dashboard: intervals and trust verdicts", { skip }, async () => {
     await page.goto(server.url);
     await settled(page);
     // The point numbers first, then the same query with its intervals (main.ts loadTrust).
+    const asked = watch.requests.filter((u) => u.includes("/api/analysis"));
     const withIntervals = asked.filter((u) => new URL(u).searchParams.get("intervals") === "1");
     assert.ok(withIntervals.length > 0, asked.join());
     const ci = await page.locator('.card .ci[data-ci="romi_h"]').textContent();

@@ -15,6 +15,7 @@ import { compile } from "vega-lite";
 import { FIGURE_NAMES, FIGURES } from "../src/charts/index.ts";
 import { timestampsForInterpreter } from "../src/web/vega-compat.ts";
 import { launchChromium, skipWithoutChromium } from "./helpers/browser.ts";
+import { watchPage } from "./helpers/page-watch.ts";
 import { servedSample } from "./helpers/sample.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
@@ -51,16 +52,9 @@ describe("dashboard in headless Chromium", { skip }, async () => {
     await server.close();
   });
   mkdirSync(LOOK_DIR, { recursive: true });
-  const problems: string[] = [];
-  const foreign: string[] = [];
   const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("request", (r) => {
-    if (!r.url().startsWith(server.url) && !r.url().startsWith("data:")) foreign.push(r.url());
-  });
+  const { problems, requests } = watchPage(page, { warnings: true });
+  const foreign = () => requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:"));
   const kpi = (label: string) =>
     page
       .locator(".card", { has: page.locator(".label", { hasText: label }) })
@@ -164,6 +158,6 @@ describe("dashboard in headless Chromium", { skip }, async () => {
 
   test("no console error, nothing fetched from elsewhere", () => {
     assert.deepEqual(problems, []);
-    assert.deepEqual(foreign, []);
+    assert.deepEqual(foreign(), []);
   });
 });

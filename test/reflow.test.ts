@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { FIGURE_NAMES, FIGURES } from "../src/charts/index.ts";
-import { plotWidth, reflowSpec } from "../src/charts/reflow.ts";
+import { fitToRoom, PHONE_ROOM, plotWidth, reflowSpec } from "../src/charts/reflow.ts";
 import { renderSvg } from "../src/charts/render.ts";
 import type { VegaLiteSpec } from "../src/charts/types.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
@@ -88,5 +88,28 @@ describe("reflow", () => {
       if (!labelled.has(name))
         assert.ok(fitted <= room, `${name}: ${natural} px drawn as ${fitted} px for ${room} px`);
     }
+  });
+  test("fitToRoom: a phone's column gets the legend below and a figure that fits; a wide one a wider plot", async () => {
+    const p = reportPresentation("en", reportTables());
+    const spend = FIGURES["spend-by-source"](p);
+    const natural = await svgWidth(spend);
+    const phone = await fitToRoom(spend, 347, svgWidth);
+    const legend = (phone.config as { legend?: { orient?: string } }).legend;
+    assert.equal(legend?.orient, "bottom", "legend below the plot on a phone");
+    assert.ok((await svgWidth(phone)) <= 347, "fits the phone's column");
+    assert.ok(plotWidth(phone)! > 200, `the plot keeps the width the legend took: ${plotWidth(phone)} px`);
+    const wide = await fitToRoom(spend, 1044, svgWidth);
+    const drawn = await svgWidth(wide);
+    assert.ok(drawn > natural && drawn <= 1044, `widened to the column: ${natural} -> ${drawn} px`);
+    assert.equal(
+      (wide.config as { legend?: { orient?: string } }).legend?.orient,
+      undefined,
+      "legend stays beside",
+    );
+    assert.ok(1044 > PHONE_ROOM);
+    // A heatmap (step-sized) comes back as it is, for either room.
+    const heatmap = FIGURES["ltv-heatmap"](p);
+    assert.equal(await fitToRoom(heatmap, 347, svgWidth), heatmap);
+    assert.equal(await fitToRoom(heatmap, 1044, svgWidth), heatmap);
   });
 });

@@ -143,6 +143,105 @@ describe("HTML report", () => {
     }
   });
 
+  test("basis of each by-source column, en and ru; a payback the mature cohorts do not bear out is marked", () => {
+    const tables = reportTables();
+    // Paid back in the first month on all cohorts, yet below break-even on the cohorts observed for
+    // the horizon: the reading a marketer must not take at face value.
+    const early = tables.by_source.find((r) => r.source === "2")!;
+    Object.assign(early, { payback_lifetime: 0, romi_h: 0.89 });
+    const late = tables.by_source.find((r) => r.source === "1")!;
+    Object.assign(late, { payback_lifetime: 7, romi_h: 0.94 });
+    for (const [lang, expected] of [
+      [
+        "en",
+        [
+          "What each column rests on",
+          "the whole period (2017-06-01 – 2018-05-31)",
+          "so LTV / CAC is not the ROMI shown",
+          "The 1st month counts every cohort, each later month only the cohorts old enough for it",
+          "payback comes from the young cohorts",
+          "in the 1st month*",
+        ],
+      ],
+      [
+        "ru",
+        [
+          "На чём стоит каждый столбец",
+          "за весь период (01.06.2017 – 31.05.2018)",
+          "поэтому LTV / CAC — не тот ROMI, что в таблице",
+          "В 1-м месяце считаются все когорты",
+          "Окупаемость в первые месяцы дают молодые когорты",
+          "в 1-й месяц*",
+        ],
+      ],
+    ] as const) {
+      const p = reportPresentation(lang, tables);
+      const mature = p.analysis.metrics.ltv.matureCohorts;
+      assert.ok(mature.length >= 2, "the fixture has mature cohorts");
+      const doc = renderReportHtml(p, { figures: [] });
+      const sources = doc.slice(doc.indexOf('<section id="sources"'), doc.indexOf('<section id="quality"'));
+      const basis = sources.slice(sources.indexOf("data-basis"));
+      for (const text of expected)
+        assert.ok(sources.includes(text), `${lang}: shows ${JSON.stringify(text)}`);
+      // The cohorts LTV and ROMI rest on, named by their first and last month.
+      assert.ok(
+        basis.includes(`${mature[0]}`) && basis.includes(`${mature.at(-1)}`),
+        `${lang}: cohort range`,
+      );
+      assert.ok(basis.includes(String(mature.length)), `${lang}: cohort count`);
+      const row = (s: string) => sources.split("<tr>").find((r) => r.startsWith(`<td>${s}</td>`)) ?? "";
+      // Past the horizon and below 1 at it: consistent, not marked.
+      assert.doesNotMatch(row("1"), /\*<\/td>/, `${lang}: a late payback is not marked`);
+      assert.match(row("2"), /\*<\/td>/, `${lang}: the early payback is marked`);
+    }
+    // Without such a row the extra line is not there.
+    const consistent = reportTables();
+    for (const r of consistent.by_source)
+      if (r.payback_lifetime !== null && r.payback_lifetime < 6 && (r.romi_h ?? 1) < 1)
+        r.payback_lifetime = null;
+    const plain = renderReportHtml(reportPresentation("en", consistent), { figures: [] });
+    assert.ok(plain.includes("What each column rests on"));
+    assert.ok(!plain.includes("payback comes from the young cohorts"));
+  });
+
+  test("a figure drawn for the column and for a phone: all drawings inline, own ids, CSS shows one", () => {
+    const drawing = (width: number) =>
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="10"><defs><clipPath id="c"/></defs><text font-size="11px" clip-path="url(#c)">x</text></svg>`;
+    const doc = renderReportHtml(reportPresentation("en", reportTables()), {
+      figures: [
+        { name: "activity", svg: drawing(736), wide: drawing(1036), narrow: drawing(341) },
+        { name: "retention", svg: drawing(701), wide: null, narrow: null },
+      ],
+    });
+    const block = (name: string) =>
+      /<figure[^>]*>[\s\S]*?<\/figure>/.exec(doc.slice(doc.indexOf(`data-figure="${name}"`) - 60))![0];
+    const activity = block("activity");
+    assert.match(activity, /^<figure class="fig has-wide has-narrow"/);
+    assert.deepEqual(
+      [...activity.matchAll(/data-fit="(\w+)"/g)].map((m) => m[1]),
+      ["natural", "wide", "narrow"],
+    );
+    assert.deepEqual(
+      [...activity.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]),
+      ["fig-activity", "fig-activity-c", "fig-activity-w-c", "fig-activity-n-c"],
+    );
+    for (const ref of ["fig-activity-c", "fig-activity-w-c", "fig-activity-n-c"])
+      assert.ok(activity.includes(`url(#${ref})`), `${ref} referenced by its own drawing`);
+    const retention = block("retention");
+    assert.match(retention, /^<figure class="fig"/);
+    assert.equal((retention.match(/<svg\b/g) ?? []).length, 1, "a figure that does not reflow is drawn once");
+    assert.doesNotMatch(retention, /data-fit/);
+    // One drawing per width: the phone's up to 780 px, the column's from 1,100 px, the natural between.
+    assert.match(
+      doc,
+      /@media screen and \(max-width: 780px\) \{\s*figure\.has-narrow > svg\[data-fit="narrow"\] \{ display: inline; \}/,
+    );
+    assert.match(
+      doc,
+      /@media screen and \(min-width: 1100px\) \{\s*figure\.has-wide > svg\[data-fit="wide"\] \{ display: inline; \}/,
+    );
+  });
+
   test("escapes text from data: ids, file names, finding text", () => {
     const evil = `<script>alert("x")</script>&'`;
     const tables = reportTables({ sources: ["1", evil] });

@@ -82,3 +82,69 @@ export function reflowSpec(spec: VegaLiteSpec, delta: number, room?: number, min
   }
   return spec;
 }
+
+/** Room kept free beside a fitted figure (rounding, a scroll bar's edge). */
+const FIT_MARGIN = 6;
+/** Widest a fitted plot gets on a wide column (the builders' 600 px plus half). */
+const MAX_PLOT = 900;
+/** Plots narrower than this are sized to their few columns on purpose, and do not widen. */
+const MIN_WIDENED = 480;
+/** A column at most this wide is a phone's: legends go below the plot, where they take no width. */
+export const PHONE_ROOM = 480;
+
+/**
+ * How many px a figure drawn `drawn` px wide should change its plot by to fill `room` px: negative
+ * when it overflows, positive when a full-width plot leaves room beside it; 0 for a step-sized plot
+ * or a change too small to redraw for.
+ */
+function fitDelta(room: number, drawn: number, spec: VegaLiteSpec): number {
+  const plot = plotWidth(spec);
+  if (plot === null || !Number.isFinite(drawn) || drawn <= 0 || room <= 0) return 0;
+  let delta = Math.floor(room - FIT_MARGIN - drawn);
+  if (delta > 0) delta = plot < MIN_WIDENED ? 0 : Math.min(delta, MAX_PLOT - plot);
+  return Math.abs(delta) < 16 ? 0 : delta;
+}
+
+/**
+ * `spec` for a phone's column: a legend beside the plot (Vega-Lite's default, right) goes below it, in
+ * rows, so the plot keeps the width the legend took. Legends a figure placed itself keep their place.
+ */
+export function phoneLegends(spec: VegaLiteSpec): VegaLiteSpec {
+  const config = (spec.config ?? {}) as Node;
+  const legend = {
+    ...(config.legend as Node | undefined),
+    orient: "bottom",
+    direction: "horizontal",
+    columns: 3,
+  };
+  return { ...spec, config: { ...config, legend } } as VegaLiteSpec;
+}
+
+/**
+ * `natural` drawn for a column `room` px wide, as the dashboard and the report draw it: the plot
+ * narrows (text at full size) or widens to fill the room, and on a phone's column its legend moves
+ * below. `measure` gives the width a spec draws at (it depends on the axis labels Vega keeps, so it
+ * is measured, not computed): a narrower plot can move its labels (fewer fit, or slanted), so up to
+ * two more steps follow the first. Step-sized plots (heatmaps) come back unchanged; they scroll.
+ */
+export async function fitToRoom(
+  natural: VegaLiteSpec,
+  room: number,
+  measure: (spec: VegaLiteSpec) => Promise<number>,
+  /** False when the figure is known to draw no legend: the phone's legend rule would change nothing. */
+  legend = true,
+): Promise<VegaLiteSpec> {
+  if (plotWidth(natural) === null) return natural;
+  const base = legend && room <= PHONE_ROOM ? phoneLegends(natural) : natural;
+  const drawn = await measure(base);
+  let delta = fitDelta(room, drawn, base);
+  if (delta === 0) return base;
+  let spec = reflowSpec(base, delta, room);
+  for (let step = 0; step < 2 && delta < 0; step++) {
+    const over = (await measure(spec)) - (room - FIT_MARGIN);
+    if (over <= 0) break;
+    delta -= over;
+    spec = reflowSpec(base, delta, room);
+  }
+  return spec;
+}

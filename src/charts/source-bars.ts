@@ -62,6 +62,14 @@ export function buyersTitle(p: Presentation, basis: BuyerBasis): string {
   return t(p.context.lang, basis === "mature" ? "bars.buyersMature" : "bars.buyers");
 }
 
+/**
+ * Whose buyers the bar labels count, for a subtitle: the mature-cohort buyers a bar rests on are
+ * fewer than the buyers in Sources in numbers (every cohort of the period), and must not read as them.
+ */
+export function matureBuyersNote(p: Presentation): string {
+  return t(p.context.lang, "bars.buyersMatureNote", { horizon: p.context.horizon });
+}
+
 /** True for a source with no spend in the window (organic, referral, unattributed). */
 export function isOrganic(row: BySourceRow): boolean {
   return row.costs === 0 || row.cac === "no_spend";

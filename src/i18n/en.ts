@@ -164,9 +164,6 @@ export const en = {
   "insight.verdict.too_few_buyers": "too few buyers",
   "insight.verdict.info": "no spend",
   "insight.verdict.caveat": "caveat",
-  "insight.payback.first": "pays back in the month of the first purchase",
-  "insight.payback.month": "pays back within {month} months",
-  "insight.payback.notYet": "no payback yet",
   "insight.sourceRomi": "{source} (ROMI {romi})",
   "insight.sources.one": "source {list}",
   "insight.sources.many": "sources {list}",
@@ -388,6 +385,19 @@ export const en = {
     "Buyers, spend, CAC, LTV, ROMI and payback follow {attribution} attribution; users, conversion, orders, revenue and the time to the first order count each user under the source of their first session, whatever the model (columns marked ¹). Orders and revenue are every order in the period; the time to the first order is over the buyers whose first order is in the period.",
   "report.note.notObserved":
     "— not observed yet (no cohort old enough for the horizon, or nothing to divide by)",
+  // Sources in numbers: what each column rests on (report/html/basis.ts); the same for bar labels.
+  "bars.buyersMatureNote": "buyers: of the cohorts observed for {horizon} months",
+  "report.basis.title": "What each column rests on",
+  "report.basis.period":
+    "Users, buyers, conversion, orders, revenue, spend and CAC: the whole period ({window}); CAC = the period's spend / its buyers, every cohort of the period counted.",
+  "report.basis.mature":
+    "LTV and ROMI at {horizon} mo and the top buyer's share: only the {count} buyer cohorts observed for {horizon} months ({first} to {last}): their revenue in their first {horizon} months, per buyer (LTV) or per unit of the spend in those cohorts' months (ROMI). CAC counts every cohort, so LTV / CAC is not the ROMI shown.",
+  "report.basis.matureNone":
+    "LTV and ROMI at {horizon} mo and the top buyer's share: only buyer cohorts observed for {horizon} months count, and none is yet.",
+  "report.basis.payback":
+    "Payback: the first month of life in which the cohorts that have reached it have earned back their spend (cumulative ROMI ≥ 1). The 1st month counts every cohort, each later month only the cohorts old enough for it; “not yet”: no observed month reaches 1, however far beyond the horizon.",
+  "report.basis.earlyPayback":
+    "The early months' payback comes from the young cohorts: the cohorts observed for {horizon} months have not paid back (ROMI at {horizon} mo below 1). Go by the ROMI.",
   "report.note.noSpend": "no spend: a free source, so it has no CAC or ROMI",
   "report.quality.none": "No data-quality report for this run.",
   "report.quality.window": "Analysis period {window}, set by {basis}.",

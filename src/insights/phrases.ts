@@ -1,9 +1,9 @@
 /**
- * The pieces every finding's sentence is built from: numbers formatted per language, the model and
- * payback phrases, lists of sources. Sentences themselves live in the i18n dictionaries.
+ * The pieces every finding's sentence is built from: numbers formatted per language, the model
+ * phrases, lists of sources. Sentences themselves live in the i18n dictionaries.
  */
 import { formatNumber, formatPercent, type Lang, type MessageKey, t } from "../i18n/index.ts";
-import type { Attribution, Cac } from "../metrics/tables.ts";
+import type { Attribution } from "../metrics/tables.ts";
 import type { RunContext } from "../presentation.ts";
 import type { Evidence, Verdict } from "./types.ts";
 
@@ -19,14 +19,6 @@ export function moneyText(p: RunContext, amount: number | null): string {
   return amount === null ? t(p.lang, "insight.na") : `${formatNumber(p.lang, amount, 2)}${NBSP}${p.currency}`;
 }
 
-/** CAC as a number with currency, "infinite" for spend without buyers, "no spend" otherwise. */
-export function cacText(p: RunContext, cac: Cac): string {
-  if (cac === "infinite") return t(p.lang, "insight.cac.infinite");
-  if (cac === "no_spend") return t(p.lang, "cac.noSpend");
-  if (cac === "not_applicable") return t(p.lang, "cac.notApplicable");
-  return moneyText(p, cac);
-}
-
 export function shareText(p: RunContext, share: number): string {
   return formatPercent(p.lang, share, 1);
 }
@@ -34,16 +26,6 @@ export function shareText(p: RunContext, share: number): string {
 /** Whole counts as such; fractional (linear) buyer counts with one decimal, so 29.6 never shows as 30. */
 export function countText(p: RunContext, n: number): string {
   return formatNumber(p.lang, n, Number.isInteger(n) ? 0 : 1);
-}
-
-/**
- * Payback lifetime k as a reader counts it: k = 0 is "in the month of the first purchase", k is
- * "within k+1 months" (lifetimes are zero-based, months are not); null is "not yet".
- */
-export function paybackText(p: RunContext, lifetime: number | null): string {
-  if (lifetime === null) return t(p.lang, "insight.payback.notYet");
-  if (lifetime === 0) return t(p.lang, "insight.payback.first");
-  return t(p.lang, "insight.payback.month", { month: lifetime + 1 });
 }
 
 const MODEL_KEYS: Record<Attribution, MessageKey> = {

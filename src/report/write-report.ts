@@ -100,9 +100,12 @@ async function writeInto(
   // index would load Vega on this one for nothing.
   const { renderAllFigures } = await import("../charts/render-all.ts");
   const presentation = presentationOf(analysis, options.lang);
+  const { PHONE_COLUMN, REPORT_COLUMN } = await import("./html/figures.ts");
+  const rooms = { wide: REPORT_COLUMN, narrow: PHONE_COLUMN };
   const rendered = await renderAllFigures(presentation, outDir, options.png ?? false, {
     onFigure: options.onFigure,
     pool: options.figurePool,
+    page: rooms,
   });
   // Issue 10: LTV with its forecast continuation, ROMI by source with its interval (files only for now:
   // the page does not place them yet).
@@ -114,17 +117,23 @@ async function writeInto(
     outDir,
     options.png ?? false,
   );
-  const figures = rendered.map((f) => ({ name: f.name, svg: f.markup }));
+  const figures = rendered.map((f) => ({
+    name: f.name,
+    svg: f.markup,
+    wide: f.page?.wide ?? null,
+    narrow: f.page?.narrow ?? null,
+  }));
   const budgetFigure = await writeBudgetFigure(
     analysis.budget,
     { lang: options.lang, currency: presentation.context.currency },
     outDir,
+    rooms,
   );
 
   step("html");
   const { renderReportHtml } = await import("./html/index.ts");
   const html = join(outDir, "index.html");
-  const page = renderReportHtml(presentation, { figures, budgetFigure: budgetFigure?.svg ?? null });
+  const page = renderReportHtml(presentation, { figures, budgetFigure });
   await writeFile(html, page);
   return {
     metricsJson,

@@ -11,7 +11,7 @@ import { compile } from "vega-lite";
 import { Handler } from "vega-tooltip";
 import { FIGURES, type FigureName } from "../charts/index.ts";
 import { sourcePalette } from "../charts/palette.ts";
-import { plotWidth, reflowSpec } from "../charts/reflow.ts";
+import { fitToRoom } from "../charts/reflow.ts";
 import type { VegaLiteSpec } from "../charts/types.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { Presentation } from "../presentation.ts";
@@ -73,27 +73,14 @@ export async function drawCharts(
       // Drawn for the column it sits in (charts/reflow.ts): the plot narrows on a phone with its
       // text at full size, and widens on a desktop; a step-sized plot (a heatmap) scrolls instead.
       // The natural size is measured off the page, so only the final drawing is ever shown.
-      let spec = natural;
-      if (plotWidth(natural) !== null) {
-        const measure = async (candidate: VegaLiteSpec) => {
-          const probe = new View(runtime(candidate), { expr: expressionInterpreter, renderer: "none" });
-          await probe.runAsync();
-          const width = Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
-          probe.finalize();
-          return width;
-        };
-        const room = figure.clientWidth;
-        const drawn = await measure(natural);
-        let delta = reflowDelta(room, drawn, natural);
-        if (delta !== 0) spec = reflowSpec(natural, delta, room);
-        // A narrower plot can move its axis labels (fewer fit, or slanted): up to two more steps.
-        for (let step = 0; step < 2 && delta < 0; step++) {
-          const over = (await measure(spec)) - (room - FIT_MARGIN);
-          if (over <= 0) break;
-          delta -= over;
-          spec = reflowSpec(natural, delta, room);
-        }
-      }
+      const measure = async (candidate: VegaLiteSpec) => {
+        const probe = new View(runtime(candidate), { expr: expressionInterpreter, renderer: "none" });
+        await probe.runAsync();
+        const width = Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
+        probe.finalize();
+        return width;
+      };
+      const spec = await fitToRoom(natural, figure.clientWidth, measure);
       figure.replaceChildren();
       const view = new View(runtime(spec), {
         expr: expressionInterpreter,
@@ -119,24 +106,4 @@ export async function drawCharts(
       svg?.setAttribute("role", "img");
     }),
   );
-}
-
-/** Room kept free beside a reflowed figure (rounding, a scroll bar's edge). */
-const FIT_MARGIN = 6;
-/** Widest a reflowed plot gets on a desktop (the builders' 600 px plus half). */
-const MAX_PLOT = 900;
-/** Plots narrower than this are sized to their few columns on purpose, and do not widen. */
-const MIN_WIDENED = 480;
-
-/**
- * How many px a figure drawn `drawn` px wide should change its plot by to fill `room` px: negative
- * when it overflows, positive when a full-width plot leaves room beside it; 0 for a step-sized plot
- * or a change too small to redraw for.
- */
-function reflowDelta(room: number, drawn: number, spec: VegaLiteSpec): number {
-  const plot = plotWidth(spec);
-  if (plot === null || !Number.isFinite(drawn) || drawn <= 0 || room <= 0) return 0;
-  let delta = Math.floor(room - FIT_MARGIN - drawn);
-  if (delta > 0) delta = plot < MIN_WIDENED ? 0 : Math.min(delta, MAX_PLOT - plot);
-  return Math.abs(delta) < 16 ? 0 : delta;
 }

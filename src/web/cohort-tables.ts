@@ -97,6 +97,41 @@ export function retentionTable(v: RunContext, m: MetricsResult): Html | string {
   );
 }
 
+/**
+ * The forecast cells of the cohorts a table shows (`size` has them), never an observed one; LTV and
+ * ROMI read their forecasts the same way.
+ */
+function forecastCells(
+  forecast: readonly { cohort: string; lifetime: number; observed: boolean; value: number | null }[],
+  size: ReadonlyMap<string, number | null>,
+): Cell[] {
+  return forecast
+    .filter((r) => !r.observed && r.value !== null && size.has(r.cohort))
+    .map((r) => ({
+      cohort: r.cohort,
+      lifetime: r.lifetime,
+      size: size.get(r.cohort) ?? null,
+      value: r.value,
+      forecast: true,
+    }));
+}
+
+/** A cumulative cohort table (LTV, ROMI): measured cells, then forecasts where none was measured. */
+function cumulativeTable(
+  v: RunContext,
+  title: string,
+  cells: readonly Cell[],
+  predicted: readonly Cell[],
+  fmt: (x: number) => string,
+): Html | string {
+  return folded(
+    v,
+    title,
+    cohortTable(v, [...cells, ...predicted], tr(v, "dash.cohort.buyers"), fmt),
+    predicted.length > 0,
+  );
+}
+
 /** Cumulative LTV by buyer cohort as numbers, with the cohorts' buyers (Sales page). */
 export function ltvTable(v: RunContext, m: MetricsResult): Html | string {
   const cells: Cell[] = m.tables.ltv.map((r) => ({
@@ -106,46 +141,27 @@ export function ltvTable(v: RunContext, m: MetricsResult): Html | string {
     value: r.ltv,
   }));
   const size = new Map(cells.map((c) => [c.cohort, c.size]));
-  const predicted = (m.trust?.forecast.ltv ?? [])
-    .filter((r) => !r.observed && r.ltv !== null && size.has(r.cohort))
-    .map((r) => ({
-      cohort: r.cohort,
-      lifetime: r.lifetime,
-      size: size.get(r.cohort)!,
-      value: r.ltv,
-      forecast: true,
-    }));
-  return folded(
-    v,
-    tr(v, "dash.cohort.ltv"),
-    cohortTable(v, [...cells, ...predicted], tr(v, "dash.cohort.buyers"), (x) => fmtMoney(v, x)),
-    predicted.length > 0,
+  const forecast = (m.trust?.forecast.ltv ?? []).map((r) => ({ ...r, value: r.ltv }));
+  return cumulativeTable(v, tr(v, "dash.cohort.ltv"), cells, forecastCells(forecast, size), (x) =>
+    fmtMoney(v, x),
   );
 }
 
 /** Cumulative ROMI by buyer cohort as numbers, with the cohorts' buyers (Marketing page). */
 export function romiTable(v: RunContext, m: MetricsResult): Html | string {
-  const size = new Map(m.tables.ltv.filter((r) => r.lifetime === 0).map((r) => [r.cohort, r.cohort_size]));
+  const buyers = new Map(m.tables.ltv.filter((r) => r.lifetime === 0).map((r) => [r.cohort, r.cohort_size]));
   const cells: Cell[] = m.tables.romi_by_cohort.map((r) => ({
     cohort: r.cohort,
     lifetime: r.lifetime,
-    size: size.get(r.cohort) ?? null,
+    size: buyers.get(r.cohort) ?? null,
     value: r.romi,
   }));
-  const known = new Set(cells.map((c) => c.cohort));
-  const predicted = (m.trust?.forecast.romi ?? [])
-    .filter((r) => r.source === "all" && !r.observed && r.romi !== null && known.has(r.cohort))
-    .map((r) => ({
-      cohort: r.cohort,
-      lifetime: r.lifetime,
-      size: size.get(r.cohort) ?? null,
-      value: r.romi,
-      forecast: true,
-    }));
-  return folded(
-    v,
-    tr(v, "dash.cohort.romi"),
-    cohortTable(v, [...cells, ...predicted], tr(v, "dash.cohort.buyers"), (x) => fmtRatio(v, x)),
-    predicted.length > 0,
+  // Every cohort the table shows, with its buyers where known (a ROMI cohort may have none in ltv).
+  const size = new Map<string, number | null>(cells.map((c) => [c.cohort, c.size]));
+  const forecast = (m.trust?.forecast.romi ?? [])
+    .filter((r) => r.source === "all")
+    .map((r) => ({ ...r, value: r.romi }));
+  return cumulativeTable(v, tr(v, "dash.cohort.romi"), cells, forecastCells(forecast, size), (x) =>
+    fmtRatio(v, x),
   );
 }

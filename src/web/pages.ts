@@ -6,7 +6,7 @@
 import type { MetricsResult } from "../metrics/result.ts";
 import type { Presentation, RunContext } from "../presentation.ts";
 import { qualityBody } from "../report/html/data-quality.ts";
-import { SECTION_FIGURES } from "../report/html/figures.ts";
+import { type ReportFigure, SECTION_FIGURES } from "../report/html/figures.ts";
 import { attributionName, deviceName, fmtWindow, tr } from "../report/html/format.ts";
 import { type Html, html } from "../report/html/html.ts";
 import { kpiCards, type Previous } from "../report/html/kpi.ts";
@@ -19,8 +19,10 @@ import { sourcePageHtml } from "./source-page.ts";
 import type { Page } from "./state.ts";
 
 /** Empty figure slots for the figures of a section (`figureSection` wraps each in its block). */
-function slots(id: keyof typeof SECTION_FIGURES): Map<string, string> {
-  return new Map(SECTION_FIGURES[id].flatMap(([, names]) => names.map((n) => [n, ""] as [string, string])));
+function slots(id: keyof typeof SECTION_FIGURES): Map<string, ReportFigure> {
+  return new Map(
+    SECTION_FIGURES[id].flatMap(([, names]) => names.map((n) => [n, { name: n, svg: "" }] as const)),
+  );
 }
 
 /**
@@ -33,7 +35,9 @@ export function filterNote(v: RunContext, m: MetricsResult): Html {
   const parts: string[] = [];
   if (sources.length > 0) {
     const key = sources.length === 1 ? "dash.note.sourceLabel" : "dash.note.sourcesLabel";
-    parts.push(tr(v, key, { list: sources.join(", ") }));
+    // Ids in the order a reader counts them (3, 4, 10), not as strings sort (10, 3, 4).
+    const ordered = [...sources].sort((x, y) => x.localeCompare(y, "en", { numeric: true }));
+    parts.push(tr(v, key, { list: ordered.join(", ") }));
   }
   if (devices.length > 0) {
     const key = devices.length === 1 ? "dash.note.deviceLabel" : "dash.note.devicesLabel";

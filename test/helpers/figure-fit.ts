@@ -1,6 +1,7 @@
 /**
  * How the figures of the page open in `page` sit on the screen: the width of each figure's box and of
- * its drawing, and the smallest text it shows in CSS px (font size times the drawing's scale).
+ * its drawing, and the smallest text it shows in CSS px (font size times the drawing's scale). A
+ * report figure drawn for several widths is measured by the drawing the page shows.
  */
 import type { Page } from "playwright-core";
 
@@ -11,12 +12,18 @@ export interface FigureFit {
   /** The width it was drawn for (the SVG's own). */
   natural: number;
   minText: number;
+  /** Which of a report figure's drawings is shown (`data-fit`), or null for the only one. */
+  fit: string | null;
 }
 
 export function figureFits(page: Page): Promise<FigureFit[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>("figure.fig")].flatMap((f) => {
-      const svg = f.querySelector("svg");
+      const drawings = [...f.querySelectorAll<SVGSVGElement>(":scope > svg[data-fit]")];
+      const svg =
+        drawings.length > 0
+          ? drawings.find((s) => getComputedStyle(s).display !== "none")
+          : f.querySelector("svg");
       if (!svg) return [];
       const drawn = svg.getBoundingClientRect().width;
       const natural = Number(svg.getAttribute("width"));
@@ -31,6 +38,7 @@ export function figureFits(page: Page): Promise<FigureFit[]> {
           drawn,
           natural,
           minText: Math.min(...sizes),
+          fit: svg.getAttribute("data-fit"),
         },
       ];
     }),

@@ -2,7 +2,7 @@
 
 import { formatNumber, t } from "../../i18n/index.ts";
 import { categoryBars } from "../bars.ts";
-import { buyersTitle, intervalLegend, sourceBars, sourceInterval } from "../source-bars.ts";
+import { buyersTitle, intervalLegend, matureBuyersNote, sourceBars, sourceInterval } from "../source-bars.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 
@@ -27,7 +27,7 @@ export function ltvBySource(p: Presentation): VegaLiteSpec {
   const ci = intervalLegend(p);
   return categoryBars(ctx, rows, {
     title: t(lang, "ltvSource.title", { horizon }),
-    subtitle: ci ? `${contextLine(ctx)} · ${ci.note}` : contextLine(ctx),
+    subtitle: [contextLine(ctx), matureBuyersNote(p), ...(ci ? [ci.note] : [])].join(" · "),
     ...(ci ? { ciTitle: ci.title } : {}),
     valueTitle: t(lang, "ltv.axis", { currency }),
     categoryTitle: t(lang, "common.source"),

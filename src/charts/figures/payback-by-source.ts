@@ -3,7 +3,7 @@
 import { t } from "../../i18n/index.ts";
 import type { BySourceRow } from "../../metrics/tables.ts";
 import { type BarRow, categoryBars } from "../bars.ts";
-import { buyersTitle, isOrganic, type SourceValue, sourceBars } from "../source-bars.ts";
+import { buyersTitle, isOrganic, matureBuyersNote, type SourceValue, sourceBars } from "../source-bars.ts";
 import { contextLine, emptyFigure } from "../theme.ts";
 import type { Presentation, VegaLiteSpec } from "../types.ts";
 
@@ -29,7 +29,7 @@ export function paybackBySource(p: Presentation): VegaLiteSpec {
   const { horizon } = ctx;
   return categoryBars(ctx, rows, {
     title: t(lang, "paybackSource.title"),
-    subtitle: contextLine(ctx),
+    subtitle: `${contextLine(ctx)} · ${matureBuyersNote(p)}`,
     valueTitle: t(lang, "payback.axis"),
     categoryTitle: t(lang, "common.source"),
     axisFormat: "d",

@@ -8,6 +8,7 @@ import {
   buyersTitle,
   intervalLegend,
   isOrganic,
+  matureBuyersNote,
   type SourceValue,
   sourceBars,
   sourceInterval,
@@ -27,7 +28,7 @@ export function romiBySource(p: Presentation): VegaLiteSpec {
   const ci = intervalLegend(p);
   return categoryBars(ctx, rows, {
     title: t(lang, "romiSource.title", { horizon }),
-    subtitle: ci ? `${contextLine(ctx)} · ${ci.note}` : contextLine(ctx),
+    subtitle: [contextLine(ctx), matureBuyersNote(p), ...(ci ? [ci.note] : [])].join(" · "),
     ...(ci ? { ciTitle: ci.title } : {}),
     valueTitle: t(lang, "romi.axis"),
     categoryTitle: t(lang, "common.source"),

@@ -4,7 +4,7 @@ import { budgetText } from "../../i18n/budget-messages.ts";
 import { formatNumber } from "../../i18n/index.ts";
 import { budgetSentence } from "../../insights/budget-sentence.ts";
 import type { RunContext } from "../../presentation.ts";
-import { figureBlock } from "./figures.ts";
+import { figureBlock, type ReportFigure } from "./figures.ts";
 import { attributionName, DASH, fmtMoney, sourceName } from "./format.ts";
 import { type Html, html } from "./html.ts";
 import { dataTable } from "./tables.ts";
@@ -15,7 +15,8 @@ export const BUDGET_SECTION_ID = "budget";
 export function budgetSection(
   v: RunContext,
   plan: BudgetPlanDocument | null,
-  figureSvg: string | null,
+  /** The response-curve figure's drawings (its name is set here). */
+  figure: Omit<ReportFigure, "name"> | null,
   /** Shown under the heading (the dashboard: which data the plan is fitted on). */
   lead: Html | null = null,
 ): { id: string; title: string; html: Html } | null {
@@ -78,7 +79,9 @@ export function budgetSection(
             .join("; "),
         })
       : null;
-  const figure = figureSvg ? figureBlock(new Map([["response-curves", figureSvg]]), "response-curves") : null;
+  const curves = figure
+    ? figureBlock(new Map([["response-curves", { ...figure, name: "response-curves" }]]), "response-curves")
+    : null;
   const caveat = budgetText(v.lang, "budget.caveat", { attribution: attributionName(v, plan.attribution) });
   // A plan the data cannot support still shows the allocation it tested: say it is not a proposal.
   const notRecommended =
@@ -86,7 +89,7 @@ export function budgetSection(
       ? html`<p class="note" data-not-recommended>${budgetText(v.lang, "budget.notRecommended")}</p>`
       : "";
   const body = html`<p><strong>${budgetSentence(plan, v.lang, v.currency)}</strong></p>
-<p>${budgetText(v.lang, "budget.margin", params)} ${valueText(v, plan)}</p>${notRecommended}${table}${figure}
+<p>${budgetText(v.lang, "budget.margin", params)} ${valueText(v, plan)}</p>${notRecommended}${table}${curves}
 <p class="note">${method}${skipped ? html`<br>${skipped}` : ""}</p>
 <p class="note"><strong>${caveat}</strong></p>`;
   return {

@@ -62,9 +62,21 @@ section { margin-top: 44px; }
 .facts dd { margin: 0; font-weight: bold; white-space: nowrap; }
 figure.fig { margin: 6px 0 26px; text-align: center; overflow-x: auto; }
 figure.fig svg { max-width: 100%; height: auto; }
-/* On screen a figure shrinks with the page only down to 9-px text (--min-width, set per figure from
+/* On screen a figure shrinks with the page only down to 10-px text (--min-width, set per figure from
    its font sizes), then scrolls; on paper it always fits the page. */
 @media screen { figure.fig svg { min-width: var(--min-width, 0); } }
+/* A figure drawn up to three times (figures.ts), each shown where it fits at its drawn size: the
+   phone's drawing up to 780 px, the natural one (about 720 px) between that and the full column and
+   on paper, the full column's from 1,100 px on. */
+figure.fig > svg[data-fit="wide"], figure.fig > svg[data-fit="narrow"] { display: none; }
+@media screen and (min-width: 1100px) {
+  figure.has-wide > svg[data-fit="wide"] { display: inline; }
+  figure.has-wide > svg[data-fit="natural"] { display: none; }
+}
+@media screen and (max-width: 780px) {
+  figure.has-narrow > svg[data-fit="narrow"] { display: inline; }
+  figure.has-narrow > svg[data-fit="natural"], figure.has-narrow > svg[data-fit="wide"] { display: none; }
+}
 .table-wrap { overflow-x: auto; margin: 8px 0 10px; }
 table { border-collapse: collapse; font-size: 14px; min-width: 50%; }
 th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
@@ -79,6 +91,9 @@ ul.summary li { margin: 0 0 6px; }
 /* On a narrow screen a wide table scrolls sideways with its first column (the source) kept in view. */
 .table-wrap th:first-child, .table-wrap td:first-child { position: sticky; left: 0; background: #ffffff; }
 .table-wrap th:first-child { background: var(--soft); }
+.basis { margin: 0 0 10px; }
+.basis ul { margin: 2px 0 0; padding-left: 18px; }
+.basis li { margin: 0 0 2px; }
 .good-text { color: var(--good); }
 .bad-text { color: var(--bad); }
 .methods dt { font-weight: bold; margin-top: 8px; }
@@ -110,5 +125,7 @@ footer { margin-top: 48px; padding-top: 10px; border-top: 1px solid var(--line);
   .table-wrap { overflow: visible; }
   .card, th, code, .evidence li { background: #fff; }
   tr.flag td { background: #fff; font-style: italic; }
+  /* A footnote: at the body's 11 pt it pushed the English report's by-source tables onto a 16th page. */
+  .basis { font-size: 9pt; }
 }
 `;

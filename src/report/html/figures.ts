@@ -2,15 +2,35 @@
  * Inline SVG figures. Vega numbers its ids per render (`gradient_0` in every heatmap), so three
  * heatmaps inlined into one page would all paint with the first one's gradient: each figure's ids
  * get the figure's name as a prefix before it goes into the page.
+ *
+ * The page has no script to redraw a figure for the screen it is on (the dashboard does), so a figure
+ * that reflows (charts/reflow.ts) comes drawn up to three times, each with the same font sizes: at
+ * its natural size (about 720 px: paper, and screens between a phone's and the full column), for the
+ * report's full column, and for a phone's column. Media queries in css.ts show one of them.
  */
 import { escapeHtml, type Html, html, trusted } from "./html.ts";
 
 export interface ReportFigure {
   /** Registry name, e.g. `ltv-heatmap`. */
   name: string;
-  /** The rendered SVG document. */
+  /** The rendered SVG document at its natural size (the figure file's). */
   svg: string;
+  /** The same figure drawn for the report's full column (REPORT_COLUMN), when that changes it. */
+  wide?: string | null;
+  /** The same figure drawn for a phone's column (PHONE_COLUMN), when that changes it. */
+  narrow?: string | null;
 }
+
+/** Which drawing of a figure an SVG is (css.ts shows one per screen width). */
+type Fit = "natural" | "wide" | "narrow";
+
+/** The report's column on a desktop: main's 1,100 px less its 2 × 28 px padding (css.ts). */
+export const REPORT_COLUMN = 1044;
+/**
+ * The column figures are drawn for on a phone: a 375-px screen less main's 2 × 14 px padding. Wider
+ * phones show it at its drawn size, a 360-px one scales it by 0.96.
+ */
+export const PHONE_COLUMN = 347;
 
 /** Which figures each section shows, in order, grouped under a sub-heading key. */
 export const SECTION_FIGURES = {
@@ -46,12 +66,12 @@ function figureTitle(name: string, svg: string): string {
 }
 
 /** Smallest text a figure may be shrunk to on a narrow screen, in CSS px. */
-const MIN_TEXT_PX = 9;
+const MIN_TEXT_PX = 10;
 
 /**
  * How narrow the figure may be drawn: it scales down with the page (it keeps its viewBox) until its
- * smallest text would fall under MIN_TEXT_PX, and below that the figure box scrolls sideways (the
- * report has no script to redraw a figure for a phone, as the dashboard does).
+ * smallest text would fall under MIN_TEXT_PX, and below that the figure box scrolls sideways (a
+ * heatmap, whose cells hold their values, or a phone's drawing still wider than the phone).
  */
 function minWidth(svg: string): number | null {
   const width = Number(
@@ -67,8 +87,8 @@ function minWidth(svg: string): number | null {
  * figure's name, an accessible name, and sized by CSS (it keeps its viewBox, so it scales down on
  * narrow screens and paper, never below the width where its text is MIN_TEXT_PX).
  */
-export function prepareSvg(name: string, svg: string): string {
-  const prefix = `fig-${slug(name)}-`;
+export function prepareSvg(name: string, svg: string, fit?: Fit): string {
+  const prefix = `fig-${slug(name)}-${fit === "wide" ? "w-" : fit === "narrow" ? "n-" : ""}`;
   const min = minWidth(svg);
   return svg
     .replace(/^\s*<\?xml[^>]*\?>\s*/, "")
@@ -79,13 +99,23 @@ export function prepareSvg(name: string, svg: string): string {
     .replace(/(\s(?:xlink:)?href)="#([^"]+)"/g, `$1="#${prefix}$2"`)
     .replace(
       /^<svg\b/,
-      `<svg role="img" aria-label="${escapeHtml(figureTitle(name, svg))}"${min ? ` style="--min-width: ${min}px"` : ""}`,
+      `<svg role="img" aria-label="${escapeHtml(figureTitle(name, svg))}"${fit ? ` data-fit="${fit}"` : ""}${min ? ` style="--min-width: ${min}px"` : ""}`,
     );
 }
 
-/** One figure block, or nothing when the figure was not rendered. */
-export function figureBlock(figures: ReadonlyMap<string, string>, name: string): Html | null {
-  const svg = figures.get(name);
-  if (svg === undefined) return null;
-  return html`<figure class="fig" id="fig-${slug(name)}" data-figure="${name}">${trusted(prepareSvg(name, svg))}</figure>`;
+/** One figure block (with its other drawings when there are), or nothing when it was not rendered. */
+export function figureBlock(figures: ReadonlyMap<string, ReportFigure>, name: string): Html | null {
+  const figure = figures.get(name);
+  if (figure === undefined) return null;
+  const { wide, narrow } = figure;
+  const id = `fig-${slug(name)}`;
+  if (!wide && !narrow)
+    return html`<figure class="fig" id="${id}" data-figure="${name}">${trusted(prepareSvg(name, figure.svg))}</figure>`;
+  const classes = ["fig", ...(wide ? ["has-wide"] : []), ...(narrow ? ["has-narrow"] : [])].join(" ");
+  const drawings = [
+    prepareSvg(name, figure.svg, "natural"),
+    ...(wide ? [prepareSvg(name, wide, "wide")] : []),
+    ...(narrow ? [prepareSvg(name, narrow, "narrow")] : []),
+  ];
+  return html`<figure class="${classes}" id="${id}" data-figure="${name}">${trusted(drawings.join(""))}</figure>`;
 }

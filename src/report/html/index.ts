@@ -9,6 +9,7 @@ import type { Presentation } from "../../presentation.ts";
 import { TABLE_COLUMNS } from "../csv-tables.ts";
 import { budgetSection } from "./budget.ts";
 import { qualityBody } from "./data-quality.ts";
+import type { ReportFigure } from "./figures.ts";
 import { attributionName, fmtWindow, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
 import { kpiCards, summaryCards } from "./kpi.ts";
@@ -18,17 +19,20 @@ import { figureSection, section } from "./sections.ts";
 import { bySourceTable, lagBySourceTable, sensitivityTable } from "./tables.ts";
 import { summaryBody, verdictBody } from "./verdict.ts";
 
-export { prepareSvg, SECTION_FIGURES } from "./figures.ts";
+export { PHONE_COLUMN, prepareSvg, REPORT_COLUMN, SECTION_FIGURES } from "./figures.ts";
 export { escapeHtml } from "./html.ts";
 
 /** What the page shows beyond the analysis: the rendered figures and an optional footer stamp. */
 export interface ReportFigures {
-  /** Rendered figures (SVG markup) by registry name; a section shows only the figures given. */
-  figures: readonly { name: string; svg: string }[];
+  /**
+   * Rendered figures (SVG markup) by registry name, each drawn for the report's column and, where
+   * that changes it, for a phone's; a section shows only the figures given.
+   */
+  figures: readonly ReportFigure[];
   /** Free text for the footer, e.g. a timestamp; none by default so the page is reproducible. */
   generatedAt?: string;
   /** The budget plan's rendered response-curve figure (SVG), when there is a plan. */
-  budgetFigure?: string | null;
+  budgetFigure?: Omit<ReportFigure, "name"> | null;
 }
 
 interface Part {
@@ -42,7 +46,7 @@ interface Part {
 export function renderReportHtml(p: Presentation, out: ReportFigures): string {
   const v = p.context;
   const { metrics, insights, dataQuality, metadata } = p.analysis;
-  const figures = new Map(out.figures.map((f) => [f.name, f.svg]));
+  const figures = new Map(out.figures.map((f) => [f.name, f]));
   const window = { from: v.from, to: v.to };
 
   const parts: Part[] = [];

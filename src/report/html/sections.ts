@@ -2,7 +2,7 @@
 import type { MessageKey } from "../../i18n/index.ts";
 import type { MetricsResult } from "../../metrics/result.ts";
 import type { RunContext } from "../../presentation.ts";
-import { figureBlock, SECTION_FIGURES } from "./figures.ts";
+import { figureBlock, type ReportFigure, SECTION_FIGURES } from "./figures.ts";
 import { fmtCount, fmtDays, fmtDuration, fmtMinutes, fmtMoney, fmtRatio, fmtShare, tr } from "./format.ts";
 import { type Html, html } from "./html.ts";
 import { type Fact, factList } from "./kpi.ts";
@@ -61,7 +61,7 @@ const TITLES: Record<SectionId, MessageKey> = {
 export function figureSection(
   v: RunContext,
   id: SectionId,
-  figures: ReadonlyMap<string, string>,
+  figures: ReadonlyMap<string, ReportFigure>,
   m: MetricsResult,
 ): Html | null {
   const { tables } = m;

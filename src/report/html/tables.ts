@@ -5,6 +5,7 @@ import type { MetricsResult } from "../../metrics/result.ts";
 import type { SourceNumbers } from "../../metrics/source-numbers.ts";
 import type { ByDeviceRow, BySourceRow } from "../../metrics/tables.ts";
 import type { RunContext } from "../../presentation.ts";
+import { bySourceBasis, EARLY_PAYBACK_MARK, earlyPaybackOnYoungCohorts } from "./basis.ts";
 import {
   attributionName,
   DASH,
@@ -61,9 +62,13 @@ function romi(v: RunContext, x: number | null): Child {
   return html`<span class="${x >= 1 ? "good-text" : "bad-text"}">${fmtRatio(v, x)}</span>`;
 }
 
-/** Payback: a lifetime, "not yet" for a paid source that has not paid back, "—" when nothing was spent. */
+/**
+ * Payback: a lifetime, "not yet" for a paid source that has not paid back, "—" when nothing was spent;
+ * marked when only the young cohorts bear it out (basis.ts).
+ */
 function payback(v: RunContext, row: BySourceRow): string {
-  if (row.payback_lifetime !== null) return fmtPayback(v, row.payback_lifetime);
+  if (row.payback_lifetime !== null)
+    return `${fmtPayback(v, row.payback_lifetime)}${earlyPaybackOnYoungCohorts(v, row) ? EARLY_PAYBACK_MARK : ""}`;
   return row.costs > 0 ? tr(v, "report.payback.notYet") : DASH;
 }
 
@@ -164,7 +169,7 @@ export function bySourceTable(v: RunContext, rows: readonly BySourceRow[], m?: M
     DASH,
     ...(trust ? [fmtShare(v, trust.concentration("all")?.topBuyerShare ?? null)] : []),
   ];
-  const table = dataTable(columns, rows, foot ? { foot } : {});
+  const table = html`${dataTable(columns, rows, foot ? { foot } : {})}${m ? bySourceBasis(v, rows, m) : ""}`;
   if (!trust) return table;
   return html`${table}<p class="note ci-note">${tr(v, "report.sources.ciNote", {
     level: levelText(v, trust.level),
