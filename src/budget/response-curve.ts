@@ -28,14 +28,6 @@ export interface DailyAcquisition {
 /** Candidate adstock decays; the one with the highest likelihood is used (docs/decisions.md). */
 export const ADSTOCK_DECAYS = [0, 0.25, 0.5, 0.75] as const;
 
-/**
- * Where a bootstrap refit's IRLS stops (relative log-likelihood change; the point fit keeps
- * count-regression's 1e-10). A replicate's elasticity only feeds percentiles whose Monte Carlo error
- * is ~1e-2; at 1e-8 the plan's numbers move by 2e-9 relative (0.4M bench) and the ~20,000 refit
- * iterations are one in eight fewer.
- */
-const REFIT_TOLERANCE = 1e-8;
-
 /** Cameron-Trivedi t above this (one-sided 5 %) switches to the negative binomial. */
 const OVERDISPERSION_T = 1.645;
 
@@ -229,7 +221,6 @@ function refit(
         covariance: false,
         freq,
         constant,
-        tolerance: REFIT_TOLERANCE,
       });
       start = fit.coef;
       return { logLik: fit.logLik, elasticity: fit.coef[last]! };
