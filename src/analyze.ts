@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { BudgetPlanDocument } from "./budget/plan-document.ts";
 import { planOfMetrics } from "./budget/plan-document.ts";
-import { normalizePlanOptions } from "./budget/plan-options.ts";
+import type { PlanMetrics } from "./budget/plan-inputs.ts";
+import { normalizePlanOptions, type PlanSettings } from "./budget/plan-options.ts";
 import type { Engine } from "./engine/engine.ts";
 import type { TablesInPlace } from "./ingest/clickhouse-tables.ts";
 import {
@@ -90,14 +91,45 @@ const VERSION = (
 
 /**
  * The whole pipeline on an engine: ingest and audit the exports, compute every metric under every
- * attribution model (one foundation, re-attributed), derive the verdicts. Options are the raw ones of
- * the CLI, config file or API; one normaliser validates them.
+ * attribution model (one foundation, re-attributed), fit the budget plan, derive the verdicts. Options
+ * are the raw ones of the CLI, config file or API; one normaliser validates them.
  */
 export async function analyze(
   engine: Engine,
   sources: IngestSources,
   raw: AnalyzeOptions = {},
 ): Promise<Analysis> {
+  return (await analyzeInStages(engine, sources, raw)).complete;
+}
+
+/** Fits the budget plan of the chosen model's metrics (default: on this thread). */
+export type PlanFitter = (metrics: PlanMetrics, settings: PlanSettings) => Promise<BudgetPlanDocument | null>;
+
+/** An analysis whose budget plan may still be being fitted; everything else is final. */
+export interface StagedAnalysis {
+  /**
+   * The analysis without the plan (`budget` null, no plan sentence among the insights): its metrics,
+   * metadata, data quality and verdicts are those of `complete`, so the figures and tables can be made
+   * from it while the plan is fitted (they do not read the plan).
+   */
+  withoutPlan: Analysis;
+  /** The whole analysis, once the plan is fitted: what analyze() returns. */
+  complete: Promise<Analysis>;
+}
+
+const fitHere: PlanFitter = async (metrics, settings) => planOfMetrics(metrics, settings);
+
+/**
+ * analyze() in two stages: resolves when the metrics are computed, with the plan handed to `fitPlan`
+ * (a thread of its own in `report`, plan-thread.ts). `onPhase` hears "budget" when the plan is done,
+ * with the fit's own wall time, which overlaps whatever the caller does meanwhile.
+ */
+export async function analyzeInStages(
+  engine: Engine,
+  sources: IngestSources,
+  raw: AnalyzeOptions = {},
+  fitPlan: PlanFitter = fitHere,
+): Promise<StagedAnalysis> {
   // Validated once, before reading gigabytes; the window's missing sides come from the data.
   const {
     lang = "en",
@@ -121,18 +153,24 @@ export async function analyze(
   const cube = await buildCube(engine);
   const results = await sliceCube(cube, withIngestWindow(options, dataQuality)).finally(() => dropCube(cube));
   phase("metrics");
-  const budget = planOfMetrics(results[options.attribution], planSettings);
-  phase("budget");
+  const planStarted = performance.now();
+  const plan = fitPlan(results[options.attribution], planSettings);
   const engineInfo = { name: engine.name, version: await engine.version() };
-  return assembleAnalysis(results, {
+  const ctx = {
     attribution: options.attribution,
     lang,
     dataQuality,
     engine: engineInfo,
     sources: cube.facts.sources.map((s) => s.source).sort(naturalIdOrder),
     devices: [...new Set(cube.facts.combos.map((c) => c.device))].sort(naturalIdOrder),
-    budget,
+  };
+  const complete = plan.then((budget) => {
+    onPhase?.("budget", performance.now() - planStarted);
+    return assembleAnalysis(results, { ...ctx, budget });
   });
+  // A caller that fails before it awaits the plan must not also get an unhandled rejection.
+  complete.catch(() => {});
+  return { withoutPlan: assembleAnalysis(results, ctx), complete };
 }
 
 /** The window ingest derived (the spec's default from visits, or costs/orders without visits). */

@@ -134,3 +134,51 @@ describe("row-level faults are set aside with a reason and their line numbers", 
     assert.equal(warnings["visits:sessions_without_spend"]?.count, 1); // source 3
   });
 });
+
+describe("a duplicate is a repeat in every field, not only in its key", async () => {
+  // Duplicates are looked for among rows sharing the key (user and start; user and time; source and
+  // day): rows that share it but differ elsewhere are two rows, not a row and its repeat.
+  const engine = await freshEngine();
+  const visits = writeLines(dir, "visits-key.csv", [
+    "Device,End Ts,Source Id,Start Ts,Uid",
+    "desktop,2018-01-01 10:05:00,1,2018-01-01 10:00:00,21", // 2
+    "desktop,2018-01-01 10:05:00,2,2018-01-01 10:00:00,21", // 3 same user and start, other source
+    "desktop,2018-01-01 10:07:00,1,2018-01-01 10:00:00,21", // 4 other end
+    "touch,2018-01-01 10:05:00,1,2018-01-01 10:00:00,21", // 5 other device
+    "desktop,2018-01-01 10:05:00,2,2018-01-01 10:00:00,21", // 6 repeat of line 3
+  ]);
+  const orders = writeLines(dir, "orders-key.csv", [
+    "Buy Ts,Revenue,Uid",
+    "2018-01-01 10:03:00,5.50,21", // 2
+    "2018-01-01 10:03:00,6.50,21", // 3 same user and time, other revenue
+    "2018-01-01 10:03:00,5.50,21", // 4 repeat of line 2
+  ]);
+  const costs = writeLines(dir, "costs-key.csv", [
+    "source_id,dt,costs",
+    "1,2018-01-01,10.00", // 2
+    "1,2018-01-01,12.00", // 3 same source and day, other amount (a duplicate cost day, warned)
+    "2,2018-01-01,3.00", // 4
+    "1,2018-01-01,12.00", // 5 repeat of line 3
+  ]);
+  const report = await ingest(engine, {
+    visits: { path: visits },
+    orders: { path: orders },
+    costs: { path: costs },
+  });
+  const byTable = Object.fromEntries(report.files.map((f) => [f.table, f]));
+
+  it("only the full repeats are rejected, each with its line", () => {
+    for (const [table, lines, loaded] of [
+      ["visits", [6], 4],
+      ["orders", [4], 2],
+      ["costs", [5], 3],
+    ] as const) {
+      assert.deepEqual(
+        byTable[table]?.rejected.map((r) => [r.reason, r.exampleLines]),
+        [["duplicate_row", lines]],
+        table,
+      );
+      assert.equal(byTable[table]?.rowsLoaded, loaded, table);
+    }
+  });
+});

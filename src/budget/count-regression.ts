@@ -1,4 +1,4 @@
-import { cholesky, choleskyInverse, choleskySolve } from "./dense-solve.ts";
+import { cholesky, choleskyInverse, choleskySolve, type SquareMatrix } from "./dense-solve.ts";
 import { logGamma } from "./log-gamma.ts";
 
 /*
@@ -9,8 +9,9 @@ import { logGamma } from "./log-gamma.ts";
 
 /**
  * A design of `rows` x `cols` in compressed sparse rows: row i's non-zero entries are
- * `col[start[i] .. start[i+1])` with values `val[...]`. Month, trend and weekday columns make each
- * row of a response-curve design 5 non-zeros out of ~30, so X'WX costs 25 products a row, not 900.
+ * `col[start[i] .. start[i+1])`, columns ascending, with values `val[...]`. Month, trend and weekday
+ * columns make each row of a response-curve design 5 non-zeros out of ~30, so the lower triangle of
+ * X'WX costs 15 products a row, not 465.
  */
 export interface Design {
   rows: number;
@@ -97,15 +98,18 @@ export function fitLogLink(design: Design, y: Float64Array, options: FitOptions 
   let ll = start ? likelihood(mu) : Number.NEGATIVE_INFINITY;
   let iterations = 0;
   const rhs = new Float64Array(cols);
+  // Reused from iteration to iteration: a bootstrap makes tens of thousands of these small arrays.
+  const w = new Float64Array(rows);
+  const cross = { n: cols, a: new Float64Array(cols * cols) };
   for (; iterations < MAX_ITERATIONS; iterations++) {
-    const w = weights(mu, theta, freq);
+    weights(mu, theta, freq, w);
     rhs.fill(0);
     for (let i = 0; i < rows; i++) {
       // w z with the working response z = eta + (y - mu) / mu.
       const wz = w[i]! * (eta[i]! + (y[i]! - mu[i]!) / mu[i]!);
       for (let e = rs[i]!; e < rs[i + 1]!; e++) rhs[col[e]!]! += val[e]! * wz;
     }
-    const factor = cholesky(weightedCross(design, w));
+    const factor = cholesky(weightedCross(design, w, cross));
     let next = choleskySolve(factor, rhs);
     let nextEta = linearPredictor(design, next);
     let nextMu = expOf(nextEta);
@@ -129,7 +133,7 @@ export function fitLogLink(design: Design, y: Float64Array, options: FitOptions 
     if (Number.isFinite(previous) && change <= TOLERANCE * (Math.abs(ll) + 1)) break;
   }
   const cov = covariance
-    ? choleskyInverse(cholesky(weightedCross(design, weights(mu, theta, freq)))).a
+    ? choleskyInverse(cholesky(weightedCross(design, weights(mu, theta, freq, w), cross))).a
     : new Float64Array(0);
   return { coef, cov, mu, theta, logLik: ll, iterations: iterations + 1 };
 }
@@ -215,9 +219,13 @@ function likelihoodKernel(y: Float64Array, mu: Float64Array, theta: number, freq
   return ll;
 }
 
-/** IRLS weights mu / (1 + mu / theta), times the frequency weights. */
-function weights(mu: Float64Array, theta: number, freq?: Float64Array): Float64Array {
-  const w = new Float64Array(mu.length);
+/** IRLS weights mu / (1 + mu / theta), times the frequency weights, into `w`. */
+function weights(
+  mu: Float64Array,
+  theta: number,
+  freq: Float64Array | undefined,
+  w: Float64Array,
+): Float64Array {
   const nb = Number.isFinite(theta);
   for (let i = 0; i < mu.length; i++) {
     const m = mu[i]!;
@@ -237,19 +245,25 @@ function linearPredictor(design: Design, coef: Float64Array): Float64Array {
   return eta;
 }
 
-/** X'WX, both triangles filled. */
-function weightedCross(design: Design, w: Float64Array): { n: number; a: Float64Array } {
+/**
+ * X'WX, its lower triangle only (what cholesky reads; the upper one is left 0): a row's columns are
+ * in increasing order, so the pairs f <= e are that triangle, 15 products a row instead of 25. This
+ * product was half the time of a bootstrap refit.
+ */
+function weightedCross(design: Design, w: Float64Array, into: SquareMatrix): SquareMatrix {
   const { rows, cols, start, col, val } = design;
-  const a = new Float64Array(cols * cols);
+  const a = into.a;
+  a.fill(0);
   for (let i = 0; i < rows; i++) {
     const wi = w[i]!;
-    for (let e = start[i]!; e < start[i + 1]!; e++) {
+    const first = start[i]!;
+    for (let e = first; e < start[i + 1]!; e++) {
       const wx = wi * val[e]!;
       const o = col[e]! * cols;
-      for (let f = start[i]!; f < start[i + 1]!; f++) a[o + col[f]!]! += wx * val[f]!;
+      for (let f = first; f <= e; f++) a[o + col[f]!]! += wx * val[f]!;
     }
   }
-  return { n: cols, a };
+  return into;
 }
 
 /** Method-of-moments start for theta: sum((y-mu)^2 - mu) / mu^2 estimates 1/theta. */

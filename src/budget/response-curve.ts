@@ -102,13 +102,15 @@ export function fitResponseCurves(
   const prepared = all.map((series) => {
     const spend = series.map((d) => d.spend);
     const adstocks = decays.map((decay) => geometricAdstock(spend, decay));
+    // Every refit of every replicate takes the log of the same adstocks: taken once here.
+    const logAdstocks = adstocks.map((a) => a.map(Math.log));
     const candidates = decays.map((decay, k) => {
       const rows = usableRows(series, adstocks[k]!);
       const design = buildDesign(rows.rows);
       const y = Float64Array.from(rows.rows, (r) => r.y);
       return { decay, rows, design, y, poisson: fitLogLink(design.design, y) };
     });
-    return { series, adstocks, candidates };
+    return { series, adstocks, logAdstocks, candidates };
   });
   const pooled = (k: number): number => prepared.reduce((s, p) => s + p.candidates[k]!.poisson.logLik, 0);
   const chosen = decays.reduce((a, _, k) => (pooled(k) > pooled(a) ? k : a), 0);
@@ -123,7 +125,7 @@ export function fitResponseCurves(
   const replicates = all.map(() => new Float64Array(options.replicates.length));
   options.replicates.forEach((positions, r) => {
     const perSource = prepared.map((p, s) =>
-      refit(p.series, p.adstocks, positions, fits[s]!.fit, fits[s]!.best.design.keys),
+      refit(p.series, p.adstocks, p.logAdstocks, positions, fits[s]!.fit, fits[s]!.best.design.keys),
     );
     let k = 0;
     let bestLl = Number.NEGATIVE_INFINITY;
@@ -175,13 +177,17 @@ export function fitResponseCurves(
 function refit(
   series: readonly DailyAcquisition[],
   adstocks: readonly Float64Array[],
+  logAdstocks: readonly Float64Array[],
   positions: Int32Array,
   full: CountFit,
   fullKeys: readonly string[],
 ): { logLik: number; elasticity: number }[] {
-  const counts = new Map<number, number>();
-  for (const p of positions) counts.set(p, (counts.get(p) ?? 0) + 1);
-  const distinct = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
+  const drawn = new Int32Array(series.length);
+  for (const p of positions) drawn[p]!++;
+  let n = 0;
+  for (const k of drawn) if (k > 0) n++;
+  const distinct = new Int32Array(n);
+  for (let p = 0, j = 0; p < drawn.length; p++) if (drawn[p]! > 0) distinct[j++] = p;
   const picked = Array.from(distinct, (p) => series[p]!);
   // The same days are usable at every decay (spend > 0 gives adstock > 0), so one design serves all:
   // only its last column, log adstock, changes from one decay to the next.
@@ -191,7 +197,7 @@ function refit(
   ).rows;
   const design = buildDesign(rows);
   const y = Float64Array.from(rows, (r) => r.y);
-  const freq = Float64Array.from(rows, (r) => counts.get(distinct[r.at]!)!);
+  const freq = Float64Array.from(rows, (r) => drawn[distinct[r.at]!]!);
   const total = freq.reduce((a, b) => a + b, 0);
   let start: Float64Array = Float64Array.from(design.keys, (k) => {
     const i = fullKeys.indexOf(k);
@@ -200,8 +206,9 @@ function refit(
   const constant = likelihoodConstant(y, full.theta, freq);
   const { start: rs, val } = design.design;
   const last = design.keys.length - 1;
-  return adstocks.map((adstock) => {
-    const logA = Float64Array.from(rows, (r) => Math.log(adstock[distinct[r.at]!]!));
+  return logAdstocks.map((logAdstock) => {
+    const logA = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) logA[i] = logAdstock[distinct[rows[i]!.at]!]!;
     // Centred on the replicate's mean (weighted like the rows); centring moves only the intercept.
     const mean = logA.reduce((s, v, i) => s + v * freq[i]!, 0) / total;
     logA.forEach((v, i) => {

@@ -98,7 +98,7 @@ async function loadFrom(
     `CREATE OR REPLACE TABLE ${target} AS
      SELECT ${names.map((n) => `${parsed(n)} AS ${n}`).join(", ")}, reason,
             CASE WHEN reason IS NOT NULL THEN ${raw} END AS raw,
-            CASE WHEN reason IS NULL THEN hash(${names.map(parsed).join(", ")}) END AS row_hash
+            CASE WHEN reason IS NULL THEN hash(${DUPLICATE_KEY[table].map(parsed).join(", ")}) END AS key_hash
      FROM (SELECT *, ${rejectCaseSql(table, "p_")} AS reason FROM (
              SELECT ${fields.map((f) => `${f.sql} AS ${parsed(f.field)}`).join(", ")},
                     ${fields.flatMap((f) => (f.aux ?? []).map((a) => `${a.sql} AS ${parsed(a.name)}, `)).join("")}s.*
@@ -234,21 +234,33 @@ async function lineNumbering(
 }
 
 /**
- * Marks every exact repeat of an earlier valid row as `duplicate_row`. Grouping on one 64-bit hash is
- * far cheaper than on every field; rows that share a hash are then compared field by field.
+ * What two rows must share to be able to be exact repeats: a session's user and start, an order's user
+ * and time, a cost row's source and day. The load hashes only these (two columns, not all of them) and
+ * compares every field only within the few groups whose key repeats.
+ */
+const DUPLICATE_KEY = {
+  visits: ["user_id", "start_ts"],
+  orders: ["user_id", "ts"],
+  costs: ["source_id", "date"],
+} as const satisfies { [T in TableName]: readonly (typeof CANONICAL_FIELDS)[T][number][] };
+
+/**
+ * Marks every exact repeat of an earlier valid row as `duplicate_row`. Grouping on one 64-bit hash of
+ * the row's key is far cheaper than on every field; rows that share it (the same key, or a hash
+ * collision) are then compared field by field, so a repeat must match in every field.
  */
 async function markDuplicates(engine: Engine, table: TableName, target: string): Promise<void> {
   const names = CANONICAL_FIELDS[table];
   await engine.run(
     `CREATE OR REPLACE TEMP TABLE dup_hashes AS
-     SELECT row_hash FROM ${target} WHERE reason IS NULL GROUP BY row_hash HAVING count(*) > 1`,
+     SELECT key_hash FROM ${target} WHERE reason IS NULL GROUP BY key_hash HAVING count(*) > 1`,
   );
   const [candidates] = await engine.all<{ n: number }>("SELECT count(*)::INTEGER AS n FROM dup_hashes");
   if ((candidates?.n ?? 0) > 0) {
     await engine.run(
       `UPDATE ${target} t SET reason = 'duplicate_row' FROM (
          SELECT rowid AS id, row_number() OVER (PARTITION BY ${names.join(", ")} ORDER BY rowid) AS k
-         FROM ${target} WHERE reason IS NULL AND row_hash IN (SELECT row_hash FROM dup_hashes)
+         FROM ${target} WHERE reason IS NULL AND key_hash IN (SELECT key_hash FROM dup_hashes)
        ) d WHERE t.rowid = d.id AND d.k > 1`,
     );
   }

@@ -1,9 +1,10 @@
-/** The budget plan's files: tables/budget_plan.csv, tables/response_curves.csv and figures/response-curves.svg. */
-import { mkdirSync, writeFileSync } from "node:fs";
+/**
+ * The budget plan's tables: tables/budget_plan.csv and tables/response_curves.csv (its figure,
+ * figures/response-curves.svg, is drawn with the others: write-report.ts).
+ */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BudgetPlanDocument } from "../budget/plan-document.ts";
-import type { PageRenderings, PageRooms } from "../charts/render-all.ts";
-import type { Lang } from "../i18n/index.ts";
 import { toCsv } from "./csv-tables.ts";
 
 /** Columns of tables/budget_plan.csv (amounts per month; deltas against today's spend). */
@@ -67,28 +68,4 @@ export function writeBudgetCsv(plan: BudgetPlanDocument | null, dir: string): st
     ),
   );
   return [planPath, curvesPath];
-}
-
-/**
- * Renders figures/response-curves.svg; returns its markup and path (null without a plan), and with
- * `page` its drawings for the page's columns (charts/render-all.ts).
- */
-export async function writeBudgetFigure(
-  plan: BudgetPlanDocument | null,
-  ctx: { lang: Lang; currency: string },
-  outDir: string,
-  page?: PageRooms,
-): Promise<({ svg: string; path: string } & Partial<PageRenderings>) | null> {
-  if (!plan || plan.sources.length === 0) return null;
-  const { renderSvg } = await import("../charts/render.ts");
-  const { responseCurvesFigure } = await import("../charts/figures/response-curves.ts");
-  const spec = responseCurvesFigure(plan, ctx);
-  const svg = await renderSvg(spec);
-  const { pageRenderings } = await import("../charts/render-all.ts");
-  const drawings = page ? await pageRenderings(spec, svg, page, renderSvg) : {};
-  const dir = join(outDir, "figures");
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, "response-curves.svg");
-  writeFileSync(path, svg);
-  return { svg, path, ...drawings };
 }

@@ -13,12 +13,12 @@ import { Worker } from "node:worker_threads";
 import type { BudgetPlanDocument } from "../budget/plan-document.ts";
 import { planMetricsOf } from "../budget/plan-inputs.ts";
 import { normalizePlanOptions } from "../budget/plan-options.ts";
+import type { PlanJob, PlanReply } from "../budget/plan-worker.ts";
 import { budgetText } from "../i18n/budget-messages.ts";
 import { budgetSentence, type NoPlanReason } from "../insights/budget-sentence.ts";
 import { OptionsError } from "../metrics/options.ts";
 import { runContext } from "../presentation.ts";
 import type { AnalysisService } from "./analysis-service.ts";
-import type { PlanJob, PlanReply } from "./budget-worker.ts";
 import { Lru, Memo } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
 import { type AnalysisRequest, parseAnalysisQuery } from "./params.ts";
@@ -53,7 +53,10 @@ interface Fitted {
 /** Plans kept (each a few kilobytes). */
 const PLAN_ENTRIES = 64;
 
-const WORKER = new URL(`./budget-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+const WORKER = new URL(
+  `../budget/plan-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`,
+  import.meta.url,
+);
 
 export class BudgetPlans {
   private readonly plans = new Memo<Fitted>(new Lru(PLAN_ENTRIES));
@@ -194,7 +197,7 @@ export function planKey(req: AnalysisRequest): string {
 }
 
 /**
- * A worker on budget-worker. From dist/ it is plain JavaScript; from the sources it needs tsx's
+ * A worker on budget/plan-worker. From dist/ it is plain JavaScript; from the sources it needs tsx's
  * loader, which Node 20 does not pass on to workers (as render-pool.ts does).
  */
 function startWorker(): Worker {

@@ -1,13 +1,14 @@
 /**
- * The budget-plan thread (see budget-plans.ts): fits a plan from the plan's part of a slice's metrics.
- * A plan is seconds of pure JavaScript (the bootstrap refits); on the server's own thread it would
- * stop every other request for that long.
+ * The budget-plan thread: fits a plan from the plan's part of a slice's metrics. A plan is seconds of
+ * pure JavaScript (the bootstrap refits); on the server's own thread (server/budget-plans.ts) it would
+ * stop every other request for that long, and in `report` (plan-thread.ts) it runs while the figures
+ * are drawn and the tables written.
  */
 import { parentPort } from "node:worker_threads";
-import { type BudgetPlanDocument, planOfMetrics } from "../budget/plan-document.ts";
-import type { PlanMetrics } from "../budget/plan-inputs.ts";
-import type { PlanSettings } from "../budget/plan-options.ts";
 import { OptionsError } from "../metrics/options.ts";
+import { type BudgetPlanDocument, planOfMetrics } from "./plan-document.ts";
+import type { PlanMetrics } from "./plan-inputs.ts";
+import type { PlanSettings } from "./plan-options.ts";
 
 export interface PlanJob {
   id: number;
@@ -22,7 +23,7 @@ export type PlanReply =
   | { id: number; error: string; problems?: string[] };
 
 const port = parentPort;
-if (!port) throw new Error("budget-worker.ts runs as a worker thread (see budget-plans.ts)");
+if (!port) throw new Error("plan-worker.ts runs as a worker thread (see plan-thread.ts)");
 
 port.on("message", ({ id, metrics, settings, only }: PlanJob) => {
   const started = performance.now();
