@@ -3,7 +3,7 @@
  * `channelscope check --db FILE` ingested, builds the cube once, then slices it for a few filters
  * and prints per-slice wall and process CPU ms, and (with --queries) the slowest statements.
  *
- *   node --import tsx bench/trust-profile.ts --db /tmp/4m.duckdb [--slices 6] [--queries] [--sizes]
+ *   node --import tsx bench/trust-profile.ts --db /tmp/4m.duckdb [--slices 6] [--queries] [--horizon 6] [--sizes]
  *
  * A window's trust tables are built lazily (cube.ts), so the window build, the first slice with trust
  * (the trust tables and their in-memory sums, trust-memory.ts) and the filter changes are timed apart.
@@ -23,6 +23,12 @@ const { values } = parseArgs({
     queries: { type: "boolean", default: false },
     sizes: { type: "boolean", default: false },
     threads: { type: "string", default: "2" },
+    /**
+     * Every slice at this horizon (default: a different one per slice, 3, 4, ...). A window keeps its
+     * buyers' revenue per horizon (concentration-memory.ts), so a new horizon pays that read once; the
+     * dashboard's filter changes keep theirs.
+     */
+    horizon: { type: "string", default: "" },
   },
 });
 if (!values.db) throw new Error("--db FILE.duckdb is required (ingest it with channelscope check --db)");
@@ -131,7 +137,8 @@ for (const trust of [false, true]) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     // As the server slices: no budget input (the server plans the whole data once).
-    await sliceCube(cube, { horizon: 3 + i, margin: 0.5 + i / 20 }, filters[i]!, timed, {
+    const horizon = values.horizon ? Number(values.horizon) : 3 + i;
+    await sliceCube(cube, { horizon, margin: 0.5 + i / 20 }, filters[i]!, timed, {
       trust,
       budgetInput: false,
     });
