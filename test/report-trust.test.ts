@@ -149,9 +149,12 @@ describe("the report with trust numbers (whale fixture)", async () => {
     const { trust: _trust, ...bare } = analyses.en.metrics;
     const q = presentationOf({ ...analyses.en, metrics: bare }, "en");
     for (const name of ["romi-by-source", "ltv-by-source", "cac-by-source"] as const) {
-      const withCi = JSON.stringify(FIGURES[name](p));
+      const spec = FIGURES[name](p);
+      const withCi = JSON.stringify(spec);
       assert.match(withCi, /"x2":\{"field":"high"\}/, name);
-      assert.match(withCi, /whiskers: 90 % interval/, name);
+      // The subtitle may wrap into several lines (an array): read it as one text.
+      const title = spec.title as { subtitle?: string | string[] } | undefined;
+      assert.match([title?.subtitle ?? []].flat().join(" "), /whiskers: 90 % interval/, name);
       assert.doesNotMatch(JSON.stringify(FIGURES[name](q)), /"x2":\{"field":"high"\}/, name);
     }
   });
