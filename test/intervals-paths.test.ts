@@ -13,7 +13,7 @@ import { MetricRun } from "../src/metrics/query.ts";
 import type { Interval, IntervalStats } from "../src/metrics/result.ts";
 import { ENGINES, ingestedSampleOn } from "./helpers/engines.ts";
 import { createWeightsTable, sqlIntervalStats } from "./helpers/sql-bootstrap.ts";
-import { sqlCohortConcentration, sqlSourceConcentration } from "./helpers/sql-concentration.ts";
+import { sqlSourceConcentration } from "./helpers/sql-concentration.ts";
 
 const FILTERS = [
   { sources: [], devices: [] },
@@ -90,12 +90,6 @@ for (const kind of ENGINES)
               result.trust!.concentration.bySource,
               await sqlSourceConcentration(run),
               `${JSON.stringify(filter)} ${model} concentration`,
-            );
-            // Per cohort, from the window's per-buyer revenue in memory, equal to the per-request read.
-            assert.deepEqual(
-              result.trust!.concentration.byCohort,
-              await sqlCohortConcentration(run),
-              `${JSON.stringify(filter)} ${model} concentration by cohort`,
             );
             compared +=
               result.trust!.intervals.bySource.length + result.trust!.intervals.romiBySourceLifetime.length;

@@ -1,16 +1,9 @@
 import { UNATTRIBUTED } from "./attribution.ts";
-import {
-  type BuyerPart,
-  type ConcentrationMemory,
-  compareParts,
-  ExactSum,
-  topSum,
-} from "./concentration-memory.ts";
+import { matureMonths } from "./cohort-cells.ts";
 import { sourceRowOrder } from "./id-order.ts";
-import type { IntervalSpend } from "./intervals.ts";
-import type { MetricRun } from "./query.ts";
+import { sliceSpend } from "./marketing.ts";
+import { HORIZON, type MetricRun, numOrNull, text } from "./query.ts";
 import type { CohortConcentration, ConcentrationStats, SourceConcentration } from "./result.ts";
-import { toDouble } from "./trust-memory.ts";
 
 /*
  * How much of a number rests on a few customers. Per source (the run's attribution model, mature
@@ -26,111 +19,80 @@ export const TOP_SHARE = 0.01;
 
 /**
  * `byCohort` of the same slice under another model may be passed in: it reads all sources' revenue
- * and does not depend on the model. `memory` holds the window's per-buyer revenue through lifetime
- * H−1 (concentration-memory.ts), `months` the window's months, `spend` the slice's spend per source in
- * its mature months (intervals.ts, readIntervalSpend).
+ * and does not depend on the model.
  */
-export function concentrationStats(
+export async function concentrationStats(
   run: MetricRun,
-  memory: ConcentrationMemory,
-  months: readonly string[],
-  spend: IntervalSpend,
   byCohortShared?: CohortConcentration[],
-): ConcentrationStats {
-  if (memory.horizon !== run.options.horizon)
-    throw new Error(
-      `concentration memory of horizon ${memory.horizon} used at horizon ${run.options.horizon}`,
-    );
-  const combos = run.scope.combos === null ? null : new Set(run.scope.combos);
-  const kept = (r: number) => (combos === null ? true : combos.has(r));
-  return {
-    bySource: bySource(run, memory, matureSet(months, run.options.horizon), kept, spend),
-    byCohort: byCohortShared ?? byCohort(memory, kept),
-  };
+): Promise<ConcentrationStats> {
+  return { bySource: await bySource(run), byCohort: byCohortShared ?? (await byCohort(run)) };
 }
 
-/** The cohorts whose lifetime H−1 the window observes (as cohort-cells.ts matureMonths). */
-function matureSet(months: readonly string[], horizon: number): Set<string> {
-  const last = months.length - 1;
-  return new Set(months.filter((_, i) => last - i >= horizon - 1));
-}
+/** SQL: the slice's mature cohort months. */
+const IN_MATURE = (run: MetricRun, col: string) =>
+  `${col} IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)`;
 
-/**
- * Per source key of the run's model, over the slice's combos and mature cohorts: attributed buyers,
- * horizon revenue raw and capped, the top buyer and the top ceil(1 % · n) buyers' revenue (n = buyers
- * with a row, as the SQL's row count), against the source's mature spend.
- */
-function bySource(
-  run: MetricRun,
-  memory: ConcentrationMemory,
-  mature: Set<string>,
-  kept: (r: number) => boolean,
-  spend: IntervalSpend,
-): SourceConcentration[] {
-  const model = run.options.attribution;
-  const keys = new Map<string, BuyerPart[]>();
-  for (const part of memory.buyers) {
-    if (part.model !== model || !kept(part.r) || !mature.has(part.cohort)) continue;
-    const list = keys.get(part.key) ?? [];
-    list.push(part);
-    keys.set(part.key, list);
-  }
+async function bySource(run: MetricRun): Promise<SourceConcentration[]> {
+  const { t } = run;
+  // Per (source key, buyer) of the mature cohorts: horizon revenue, raw and capped, and the buyer's
+  // attributed weight: the buyer's row of the last lifetime below H it ordered in (cube-window.ts).
+  const rows = await run.all(`
+    WITH br AS (SELECT coalesce(b.key, '') AS k, b.uk AS uk, b.revenue AS revenue, b.capped AS capped, b.w AS w
+      FROM ${t.buyerRevenue} b
+      WHERE b.model = $model AND ${run.inCombos("b.r")} AND b.lifetime < ${HORIZON}
+        AND (b.next_lifetime = b.lifetime OR b.next_lifetime >= ${HORIZON}) AND ${IN_MATURE(run, "b.cohort")}),
+    ranked AS (SELECT br.k AS k, br.revenue AS revenue, br.capped AS capped, br.w AS w,
+        row_number() OVER (PARTITION BY br.k ORDER BY br.revenue DESC, br.uk) AS pos,
+        count(*) OVER (PARTITION BY br.k) AS n
+      FROM br),
+    spend AS (SELECT s.source_id AS k, sum(s.costs) AS costs FROM ${sliceSpend(run)} s
+      WHERE ${IN_MATURE(run, "s.month_start")} GROUP BY s.source_id),
+    agg AS (SELECT ranked.k AS k, sum(ranked.w) AS buyers, sum(ranked.revenue) AS revenue,
+        sum(ranked.capped) AS capped, max(CASE WHEN ranked.pos = 1 THEN ranked.revenue END) AS top,
+        sum(CASE WHEN ranked.pos <= ${ceilOf("ranked.n")} THEN ranked.revenue ELSE 0 END) AS top_share_revenue
+      FROM ranked GROUP BY ranked.k)
+    SELECT agg.k AS k, CAST(agg.buyers AS DOUBLE) AS buyers, CAST(agg.revenue AS DOUBLE) AS revenue,
+      CAST(agg.capped AS DOUBLE) AS capped, CAST(agg.top AS DOUBLE) AS top,
+      CAST(agg.top_share_revenue AS DOUBLE) AS top_share_revenue, CAST(sp.costs AS DOUBLE) AS costs
+    FROM agg LEFT JOIN spend sp ON sp.k = agg.k`);
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
-  const out: SourceConcentration[] = [];
-  for (const [key, parts] of keys) {
-    const buyersSum = new ExactSum();
-    const revenueSum = new ExactSum();
-    const cappedSum = new ExactSum();
-    let n = 0;
-    for (const p of parts) {
-      buyersSum.addSum(p.weight);
-      revenueSum.addSum(p.revenue);
-      cappedSum.addSum(p.capped);
-      n += p.hi.length;
-    }
-    if (n === 0) continue;
-    const buyers = buyersSum.value();
-    const revenue = revenueSum.value();
-    const capped = cappedSum.value();
-    const top = topSum(parts, 1).value();
-    const topShareRevenue = topSum(parts, Math.ceil(n / Math.round(1 / TOP_SHARE))).value();
-    const source = key === "" ? UNATTRIBUTED : key;
-    const costs = withheld ? null : (spend.bySource.get(key)?.mature ?? null);
+  const out = rows.map((r) => {
+    const buyers = numOrNull(r.buyers) ?? 0;
+    const revenue = numOrNull(r.revenue) ?? 0;
+    const capped = numOrNull(r.capped) ?? 0;
+    const top = numOrNull(r.top) ?? 0;
+    const costs = withheld ? null : numOrNull(r.costs);
     const per = (v: number, den: number | null) => (den !== null && den > 0 ? (margin * v) / den : null);
-    out.push({
-      source,
+    return {
+      source: text(r.k) === "" ? UNATTRIBUTED : text(r.k),
       revenue: margin * revenue,
       topBuyerShare: revenue > 0 ? top / revenue : null,
-      topPercentShare: revenue > 0 ? topShareRevenue / revenue : null,
+      topPercentShare: revenue > 0 ? (numOrNull(r.top_share_revenue) ?? 0) / revenue : null,
       ltvHRobust: per(capped, buyers),
       romiHRobust: per(capped, costs),
       romiHWithoutTopBuyer: per(revenue - top, costs),
-    });
-  }
+    };
+  });
   return out.sort((a, b) => sourceRowOrder(a.source, b.source));
 }
 
-/** Per buyer cohort (all sources, the slice's combos): the largest buyer's share of its revenue through H−1. */
-function byCohort(memory: ConcentrationMemory, kept: (r: number) => boolean): CohortConcentration[] {
-  const cohorts = new Map<string, { revenue: ExactSum; hi: number; lo: number }>();
-  for (const part of memory.cohorts) {
-    if (!kept(part.r)) continue;
-    let c = cohorts.get(part.cohort);
-    if (!c) {
-      c = { revenue: new ExactSum(), hi: part.topHi, lo: part.topLo };
-      cohorts.set(part.cohort, c);
-    }
-    c.revenue.addSum(part.revenue);
-    if (compareParts(part.topHi, part.topLo, c.hi, c.lo) > 0) {
-      c.hi = part.topHi;
-      c.lo = part.topLo;
-    }
-  }
-  return [...cohorts]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([cohort, c]) => {
-      const revenue = c.revenue.value();
-      return { cohort, topBuyerShare: revenue > 0 ? toDouble(c.hi, c.lo) / revenue : null };
-    });
+async function byCohort(run: MetricRun): Promise<CohortConcentration[]> {
+  const { t, d } = run;
+  const rows = await run.all(`
+    WITH br AS (SELECT l.cohort AS cohort, l.uk AS uk, sum(l.revenue) AS revenue FROM ${t.lifetimes} l
+      WHERE ${run.inCombos("l.r")} AND l.lifetime < ${HORIZON} GROUP BY l.cohort, l.uk)
+    SELECT ${d.formatMonth("br.cohort")} AS cohort, CAST(sum(br.revenue) AS DOUBLE) AS revenue,
+      CAST(max(br.revenue) AS DOUBLE) AS top
+    FROM br GROUP BY br.cohort ORDER BY br.cohort`);
+  return rows.map((r) => {
+    const revenue = numOrNull(r.revenue) ?? 0;
+    return { cohort: text(r.cohort), topBuyerShare: revenue > 0 ? (numOrNull(r.top) ?? 0) / revenue : null };
+  });
+}
+
+/** SQL: ceil(TOP_SHARE · n) for a positive integer n, without an engine's ceil spelling. */
+function ceilOf(n: string): string {
+  const per = Math.round(1 / TOP_SHARE);
+  return `CAST((${n} + ${per - 1} - (${n} + ${per - 1}) % ${per}) / ${per} AS INTEGER)`;
 }

@@ -1,6 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
 import { assembleSlice } from "./compute.ts";
-import { type ConcentrationMemory, loadConcentrationMemory } from "./concentration-memory.ts";
 import { buildDataCube, type DataCubeFacts } from "./cube-data.ts";
 import {
   type DataTables,
@@ -62,23 +61,12 @@ interface WindowEntry {
    * for trust numbers: a new window's point numbers do not wait for them.
    */
   trust?: Promise<TrustMemory>;
-  /**
-   * The window's per-buyer revenue per horizon asked for (concentration-memory.ts), read after the
-   * trust tables; the most recently used few are kept.
-   */
-  buyers: Map<number, Promise<ConcentrationMemory>>;
   /** Slices reading it now: an entry in use is never dropped. */
   readers: number;
 }
 
 /** Windows kept per cube (each a few small tables); the least recently used idle one goes first. */
 const MAX_WINDOWS = 8;
-
-/**
- * Horizons whose per-buyer revenue a window keeps in memory (~16 bytes a buyer and model at each):
- * the dashboard changes the horizon rarely, and another one is read again in about a second at 4M.
- */
-const MAX_HORIZONS = 2;
 
 const NO_FILTER: AcquisitionFilter = { sources: [], devices: [] };
 
@@ -113,7 +101,7 @@ export async function sliceCube(
     const scope = scopeOf(cube.facts, filter);
     const point = await assembleSlice(on, options, tables, scope, context);
     // Intervals, concentration and forecasts (issue 10) on top of the point numbers.
-    return memory ? withTrust(on, options, tables, scope, point, { budgetInput, ...memory }) : point;
+    return memory ? withTrust(on, options, tables, scope, point, { budgetInput, memory }) : point;
   });
 }
 
@@ -133,7 +121,7 @@ export async function sliceTrust(
   return inWindow(cube, raw, on, true, (options, _window, entry, _facts, memory) =>
     withTrust(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter), point, {
       budgetInput,
-      ...memory!,
+      memory: memory!,
     }),
   );
 }
@@ -152,8 +140,8 @@ async function inWindow<T>(
     window: AnalysisWindow,
     entry: WindowEntry,
     facts: WindowFacts,
-    /** The window's trust sums and per-buyer revenue at the slice's horizon, when `trust`. */
-    memory: TrustInputs | undefined,
+    /** The window's trust sums, when `trust`. */
+    memory: TrustMemory | undefined,
   ) => Promise<T>,
 ): Promise<T> {
   const requested = normalizeOptions({ ...raw }, cube.facts);
@@ -163,7 +151,7 @@ async function inWindow<T>(
   entry.readers += 1;
   try {
     const facts = await entry.ready;
-    const memory = trust ? await trustInputs(cube, entry, options, on) : undefined;
+    const memory = trust ? await trustTables(cube, entry, options, on) : undefined;
     return await read(options, window, entry, facts, memory);
   } finally {
     entry.readers -= 1;
@@ -219,7 +207,6 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
   const entry: WindowEntry = {
     tables,
     ready: buildOnOwnConnection(cube, on, (engine) => buildWindowCube(engine, cube.tables, tables, options)),
-    buyers: new Map(),
     readers: 0,
   };
   cube.windows.set(key, entry);
@@ -229,40 +216,6 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
     void dropWindow(cube, entry);
   });
   return entry;
-}
-
-/** What a slice's trust numbers read from memory (slice-trust.ts). */
-interface TrustInputs {
-  memory: TrustMemory;
-  buyers: ConcentrationMemory;
-}
-
-async function trustInputs(
-  cube: Cube,
-  entry: WindowEntry,
-  options: AnalysisOptions,
-  on: Engine,
-): Promise<TrustInputs> {
-  const memory = await trustTables(cube, entry, options, on);
-  return { memory, buyers: await buyerRevenue(entry, options.horizon, on) };
-}
-
-/** The window's per-buyer revenue at `horizon`, read once (after its trust tables exist) and kept. */
-function buyerRevenue(entry: WindowEntry, horizon: number, on: Engine): Promise<ConcentrationMemory> {
-  const known = entry.buyers.get(horizon);
-  if (known) {
-    entry.buyers.delete(horizon);
-    entry.buyers.set(horizon, known);
-    return known;
-  }
-  const read = loadConcentrationMemory(on, entry.tables, horizon);
-  entry.buyers.set(horizon, read);
-  // A failed read (its request timed out) is tried again by the next slice.
-  read.catch(() => {
-    if (entry.buyers.get(horizon) === read) entry.buyers.delete(horizon);
-  });
-  for (const h of entry.buyers.keys()) if (entry.buyers.size > MAX_HORIZONS) entry.buyers.delete(h);
-  return read;
 }
 
 /**

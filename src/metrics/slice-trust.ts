@@ -1,5 +1,4 @@
 import type { Engine } from "../engine/engine.ts";
-import type { ConcentrationMemory } from "./concentration-memory.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { dailyAcquisition } from "./daily-acquisition.ts";
 import { type IntervalSpend, readIntervalSpend } from "./intervals.ts";
@@ -22,8 +21,6 @@ export interface TrustSliceOptions {
   budgetInput: boolean;
   /** The window's bootstrap sums in memory (trust-memory.ts; cube.ts loads them once per window). */
   memory: TrustMemory;
-  /** The window's per-buyer revenue at the slice's horizon (concentration-memory.ts; once per window and horizon). */
-  buyers: ConcentrationMemory;
 }
 
 /**
@@ -38,7 +35,7 @@ export async function withTrust(
   tables: DataTables & WindowTables,
   scope: SliceScope,
   point: Record<Attribution, MetricsResult>,
-  { budgetInput, memory, buyers }: TrustSliceOptions,
+  { budgetInput, memory }: TrustSliceOptions,
 ): Promise<Record<Attribution, MetricsResult>> {
   const first = point[options.attribution];
   // The all-source LTV matrix and spend per cohort are the same under every model.
@@ -50,7 +47,7 @@ export async function withTrust(
     const run = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
     spend ??= await readIntervalSpend(run);
     // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    const trust = await trustStats(run, memory, buyers, shared, options.confidence, base, spend);
+    const trust = await trustStats(run, memory, shared, options.confidence, base, spend);
     base ??= trust;
     // The budget plan's input follows the model too (credited buyers per source and day).
     out[model] = {

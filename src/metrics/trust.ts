@@ -10,9 +10,8 @@ import {
 import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
 import { concentrationStats } from "./concentration.ts";
-import type { ConcentrationMemory } from "./concentration-memory.ts";
 import { sourceRowOrder } from "./id-order.ts";
-import { type IntervalSpend, intervalStats, readIntervalSpend } from "./intervals.ts";
+import { type IntervalSpend, intervalStats } from "./intervals.ts";
 import { sliceSpend } from "./marketing.ts";
 import { type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { TrustStats } from "./result.ts";
@@ -28,8 +27,6 @@ export async function trustStats(
   run: MetricRun,
   /** The window's bootstrap sums in memory (trust-memory.ts). */
   memory: TrustMemory,
-  /** The window's per-buyer revenue through lifetime H−1 in memory (concentration-memory.ts). */
-  buyers: ConcentrationMemory,
   tables: Pick<Tables, "ltv" | "cac_by_cohort">,
   level: number,
   /** The same slice's stats under another model: what does not depend on the model is reused. */
@@ -37,9 +34,8 @@ export async function trustStats(
   /** The slice's spend as the intervals read it (the same under every model), when already read. */
   spend?: IntervalSpend,
 ): Promise<TrustStats> {
-  const costs = spend ?? (await readIntervalSpend(run));
-  const intervals = await intervalStats(run, memory, level, shared?.intervals.byCohort, costs);
-  const concentration = concentrationStats(run, buyers, memory.months, costs, shared?.concentration.byCohort);
+  const intervals = await intervalStats(run, memory, level, shared?.intervals.byCohort, spend);
+  const concentration = await concentrationStats(run, shared?.concentration.byCohort);
   const pooled =
     shared?.forecast.ltv ??
     (run.options.forecastModel === "buyer"

@@ -11,7 +11,7 @@ import { TOP_SHARE } from "../../src/metrics/concentration.ts";
 import { sourceRowOrder } from "../../src/metrics/id-order.ts";
 import { sliceSpend } from "../../src/metrics/marketing.ts";
 import { HORIZON, type MetricRun, numOrNull, text } from "../../src/metrics/query.ts";
-import type { CohortConcentration, SourceConcentration } from "../../src/metrics/result.ts";
+import type { SourceConcentration } from "../../src/metrics/result.ts";
 
 /** SQL: attributed horizon revenue per (source key, buyer) of the slice's mature cohorts. */
 function buyerRevenue(run: MetricRun): string {
@@ -75,23 +75,4 @@ export async function sqlSourceConcentration(run: MetricRun): Promise<SourceConc
 function ceilOf(n: string): string {
   const per = Math.round(1 / TOP_SHARE);
   return `CAST((${n} + ${per - 1} - (${n} + ${per - 1}) % ${per}) / ${per} AS INTEGER)`;
-}
-
-/**
- * The concentration per buyer cohort as metrics/concentration.ts read it per request before the
- * per-buyer revenue moved into memory (concentration-memory.ts): all sources' revenue through H−1
- * per buyer of the slice, the largest buyer's share per cohort.
- */
-export async function sqlCohortConcentration(run: MetricRun): Promise<CohortConcentration[]> {
-  const { t, d } = run;
-  const rows = await run.all(`
-    WITH br AS (SELECT l.cohort AS cohort, l.uk AS uk, sum(l.revenue) AS revenue FROM ${t.lifetimes} l
-      WHERE ${run.inCombos("l.r")} AND l.lifetime < ${HORIZON} GROUP BY l.cohort, l.uk)
-    SELECT ${d.formatMonth("br.cohort")} AS cohort, CAST(sum(br.revenue) AS DOUBLE) AS revenue,
-      CAST(max(br.revenue) AS DOUBLE) AS top
-    FROM br GROUP BY br.cohort ORDER BY br.cohort`);
-  return rows.map((r) => {
-    const revenue = numOrNull(r.revenue) ?? 0;
-    return { cohort: text(r.cohort), topBuyerShare: revenue > 0 ? (numOrNull(r.top) ?? 0) / revenue : null };
-  });
 }
