@@ -24,9 +24,8 @@ const { values } = parseArgs({
     sizes: { type: "boolean", default: false },
     threads: { type: "string", default: "2" },
     /**
-     * Every slice at this horizon (default: a different one per slice, 3, 4, ...). A window keeps its
-     * buyers' revenue per horizon (concentration-memory.ts), so a new horizon pays that read once; the
-     * dashboard's filter changes keep theirs.
+     * Every slice at this horizon (default: a different one per slice, 3, 4, ...): the dashboard's
+     * filter changes keep their horizon, so this measures what a per-horizon cache would save.
      */
     horizon: { type: "string", default: "" },
   },
