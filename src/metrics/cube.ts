@@ -15,6 +15,7 @@ import type { AnalysisWindow, MetricsResult } from "./result.ts";
 import { withTrust } from "./slice-trust.ts";
 import type { Attribution } from "./tables.ts";
 import { loadTrustMemory, type TrustMemory } from "./trust-memory.ts";
+import { windowMonths } from "./window-periods.ts";
 
 /**
  * The acquisition cube: whole-history tables built once per dataset (cube-data.ts), per-window tables
@@ -230,8 +231,9 @@ function trustTables(
 ): Promise<TrustMemory> {
   if (entry.trust) return entry.trust;
   const built = buildOnOwnConnection(cube, on, async (engine) => {
+    const facts = await entry.ready;
     await buildTrustTables(engine, cube.tables, entry.tables, window);
-    return loadTrustMemory(engine, entry.tables);
+    return loadTrustMemory(engine, entry.tables, windowMonths(facts.calendar));
   });
   entry.trust = built;
   // A failed build (its request timed out, the window was dropped) is tried again by the next slice.

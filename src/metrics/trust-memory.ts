@@ -55,8 +55,15 @@ export interface TrustMemory {
   bytes: number;
 }
 
-/** Reads the window's bucket tables into memory (once per window, after buildTrustTables). */
-export async function loadTrustMemory(engine: Engine, t: WindowTables): Promise<TrustMemory> {
+/**
+ * Reads the window's bucket tables into memory (once per window, after buildTrustTables). `months`
+ * are the window's months in order, as its calendar already holds them (window-periods.ts).
+ */
+export async function loadTrustMemory(
+  engine: Engine,
+  t: WindowTables,
+  months: string[],
+): Promise<TrustMemory> {
   const q = new BoundSql(engine, {});
   const { d } = q;
   // Decimal values as text: the engines' JSON numbers would round them.
@@ -74,9 +81,6 @@ export async function loadTrustMemory(engine: Engine, t: WindowTables): Promise<
   });
   let bytes = 0;
   for (const g of [...revenue, ...buyers]) bytes += 64 + 17 * g.sums.buckets.length;
-  const months = (
-    await q.all(`SELECT DISTINCT ${d.formatMonth("c.month_start")} AS m FROM ${t.calendar} c ORDER BY m`)
-  ).map((r) => text(r.m as string));
   return { months, revenue, buyers, bytes };
 }
 
