@@ -112,4 +112,40 @@ describe("reflow", () => {
     assert.equal(await fitToRoom(heatmap, 347, svgWidth), heatmap);
     assert.equal(await fitToRoom(heatmap, 1044, svgWidth), heatmap);
   });
+
+  test("on a phone a column axis slants its labels instead of dropping some; bar segments too narrow for their share drop it", async () => {
+    const p = reportPresentation("en", reportTables());
+    const drawnTexts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+    const lag = FIGURES["conversion-lag"](p);
+    const buckets = ["same day", "next day", "2–7 days", "8–30 days", "over 30 days"];
+    const natural = drawnTexts(await renderSvg(lag));
+    for (const b of buckets) assert.ok(natural.includes(b), `natural: ${b}`);
+    const phone = await fitToRoom(lag, 347, svgWidth);
+    assert.ok(plotWidth(phone)! < 350, "narrowed");
+    const phoneSvg = await renderSvg(phone);
+    for (const b of buckets) assert.ok(drawnTexts(phoneSvg).includes(b), `phone keeps "${b}"`);
+    assert.match(phoneSvg, /rotate\(-45\)/, "slanted on a phone");
+    assert.doesNotMatch(await renderSvg(lag), /rotate\(-45\)/, "flat where the columns hold them");
+
+    // Segment shares of the lag-by-source bars: written where the segment is at least 40 px wide at
+    // the plot's drawn width, so the phone's narrow plot writes fewer of them and none overlap.
+    const bySource = FIGURES["conversion-lag-by-source"](p);
+    const segments = (bySource as unknown as { data: { values: { x0: number; x1: number; text: string }[] } })
+      .data.values;
+    // The marks' texts come after the axes (whose last text is the y title "Source") and before the legend.
+    const shares = (svg: string) => {
+      const texts = drawnTexts(svg);
+      return texts
+        .slice(texts.indexOf("Source") + 1, texts.indexOf("same day"))
+        .filter((t) => /^\d+%$/.test(t)).length;
+    };
+    const expected = (width: number) => segments.filter((s) => (s.x1 - s.x0) * width >= 40).length;
+    const narrow = await fitToRoom(bySource, 347, svgWidth);
+    assert.equal(shares(await renderSvg(bySource)), expected(plotWidth(bySource)!));
+    assert.equal(shares(await renderSvg(narrow)), expected(plotWidth(narrow)!));
+    assert.ok(
+      expected(plotWidth(narrow)!) < expected(plotWidth(bySource)!),
+      "fewer shares fit the phone's plot",
+    );
+  });
 });

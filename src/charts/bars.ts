@@ -6,7 +6,7 @@
  */
 import { t } from "../i18n/index.ts";
 import { NOTE_GREY } from "./palette.ts";
-import { BAR_STEP, bandLabelAngle, baseConfig, flatLeftTitle, header, PLOT_WIDTH, round } from "./theme.ts";
+import { BAR_STEP, bandLabelsFor, baseConfig, flatLeftTitle, header, PLOT_WIDTH, round } from "./theme.ts";
 import type { RunContext, VegaLiteSpec } from "./types.ts";
 
 export interface BarRow {
@@ -211,7 +211,7 @@ export function columns(ctx: RunContext, rows: ColumnRow[], o: ColumnOptions): V
     field: "key",
     type: "ordinal" as const,
     scale: { domain: keys },
-    axis: { title: o.keyTitle, labelAngle: bandLabelAngle(keys.length, width, o.labelWidth ?? 42) },
+    axis: { title: o.keyTitle, ...bandLabelsFor(keys.length, width, o.labelWidth ?? 42) },
   };
   const y = {
     field: "value",

@@ -109,6 +109,23 @@ export function bandLabelAngle(count: number, plotWidth: number, labelWidth: num
 }
 
 /**
+ * A band axis' label angle, alignment and baseline, flat when a column holds its label and slanted
+ * when not, decided from the plot's width signal when drawn: a figure narrowed for a phone
+ * (charts/reflow.ts changes only its width) slants its labels instead of dropping every other one.
+ * Drawn at `plotWidth`, the same angle as `bandLabelAngle`.
+ */
+export function bandLabelsFor(count: number, plotWidth: number, labelWidth: number) {
+  const flat = `width / ${Math.max(count, 1)} >= ${labelWidth + 8}`;
+  if (bandLabelAngle(count, plotWidth, labelWidth) !== 0 && plotWidth > 0)
+    return { labelAngle: -45, labelAlign: "right" as const, labelBaseline: "top" as const };
+  return {
+    labelAngle: { expr: `${flat} ? 0 : -45` },
+    labelAlign: { expr: `${flat} ? 'center' : 'right'` },
+    labelBaseline: { expr: `${flat} ? 'top' : 'middle'` },
+  };
+}
+
+/**
  * Axis props that put a left axis' title flat above its labels instead of rotated beside them: a
  * rotated title is longer than a short plot (one cohort, one source) and runs into the other axis.
  * Offset by the widest label (about 6.2 px per character at 11 px) so it starts where they start.

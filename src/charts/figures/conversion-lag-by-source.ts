@@ -89,8 +89,7 @@ export function conversionLagBySource(p: Presentation): VegaLiteSpec {
         x0: round(x0),
         x1: round(x0 + s),
         mid: round(x0 + s / 2),
-        // Written only where the segment is wide enough for "55 %".
-        text: s * PLOT_WIDTH >= 40 ? formatPercent(lang, s, 0) : "",
+        text: formatPercent(lang, s, 0),
         ink: textColorOn(hexToRgb(BUCKET_COLORS[i]!)),
         few: few(key),
         shareText: formatPercent(lang, s, 1),
@@ -157,7 +156,12 @@ export function conversionLagBySource(p: Presentation): VegaLiteSpec {
               encoding: { x: { value: PLOT_WIDTH }, text: { field: "averageText" } },
             },
           ]),
-      ...inkLayers(10, { x: { field: "mid", type: "quantitative" as const }, text: { field: "text" } }),
+      // Written only where the segment is wide enough for "55 %", at the width the plot is drawn at
+      // (a phone's plot is a quarter of the natural one: charts/reflow.ts).
+      ...inkLayers(10, {
+        x: { field: "mid", type: "quantitative" as const },
+        text: { condition: { test: "(datum.x1 - datum.x0) * width >= 40", field: "text" }, value: "" },
+      }),
     ],
   };
 }
