@@ -94,8 +94,11 @@ export async function withBuyerBacktest(
   const first = Object.values(results)[0];
   if (!first?.trust || first.options.forecastModel !== "buyer") return results;
   const buyers = await readBuyerHistories(wholeWindowRun(cube, first));
-  const { cohorts, summary } = backtestLtv(first.tables.ltv, { horizon: first.options.horizon, buyers });
-  const backtest = { cohorts, summary };
+  const { cohorts, cases, summary } = backtestLtv(first.tables.ltv, {
+    horizon: first.options.horizon,
+    buyers,
+  });
+  const backtest = { cohorts, cases, summary };
   const out = {} as Record<Attribution, MetricsResult>;
   for (const [model, r] of Object.entries(results) as [Attribution, MetricsResult][])
     out[model] = r.trust ? { ...r, trust: { ...r.trust, forecast: { ...r.trust.forecast, backtest } } } : r;

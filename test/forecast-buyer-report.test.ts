@@ -167,7 +167,7 @@ describe("the buyer-level forecast in the metrics", async () => {
       true,
     );
     const want = backtestLtv(ltv, { horizon: analysis.metrics.options.horizon, buyers: buyers! });
-    assert.deepEqual(forecast.backtest, { cohorts: want.cohorts, summary: want.summary });
+    assert.deepEqual(forecast.backtest, { cohorts: want.cohorts, cases: want.cases, summary: want.summary });
     const scored = want.summary.filter((s) => s.model === "buyer-level" && s.cases > 0);
     assert.ok(scored.length > 0, "the buyer-level model scores some cases on this sample");
 
@@ -181,6 +181,21 @@ describe("the buyer-level forecast in the metrics", async () => {
     assert.match(page, /Forecasts for young cohorts \(model: buyer-level/);
     const all = want.summary.find((s) => s.model === "buyer-level" && s.observedMonths === null)!;
     assert.ok(page.includes(`${(all.mape! * 100).toFixed(1)}`), `MAPE ${all.mape} quoted`);
+    // The baseline beside it is scored on the buyer-level model's own cases, not the power curve's.
+    const naive = want.cases.filter((c) => c.buyerForecast !== null && c.actual > 0);
+    const naiveMape = naive.reduce((s, c) => s + Math.abs(c.naive - c.actual) / c.actual, 0) / naive.length;
+    const lastRow = /<tr>(?:(?!<tr>)[\s\S])*?<\/tr>\s*<\/tbody>/.exec(
+      page.slice(page.indexOf("data-backtest")),
+    )![0];
+    assert.ok(
+      lastRow.includes(`${(naiveMape * 100).toFixed(1)}%`),
+      `baseline ${naiveMape} on the ${naive.length} buyer-level cases: ${lastRow}`,
+    );
+    assert.notEqual(
+      naive.length,
+      want.cases.filter((c) => c.forecast !== null).length,
+      "fewer cases than the power curve's",
+    );
     const ru = /<section id="methods"[\s\S]*?<\/section>/.exec(
       renderReportHtml(presentationOf(analysis, "ru"), { figures: [] }),
     )![0];

@@ -278,6 +278,7 @@ export interface ForecastTables {
    */
   backtest?: {
     cohorts: string[];
+    cases: import("../forecast/backtest.ts").BacktestCase[];
     summary: import("../forecast/backtest.ts").BacktestSummary[];
   };
   ltv: import("../forecast/ltv-forecast.ts").LtvForecastRow[];

@@ -13,7 +13,7 @@ const TEXT = {
   en: {
     title: "LTV by buyer cohort: measured and forecast",
     subtitle: (h: number, model: string) =>
-      `Solid: measured. Dashed with band: forecast (${model}, 80 % interval). H = ${h} months.`,
+      `Solid: measured. Dashed with band: forecast (${model}, 80 % interval). H\u00a0=\u00a0${h} months.`,
     x: "Lifetime, months",
     y: (c: string) => `LTV, ${c}`,
     legend: "Cohort",
@@ -21,7 +21,7 @@ const TEXT = {
   ru: {
     title: "LTV по когортам покупателей: факт и прогноз",
     subtitle: (h: number, model: string) =>
-      `Сплошная линия — факт, пунктир с полосой — прогноз (${model}, интервал 80 %). H = ${h} мес.`,
+      `Сплошная линия — факт, пунктир с полосой — прогноз (${model}, интервал 80 %). H\u00a0=\u00a0${h}\u00a0мес.`,
     x: "Лайфтайм, мес.",
     y: (c: string) => `LTV, ${c}`,
     legend: "Когорта",

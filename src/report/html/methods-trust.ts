@@ -7,7 +7,7 @@
  * it (`trust.forecast.backtest`, backtest.ts withBuyerBacktest) and the page quotes it; without it
  * the page quotes the power curve's and says so.
  */
-import { type BacktestModel, type BacktestSummary, backtestLtv } from "../../forecast/backtest.ts";
+import { type BacktestSummary, backtestLtv, baselineOn } from "../../forecast/backtest.ts";
 import { formatNumber } from "../../i18n/index.ts";
 import { CUT_ROMI } from "../../insights/thresholds.ts";
 import type { MetricsResult } from "../../metrics/result.ts";
@@ -33,14 +33,13 @@ export function trustMethods(v: RunContext, m: MetricsResult | undefined): Html 
   const forecastModel = trust.forecast.model;
   const own = forecastModel === "buyer" ? trust.forecast.backtest : undefined;
   const result = own ?? backtestLtv(m.tables.ltv, { horizon: v.horizon });
-  const quoted: BacktestModel = own ? "buyer-level" : "power-curve";
+  const quoted = own ? "buyer-level" : "power-curve";
   const rows: BacktestRow[] = [];
   for (const s of result.summary) {
     if (s.model !== quoted) continue;
-    const naive = result.summary.find(
-      (x) => x.model === "no-growth" && x.observedMonths === s.observedMonths,
-    );
-    if (naive && s.cases + s.unscored > 0) rows.push({ months: s.observedMonths, model: s, naive });
+    // The baseline on the quoted model's own cases (the buyer-level model forecasts fewer).
+    const naive = baselineOn(result.cases, quoted, s.observedMonths);
+    if (s.cases + s.unscored > 0) rows.push({ months: s.observedMonths, model: s, naive });
   }
   const pct = (x: number | null) => (x === null ? DASH : fmtShare(v, x));
   const columns: Column<BacktestRow>[] = [
