@@ -28,6 +28,7 @@ import { sourceLtvMatrices } from "../src/metrics/trust.ts";
 import { presentationOf } from "../src/presentation.ts";
 import { renderReportHtml } from "../src/report/html/index.ts";
 import { writeForecastTables } from "../src/report/trust-tables.ts";
+import { computationKey, parseAnalysisQuery } from "../src/server/params.ts";
 import { freshEngine, tempDir } from "./helpers/temp.ts";
 
 describe("the buyer-level forecast in the metrics", async () => {
@@ -212,5 +213,22 @@ describe("the buyer-level forecast in the metrics", async () => {
       without,
       /the figures below are the power curve&#39;s|the figures below are the power curve's/,
     );
+  });
+
+  it("serve --forecast-model: the catalog's model reaches every request's options and the cache key", () => {
+    const catalog = {
+      bounds: { firstVisitStart: "2017-06-01", lastVisitStart: "2018-05-31" },
+      sources: ["1"],
+      devices: ["touch"],
+      currency: "USD",
+    };
+    const plain = parseAnalysisQuery(new URLSearchParams("intervals=1"), catalog);
+    const buyerView = parseAnalysisQuery(new URLSearchParams("intervals=1"), {
+      ...catalog,
+      forecastModel: "buyer",
+    });
+    assert.equal(plain.options.forecastModel, "power");
+    assert.equal(buyerView.options.forecastModel, "buyer");
+    assert.notEqual(computationKey(plain), computationKey(buyerView));
   });
 });
