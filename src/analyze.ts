@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { withBuyerBacktest } from "./backtest.ts";
 import type { BudgetPlanDocument } from "./budget/plan-document.ts";
 import { planOfMetrics } from "./budget/plan-document.ts";
 import type { PlanMetrics } from "./budget/plan-inputs.ts";
@@ -151,7 +152,10 @@ export async function analyzeInStages(
   phase("ingest");
   if (metricsMemoryLimit) await engine.setMemoryLimit?.(metricsMemoryLimit);
   const cube = await buildCube(engine);
-  const results = await sliceCube(cube, withIngestWindow(options, dataQuality)).finally(() => dropCube(cube));
+  // Under the buyer-level forecast, its backtest on the run's buyers for the methods to quote.
+  const results = await sliceCube(cube, withIngestWindow(options, dataQuality))
+    .then((r) => withBuyerBacktest(cube, r))
+    .finally(() => dropCube(cube));
   phase("metrics");
   const planStarted = performance.now();
   const plan = fitPlan(results[options.attribution], planSettings);

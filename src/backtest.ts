@@ -3,10 +3,11 @@ import { type BacktestOptions, type BacktestResult, backtestLtv } from "./foreca
 import type { BuyerHistory } from "./forecast/buyer-forecast.ts";
 import { readBuyerHistories } from "./forecast/buyer-months.ts";
 import { type IngestSources, ingest } from "./ingest/index.ts";
-import { buildCube, dropCube, scopeOf, sliceCube } from "./metrics/cube.ts";
+import { buildCube, type Cube, dropCube, scopeOf, sliceCube } from "./metrics/cube.ts";
 import { type AnalysisOptions, normalizeOptions, readDataBounds } from "./metrics/options.ts";
 import { MetricRun } from "./metrics/query.ts";
-import type { LtvRow } from "./metrics/tables.ts";
+import type { MetricsResult } from "./metrics/result.ts";
+import type { Attribution, LtvRow } from "./metrics/tables.ts";
 
 export interface BacktestRun {
   /** The metric options the LTV matrix was computed with (window, horizon, margin). */
@@ -73,12 +74,41 @@ export async function ltvAndBuyers(
       options.attribution
     ];
     if (!withBuyers) return { ltv: metrics.tables.ltv };
-    // The one window the slice built.
-    const [entry] = [...cube.windows.values()];
-    const scope = scopeOf(cube.facts, { sources: [], devices: [] });
-    const run = new MetricRun(engine, metrics.options, { ...cube.tables, ...entry!.tables }, scope);
-    return { ltv: metrics.tables.ltv, buyers: await readBuyerHistories(run) };
+    return { ltv: metrics.tables.ltv, buyers: await readBuyerHistories(wholeWindowRun(cube, metrics)) };
   } finally {
     await dropCube(cube);
   }
+}
+
+/**
+ * Under `--forecast-model buyer`, `results` (one unfiltered slice of `cube` under every attribution
+ * model) with the buyer-level model's backtest on the slice's own buyers in every model's
+ * `trust.forecast.backtest`: what the report's methods section quotes, so the page checks the model it
+ * forecast with. Unchanged under the power curve (the page computes that backtest from the LTV matrix).
+ * Costs one read of the buyers' months and the model's fits and bootstraps at every cut.
+ */
+export async function withBuyerBacktest(
+  cube: Cube,
+  results: Record<Attribution, MetricsResult>,
+): Promise<Record<Attribution, MetricsResult>> {
+  const first = Object.values(results)[0];
+  if (!first?.trust || first.options.forecastModel !== "buyer") return results;
+  const buyers = await readBuyerHistories(wholeWindowRun(cube, first));
+  const { cohorts, cases, summary } = backtestLtv(first.tables.ltv, {
+    horizon: first.options.horizon,
+    buyers,
+  });
+  const backtest = { cohorts, cases, summary };
+  const out = {} as Record<Attribution, MetricsResult>;
+  for (const [model, r] of Object.entries(results) as [Attribution, MetricsResult][])
+    out[model] = r.trust ? { ...r, trust: { ...r.trust, forecast: { ...r.trust.forecast, backtest } } } : r;
+  return out;
+}
+
+/** A run over the whole window of a cube sliced once, unfiltered (its one window's tables). */
+function wholeWindowRun(cube: Cube, metrics: MetricsResult): MetricRun {
+  const [entry] = [...cube.windows.values()];
+  if (!entry || cube.windows.size !== 1) throw new Error("expected a cube sliced over one window");
+  const scope = scopeOf(cube.facts, { sources: [], devices: [] });
+  return new MetricRun(cube.engine, metrics.options, { ...cube.tables, ...entry.tables }, scope);
 }

@@ -18,12 +18,16 @@ export type { Engine, Row, SqlParams } from "./engine/engine.ts";
 export { QueryError } from "./engine/query-error.ts";
 export {
   type BacktestResult,
+  type BuyerForecastBasis,
   type BuyerHistory,
   type BuyerMonth,
+  type BuyerShare,
   backtestLtv,
+  buyerForecastBasis,
   buyerHistories,
   forecastLtv,
   forecastLtvByBuyers,
+  forecastLtvByBuyersBySource,
   forecastPayback,
   forecastRomi,
   type LtvForecastRow,

@@ -37,9 +37,22 @@ describe("trust figures", () => {
       youngest.map((v) => `${v.lifetime}:${v.part}`),
       ["0:observed", "0:forecast", "1:forecast", "2:forecast", "3:forecast", "4:forecast", "5:forecast"],
     );
+    // The subtitle names the forecast's model (the power curve unless told).
     for (const lang of ["en", "ru"] as const) {
       const svg = await renderSvg(ltvForecastFigure(rows, { lang, currency: "USD", horizon: 3 }));
-      assert.match(svg, lang === "en" ? /forecast \(80 % interval\)/ : /прогноз \(интервал 80 %\)/);
+      assert.match(
+        svg,
+        lang === "en"
+          ? /forecast \(power curve, 80 % interval\)/
+          : /прогноз \(степенная кривая, интервал 80 %\)/,
+      );
+      const buyer = await renderSvg(
+        ltvForecastFigure(rows, { lang, currency: "USD", horizon: 3, model: "buyer" }),
+      );
+      assert.match(
+        buyer,
+        lang === "en" ? /forecast \(buyer-level BG\/BB/ : /прогноз \(модель покупателей BG\/BB/,
+      );
     }
   });
 

@@ -185,6 +185,7 @@ describe("buyer-level LTV forecast", () => {
           const revenue = months.map(() => v.gamma(SPEND.p) / nu);
           const seen = months.filter((k) => k <= n);
           histories.push({
+            buyer: `${cohort}/${i}`,
             cohort,
             cohortIndex: monthIndex(cohort),
             lifetimes: seen,

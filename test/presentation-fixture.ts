@@ -88,7 +88,7 @@ function trustOf(
         topBuyerShare: share,
       })),
     },
-    forecast: t.forecast ?? { ltv: [], romi: [], payback: [] },
+    forecast: t.forecast ?? { model: "power", ltv: [], romi: [], payback: [] },
   };
 }
 

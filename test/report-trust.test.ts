@@ -169,6 +169,7 @@ describe("LTV curves with the forecast continuation", () => {
   ];
   const tables = { ...EMPTY_TABLES, ltv };
   const forecast = {
+    model: "power" as const,
     ltv: [
       ...ltv.map((r) => ({ ...r, ltv_low: null, ltv_high: null, observed: true })),
       {

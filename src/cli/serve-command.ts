@@ -10,17 +10,26 @@ export const serveFlags = {
   port: { type: "string" },
   token: { type: "string" },
   currency: { type: "string" },
+  "forecast-model": { type: "string" },
 } as const;
 
 export const serveHelp = `channelscope serve --visits V --orders O --costs C [--host 127.0.0.1] [--port 8080] [--token T]
-    [--db FILE.duckdb] [--from YYYY-MM-DD --to YYYY-MM-DD] [--currency USD]
+    [--db FILE.duckdb] [--from YYYY-MM-DD --to YYYY-MM-DD] [--currency USD] [--forecast-model power|buyer]
     [--engine duckdb|clickhouse|chdb] [--clickhouse-url URL]
   Ingests once, then serves the dashboard and the JSON API (GET /api/analysis, /api/health) until
   Ctrl+C. --db FILE alone reuses a database an earlier run ingested. A host other than loopback needs
-  --token (or CHANNELSCOPE_TOKEN), checked as "Authorization: Bearer T". See docs/serve.md.`;
+  --token (or CHANNELSCOPE_TOKEN), checked as "Authorization: Bearer T". --forecast-model: the LTV
+  forecast of young cohorts behind every response (default power; buyer: BG/BB + Gamma-Gamma, as
+  report's). See docs/serve.md.`;
 
 type ServeFlags = InputFlags &
-  EngineFlags & { host?: string; port?: string; token?: string; currency?: string };
+  EngineFlags & {
+    host?: string;
+    port?: string;
+    token?: string;
+    currency?: string;
+    "forecast-model"?: string;
+  };
 
 const MIN_TOKEN = 16;
 
@@ -41,7 +50,10 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       );
     }
   }
-  const { currency } = validateOptions({ currency: flags.currency });
+  const { currency, forecastModel } = validateOptions({
+    currency: flags.currency,
+    forecastModel: flags["forecast-model"],
+  });
 
   // --db alone reuses what an earlier run ingested; with input files it is where they are ingested.
   const reuse = flags.db !== undefined && !flags.visits && !flags.orders && !flags.costs;
@@ -63,7 +75,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       ? await (await import("../analyze.ts")).ingestFor(engine, inputs.sources, inputs.tables, inputs.bounds)
       : await auditStoredDatabase(engine, flags.db!, bounds);
     progress("bundling the dashboard");
-    const dataset = await describeDataset(engine, dataQuality, currency);
+    const dataset = await describeDataset(engine, dataQuality, currency, forecastModel);
     progress("budget plan");
     dataset.budget = await (await import("../server/budget-plan.ts")).wholeDataPlan(dataset);
     server = await startServer({ dataset, host, port, ...(token ? { token } : {}) });

@@ -172,6 +172,22 @@ export function backtestLtv(ltv: readonly LtvRow[], options: BacktestOptions): B
   return { horizon, level, cohorts: scored.map((c) => c.cohort), cases, summary };
 }
 
+/**
+ * The no-growth baseline scored on the cases where `model` has a forecast (the backtest's own
+ * no-growth rows are on the power curve's): the baseline beside the buyer-level model's rows compares
+ * like with like. `observedMonths` null: every case pooled.
+ */
+export function baselineOn(
+  cases: readonly BacktestCase[],
+  model: Exclude<BacktestModel, "no-growth">,
+  observedMonths: number | null,
+): BacktestSummary {
+  const own = cases.filter((c) => observedMonths === null || c.observedMonths === observedMonths);
+  const scoredWhen =
+    model === "buyer-level" ? (c: BacktestCase) => c.buyerForecast : (c: BacktestCase) => c.forecast;
+  return summarize("no-growth", observedMonths, own, scoredWhen, (c) => c.naive, null);
+}
+
 /** The curves as they were at the end of month index `cut`: later cohorts gone, later cells cut off. */
 export function hideAfter(curves: readonly CohortCurve[], cut: number): CohortCurve[] {
   return curves

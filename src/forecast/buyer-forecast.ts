@@ -63,6 +63,8 @@ export interface BuyerMonth {
 
 /** One buyer's months with orders, lifetimes ascending. */
 export interface BuyerHistory {
+  /** The buyer's key (the cube's user key as text): what the attribution weights are joined on. */
+  buyer: string;
   cohort: string;
   cohortIndex: number;
   lifetimes: number[];
@@ -93,6 +95,7 @@ export function buyerHistories(rows: Iterable<BuyerMonth>): BuyerHistory[] {
     const { cohort, months } = byBuyer.get(key)!;
     months.sort((a, b) => a[0] - b[0]);
     return {
+      buyer: key,
       cohort,
       cohortIndex: monthIndex(cohort),
       lifetimes: months.map((m) => m[0]),
@@ -101,16 +104,27 @@ export function buyerHistories(rows: Iterable<BuyerMonth>): BuyerHistory[] {
   });
 }
 
+/**
+ * Where a buyer's revenue is counted: (sink, weight) pairs. The pooled forecast has one sink, every
+ * buyer's weight 1; the per-source forecast one sink per source and the buyer's attribution weights
+ * (buyer-sources.ts).
+ */
+export type Shares = readonly (readonly [sink: number, weight: number])[];
+
+/** Every buyer wholly in the one sink of the pooled forecast. */
+const POOLED: Shares = [[0, 1]];
+
 /** A buyer as of the cut: BG/BB's (x, t_x, n) and the spend model's active months and their total. */
-interface BuyerState {
+export interface BuyerState {
   x: number;
   tx: number;
   n: number;
   active: number;
   total: number;
+  shares: Shares;
 }
 
-function stateAt(h: BuyerHistory, cut: number): BuyerState {
+export function stateAt(h: BuyerHistory, cut: number, shares: Shares = POOLED): BuyerState {
   const n = cut - h.cohortIndex;
   let x = 0;
   let tx = 0;
@@ -126,7 +140,7 @@ function stateAt(h: BuyerHistory, cut: number): BuyerState {
       tx = k;
     }
   }
-  return { x, tx, n, active, total };
+  return { x, tx, n, active, total, shares };
 }
 
 /** Both models fitted at one cut, with samplers of their estimates. */
@@ -217,31 +231,48 @@ export function forecastByBuyers(
     const anchor = curve.ltv.length - 1;
     const horizon = maxLifetime - 1 - anchor;
     const spread = model && anchor >= 0 && horizon > 0 ? spreadAt(model, anchor) : null;
-    const predicted =
-      model && spread
-        ? predictCohort(curve, histories, model, spread, horizon, level, draws, seed + index)
-        : null;
-    for (let k = 0; k < maxLifetime; k++) {
-      const base = { cohort: curve.cohort, lifetime: k, cohort_size: curve.size };
-      if (k <= anchor)
-        rows.push({ ...base, ltv: curve.ltv[k]!, ltv_low: null, ltv_high: null, observed: true });
-      else if (predicted) {
-        const j = k - anchor - 1;
-        rows.push({
-          ...base,
-          ltv: predicted.ltv[j]!,
-          ltv_low: predicted.low[j]!,
-          ltv_high: predicted.high[j]!,
-          observed: false,
-        });
-      } else rows.push({ ...base, ltv: null, ltv_low: null, ltv_high: null, observed: false });
+    let predicted: SinkPrediction | null = null;
+    if (model && spread && curve.size > 0) {
+      const cohortIndex = monthIndex(curve.cohort);
+      const buyers = histories.filter((h) => h.cohortIndex === cohortIndex).map((h) => stateAt(h, model.cut));
+      const sink = { observed: curve.ltv[anchor]!, size: curve.size };
+      if (buyers.length > 0)
+        predicted =
+          predictSinks(buyers, [sink], model, spread, horizon, anchor, level, draws, seed + index)[0] ?? null;
     }
+    rows.push(...forecastRows(curve, maxLifetime, predicted));
+  }
+  return rows;
+}
+
+/** A cohort's grid 0..maxLifetime−1: its observed cells, then `predicted` (null cells without it). */
+export function forecastRows(
+  curve: CohortCurve,
+  maxLifetime: number,
+  predicted: SinkPrediction | null,
+): LtvForecastRow[] {
+  const anchor = curve.ltv.length - 1;
+  const rows: LtvForecastRow[] = [];
+  for (let k = 0; k < maxLifetime; k++) {
+    const base = { cohort: curve.cohort, lifetime: k, cohort_size: curve.size };
+    if (k <= anchor)
+      rows.push({ ...base, ltv: curve.ltv[k]!, ltv_low: null, ltv_high: null, observed: true });
+    else if (predicted) {
+      const j = k - anchor - 1;
+      rows.push({
+        ...base,
+        ltv: predicted.ltv[j]!,
+        ltv_low: predicted.low[j]!,
+        ltv_high: predicted.high[j]!,
+        observed: false,
+      });
+    } else rows.push({ ...base, ltv: null, ltv_low: null, ltv_high: null, observed: false });
   }
   return rows;
 }
 
 /** How far whole cohorts stray from the model's forecast, per unit of x = ln((k + 1) / (a + 1)). */
-interface CohortSpread {
+export interface CohortSpread {
   sd: number;
   df: number;
   cohorts: number;
@@ -259,7 +290,7 @@ interface CohortSpread {
  * parameters are the cut's, fitted with these cohorts' later months: in sample, but four parameters
  * pooled over every buyer are barely moved by one cohort. Null with fewer than two such cohorts.
  */
-function cohortSpread(
+export function cohortSpread(
   training: readonly CohortCurve[],
   histories: readonly BuyerHistory[],
   model: BuyerModel,
@@ -274,8 +305,8 @@ function cohortSpread(
     if (last <= anchor || !(curve.size > 0) || !(curve.ltv[last]! > 0)) continue;
     const index = monthIndex(curve.cohort);
     const buyers = histories.filter((h) => h.cohortIndex === index).map((h) => stateAt(h, index + anchor));
-    const future = expectedFuture(buyers, model.incidence.params, model.spend.params, last - anchor);
-    const forecast = cumulate(curve.ltv[anchor]!, future, curve.size).at(-1)!;
+    const [future] = expectedFuture(buyers, 1, model.incidence.params, model.spend.params, last - anchor);
+    const forecast = cumulate(curve.ltv[anchor]!, future!, curve.size).at(-1)!;
     if (!(forecast > 0)) continue;
     const e = Math.log(curve.ltv[last]! / forecast) / Math.log((last + 1) / (anchor + 1));
     sw += curve.size;
@@ -287,76 +318,98 @@ function cohortSpread(
   return { sd: Math.sqrt(swe / sw), df: (sw * sw) / sw2, cohorts: count };
 }
 
-/** Point forecast and interval of LTV(c, anchor + j), j = 1..horizon. */
-function predictCohort(
-  curve: CohortCurve,
-  histories: readonly BuyerHistory[],
+/** Where a forecast is counted: the LTV at the anchor and the buyers it is per (fractional per source). */
+export interface Sink {
+  observed: number;
+  size: number;
+}
+
+/** Point forecast and interval of LTV(c, anchor + j), j = 1..horizon, of one sink. */
+export interface SinkPrediction {
+  ltv: number[];
+  low: number[];
+  high: number[];
+}
+
+/**
+ * Point forecast and interval of every sink from one cohort's buyers (their states at the model's cut,
+ * each counted in its sinks with its weights). One simulation serves every sink: each replicate
+ * simulates every buyer once and adds its revenue to its sinks by weight, so with weights summing to
+ * 1 per buyer the sinks' revenues add up to the pooled forecast's in every replicate (and in the point
+ * forecast). With the pooled one sink, weight 1, the draws and sums are those of a plain pooled run.
+ */
+export function predictSinks(
+  buyers: readonly BuyerState[],
+  sinks: readonly Sink[],
   model: BuyerModel,
   spread: CohortSpread,
   horizon: number,
+  anchor: number,
   level: number,
   draws: number,
   seed: number,
-): { ltv: number[]; low: number[]; high: number[] } | null {
-  const cohortIndex = monthIndex(curve.cohort);
-  const buyers = histories.filter((h) => h.cohortIndex === cohortIndex).map((h) => stateAt(h, model.cut));
-  if (buyers.length === 0 || !(curve.size > 0)) return null;
-  const observed = curve.ltv.at(-1)!;
-  const future = expectedFuture(buyers, model.incidence.params, model.spend.params, horizon);
-  const ltv = cumulate(observed, future, curve.size);
+): SinkPrediction[] {
+  const futures = expectedFuture(buyers, sinks.length, model.incidence.params, model.spend.params, horizon);
+  const points = sinks.map((sink, i) => cumulate(sink.observed, futures[i]!, sink.size));
   const variates = new Variates(seed);
   const groups = groupByPattern(buyers);
-  const replicates = Array.from({ length: horizon }, () => new Float64Array(draws));
+  const replicates = sinks.map(() => Array.from({ length: horizon }, () => new Float64Array(draws)));
   for (let b = 0; b < draws; b++) {
-    const path = cumulate(
-      observed,
-      simulateFuture(
-        groups,
-        model.drawIncidence(() => variates.normal()),
-        model.drawSpend(() => variates.normal()),
-        horizon,
-        variates,
-      ),
-      curve.size,
+    const simulated = simulateFuture(
+      groups,
+      sinks.length,
+      model.drawIncidence(() => variates.normal()),
+      model.drawSpend(() => variates.normal()),
+      horizon,
+      variates,
     );
-    for (let j = 0; j < horizon; j++) replicates[j]![b] = path[j]!;
+    for (const [i, sink] of sinks.entries()) {
+      const path = cumulate(sink.observed, simulated[i]!, sink.size);
+      for (let j = 0; j < horizon; j++) replicates[i]![j]![b] = path[j]!;
+    }
   }
   // The bootstrap's log half-widths and the cohort spread's add in quadrature (independent sources).
   const tail = (1 - level) / 2;
   const t = studentTQuantile(1 - tail, Math.max(1, spread.df));
-  const anchor = curve.ltv.length - 1;
-  const low: number[] = [];
-  const high: number[] = [];
-  for (let j = 0; j < horizon; j++) {
-    const point = ltv[j]!;
-    const cohort = t * spread.sd * Math.log((anchor + j + 2) / (anchor + 1));
-    const below = Math.max(0, Math.log(point / quantile(replicates[j]!, tail)));
-    const above = Math.max(0, Math.log(quantile(replicates[j]!, 1 - tail) / point));
-    low.push(Math.max(observed, point * Math.exp(-Math.hypot(below, cohort))));
-    high.push(point * Math.exp(Math.hypot(above, cohort)));
-  }
-  return { ltv, low, high };
+  return sinks.map((sink, i) => {
+    const ltv = points[i]!;
+    const low: number[] = [];
+    const high: number[] = [];
+    for (let j = 0; j < horizon; j++) {
+      const point = ltv[j]!;
+      const cohort = t * spread.sd * Math.log((anchor + j + 2) / (anchor + 1));
+      const below = Math.max(0, Math.log(point / quantile(replicates[i]![j]!, tail)));
+      const above = Math.max(0, Math.log(quantile(replicates[i]![j]!, 1 - tail) / point));
+      low.push(Math.max(sink.observed, point * Math.exp(-Math.hypot(below, cohort))));
+      high.push(point * Math.exp(Math.hypot(above, cohort)));
+    }
+    return { ltv, low, high };
+  });
 }
 
-/** Expected revenue of the buyers in each of the next `horizon` months (closed forms, by pattern). */
+/**
+ * Expected revenue of each sink's buyers in each of the next `horizon` months (closed forms, by
+ * pattern): per pattern the weighted sum of the buyers' expected spends, times E[X] of each month.
+ */
 function expectedFuture(
   buyers: readonly BuyerState[],
+  sinks: number,
   incidence: BgbbParams,
   spend: GammaGammaParams,
   horizon: number,
-): number[] {
-  const out = new Array<number>(horizon).fill(0);
-  const byPattern = new Map<string, { s: BuyerState; spend: number }>();
+): number[][] {
+  const out = Array.from({ length: sinks }, () => new Array<number>(horizon).fill(0));
+  const byPattern = new Map<string, { s: BuyerState; spend: number[] }>();
   for (const s of buyers) {
     const key = `${s.x},${s.tx},${s.n}`;
     const m = s.total > 0 ? expectedSpend(spend, s.active, s.total) : expectedSpend(spend, 0, 0);
-    const entry = byPattern.get(key);
-    if (entry) entry.spend += m;
-    else byPattern.set(key, { s, spend: m });
+    const entry = byPattern.get(key) ?? { s, spend: new Array<number>(sinks).fill(0) };
+    for (const [sink, weight] of s.shares) entry.spend[sink]! += weight * m;
+    byPattern.set(key, entry);
   }
   for (const { s, spend: m } of byPattern.values()) {
     const e = expectedByPeriod(incidence, s.x, s.tx, s.n, horizon);
-    for (let j = 0; j < horizon; j++) out[j]! += e[j]! * m;
+    for (let i = 0; i < sinks; i++) for (let j = 0; j < horizon; j++) out[i]![j]! += e[j]! * m[i]!;
   }
   return out;
 }
@@ -380,15 +433,19 @@ function groupByPattern(buyers: readonly BuyerState[]): PatternGroup[] {
   return [...byKey.values()];
 }
 
-/** One replicate: every buyer simulated forward from its posterior under the drawn parameters. */
+/**
+ * One replicate: every buyer simulated forward from its posterior under the drawn parameters, its
+ * revenue added to its sinks by weight.
+ */
 function simulateFuture(
   groups: readonly PatternGroup[],
+  sinks: number,
   incidence: BgbbParams,
   spend: GammaGammaParams,
   horizon: number,
   v: Variates,
-): number[] {
-  const out = new Array<number>(horizon).fill(0);
+): number[][] {
+  const out = Array.from({ length: sinks }, () => new Array<number>(horizon).fill(0));
   for (const g of groups) {
     const terms = likelihoodTerms(incidence, g.x, g.tx, g.n);
     const pAlive = Math.exp(terms.at(-1)! - logSumExp(terms));
@@ -410,7 +467,8 @@ function simulateFuture(
         if (v.uniform() >= (alpha + bought) / (alpha + beta + seen)) continue;
         bought++;
         if (nu === 0) nu = v.gamma(shape) / rate;
-        out[j]! += v.gamma(spend.p) / nu;
+        const revenue = v.gamma(spend.p) / nu;
+        for (const [sink, weight] of s.shares) out[sink]![j]! += weight * revenue;
       }
     }
   }

@@ -15,7 +15,13 @@ export {
   buyerHistories,
   forecastLtvByBuyers,
 } from "./buyer-forecast.ts";
-export { readBuyerHistories } from "./buyer-months.ts";
+export { readBuyerHistories, readBuyerWeights } from "./buyer-months.ts";
+export {
+  type BuyerForecastBasis,
+  type BuyerShare,
+  buyerForecastBasis,
+  forecastLtvByBuyersBySource,
+} from "./buyer-sources.ts";
 export {
   cohortCurves,
   FORECAST_DEFAULTS,

@@ -72,7 +72,9 @@ export const en = {
   "ltvCurves.title": "Cumulative LTV by cohort",
   "ltvCurves.subtitle": "One line per buyer cohort; dashed rule: horizon H = {horizon} months",
   "ltvCurves.subtitleForecast":
-    "One line per buyer cohort, solid where measured, dashed with an 80 % band where forecast; dashed rule: horizon H = {horizon} months",
+    "One line per buyer cohort, solid where measured, dashed with an 80 % band where forecast ({model}); dashed rule: horizon H = {horizon} months",
+  "forecast.model.power": "power curve",
+  "forecast.model.buyer": "buyer-level BG/BB + Gamma-Gamma",
   "ltvCurves.measured": "measured",
   "ltvCurves.forecast": "forecast",
   "ltvCurves.legend": "Cohort",
@@ -468,9 +470,13 @@ export const en = {
   "report.trust.rule":
     "Budget verdicts: scale only when the whole ROMI interval at the horizon (observed, or forecast while no cohort is that old) is above 1 and leaving out the largest buyer keeps ROMI above 1; cut only when the whole interval is below {cut}; otherwise watch, with the reason (wide interval, one customer, too young, too few buyers). Every verdict states the number of mature cohorts it rests on.",
   "report.trust.forecast":
-    "Forecasts for young cohorts: a power curve of cumulative LTV fitted on the mature cohorts (per-source shapes shrunk toward the pooled one), with an 80 % interval; forecast cells are dashed in the figures and marked observed = false in the CSV tables.",
+    "Forecasts for young cohorts (model: power curve): a power curve of cumulative LTV fitted on the mature cohorts (per-source shapes shrunk toward the pooled one), with an 80 % interval; forecast cells are dashed in the figures and marked observed = false, model = power in the CSV tables.",
+  "report.trust.forecastBuyer":
+    "Forecasts for young cohorts (model: buyer-level, --forecast-model buyer): each buyer's months with purchases by BG/BB and their spend by Gamma-Gamma, fitted once on every buyer; a source's cohorts are forecast from its own buyers, each counted with its attribution weight; 80 % interval from a parametric bootstrap widened by how far the older cohorts strayed from the model; forecast cells are dashed in the figures and marked observed = false, model = buyer in the CSV tables.",
   "report.backtest.intro":
-    "Backtest of the LTV forecast on this data (rolling origin, as channelscope backtest): for each of {cohorts} cohorts ({first} to {last}) the orders are cut after 1, 2 and 3 months, LTV at the horizon is forecast and compared with what happened; the naive baseline assumes no further growth.",
+    "Backtest of the LTV forecast ({model}) on this data (rolling origin, as channelscope backtest): for each of {cohorts} cohorts ({first} to {last}) the orders are cut after 1, 2 and 3 months, LTV at the horizon is forecast and compared with what happened; the naive baseline assumes no further growth.",
+  "report.backtest.powerOnly":
+    "The buyer-level model's own backtest was not computed for this page (it needs every buyer's months: channelscope backtest --forecast-model buyer); the figures below are the power curve's.",
   "report.backtest.none":
     "Backtest of the LTV forecast: no cohort has lived through the horizon yet, so the forecast cannot be checked on this data.",
   "report.backtest.months": "Months observed",
@@ -614,7 +620,7 @@ export const en = {
   "dash.cohort.buyers": "Buyers",
   "dash.cohort.forecast": "forecast",
   "dash.cohort.forecastNote":
-    "Figures in italics are forecasts (80 % interval in the CSV tables of the report), not measurements.",
+    "Figures in italics are forecasts ({model}; 80 % interval in the CSV tables of the report), not measurements.",
   "dash.cohort.note": "Columns are months of the cohort's life (1 = the cohort month); — not observed yet.",
   "dash.cohort.retention": "Retention by cohort as a table, with cohort sizes",
   "dash.cohort.ltv": "Cumulative LTV by buyer cohort as a table, with cohort sizes",

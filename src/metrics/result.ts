@@ -264,6 +264,23 @@ export interface TrustStats {
 }
 
 export interface ForecastTables {
+  /**
+   * The model of every forecast cell here (`--forecast-model`): `power`, the pooled power curve with
+   * per-source shapes shrunk toward it; `buyer`, BG/BB + Gamma-Gamma on the buyers (per source: the
+   * source's attributed buyers under the pooled fit). Observed cells are measured whatever the model.
+   */
+  model: import("./options.ts").ForecastModel;
+  /**
+   * The buyer-level model's rolling-origin backtest on this run's own buyers (src/forecast/backtest.ts,
+   * as `channelscope backtest`): set by `report` and `analyze` under `--forecast-model buyer`, for the
+   * methods section to quote; absent otherwise (the power curve's backtest needs only the LTV matrix,
+   * and the page computes it). Its summary scores both models and the no-growth baseline.
+   */
+  backtest?: {
+    cohorts: string[];
+    cases: import("../forecast/backtest.ts").BacktestCase[];
+    summary: import("../forecast/backtest.ts").BacktestSummary[];
+  };
   ltv: import("../forecast/ltv-forecast.ts").LtvForecastRow[];
   romi: import("../forecast/romi-forecast.ts").RomiForecastRow[];
   payback: import("../forecast/romi-forecast.ts").PaybackForecastRow[];

@@ -6,7 +6,7 @@ import { type AnalysisOptions, ATTRIBUTIONS } from "./options.ts";
 import { MetricRun, type SliceScope } from "./query.ts";
 import type { MetricsResult } from "./result.ts";
 import type { Attribution } from "./tables.ts";
-import { trustStats } from "./trust.ts";
+import { type TrustScratch, trustStats } from "./trust.ts";
 import type { TrustMemory } from "./trust-memory.ts";
 
 /*
@@ -43,11 +43,13 @@ export async function withTrust(
   const out = {} as Record<Attribution, MetricsResult>;
   let base: MetricsResult["trust"];
   let spend: IntervalSpend | undefined;
+  // The buyer-level forecast's buyers and fit, read and fitted once for every model of the slice.
+  const scratch: TrustScratch = {};
   for (const model of [options.attribution, ...ATTRIBUTIONS.filter((m) => m !== options.attribution)]) {
     const run = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
     spend ??= await readIntervalSpend(run);
     // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    const trust = await trustStats(run, memory, shared, options.confidence, base, spend);
+    const trust = await trustStats(run, memory, shared, options.confidence, base, spend, scratch);
     base ??= trust;
     // The budget plan's input follows the model too (credited buyers per source and day).
     out[model] = {

@@ -1,11 +1,14 @@
 import {
+  type BuyerForecastBasis,
+  buyerForecastBasis,
   forecastLtv,
-  forecastLtvByBuyers,
+  forecastLtvByBuyersBySource,
   forecastLtvBySource,
   forecastPayback,
   forecastRomi,
   type RomiForecastRow,
   readBuyerHistories,
+  readBuyerWeights,
 } from "../forecast/index.ts";
 import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
@@ -17,6 +20,15 @@ import { type MetricRun, num, numOrNull, text } from "./query.ts";
 import type { TrustStats } from "./result.ts";
 import type { LtvRow, Tables } from "./tables.ts";
 import type { TrustMemory } from "./trust-memory.ts";
+
+/**
+ * What the attribution models of one slice share beyond their TrustStats, never part of a result: the
+ * buyer-level forecast's buyers and fit (read and fitted once per slice, reused by every model's
+ * per-source forecast). The caller makes one per slice and passes it to each model's trustStats.
+ */
+export interface TrustScratch {
+  buyerBasis?: BuyerForecastBasis;
+}
 
 /**
  * Intervals, concentration and forecasts of one slice under the run's model (issue 10). `tables` are
@@ -33,26 +45,35 @@ export async function trustStats(
   shared?: TrustStats,
   /** The slice's spend as the intervals read it (the same under every model), when already read. */
   spend?: IntervalSpend,
+  scratch: TrustScratch = {},
 ): Promise<TrustStats> {
   const intervals = await intervalStats(run, memory, level, shared?.intervals.byCohort, spend);
   const concentration = await concentrationStats(run, shared?.concentration.byCohort);
+  const model = run.options.forecastModel ?? "power";
+  const buyerBasis = async () =>
+    (scratch.buyerBasis ??= buyerForecastBasis(tables.ltv, await readBuyerHistories(run)));
   const pooled =
-    shared?.forecast.ltv ??
-    (run.options.forecastModel === "buyer"
-      ? forecastLtvByBuyers(tables.ltv, await readBuyerHistories(run))
-      : forecastLtv(tables.ltv));
+    shared?.forecast.ltv ?? (model === "buyer" ? (await buyerBasis()).rows : forecastLtv(tables.ltv));
   const withheld = run.scope.withheld !== null;
   const spendAll = new Map(tables.cac_by_cohort.map((c) => [c.cohort, c.costs]));
   const romi: RomiForecastRow[] = withheld ? [] : forecastRomi(pooled, spendAll, "all");
   if (!withheld) {
-    const bySource = forecastLtvBySource(await sourceLtvMatrices(run), tables.ltv);
+    const matrices = await sourceLtvMatrices(run);
+    const bySource =
+      model === "buyer"
+        ? forecastLtvByBuyersBySource(matrices, await buyerBasis(), await readBuyerWeights(run))
+        : forecastLtvBySource(matrices, tables.ltv);
     const spend = await spendBySourceMonth(run);
     for (const [source, rows] of [...bySource].sort(([a], [b]) => sourceRowOrder(a, b))) {
       if (source === UNATTRIBUTED) continue;
       romi.push(...forecastRomi(rows, spend.get(source) ?? new Map(), source));
     }
   }
-  return { intervals, concentration, forecast: { ltv: pooled, romi, payback: forecastPayback(romi) } };
+  return {
+    intervals,
+    concentration,
+    forecast: { model, ltv: pooled, romi, payback: forecastPayback(romi) },
+  };
 }
 
 /** Per source: the LTV matrix of its attributed buyers (cohort size = attributed buyers, fractional under linear). */

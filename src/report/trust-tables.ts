@@ -34,25 +34,30 @@ export function bySourceWithTrust(metrics: MetricsResult): BySourceTrustRow[] {
   });
 }
 
-/** Writes ltv_forecast.csv, romi_forecast.csv and payback_forecast.csv into `dir`; returns the paths. */
+/**
+ * Writes ltv_forecast.csv, romi_forecast.csv and payback_forecast.csv into `dir`; returns the paths.
+ * The issue's columns in its order, then `model` (`power` or `buyer`): which forecast made the rows'
+ * predicted cells, so a table read on its own still says so.
+ */
 export function writeForecastTables(metrics: MetricsResult, dir: string): string[] {
   const forecast = metrics.trust?.forecast;
   if (!forecast) return [];
+  const named = (rows: readonly object[]) => rows.map((r) => ({ ...r, model: forecast.model }));
   const files: [string, Record<string, unknown>[], string[]][] = [
     [
       "ltv_forecast.csv",
-      forecast.ltv as never,
-      ["cohort", "lifetime", "ltv", "ltv_low", "ltv_high", "observed"],
+      named(forecast.ltv),
+      ["cohort", "lifetime", "ltv", "ltv_low", "ltv_high", "observed", "model"],
     ],
     [
       "romi_forecast.csv",
-      forecast.romi as never,
-      ["source", "cohort", "lifetime", "romi", "romi_low", "romi_high", "observed"],
+      named(forecast.romi),
+      ["source", "cohort", "lifetime", "romi", "romi_low", "romi_high", "observed", "model"],
     ],
     [
       "payback_forecast.csv",
-      forecast.payback as never,
-      ["source", "cohort", "payback_lifetime", "payback_low", "payback_high", "observed"],
+      named(forecast.payback),
+      ["source", "cohort", "payback_lifetime", "payback_low", "payback_high", "observed", "model"],
     ],
   ];
   return files.map(([name, rows, columns]) => {

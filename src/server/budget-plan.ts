@@ -12,6 +12,12 @@ import type { Dataset } from "./dataset.ts";
 export async function wholeDataPlan(dataset: Dataset): Promise<BudgetPlanDocument | null> {
   const { from, to } = dataset.dataQuality.window;
   // The dataset's own cube: the whole data's slice under the default options, with the daily input.
-  const byModel = await sliceCube(dataset.cube, { from, to, currency: dataset.catalog.currency });
+  const { currency, forecastModel } = dataset.catalog;
+  const byModel = await sliceCube(dataset.cube, {
+    from,
+    to,
+    currency,
+    ...(forecastModel ? { forecastModel } : {}),
+  });
   return planOfMetrics(byModel["first-touch"], normalizePlanOptions({}));
 }

@@ -14,6 +14,7 @@ import type { RejectCode } from "../ingest/reject-rules.ts";
 import { analysisWindow } from "../ingest/window.ts";
 import { buildCube, type Cube, sliceCube } from "../metrics/cube.ts";
 import { naturalIdOrder } from "../metrics/id-order.ts";
+import type { ForecastModel } from "../metrics/options.ts";
 import type { FilterCatalog } from "./params.ts";
 
 export interface Dataset {
@@ -31,12 +32,14 @@ export interface Dataset {
 
 /**
  * Builds the acquisition cube of an ingested engine and reads the filter catalog and row counts.
- * `currency` is the label money is shown with.
+ * `currency` is the label money is shown with; `forecastModel` the LTV forecast of every response
+ * (`serve --forecast-model`).
  */
 export async function describeDataset(
   engine: Engine,
   dataQuality: DataQualityReport,
   currency: string,
+  forecastModel: ForecastModel = "power",
 ): Promise<Dataset> {
   const [counts] = await engine.all(
     `SELECT (SELECT count(*) FROM visits)::DOUBLE AS visits, (SELECT count(*) FROM orders)::DOUBLE AS orders,
@@ -44,7 +47,12 @@ export async function describeDataset(
   );
   const cube = await buildCube(engine);
   // The default window's tables are built now, with every core, so the first request only reads.
-  await sliceCube(cube, { from: dataQuality.window.from, to: dataQuality.window.to, currency });
+  await sliceCube(cube, {
+    from: dataQuality.window.from,
+    to: dataQuality.window.to,
+    currency,
+    forecastModel,
+  });
   // From here on requests only read small tables: one core each serves two at once better (measured
   // by bench:load: ~20 % less CPU per slice than two threads contending).
   await engine.setThreads?.(1);
@@ -57,7 +65,13 @@ export async function describeDataset(
     engine,
     cube,
     dataQuality,
-    catalog: { bounds: { firstVisitStart: from, lastVisitStart: lastDay }, sources, devices, currency },
+    catalog: {
+      bounds: { firstVisitStart: from, lastVisitStart: lastDay },
+      sources,
+      devices,
+      currency,
+      forecastModel,
+    },
     rows: {
       visits: Number(counts?.visits ?? 0),
       orders: Number(counts?.orders ?? 0),

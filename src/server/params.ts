@@ -5,7 +5,13 @@
  * unknown, repeated or over-long parameters are refused, so a typo never silently means "all".
  */
 import { LANGS, type Lang } from "../i18n/index.ts";
-import { type AnalysisOptions, type DataBounds, normalizeOptions, OptionsError } from "../metrics/options.ts";
+import {
+  type AnalysisOptions,
+  type DataBounds,
+  type ForecastModel,
+  normalizeOptions,
+  OptionsError,
+} from "../metrics/options.ts";
 
 /** What the data offers to filter on, read once at start-up (see dataset.ts). */
 export interface FilterCatalog {
@@ -13,6 +19,8 @@ export interface FilterCatalog {
   sources: readonly string[];
   devices: readonly string[];
   currency: string;
+  /** The LTV forecast of every response (`serve --forecast-model`; default the power curve). */
+  forecastModel?: ForecastModel;
 }
 
 export interface AnalysisRequest {
@@ -79,6 +87,7 @@ export function parseAnalysisQuery(query: URLSearchParams, catalog: FilterCatalo
         cohortGrain: values.get("grain"),
         margin: values.get("margin"),
         currency: catalog.currency,
+        forecastModel: catalog.forecastModel,
       },
       catalog.bounds,
     );
@@ -136,6 +145,7 @@ export function computationKey(r: AnalysisRequest): string {
     o.margin,
     o.cohortGrain,
     o.confidence,
+    o.forecastModel,
     r.sources,
     r.devices,
     r.intervals,

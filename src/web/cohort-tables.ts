@@ -5,6 +5,7 @@
  * "forecast". Folded under each page so the figures stay first; the CSV button of every table exports
  * them.
  */
+import type { ForecastModel } from "../metrics/options.ts";
 import type { MetricsResult } from "../metrics/result.ts";
 import type { RunContext } from "../presentation.ts";
 import { DASH, fmtCount, fmtMoney, fmtRatio, fmtShare, tr } from "../report/html/format.ts";
@@ -74,12 +75,21 @@ function cohortTable(
   return dataTable(columns, rows);
 }
 
-function folded(v: RunContext, title: string, table: Html | null, forecast = false): Html | string {
+/** `forecast`: the model of the table's forecast cells (named in the note), null without any. */
+function folded(
+  v: RunContext,
+  title: string,
+  table: Html | null,
+  forecast: ForecastModel | null = null,
+): Html | string {
   if (table === null) return "";
+  const note = forecast
+    ? html` ${tr(v, "dash.cohort.forecastNote", { model: tr(v, `forecast.model.${forecast}`) })}`
+    : "";
   return html`<details class="cohort-table"><summary>${title}</summary><p class="note">${tr(
     v,
     "dash.cohort.note",
-  )}${forecast ? html` ${tr(v, "dash.cohort.forecastNote")}` : ""}</p>${table}</details>`;
+  )}${note}</p>${table}</details>`;
 }
 
 /** Retention by cohort as numbers, with cohort sizes (Product page). */
@@ -122,13 +132,14 @@ function cumulativeTable(
   title: string,
   cells: readonly Cell[],
   predicted: readonly Cell[],
+  m: MetricsResult,
   fmt: (x: number) => string,
 ): Html | string {
   return folded(
     v,
     title,
     cohortTable(v, [...cells, ...predicted], tr(v, "dash.cohort.buyers"), fmt),
-    predicted.length > 0,
+    predicted.length > 0 ? (m.trust?.forecast.model ?? "power") : null,
   );
 }
 
@@ -142,7 +153,7 @@ export function ltvTable(v: RunContext, m: MetricsResult): Html | string {
   }));
   const size = new Map(cells.map((c) => [c.cohort, c.size]));
   const forecast = (m.trust?.forecast.ltv ?? []).map((r) => ({ ...r, value: r.ltv }));
-  return cumulativeTable(v, tr(v, "dash.cohort.ltv"), cells, forecastCells(forecast, size), (x) =>
+  return cumulativeTable(v, tr(v, "dash.cohort.ltv"), cells, forecastCells(forecast, size), m, (x) =>
     fmtMoney(v, x),
   );
 }
@@ -161,7 +172,7 @@ export function romiTable(v: RunContext, m: MetricsResult): Html | string {
   const forecast = (m.trust?.forecast.romi ?? [])
     .filter((r) => r.source === "all")
     .map((r) => ({ ...r, value: r.romi }));
-  return cumulativeTable(v, tr(v, "dash.cohort.romi"), cells, forecastCells(forecast, size), (x) =>
+  return cumulativeTable(v, tr(v, "dash.cohort.romi"), cells, forecastCells(forecast, size), m, (x) =>
     fmtRatio(v, x),
   );
 }

@@ -88,7 +88,10 @@ export function ltvCurves(p: Presentation): VegaLiteSpec {
     config: baseConfig(lang),
     title: header(
       t(lang, "ltvCurves.title"),
-      t(lang, forecast.length > 0 ? "ltvCurves.subtitleForecast" : "ltvCurves.subtitle", { horizon }),
+      t(lang, forecast.length > 0 ? "ltvCurves.subtitleForecast" : "ltvCurves.subtitle", {
+        horizon,
+        model: t(lang, `forecast.model.${p.analysis.metrics.trust?.forecast.model ?? "power"}`),
+      }),
     ),
     width: PLOT_WIDTH - 60,
     height: 320,

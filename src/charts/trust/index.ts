@@ -19,8 +19,9 @@ export function trustFigureSpecs(
   ctx: { lang: Lang; currency: string; horizon: number },
 ): { name: string; spec: VegaLiteSpec }[] {
   if (!metrics.trust) return [];
+  const named = { ...ctx, model: metrics.trust.forecast.model };
   return [
-    { name: "ltv-forecast", spec: ltvForecastFigure(metrics.trust.forecast.ltv, ctx) },
-    ...(verdicts.length > 0 ? [{ name: "romi-intervals", spec: romiIntervalsFigure(verdicts, ctx) }] : []),
+    { name: "ltv-forecast", spec: ltvForecastFigure(metrics.trust.forecast.ltv, named) },
+    ...(verdicts.length > 0 ? [{ name: "romi-intervals", spec: romiIntervalsFigure(verdicts, named) }] : []),
   ];
 }

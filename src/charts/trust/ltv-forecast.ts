@@ -4,22 +4,24 @@
  * (MetricsResult.trust.forecast.ltv); never queries anything.
  */
 import type { LtvForecastRow } from "../../forecast/ltv-forecast.ts";
-import type { Lang } from "../../i18n/index.ts";
+import { type Lang, t } from "../../i18n/index.ts";
+import type { ForecastModel } from "../../metrics/options.ts";
 import { baseConfig, header, PLOT_WIDTH, round } from "../theme.ts";
 import type { VegaLiteSpec } from "../types.ts";
 
 const TEXT = {
   en: {
     title: "LTV by buyer cohort: measured and forecast",
-    subtitle: (h: number) => `Solid: measured. Dashed with band: forecast (80 % interval). H = ${h} months.`,
+    subtitle: (h: number, model: string) =>
+      `Solid: measured. Dashed with band: forecast (${model}, 80 % interval). H\u00a0=\u00a0${h} months.`,
     x: "Lifetime, months",
     y: (c: string) => `LTV, ${c}`,
     legend: "Cohort",
   },
   ru: {
     title: "LTV по когортам покупателей: факт и прогноз",
-    subtitle: (h: number) =>
-      `Сплошная линия — факт, пунктир с полосой — прогноз (интервал 80 %). H = ${h} мес.`,
+    subtitle: (h: number, model: string) =>
+      `Сплошная линия — факт, пунктир с полосой — прогноз (${model}, интервал 80 %). H\u00a0=\u00a0${h}\u00a0мес.`,
     x: "Лайфтайм, мес.",
     y: (c: string) => `LTV, ${c}`,
     legend: "Когорта",
@@ -28,7 +30,8 @@ const TEXT = {
 
 export function ltvForecastFigure(
   rows: readonly LtvForecastRow[],
-  ctx: { lang: Lang; currency: string; horizon: number },
+  /** `model`: the forecast's model, named in the subtitle (default the power curve). */
+  ctx: { lang: Lang; currency: string; horizon: number; model?: ForecastModel },
 ): VegaLiteSpec {
   const text = TEXT[ctx.lang];
   const cohorts = [...new Set(rows.map((r) => r.cohort))].sort();
@@ -72,7 +75,10 @@ export function ltvForecastFigure(
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: baseConfig(ctx.lang),
-    title: header(text.title, text.subtitle(ctx.horizon)),
+    title: header(
+      text.title,
+      text.subtitle(ctx.horizon, t(ctx.lang, `forecast.model.${ctx.model ?? "power"}`)),
+    ),
     width: PLOT_WIDTH - 60,
     height: 320,
     data: { values },

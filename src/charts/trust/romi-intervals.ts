@@ -3,16 +3,18 @@
  * error bar, the break-even line at 1 and the cut line, and the verdict as the point's colour.
  */
 
-import type { Lang } from "../../i18n/index.ts";
+import { type Lang, t } from "../../i18n/index.ts";
 import { CUT_ROMI } from "../../insights/thresholds.ts";
 import type { TrustVerdict } from "../../insights/trust.ts";
+import type { ForecastModel } from "../../metrics/options.ts";
 import { baseConfig, header, PLOT_WIDTH, round } from "../theme.ts";
 import type { VegaLiteSpec } from "../types.ts";
 
 const TEXT = {
   en: {
     title: (h: number) => `ROMI at ${h} months by source, with its interval`,
-    subtitle: (level: string) => `${level} bootstrap interval over buyers (forecast: 80 %); 1 = break-even.`,
+    subtitle: (level: string, model: string) =>
+      `${level} bootstrap interval over buyers (forecast: 80 %, ${model}); 1 = break-even.`,
     x: "ROMI",
     y: "Source",
     verdict: { scale: "scale", cut: "cut", watch: "watch" },
@@ -20,8 +22,8 @@ const TEXT = {
   },
   ru: {
     title: (h: number) => `ROMI за ${h} мес. по источникам, с интервалом`,
-    subtitle: (level: string) =>
-      `Бутстрэп-интервал ${level} по покупателям (прогноз: 80 %); 1 — окупаемость.`,
+    subtitle: (level: string, model: string) =>
+      `Бутстрэп-интервал ${level} по покупателям (прогноз: 80 %, ${model}); 1 — окупаемость.`,
     x: "ROMI",
     y: "Источник",
     verdict: { scale: "масштабировать", cut: "сократить", watch: "наблюдать" },
@@ -31,7 +33,8 @@ const TEXT = {
 
 export function romiIntervalsFigure(
   verdicts: readonly TrustVerdict[],
-  ctx: { lang: Lang; horizon: number },
+  /** `model`: the forecast's model, named in the subtitle (default the power curve). */
+  ctx: { lang: Lang; horizon: number; model?: ForecastModel },
 ): VegaLiteSpec {
   const text = TEXT[ctx.lang];
   const values = verdicts
@@ -50,7 +53,10 @@ export function romiIntervalsFigure(
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     config: baseConfig(ctx.lang),
-    title: header(text.title(ctx.horizon), text.subtitle(level)),
+    title: header(
+      text.title(ctx.horizon),
+      text.subtitle(level, t(ctx.lang, `forecast.model.${ctx.model ?? "power"}`)),
+    ),
     width: PLOT_WIDTH - 60,
     height: { step: 26 },
     layer: [

@@ -1,10 +1,13 @@
 /**
- * The methods note on uncertainty (issue 10): how the intervals are made, the verdict rule, and the
- * backtest of the LTV forecast on this run's own LTV matrix — the same rolling-origin computation as
- * `channelscope backtest` (src/forecast/backtest.ts), pure and cheap, so the page quotes numbers it
- * computed rather than numbers from another run.
+ * The methods note on uncertainty (issue 10): how the intervals are made, the verdict rule, the
+ * forecast's model, and the backtest of that model on this run's own data — the same rolling-origin
+ * computation as `channelscope backtest` (src/forecast/backtest.ts), so the page quotes numbers it
+ * computed rather than numbers from another run. The power curve's is computed here from the LTV
+ * matrix (pure, milliseconds); the buyer-level model's needs every buyer's months, so the run computes
+ * it (`trust.forecast.backtest`, backtest.ts withBuyerBacktest) and the page quotes it; without it
+ * the page quotes the power curve's and says so.
  */
-import { type BacktestSummary, backtestLtv } from "../../forecast/backtest.ts";
+import { type BacktestSummary, backtestLtv, baselineOn } from "../../forecast/backtest.ts";
 import { formatNumber } from "../../i18n/index.ts";
 import { CUT_ROMI } from "../../insights/thresholds.ts";
 import type { MetricsResult } from "../../metrics/result.ts";
@@ -27,14 +30,16 @@ export function trustMethods(v: RunContext, m: MetricsResult | undefined): Html 
   const trust = m?.trust;
   if (!m || !trust) return null;
   const level = Math.round(trust.intervals.level * 100);
-  const result = backtestLtv(m.tables.ltv, { horizon: v.horizon });
+  const forecastModel = trust.forecast.model;
+  const own = forecastModel === "buyer" ? trust.forecast.backtest : undefined;
+  const result = own ?? backtestLtv(m.tables.ltv, { horizon: v.horizon });
+  const quoted = own ? "buyer-level" : "power-curve";
   const rows: BacktestRow[] = [];
   for (const s of result.summary) {
-    if (s.model !== "power-curve") continue;
-    const naive = result.summary.find(
-      (x) => x.model === "no-growth" && x.observedMonths === s.observedMonths,
-    );
-    if (naive && s.cases + s.unscored > 0) rows.push({ months: s.observedMonths, model: s, naive });
+    if (s.model !== quoted) continue;
+    // The baseline on the quoted model's own cases (the buyer-level model forecasts fewer).
+    const naive = baselineOn(result.cases, quoted, s.observedMonths);
+    if (s.cases + s.unscored > 0) rows.push({ months: s.observedMonths, model: s, naive });
   }
   const pct = (x: number | null) => (x === null ? DASH : fmtShare(v, x));
   const columns: Column<BacktestRow>[] = [
@@ -53,14 +58,17 @@ export function trustMethods(v: RunContext, m: MetricsResult | undefined): Html 
     rows.length === 0
       ? html`<p class="note">${tr(v, "report.backtest.none")}</p>`
       : html`<p>${tr(v, "report.backtest.intro", {
+          model: tr(v, `forecast.model.${own ? "buyer" : "power"}`),
           cohorts: result.cohorts.length,
           first: result.cohorts[0] ?? DASH,
           last: result.cohorts.at(-1) ?? DASH,
-        })}</p><div data-backtest>${dataTable(columns, rows)}</div>`;
+        })}${
+          forecastModel === "buyer" && !own ? html` ${tr(v, "report.backtest.powerOnly")}` : ""
+        }</p><div data-backtest data-model="${quoted}">${dataTable(columns, rows)}</div>`;
   return html`<h3>${tr(v, "report.methods.trust")}</h3>
 <p>${tr(v, "report.trust.intervals", { level, replicates: trust.intervals.replicates })}</p>
 <p>${tr(v, "report.trust.rule", { cut: formatNumber(v.lang, CUT_ROMI, 2) })}</p>
-<p>${tr(v, "report.trust.forecast")}</p>
+<p>${tr(v, forecastModel === "buyer" ? "report.trust.forecastBuyer" : "report.trust.forecast")}</p>
 ${backtest}
 <p class="csv-links"><a href="tables/by_source.csv"><code>by_source.csv</code></a> ${TRUST_TABLES.map(
     (name) => html`<a href="tables/${name}.csv"><code>${name}.csv</code></a> `,
