@@ -11,7 +11,8 @@
  *                 built first (a window is built once and kept for every later filter on it)
  *   new filter while trust tables build
  *                 1 connection: new filters of the default window while a new window's trust tables
- *                 are built in the background (cube.ts, buildTrustAhead): what a build costs the others
+ *                 are built in the background (cube.ts, buildTrustAhead), until that build is done:
+ *                 what a build costs the others
  *
  * and what the dashboard does for a change (src/web/main.ts): the point request, then the same query
  * with `intervals=1` once it is answered, per new filter (1 and 20 clients) and per new window (1 and
@@ -364,7 +365,9 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
           "new filter while trust tables build",
           base,
           1,
-          requests,
+          // Until the build is done, however many requests that takes: its last part (reading the
+          // sums into memory) is what stalls the server's thread.
+          1e6,
           fresh,
           trustBuildsSettled(base),
         ),
