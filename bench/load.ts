@@ -9,11 +9,24 @@
  *   new filter    20 connections, each request a distinct new filter
  *   new window    1 connection: every request a new window start day, so the window's cube tables are
  *                 built first (a window is built once and kept for every later filter on it)
+ *   new filter while trust tables build
+ *                 1 connection: new filters of the default window while a new window's trust tables
+ *                 are built in the background (cube.ts, buildTrustAhead), until that build is done:
+ *                 what a build costs the others
+ *
+ * and what the dashboard does for a change (src/web/main.ts): the point request, then the same query
+ * with `intervals=1` once it is answered, per new filter (1 and 20 clients) and per new window (1 and
+ * up to 20 clients, one window each): p50/p95/p99 of the point answer and of the time until the
+ * intervals are in (from the point request's start). Before each timed phase the server's background
+ * trust builds are let finish (/api/health `trustBuildsAhead`), so no phase pays for the one before.
  *
  *   npm run bench:load -- --scales 0.4,4 --requests 200 --windows 20 [--intervals 0|1]
+ *     [--dashboard 100] [--dashboard-windows 10]
  *
- * `--intervals 0|1` adds `intervals=` to every analysis request (default: the server's own default),
- * to measure a filter change with and without the trust numbers (issue 10).
+ * `--intervals 0|1` adds `intervals=` to every request of the first phases (default: the server's own
+ * default), to measure a filter change with and without the trust numbers (issue 10). `--dashboard N`
+ * filters per dashboard filter phase (0: no dashboard phases), `--dashboard-windows M` windows per
+ * dashboard window phase.
  *
  * Latencies of the "new" phases are measured per request (exact p50/p95/p99, not a histogram). Prints
  * a table per scale with the server's peak RSS and the machine's load average (on a shared machine the
@@ -57,6 +70,8 @@ const { values } = parseArgs({
     requests: { type: "string", default: "200" },
     windows: { type: "string", default: "20" },
     intervals: { type: "string", default: "" },
+    dashboard: { type: "string", default: "100" },
+    "dashboard-windows": { type: "string", default: "10" },
   },
 });
 if (!["", "0", "1"].includes(values.intervals)) throw new Error("--intervals must be 0 or 1");
@@ -69,6 +84,9 @@ const duration = Math.min(Math.max(Number(values.duration), 1), 120);
 const connections = Math.min(Math.max(Number(values.connections), 1), 100);
 const requests = Math.min(Math.max(Number(values.requests), 10), 2000);
 const windowRequests = Math.min(Math.max(Number(values.windows), 1), 200);
+const dashboardFilters = Math.min(Math.max(Number(values.dashboard), 0), 2000);
+const dashboardWindows = Math.min(Math.max(Number(values["dashboard-windows"]), 1), 200);
+const load1 = () => Math.round(loadavg()[0]! * 10) / 10;
 
 interface Phase {
   phase: string;
@@ -80,6 +98,35 @@ interface Phase {
   p99Ms: number;
   maxMs: number;
   errors: number;
+  /** The machine's 1-minute load average when the phase ended. */
+  load: number;
+}
+
+/** A dashboard phase: per change, the point answer and the time until its intervals are in. */
+interface DashboardPhase {
+  phase: string;
+  clients: number;
+  changes: number;
+  changesPerS: number;
+  point: Percentiles;
+  intervals: Percentiles;
+  errors: number;
+  load: number;
+}
+
+interface Percentiles {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** Exact percentiles of `latencies` (sorted here). */
+function percentiles(latencies: number[]): Percentiles {
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? 0);
+  return { p50Ms: at(0.5), p95Ms: at(0.95), p99Ms: at(0.99), maxMs: Math.round(latencies.at(-1) ?? 0) };
 }
 
 async function cachedPhase(url: string, paths: string[]): Promise<Phase> {
@@ -103,50 +150,131 @@ async function cachedPhase(url: string, paths: string[]): Promise<Phase> {
     p99Ms: result.latency.p99,
     maxMs: result.latency.max,
     errors: result.errors + result.timeouts + result.non2xx,
+    load: load1(),
   };
 }
 
-/** `count` requests for the paths `next()` gives, `conns` at a time; every latency recorded. */
-async function timedPhase(name: string, base: string, conns: number, count: number, next: () => string) {
+/** One GET, read to the end; whether it was answered 2xx. */
+async function fetched(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `count` requests for the paths `next()` gives, `conns` at a time (and, with `until`, no more once
+ * it resolves); every latency recorded.
+ */
+async function timedPhase(
+  name: string,
+  base: string,
+  conns: number,
+  count: number,
+  next: () => string,
+  until?: Promise<unknown>,
+): Promise<Phase> {
   const latencies: number[] = [];
   let errors = 0;
+  let done = false;
+  void until?.then(() => {
+    done = true;
+  });
   const started = performance.now();
   let issued = 0;
   const worker = async () => {
-    while (issued < count) {
+    while (issued < count && !done) {
       issued += 1;
       const path = next();
       const t0 = performance.now();
-      try {
-        const response = await fetch(base + path);
-        await response.arrayBuffer();
-        if (!response.ok) errors += 1;
-      } catch {
-        errors += 1;
-      }
+      if (!(await fetched(base + path))) errors += 1;
       latencies.push(performance.now() - t0);
     }
   };
   await Promise.all(Array.from({ length: conns }, worker));
   const wallS = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) =>
-    Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!);
+  const { p50Ms, p95Ms, p99Ms, maxMs } = percentiles(latencies);
   return {
     phase: name,
     connections: conns,
     requests: latencies.length,
     requestsPerS: Math.round((latencies.length / wallS) * 10) / 10,
-    p50Ms: at(0.5),
-    p95Ms: at(0.95),
-    p99Ms: at(0.99),
-    maxMs: Math.round(latencies[latencies.length - 1] ?? 0),
+    p50Ms,
+    p95Ms,
+    p99Ms,
+    maxMs,
     errors,
-  } satisfies Phase;
+    load: load1(),
+  };
 }
 
-/** The n-th filter of a sequence that never repeats within a run (and `offset` starts a fresh one). */
-function filterPath(n: number, sources: string[], devices: string[]): string {
+/**
+ * The dashboard's pattern for `count` changes, `clients` at a time: the query `next()` gives without
+ * intervals, then, once answered, the same with `intervals=1`.
+ */
+async function dashboardPhase(
+  name: string,
+  base: string,
+  clients: number,
+  count: number,
+  next: () => string,
+): Promise<DashboardPhase> {
+  const point: number[] = [];
+  const intervals: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  let issued = 0;
+  const client = async () => {
+    while (issued < count) {
+      issued += 1;
+      const query = next();
+      const t0 = performance.now();
+      const pointOk = await fetched(`${base}/api/analysis?${query}`);
+      point.push(performance.now() - t0);
+      const trustOk = await fetched(`${base}/api/analysis?${query}${query ? "&" : ""}intervals=1`);
+      intervals.push(performance.now() - t0);
+      if (!pointOk || !trustOk) errors += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+  const wallS = (performance.now() - started) / 1000;
+  return {
+    phase: name,
+    clients,
+    changes: point.length,
+    changesPerS: Math.round((point.length / wallS) * 10) / 10,
+    point: percentiles(point),
+    intervals: percentiles(intervals),
+    errors,
+    load: load1(),
+  };
+}
+
+/** Resolves once the server builds no trust tables in the background (polls /api/health). */
+async function trustBuildsSettled(base: string, timeoutMs = 600_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    const health = (await (await fetch(`${base}/api/health`)).json()) as { trustBuildsAhead?: number };
+    if (!health.trustBuildsAhead) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the server's background trust builds did not finish within ${timeoutMs / 1000} s`);
+}
+
+/** Resolves once the server has started a trust build ahead (it polls /api/health). */
+async function trustBuildStarted(base: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const health = (await (await fetch(`${base}/api/health`)).json()) as { trustBuildsAhead?: number };
+    if (health.trustBuildsAhead) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The n-th filter of a sequence that never repeats within a run, as a query string. */
+function filterQuery(n: number, sources: string[], devices: string[]): string {
   const k = n + 1;
   const pick = sources.filter((_, i) => ((k * 2654435761) >>> i) & 1);
   const device = ["", ...devices][k % (devices.length + 1)]!;
@@ -156,7 +284,7 @@ function filterPath(n: number, sources: string[], devices: string[]): string {
   params.set("horizon", String(1 + (k % 12)));
   params.set("grain", k % 2 === 0 ? "month" : "week");
   params.set("margin", (0.5 + (k % 50) / 100).toFixed(2));
-  return withIntervals(`/api/analysis?${params}`);
+  return params.toString();
 }
 
 function startServe(dir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -192,8 +320,8 @@ const report: {
   /** The machine's 1-minute load average before and after the scale's phases (a busy machine is slower). */
   load: { before: number; after: number };
   results: Phase[];
+  dashboard: DashboardPhase[];
 }[] = [];
-const load1 = () => Math.round(loadavg()[0]! * 10) / 10;
 for (const scale of values.scales.split(",").map((s) => s.trim())) {
   const dir = join(OUT, `data-${scale}M`, "csv");
   if (!existsSync(join(dir, "visits_log_us.csv"))) {
@@ -215,30 +343,81 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
       (q) => withIntervals(`/api/analysis${q}`),
     );
     for (const path of views) await (await fetch(base + path)).arrayBuffer();
+    await trustBuildsSettled(base);
     const results: Phase[] = [await cachedPhase(url, views)];
     let n = 0;
-    const fresh = () => filterPath(n++, filters.sources, filters.devices);
+    const query = () => filterQuery(n++, filters.sources, filters.devices);
+    const fresh = () => withIntervals(`/api/analysis?${query()}`);
     results.push(await timedPhase("new filter", base, 1, requests, fresh));
     results.push(await timedPhase("new filter", base, connections, requests, fresh));
     let day = 0;
-    const windows = () => {
-      const from = new Date(Date.UTC(2017, 5, 2 + day++)).toISOString().slice(0, 10);
-      return withIntervals(`/api/analysis?from=${from}`);
-    };
+    const nextFrom = () => new Date(Date.UTC(2017, 5, 2 + day++)).toISOString().slice(0, 10);
+    const windows = () => withIntervals(`/api/analysis?from=${nextFrom()}`);
+    await trustBuildsSettled(base);
     results.push(await timedPhase("new window", base, 1, windowRequests, windows));
+    // A new window's point tables, then new filters of the default window while its trust tables are
+    // built ahead (the phase ends when that build has).
+    await trustBuildsSettled(base);
+    if (await fetched(`${base}/api/analysis?from=${nextFrom()}`)) {
+      await trustBuildStarted(base);
+      results.push(
+        await timedPhase(
+          "new filter while trust tables build",
+          base,
+          1,
+          // Until the build is done, however many requests that takes: its last part (reading the
+          // sums into memory) is what stalls the server's thread.
+          1e6,
+          fresh,
+          trustBuildsSettled(base),
+        ),
+      );
+    }
+    const dashboard: DashboardPhase[] = [];
+    if (dashboardFilters > 0) {
+      const phases: [string, number, number, () => string][] = [
+        ["new filter", 1, dashboardFilters, query],
+        ["new filter", connections, dashboardFilters, query],
+        ["new window", 1, dashboardWindows, () => `from=${nextFrom()}`],
+        ["new window", Math.min(connections, dashboardWindows), dashboardWindows, () => `from=${nextFrom()}`],
+      ];
+      for (const [name, clients, count, next] of phases) {
+        await trustBuildsSettled(base);
+        dashboard.push(await dashboardPhase(name, base, clients, count, next));
+      }
+    }
     const peak = peakRssMb(child.pid);
     const load = { before: loadBefore, after: load1() };
-    report.push({ scale: `${scale}M`, startS: Math.round(startS * 10) / 10, peakRssMb: peak, load, results });
+    report.push({
+      scale: `${scale}M`,
+      startS: Math.round(startS * 10) / 10,
+      peakRssMb: peak,
+      load,
+      results,
+      dashboard,
+    });
     const table = [
       `${scale}M sessions: serve ready in ${startS.toFixed(1)} s (ingest + cube), peak RSS ${peak ?? "?"} MB, ` +
         `load average ${load.before} before, ${load.after} after (${cpus().length} cores)`,
-      "| phase | connections | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
-      "|---|---|---|---|---|---|---|---|---|",
+      "| phase | connections | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | load |",
+      "|---|---|---|---|---|---|---|---|---|---|",
       ...results.map(
         (r) =>
-          `| ${r.phase} | ${r.connections} | ${r.requests} | ${r.requestsPerS} | ${r.p50Ms} | ${r.p95Ms ?? "–"} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} |`,
+          `| ${r.phase} | ${r.connections} | ${r.requests} | ${r.requestsPerS} | ${r.p50Ms} | ${r.p95Ms ?? "–"} | ${r.p99Ms} | ${r.maxMs} | ${r.errors} | ${r.load} |`,
       ),
     ];
+    if (dashboard.length > 0) {
+      table.push(
+        "",
+        `${scale}M sessions, the dashboard's pattern (point request, then intervals=1): ms until the point numbers / until the intervals are in`,
+        "| change | clients | changes | changes/s | point p50 | point p95 | point p99 | intervals p50 | intervals p95 | intervals p99 | intervals max | errors | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ...dashboard.map(
+          (d) =>
+            `| ${d.phase} | ${d.clients} | ${d.changes} | ${d.changesPerS} | ${d.point.p50Ms} | ${d.point.p95Ms} | ${d.point.p99Ms} | ${d.intervals.p50Ms} | ${d.intervals.p95Ms} | ${d.intervals.p99Ms} | ${d.intervals.maxMs} | ${d.errors} | ${d.load} |`,
+        ),
+      );
+    }
     process.stdout.write(`\n${table.join("\n")}\n`);
   } finally {
     child.kill("SIGINT");
@@ -247,5 +426,5 @@ for (const scale of values.scales.split(",").map((s) => s.trim())) {
 }
 writeFileSync(
   join(OUT, "load.json"),
-  `${JSON.stringify({ duration, requests, intervals: values.intervals || "server default", report }, null, 2)}\n`,
+  `${JSON.stringify({ duration, requests, intervals: values.intervals || "server default", dashboardFilters, dashboardWindows, report }, null, 2)}\n`,
 );

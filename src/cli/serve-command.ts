@@ -1,3 +1,4 @@
+import type { Cube } from "../metrics/cube.ts";
 import { validateOptions } from "../metrics/options.ts";
 import { ENGINE_FLAGS, type EngineFlags, openChosenEngine } from "./engine-option.ts";
 import { UsageError } from "./errors.ts";
@@ -68,6 +69,7 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
   const engine = await openChosenEngine(flags, inputs?.sources ?? {}, inputs?.config);
   const { auditStoredDatabase, describeDataset, startServer } = await import("../server/index.ts");
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let cube: Cube | undefined;
   try {
     progress(reuse ? `reading ${flags.db}` : "ingesting");
     const bounds = { ...(flags.from ? { from: flags.from } : {}), ...(flags.to ? { to: flags.to } : {}) };
@@ -75,7 +77,9 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
       ? await (await import("../analyze.ts")).ingestFor(engine, inputs.sources, inputs.tables, inputs.bounds)
       : await auditStoredDatabase(engine, flags.db!, bounds);
     progress("bundling the dashboard");
-    const dataset = await describeDataset(engine, dataQuality, currency, forecastModel);
+    // The start-up plan needs the default window's trust tables at once: built with every core.
+    const dataset = await describeDataset(engine, dataQuality, currency, forecastModel, { trustNow: true });
+    cube = dataset.cube;
     progress("budget plan");
     dataset.budget = await (await import("../server/budget-plan.ts")).wholeDataPlan(dataset);
     server = await startServer({ dataset, host, port, ...(token ? { token } : {}) });
@@ -91,6 +95,8 @@ export async function serveCommand(flags: ServeFlags): Promise<number> {
     throw error;
   } finally {
     await server?.close();
+    // A window's trust tables may be building in the background: interrupted, not waited for.
+    if (cube) await (await import("../metrics/cube.ts")).stopTrustAhead(cube);
     await engine.close();
   }
 }

@@ -215,7 +215,8 @@ async function buildNewBuyers(q: BoundSql, data: DataTables, t: WindowTables): P
 /**
  * The trust tables of a window (below), built apart from the rest: they cost more than every other
  * window table together at 4M sessions, and a slice without trust numbers (the dashboard's first
- * request for a filter) never reads them, so cube.ts builds them on the first slice that asks.
+ * request for a filter) never reads them, so cube.ts builds them apart: on the first slice that asks,
+ * or (the server) in the background right after the point tables.
  */
 export async function buildTrustTables(
   engine: Engine,

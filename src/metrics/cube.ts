@@ -1,4 +1,5 @@
 import type { Engine } from "../engine/engine.ts";
+import { BackgroundLane } from "./background-lane.ts";
 import { assembleSlice } from "./compute.ts";
 import { buildDataCube, type DataCubeFacts } from "./cube-data.ts";
 import {
@@ -32,6 +33,13 @@ export interface Cube {
   readonly windows: Map<string, WindowEntry>;
   readonly prefix: string;
   windowCount: number;
+  /**
+   * Where trust tables are built ahead of the first slice that asks for them (buildTrustAhead: the
+   * server); null: only when a slice asks.
+   */
+  ahead: BackgroundLane | null;
+  /** Trust-table builds started so far, ahead or by a slice (tests and /api/health count them). */
+  trustBuilds: number;
 }
 
 /** Users acquired through one of `sources` and one of `devices` (empty = any). */
@@ -55,13 +63,21 @@ export interface SliceOptions {
 }
 
 interface WindowEntry {
+  /** `from/to`, the entry's key in `Cube.windows`. */
+  key: string;
+  window: { from: string; to: string };
   tables: WindowTables;
   ready: Promise<WindowFacts>;
   /**
-   * The window's trust tables (cube-window.ts, buildTrustTables), built by the first slice that asks
-   * for trust numbers: a new window's point numbers do not wait for them.
+   * The window's trust tables (cube-window.ts, buildTrustTables), built ahead in the background right
+   * after the point tables (buildTrustAhead) or by the first slice that asks for trust numbers: a new
+   * window's point numbers never wait for them.
    */
   trust?: Promise<TrustMemory>;
+  /** Whether a slice waits for `trust` (a failure then reaches it and is not kept). */
+  trustAsked?: boolean;
+  /** `trust` failed in the background before any slice asked: the next slice that asks gets the error. */
+  trustFailed?: boolean;
   /** Slices reading it now: an entry in use is never dropped. */
   readers: number;
 }
@@ -76,7 +92,7 @@ export async function buildCube(engine: Engine): Promise<Cube> {
   const tables = dataTableNames(prefix);
   try {
     const facts = await buildDataCube(engine, tables);
-    return { engine, tables, facts, windows: new Map(), prefix, windowCount: 0 };
+    return { engine, tables, facts, windows: new Map(), prefix, windowCount: 0, ahead: null, trustBuilds: 0 };
   } catch (error) {
     for (const name of Object.values(tables)) await engine.dropTemp(name).catch(() => undefined);
     throw error;
@@ -152,7 +168,7 @@ async function inWindow<T>(
   entry.readers += 1;
   try {
     const facts = await entry.ready;
-    const memory = trust ? await trustTables(cube, entry, options, on) : undefined;
+    const memory = trust ? await trustTables(cube, entry, on) : undefined;
     return await read(options, window, entry, facts, memory);
   } finally {
     entry.readers -= 1;
@@ -160,7 +176,64 @@ async function inWindow<T>(
   }
 }
 
+/**
+ * The trust tables of the window of `raw` (and the window's point tables first), built now unless they
+ * are built or being built already: serve's start-up plan needs the default window's at once.
+ */
+export async function prepareTrust(
+  cube: Cube,
+  raw: Partial<AnalysisOptions> = {},
+  on: Engine = cube.engine,
+): Promise<void> {
+  await inWindow(cube, raw, on, true, async () => undefined);
+}
+
+/**
+ * From now on every window's trust tables are built in the background right after its point tables
+ * (those of the windows built so far at once), on a connection of their own, one window at a time and
+ * only the newest one waiting (background-lane.ts): the first `intervals=1` request of a window finds
+ * them built or being built (and waits for that build) instead of starting one. Each of their
+ * statements waits while a window's point tables are being built, so no point request queues behind
+ * them. Needs an engine that can open connections (`fork`); without, slices build them as before.
+ */
+export function buildTrustAhead(cube: Cube): void {
+  if (cube.ahead || !cube.engine.fork) return;
+  cube.ahead = new BackgroundLane();
+  for (const entry of cube.windows.values()) trustAhead(cube, entry);
+}
+
+/** Resolves when no trust tables are being built or waiting to be built in the background. */
+export function trustAheadSettled(cube: Cube): Promise<void> {
+  return cube.ahead?.settled() ?? Promise.resolve();
+}
+
+/**
+ * Stops building trust tables ahead: the waiting build is dropped, the running one interrupted (a
+ * server that is stopping does not wait for it). Slices still build them when they ask.
+ */
+export async function stopTrustAhead(cube: Cube): Promise<void> {
+  await cube.ahead?.stop();
+}
+
+/** Queues the trust tables of `entry` on the background lane, to be built after its point tables. */
+function trustAhead(cube: Cube, entry: WindowEntry): void {
+  cube.ahead?.submit(async () => {
+    // A failed point build is reported to its requests (windowEntry): nothing to build on.
+    if (
+      !(await entry.ready.then(
+        () => true,
+        () => false,
+      ))
+    )
+      return;
+    // Built already (a slice asked first), or dropped from the cube meanwhile: nothing to do.
+    if (entry.trust || cube.windows.get(entry.key) !== entry) return;
+    await trustTables(cube, entry, null).catch(() => undefined);
+  });
+}
+
 export async function dropCube(cube: Cube): Promise<void> {
+  await stopTrustAhead(cube);
   for (const entry of cube.windows.values()) await dropWindow(cube, entry);
   cube.windows.clear();
   for (const name of Object.values(cube.tables)) await cube.engine.dropTemp(name);
@@ -205,9 +278,14 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
   }
   cube.windowCount += 1;
   const tables = windowTableNames(`${cube.prefix}w${cube.windowCount}`);
+  const build = () =>
+    buildOnOwnConnection(cube, on, (engine) => buildWindowCube(engine, cube.tables, tables, options));
   const entry: WindowEntry = {
+    key,
+    window: { from: options.from, to: options.to },
     tables,
-    ready: buildOnOwnConnection(cube, on, (engine) => buildWindowCube(engine, cube.tables, tables, options)),
+    // A point build is what a request waits for: the background lane's statements wait for it.
+    ready: cube.ahead ? cube.ahead.foreground(build) : build(),
     readers: 0,
   };
   cube.windows.set(key, entry);
@@ -216,29 +294,49 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
     if (cube.windows.get(key) === entry) cube.windows.delete(key);
     void dropWindow(cube, entry);
   });
+  trustAhead(cube, entry);
   return entry;
 }
 
 /**
  * The window's trust tables, built once (on their own connection, as the window's), and their bootstrap
- * sums read into memory (trust-memory.ts), shared by every slice of the window.
+ * sums read into memory (trust-memory.ts), shared by every slice of the window. `on` is the slice's
+ * connection; null builds ahead, for no slice (buildTrustAhead).
  */
-function trustTables(
-  cube: Cube,
-  entry: WindowEntry,
-  window: AnalysisOptions,
-  on: Engine,
-): Promise<TrustMemory> {
-  if (entry.trust) return entry.trust;
+function trustTables(cube: Cube, entry: WindowEntry, on: Engine | null): Promise<TrustMemory> {
+  const known = entry.trust;
+  if (known) {
+    if (on === null) return known;
+    entry.trustAsked = true;
+    if (entry.trustFailed) {
+      // Failed in the background before anyone asked: this slice reports why, the next builds again.
+      entry.trust = undefined;
+      entry.trustFailed = false;
+    }
+    return known;
+  }
+  cube.trustBuilds += 1;
+  entry.trustAsked = on !== null;
+  entry.trustFailed = false;
+  const { from, to } = entry.window;
   const built = buildOnOwnConnection(cube, on, async (engine) => {
     const facts = await entry.ready;
-    await buildTrustTables(engine, cube.tables, entry.tables, window);
+    await buildTrustTables(engine, cube.tables, entry.tables, entry.window);
     return loadTrustMemory(engine, entry.tables, windowMonths(facts.calendar));
+  }).catch((error: unknown) => {
+    if (on !== null) throw error;
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new Error(`building the trust tables of ${from} to ${to} in the background failed: ${message}`, {
+      cause: error,
+    });
   });
   entry.trust = built;
-  // A failed build (its request timed out, the window was dropped) is tried again by the next slice.
   built.catch(() => {
-    if (entry.trust === built) entry.trust = undefined;
+    if (entry.trust !== built) return;
+    // A slice saw the failure (its request timed out, the window was dropped): the next one tries
+    // again. Nobody saw a background build's: it is kept for the next slice that asks.
+    if (entry.trustAsked) entry.trust = undefined;
+    else entry.trustFailed = true;
   });
   return built;
 }
@@ -247,17 +345,18 @@ function trustTables(
  * Runs a window build on a connection of its own when the engine can open one: the request that asked
  * for the window may time out or be cancelled (its connection interrupted), but the build goes on, so
  * the next request finds the window ready instead of starting it again (at 40M sessions a window takes
- * longer than the server's time limit). Without forks it runs on the caller's connection.
+ * longer than the server's time limit). Without forks it runs on the caller's connection. `on` null: a
+ * build ahead (always on its own connection: buildTrustAhead needs forks), yielding to point builds.
  */
 async function buildOnOwnConnection<T>(
   cube: Cube,
-  on: Engine,
+  on: Engine | null,
   build: (engine: Engine) => Promise<T>,
 ): Promise<T> {
-  if (!cube.engine.fork || on === cube.engine) return build(on);
-  const own = await cube.engine.fork();
+  if (on !== null && (!cube.engine.fork || on === cube.engine)) return build(on);
+  const own = await cube.engine.fork!();
   try {
-    return await build(own);
+    return await build(on === null && cube.ahead ? cube.ahead.yielding(own) : own);
   } finally {
     await own.close();
   }

@@ -118,6 +118,9 @@ export class AnalysisService {
       cachedDocuments: this.documents.cache.size,
       cachedDocumentBytes: this.documents.cache.bytes,
       cubeWindows: this.dataset.cube.windows.size,
+      // Trust-table builds started so far, and those running or waiting in the background (cube.ts).
+      trustBuilds: this.dataset.cube.trustBuilds,
+      trustBuildsAhead: this.dataset.cube.ahead?.pending ?? 0,
       documentHits: this.documents.cache.hits,
     };
   }

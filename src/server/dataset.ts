@@ -12,7 +12,7 @@ import type { FileFormat } from "../ingest/file-format.ts";
 import { type DataQualityReport, InputError, type TableLoad } from "../ingest/index.ts";
 import type { RejectCode } from "../ingest/reject-rules.ts";
 import { analysisWindow } from "../ingest/window.ts";
-import { buildCube, type Cube, sliceCube } from "../metrics/cube.ts";
+import { buildCube, buildTrustAhead, type Cube, prepareTrust, sliceCube } from "../metrics/cube.ts";
 import { naturalIdOrder } from "../metrics/id-order.ts";
 import type { ForecastModel } from "../metrics/options.ts";
 import type { FilterCatalog } from "./params.ts";
@@ -30,6 +30,15 @@ export interface Dataset {
   budget?: BudgetPlanDocument | null;
 }
 
+export interface DescribeOptions {
+  /**
+   * Build the default window's trust tables before returning, with every core: serve's start-up budget
+   * plan needs them at once (server/budget-plan.ts). Otherwise (default) they are built in the
+   * background once this returns, while requests are answered.
+   */
+  trustNow?: boolean;
+}
+
 /**
  * Builds the acquisition cube of an ingested engine and reads the filter catalog and row counts.
  * `currency` is the label money is shown with; `forecastModel` the LTV forecast of every response
@@ -40,22 +49,23 @@ export async function describeDataset(
   dataQuality: DataQualityReport,
   currency: string,
   forecastModel: ForecastModel = "power",
+  { trustNow = false }: DescribeOptions = {},
 ): Promise<Dataset> {
   const [counts] = await engine.all(
     `SELECT (SELECT count(*) FROM visits)::DOUBLE AS visits, (SELECT count(*) FROM orders)::DOUBLE AS orders,
        (SELECT count(*) FROM costs)::DOUBLE AS costs`,
   );
   const cube = await buildCube(engine);
-  // The default window's tables are built now, with every core, so the first request only reads.
-  await sliceCube(cube, {
-    from: dataQuality.window.from,
-    to: dataQuality.window.to,
-    currency,
-    forecastModel,
-  });
+  const defaultWindow = { from: dataQuality.window.from, to: dataQuality.window.to, currency, forecastModel };
+  // The default window's point tables are built now, with every core, so the first request only reads.
+  await sliceCube(cube, defaultWindow, undefined, engine, { trust: false });
+  if (trustNow) await prepareTrust(cube, defaultWindow);
   // From here on requests only read small tables: one core each serves two at once better (measured
   // by bench:load: ~20 % less CPU per slice than two threads contending).
   await engine.setThreads?.(1);
+  // Every window's trust tables (the default window's now, unless built above) are built in the
+  // background after its point tables, so its first intervals=1 request does not build them.
+  buildTrustAhead(cube);
   const sources = cube.facts.sources.map((s) => s.source).sort(naturalIdOrder);
   const devices = [...new Set(cube.facts.combos.map((c) => c.device))].sort(naturalIdOrder);
   // The default window is the report's: the ingest's (flags, else the visits' days).
