@@ -6,6 +6,7 @@ import { normalizePlanOptions, type PlanSettings } from "./budget/plan-options.t
 import type { Engine } from "./engine/engine.ts";
 import type { TablesInPlace } from "./ingest/clickhouse-tables.ts";
 import {
+  assertInPlaceUnchanged,
   type DataQualityReport,
   type IngestSources,
   InputError,
@@ -152,6 +153,8 @@ export async function analyzeInStages(
   if (metricsMemoryLimit) await engine.setMemoryLimit?.(metricsMemoryLimit);
   const cube = await buildCube(engine);
   const results = await sliceCube(cube, withIngestWindow(options, dataQuality)).finally(() => dropCube(cube));
+  // The metrics read a Parquet input in place (DuckDB): it must still be the file the checks read.
+  if (!engine.staging) await assertInPlaceUnchanged(engine);
   phase("metrics");
   const planStarted = performance.now();
   const plan = fitPlan(results[options.attribution], planSettings);

@@ -4,7 +4,7 @@ import { InputError } from "./input-error.ts";
 import { trimSql } from "./text-sql.ts";
 import { badOffsetSql, detectTimestampFormat, timestampSql } from "./timestamp-format.ts";
 
-type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
+export type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
 
 const FIELD_KINDS: Record<TableName, Record<string, FieldKind>> = {
   visits: { user_id: "id", device: "label", source_id: "id", start_ts: "timestamp", end_ts: "timestamp" },
@@ -17,7 +17,10 @@ const NUMERIC = /^(DECIMAL|DOUBLE|FLOAT|REAL|U?(TINY|SMALL|BIG|HUGE)?INT)/;
 
 export interface ParsedField {
   field: string;
+  kind: FieldKind;
   column: string;
+  /** The input column's DuckDB type (VARCHAR for text formats). */
+  type: string;
   /** SQL giving the canonical value (NULL when missing or unparseable), over staging alias `s`. */
   sql: string;
   /** SQL giving the value as text, for the quarantine file. */
@@ -113,7 +116,7 @@ export async function fieldParsers(
         aux = [{ name: `${field}_bad_offset`, sql: check }];
       }
     }
-    fields.push({ field, column, sql, rawSql, ...(aux ? { aux } : {}) });
+    fields.push({ field, kind, column, type, sql, rawSql, ...(aux ? { aux } : {}) });
   }
   return { fields, params };
 }
