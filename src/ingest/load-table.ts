@@ -84,9 +84,9 @@ async function loadFrom(
   const { fields, params } = await fieldParsers(table, reader, mapping, sampleOf, {
     ...(source.datePattern ? { datePattern: source.datePattern } : {}),
     ...(source.decimalComma ? { decimalComma: true } : {}),
-    // Tabs and no-break spaces are trimmed only where the scan saw any (text files; Parquet values
-    // come from a program, not from a spreadsheet's padding).
-    padded: reader.scan?.padded ?? false,
+    // Text files: as the line scan found (tabs and no-break spaces trimmed only where it saw any, and
+    // nothing where no value can be padded); Parquet values come from a program, not a spreadsheet.
+    padding: reader.scan?.padding ?? "spaces",
   });
   const counts = readsInPlace(engine, source, reader, fields, params)
     ? await readInPlace(engine, table, source.path, reader, fields)
