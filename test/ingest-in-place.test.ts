@@ -1,7 +1,7 @@
 /**
- * Parquet read in place (issue 14): the canonical tables are views over the file, only the rejected
- * rows and the exact repeats are stored. Everything must be what the copying load gives: the data
- * quality report, the quarantine, every canonical row and every metric.
+ * Parquet read in place (issue 14, `inPlace` / `--parquet-in-place`): the canonical tables are views
+ * over the file, only the rejected rows and the exact repeats are stored. Everything must be what the
+ * copying load gives: the data-quality report, the quarantine, every canonical row and every metric.
  */
 import assert from "node:assert/strict";
 import { utimesSync } from "node:fs";
@@ -118,8 +118,8 @@ async function fixture(): Promise<IngestSources> {
   };
 }
 
-const copying = (sources: IngestSources): IngestSources =>
-  Object.fromEntries(Object.entries(sources).map(([t, s]) => [t, { ...s, copy: true }]));
+const inPlaceOf = (sources: IngestSources): IngestSources =>
+  Object.fromEntries(Object.entries(sources).map(([t, s]) => [t, { ...s, inPlace: true }]));
 
 async function tableKinds(engine: Engine): Promise<Record<string, string>> {
   const rows = await engine.all<{ name: string; type: string }>(
@@ -149,9 +149,9 @@ async function contents(engine: Engine) {
 describe("Parquet read in place", async () => {
   const sources = await fixture();
   const inPlace = await freshEngine();
-  const inPlaceReport = await ingest(inPlace, sources);
+  const inPlaceReport = await ingest(inPlace, inPlaceOf(sources));
   const copied = await freshEngine();
-  const copiedReport = await ingest(copied, copying(sources));
+  const copiedReport = await ingest(copied, sources);
 
   it("reads the files in place: views over the files, no copied rows", async () => {
     const kinds = await tableKinds(inPlace);
@@ -224,7 +224,7 @@ describe("Parquet read in place", async () => {
 
   it("stops when a file read in place changes after its checks", async () => {
     const engine = await freshEngine();
-    await ingest(engine, { costs: sources.costs! });
+    await ingest(engine, { costs: { ...sources.costs!, inPlace: true } });
     await assertInPlaceUnchanged(engine);
     utimesSync(sources.costs!.path, new Date("2020-01-01"), new Date("2020-01-01"));
     await assert.rejects(assertInPlaceUnchanged(engine), /costs\.parquet: the file changed while/);
@@ -237,7 +237,7 @@ describe("Parquet read in place", async () => {
       threads: 2,
     });
     try {
-      const report = await ingest(engine, { visits: sources.visits! });
+      const report = await ingest(engine, { visits: { ...sources.visits!, inPlace: true } });
       assert.equal((await tableKinds(engine)).ingested_visits, "BASE TABLE");
       assert.deepEqual(
         report.files,
@@ -253,7 +253,7 @@ describe("Parquet read in place", async () => {
       visit(MAX, "'desktop'", "'1'", ts("01 10:00:00"), ts("01 10:05:00")),
     ]);
     const engine = await freshEngine();
-    await ingest(engine, { visits: { path } });
+    await ingest(engine, { visits: { path, inPlace: true } });
     assert.equal((await tableKinds(engine)).ingested_visits, "BASE TABLE");
     assert.deepEqual(await engine.all("SELECT user_id FROM visits"), [{ user_id: MAX }]);
   });
@@ -270,9 +270,9 @@ describe("Parquet read in place: every metric as the copying load gives it", asy
 
   it("metrics.json is byte-identical", async () => {
     const inPlace = await freshEngine();
-    const a = JSON.stringify(metricsDocument(await analyze(inPlace, sources)));
+    const a = JSON.stringify(metricsDocument(await analyze(inPlace, inPlaceOf(sources))));
     assert.equal((await tableKinds(inPlace)).visits, "VIEW");
-    const b = JSON.stringify(metricsDocument(await analyze(await freshEngine(), copying(sources))));
+    const b = JSON.stringify(metricsDocument(await analyze(await freshEngine(), sources)));
     assert.ok(a.length > 10_000);
     assert.equal(a, b);
   });

@@ -33,7 +33,8 @@ export const IN_PLACE_FILES_DDL =
 const ROW_NUMBER = "file_row_number";
 
 /**
- * Whether this load reads the file in place: a Parquet file whose every field is read without parsing
+ * Whether this load reads the file in place: asked for (`inPlace`, `--parquet-in-place`), and a
+ * Parquet file whose every field is read without parsing
  * text (ids and labels VARCHAR, times and money typed columns), into a database that does not outlive
  * the process (a kept database must hold its rows: the file may move or change after the run).
  */
@@ -44,7 +45,7 @@ export function readsInPlace(
   fields: readonly ParsedField[],
   params: Record<string, string>,
 ): boolean {
-  if (reader.format !== "parquet" || source.copy === true || engine.kept === true) return false;
+  if (reader.format !== "parquet" || source.inPlace !== true || engine.kept === true) return false;
   // A view holds no bound parameters: only loads whose parse needs none (no --date-format) qualify.
   if (Object.keys(params).length > 0 || reader.columns.includes(ROW_NUMBER)) return false;
   return fields.every((f) =>
