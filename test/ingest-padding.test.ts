@@ -53,7 +53,7 @@ describe("values are trimmed whenever they may be padded", () => {
 
   it("a clean file is read without trimming and gives the same rows", async () => {
     const engine = await freshEngine();
-    await ingest(engine, { orders: { path: file("clean.csv", ROW + "2018-01-02 10:00:00,2.50,8\n") } });
+    await ingest(engine, { orders: { path: file("clean.csv", `${ROW}2018-01-02 10:00:00,2.50,8\n`) } });
     assert.deepEqual(await engine.all("SELECT user_id, revenue::VARCHAR AS r FROM orders ORDER BY user_id"), [
       { user_id: "7", r: "1.000000" },
       { user_id: "8", r: "2.500000" },
