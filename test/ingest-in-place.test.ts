@@ -212,6 +212,17 @@ describe("Parquet read in place", async () => {
     assert.equal(a.quarantine.length, 9 + 5 + 4);
   });
 
+  it("serves the same rows to another connection (the dashboard's requests run on forks)", async () => {
+    const fork = await inPlace.fork();
+    try {
+      const count = "SELECT count(*)::INTEGER AS n FROM visits";
+      assert.deepEqual(await fork.all(count), await inPlace.all(count));
+      assert.deepEqual(await fork.all(count), [{ n: VISITS.length - 9 }]);
+    } finally {
+      await fork.close();
+    }
+  });
+
   it("keeps ids as exact strings, trimmed, leading zeros and all", async () => {
     const ids = (await inPlace.all<{ user_id: string }>("SELECT DISTINCT user_id FROM visits")).map(
       (r) => r.user_id,
