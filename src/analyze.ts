@@ -7,6 +7,7 @@ import { normalizePlanOptions, type PlanSettings } from "./budget/plan-options.t
 import type { Engine } from "./engine/engine.ts";
 import type { TablesInPlace } from "./ingest/clickhouse-tables.ts";
 import {
+  assertInPlaceUnchanged,
   type DataQualityReport,
   type IngestSources,
   InputError,
@@ -156,6 +157,8 @@ export async function analyzeInStages(
   const results = await sliceCube(cube, withIngestWindow(options, dataQuality))
     .then((r) => withBuyerBacktest(cube, r))
     .finally(() => dropCube(cube));
+  // The metrics read a Parquet input in place (DuckDB): it must still be the file the checks read.
+  if (!engine.staging) await assertInPlaceUnchanged(engine);
   phase("metrics");
   const planStarted = performance.now();
   const plan = fitPlan(results[options.attribution], planSettings);

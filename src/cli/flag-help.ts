@@ -60,6 +60,8 @@ const TEXT: Record<string, string> = {
   map: "which input column feeds a field, e.g. visits.user_id=Visitor (repeatable)",
   "date-format": 'strptime pattern of the timestamps, e.g. "%d/%m/%Y %H:%M" (never guessed)',
   "decimal-comma": "money is written with a decimal comma (12,50)",
+  "parquet-in-place":
+    "read Parquet inputs of canonical types in place instead of copying them: less memory, more CPU",
   from: "first day of the analysis window (default: the data's own span)",
   to: "day after the last of the window (exclusive)",
   db: "DuckDB database file to ingest into (kept), instead of memory or a scratch file",

@@ -21,6 +21,7 @@ export const INPUT_FLAGS = {
   map: { type: "string", multiple: true },
   "date-format": { type: "string" },
   "decimal-comma": { type: "boolean" },
+  "parquet-in-place": { type: "boolean" },
   from: { type: "string" },
   to: { type: "string" },
   db: { type: "string" },
@@ -67,7 +68,7 @@ export function resolveInputs(flags: InputFlags, required: readonly string[] = [
       flags["date-format"],
       flags["decimal-comma"] === true,
     );
-    if (source) sources[table] = source;
+    if (source) sources[table] = flags["parquet-in-place"] ? { ...source, inPlace: true } : source;
   }
   const given = (t: string) => sources[t as keyof IngestSources] ?? tables[t as keyof TablesInPlace];
   const missing = required.filter((t) => !given(t));

@@ -24,14 +24,19 @@ export interface DuckDbOptions {
 export class DuckDbEngine implements Engine {
   readonly name = "duckdb";
   readonly dialect = duckdbDialect;
+  /** A database file the caller named (not memory, not a scratch file): it outlives the process. */
+  readonly kept: boolean;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly scratchDir: string | null,
+    kept: boolean,
     /** A fork owns only its connection: closing it leaves the instance to the engine it came from. */
     private readonly isFork = false,
-  ) {}
+  ) {
+    this.kept = kept;
+  }
 
   static async open(options: DuckDbOptions = {}): Promise<DuckDbEngine> {
     const config: Record<string, string> = {};
@@ -42,7 +47,8 @@ export class DuckDbEngine implements Engine {
     config.temp_directory = options.tempDirectory ?? (scratchDir ? join(scratchDir, "spill") : `${path}.tmp`);
     const instance = await DuckDBInstance.create(path, config);
     const connection = await instance.connect();
-    return new DuckDbEngine(instance, connection, scratchDir);
+    const kept = options.path !== undefined && options.path !== ":memory:";
+    return new DuckDbEngine(instance, connection, scratchDir, kept);
   }
 
   async version(): Promise<string> {
@@ -90,7 +96,7 @@ export class DuckDbEngine implements Engine {
    * connections. Close it when done; the original engine must outlive it.
    */
   async fork(): Promise<DuckDbEngine> {
-    return new DuckDbEngine(this.instance, await this.instance.connect(), null, true);
+    return new DuckDbEngine(this.instance, await this.instance.connect(), null, this.kept, true);
   }
 
   /** Cancels the statement running on this connection; it fails with an "Interrupted" QueryError. */

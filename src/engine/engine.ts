@@ -14,6 +14,11 @@ export type Row = Record<string, string | number | boolean | null>;
 export interface Engine {
   readonly name: string;
   readonly dialect: Dialect;
+  /**
+   * Optional: the database outlives the process (DuckDB's `--db FILE`). Ingest then copies every row
+   * into it instead of reading a Parquet input in place, since the file may move or change later.
+   */
+  readonly kept?: boolean;
   /** Engine version string, for metadata. */
   version(): Promise<string>;
   /** Runs statements that return nothing of interest. */

@@ -1,10 +1,10 @@
 import type { TableName } from "./canonical.ts";
 import { type FileReader, isExactIdType } from "./file-reader.ts";
 import { InputError } from "./input-error.ts";
-import { trimSql } from "./text-sql.ts";
+import { type Padding, trimSql } from "./text-sql.ts";
 import { badOffsetSql, detectTimestampFormat, timestampSql } from "./timestamp-format.ts";
 
-type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
+export type FieldKind = "id" | "label" | "timestamp" | "date" | "money";
 
 const FIELD_KINDS: Record<TableName, Record<string, FieldKind>> = {
   visits: { user_id: "id", device: "label", source_id: "id", start_ts: "timestamp", end_ts: "timestamp" },
@@ -17,7 +17,10 @@ const NUMERIC = /^(DECIMAL|DOUBLE|FLOAT|REAL|U?(TINY|SMALL|BIG|HUGE)?INT)/;
 
 export interface ParsedField {
   field: string;
+  kind: FieldKind;
   column: string;
+  /** The input column's DuckDB type (VARCHAR for text formats). */
+  type: string;
   /** SQL giving the canonical value (NULL when missing or unparseable), over staging alias `s`. */
   sql: string;
   /** SQL giving the value as text, for the quarantine file. */
@@ -31,8 +34,8 @@ export interface ParseOptions {
   datePattern?: string;
   /** Money uses a decimal comma (`10,50`, `1 234,50`, `1.234,50`). */
   decimalComma?: boolean;
-  /** The file holds tabs or no-break spaces, so values may be padded with them (default true). */
-  padded?: boolean;
+  /** What values may be padded with (default `tabs`: anything is trimmed). */
+  padding?: Padding;
 }
 
 /** A plain decimal (no exponent, no digit separators), the only shape money is read in. */
@@ -43,7 +46,7 @@ const EXACT_DECIMAL = "[+-]?0*[0-9]{0,12}([.][0-9]{0,6}0*)?";
 const COMMA_DECIMAL = "[+-]?([0-9]+|[0-9]{1,3}([ .\xa0][0-9]{3})+)(,[0-9]+)?";
 
 /** SQL of a money column read as text: the value (NULL unless exact) and whether it was a number held inexactly. */
-function moneySql(id: string, decimalComma: boolean, padded: boolean): { value: string; inexact: string } {
+function moneySql(id: string, decimalComma: boolean, padded: Padding): { value: string; inexact: string } {
   const trimmed = trimSql(id, padded);
   const norm = decimalComma
     ? `CASE WHEN regexp_full_match(${trimmed}, '${COMMA_DECIMAL}') THEN replace(regexp_replace(${trimmed}, '[ .\xa0]', '', 'g'), ',', '.') END`
@@ -70,7 +73,7 @@ export async function fieldParsers(
   options: ParseOptions = {},
 ): Promise<{ fields: ParsedField[]; params: Record<string, string> }> {
   const { datePattern } = options;
-  const padded = options.padded ?? true;
+  const padded = options.padding ?? "tabs";
   const fields: ParsedField[] = [];
   const params: Record<string, string> = {};
   for (const [field, kind] of Object.entries(FIELD_KINDS[table])) {
@@ -113,7 +116,7 @@ export async function fieldParsers(
         aux = [{ name: `${field}_bad_offset`, sql: check }];
       }
     }
-    fields.push({ field, column, sql, rawSql, ...(aux ? { aux } : {}) });
+    fields.push({ field, kind, column, type, sql, rawSql, ...(aux ? { aux } : {}) });
   }
   return { fields, params };
 }

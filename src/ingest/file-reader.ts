@@ -194,6 +194,6 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-function quoteString(value: string): string {
+export function quoteString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }

@@ -1,6 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
 import { auditWarnings } from "./audit.ts";
 import { CANONICAL_DDL, TABLE_NAMES, type TableName } from "./canonical.ts";
+import { assertInPlaceUnchanged, IN_PLACE_FILES_DDL } from "./in-place.ts";
 import { InputError, RejectedInputError } from "./input-error.ts";
 import { loadTable, QUARANTINE_DDL, type TableLoad, type TableSource } from "./load-table.ts";
 import type { DataQualityReport, QualityWarning } from "./quality.ts";
@@ -8,6 +9,7 @@ import { REJECT_LABELS } from "./reject-rules.ts";
 import { analysisWindow } from "./window.ts";
 
 export type { TableName } from "./canonical.ts";
+export { assertInPlaceUnchanged } from "./in-place.ts";
 export { InputError, RejectedInputError } from "./input-error.ts";
 export type { RejectCount, TableLoad, TableSource } from "./load-table.ts";
 export type { AnalysisWindow, DataQualityReport, QualityWarning } from "./quality.ts";
@@ -25,6 +27,7 @@ export async function ingest(
 ): Promise<DataQualityReport> {
   await engine.run("DROP TABLE IF EXISTS quarantine");
   await engine.run(QUARANTINE_DDL);
+  await engine.run(IN_PLACE_FILES_DDL);
   const files: TableLoad[] = [];
   for (const table of TABLE_NAMES) {
     // A loaded table is a view over its ingested rows; a table without a file is an empty table.
@@ -48,6 +51,7 @@ export async function ingest(
   // With a table wholly rejected the analysis cannot run, but its audit is what the user must see.
   const shown = window ?? { from: bounds.from ?? "?", to: bounds.to ?? "?", basis: "options" as const };
   const warnings = [...fileWarnings(files), ...(await auditWarnings(engine, present, shown))];
+  await assertInPlaceUnchanged(engine);
   const rows = files.reduce((sum, f) => sum + f.rejected.reduce((s, r) => s + r.count, 0), 0);
   const report: DataQualityReport = { window: shown, files, warnings, quarantine: { rows, path: null } };
   if (empty) throw new RejectedInputError(allRejectedMessage(empty), report);

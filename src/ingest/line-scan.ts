@@ -1,9 +1,10 @@
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { InputError } from "./input-error.ts";
+import type { Padding } from "./text-sql.ts";
 
 /** Why the scan set a physical line aside before the CSV parser sees it. */
 export type LineFault = "malformed_line" | "not_utf8";
@@ -25,14 +26,19 @@ export interface LineScan {
   dataLines: number;
   blankLines: number[];
   bad: BadLine[];
-  /** The file holds a tab or a no-break space somewhere, so values may be padded with them. */
-  padded: boolean;
+  /**
+   * What values may be padded with: `tabs` when the file holds a tab or a no-break space anywhere;
+   * `none` (CSV) when no space and no non-ASCII byte stands next to a field boundary, so no value can
+   * begin or end with whitespace; else `spaces`.
+   */
+  padding: Padding;
 }
 
 const RAW_LIMIT = 1000;
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
 const TAB = 0x09;
+const SPACE = 0x20;
 
 /** The decoded byte stream of a file: gunzipped when it starts with the gzip magic bytes. */
 async function openBytes(path: string): Promise<Readable> {
@@ -133,7 +139,12 @@ export function scanNdjsonLines(path: string): Promise<LineScan> {
 type TextKind = "csv" | "ndjson";
 
 async function scanLines(path: string, kind: TextKind): Promise<LineScan> {
-  const scan: LineScan = { dataLines: 0, blankLines: [], bad: [], padded: false };
+  const scan: LineScan = {
+    dataLines: 0,
+    blankLines: [],
+    bad: [],
+    padding: kind === "csv" ? "none" : "spaces",
+  };
   const header = kind === "csv" ? 1 : 0;
   await eachLineRun(path, (buf, firstLine, last) => {
     // Each run starts a line, so a break at its very start ends an empty line (bar the header's).
@@ -141,7 +152,9 @@ async function scanLines(path: string, kind: TextKind): Promise<LineScan> {
     const lines = last ? 1 : breaks.count;
     // A no-break space is C2 A0; A0 alone (a continuation byte of other letters too) only costs a
     // slower trim if it misleads.
-    scan.padded ||= buf.indexOf(TAB) !== -1 || buf.indexOf(0xa0) !== -1;
+    if (scan.padding !== "tabs" && (buf.indexOf(TAB) !== -1 || buf.indexOf(0xa0) !== -1))
+      scan.padding = "tabs";
+    if (scan.padding === "none" && mayBePadded(buf, last)) scan.padding = "spaces";
     // The fast path (CSV): a run without quotes, NULs, invalid bytes or empty lines needs only its count.
     const clean =
       kind === "csv" && !breaks.blank && buf.indexOf(QUOTE) === -1 && buf.indexOf(0) === -1 && isUtf8(buf);
@@ -150,6 +163,23 @@ async function scanLines(path: string, kind: TextKind): Promise<LineScan> {
     return lines;
   });
   return scan;
+}
+
+/**
+ * Places where a CSV value begins or ends, followed or preceded by a space: after or before any
+ * delimiter the header may choose, at a line's start or end, inside quotes. The header line is
+ * included: a false alarm only costs the trimming.
+ */
+const PADDED_BOUNDARIES = [", ", " ,", "; ", " ;", "\n ", " \n", " \r", '" ', ' "'];
+
+/**
+ * Whether some value of this run of whole lines may begin or end with whitespace DuckDB's trim
+ * removes. Any non-ASCII byte counts (Unicode spaces are several bytes), so a run with non-ASCII text
+ * is simply trimmed; the tab cases are `tabs` already.
+ */
+function mayBePadded(buf: Buffer, last: boolean): boolean {
+  if (buf[0] === SPACE || (last && buf[buf.length - 1] === SPACE) || !isAscii(buf)) return true;
+  return PADDED_BOUNDARIES.some((pattern) => buf.indexOf(pattern) !== -1);
 }
 
 function isJsonObject(bytes: Buffer): boolean {

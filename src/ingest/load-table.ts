@@ -1,11 +1,13 @@
 import type { Engine } from "../engine/engine.ts";
 import { CANONICAL_FIELDS, type TableName } from "./canonical.ts";
 import { resolveMapping } from "./column-mapping.ts";
-import { fieldParsers } from "./field-parsers.ts";
+import { fieldParsers, type ParsedField } from "./field-parsers.ts";
 import type { InputFormat } from "./file-format.ts";
 import { type FileReader, openReader, readingRows } from "./file-reader.ts";
+import { readInPlace, readsInPlace } from "./in-place.ts";
 import { InputError } from "./input-error.ts";
-import { type RejectCode, rejectCaseSql } from "./reject-rules.ts";
+import { canonicalJsonSql, keyHashSql, parsed, parsedRowsSql, rawJsonSql } from "./parsed-rows.ts";
+import type { RejectCode } from "./reject-rules.ts";
 
 export interface TableSource {
   path: string;
@@ -15,6 +17,12 @@ export interface TableSource {
   datePattern?: string;
   /** Money is written with a decimal comma (`10,50`), as Russian or German Excel exports it. */
   decimalComma?: boolean;
+  /**
+   * Read a Parquet file whose columns have the canonical types in place instead of copying its rows
+   * (src/ingest/in-place.ts): about half the peak memory, but every later scan decodes the file again,
+   * so at 4M sessions ingest costs about twice the CPU. Ignored for a kept database (`--db`).
+   */
+  inPlace?: boolean;
 }
 
 export interface RejectCount {
@@ -44,9 +52,10 @@ export const QUARANTINE_DDL = `CREATE TABLE IF NOT EXISTS quarantine (
   table_name VARCHAR, file VARCHAR, line BIGINT, reason VARCHAR, raw VARCHAR)`;
 
 /**
- * Loads one input file: read, parse and check every row in one pass into `ingested_<table>` (file order,
- * so rowid gives the line), mark exact repeats, and expose the good rows as the canonical `<table>`
- * view. Rejected rows go to the quarantine with their line and their values as read.
+ * Loads one input file: parse and check every row, set exact repeats aside, and expose the good rows as
+ * the canonical `<table>` view; rejected rows go to the quarantine with their line and their values as
+ * read. The rows are copied into `ingested_<table>`, or, for a Parquet file of canonical types when
+ * asked (`inPlace`), read in place (the view reads the file; only the rejects and repeats are stored).
  */
 export async function loadTable(engine: Engine, table: TableName, source: TableSource): Promise<TableLoad> {
   const reader = await openReader(engine, table, source.path);
@@ -76,49 +85,13 @@ async function loadFrom(
   const { fields, params } = await fieldParsers(table, reader, mapping, sampleOf, {
     ...(source.datePattern ? { datePattern: source.datePattern } : {}),
     ...(source.decimalComma ? { decimalComma: true } : {}),
-    // Tabs and no-break spaces are trimmed only where the scan saw any (text files; Parquet values
-    // come from a program, not from a spreadsheet's padding).
-    padded: reader.scan?.padded ?? false,
+    // Text files: as the line scan found (tabs and no-break spaces trimmed only where it saw any, and
+    // nothing where no value can be padded); Parquet values come from a program, not a spreadsheet.
+    padding: reader.scan?.padding ?? "spaces",
   });
-  const names = CANONICAL_FIELDS[table];
-  const target = `ingested_${table}`;
-  const raw = `to_json(struct_pack(${fields.map((f) => `"${f.column.replaceAll('"', "")}" := ${f.rawSql}`).join(", ")}))`;
-
-  // Parsed values carry a p_ prefix so they never collide with the file's own column names. DuckDB
-  // evaluates a CASE branch only for the rows that take it: raw JSON is built for rejects only.
-  const parsed = (n: string) => `p_${n}`;
-  if (reader.errorsTable) {
-    // DuckDB appends to an existing rejects table: one left by an earlier load would be counted again.
-    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}`);
-    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}_scan`);
-  }
-  await readingRows(
-    engine,
-    source.path,
-    `CREATE OR REPLACE TABLE ${target} AS
-     SELECT ${names.map((n) => `${parsed(n)} AS ${n}`).join(", ")}, reason,
-            CASE WHEN reason IS NOT NULL THEN ${raw} END AS raw,
-            CASE WHEN reason IS NULL THEN hash(${DUPLICATE_KEY[table].map(parsed).join(", ")}) END AS key_hash
-     FROM (SELECT *, ${rejectCaseSql(table, "p_")} AS reason FROM (
-             SELECT ${fields.map((f) => `${f.sql} AS ${parsed(f.field)}`).join(", ")},
-                    ${fields.flatMap((f) => (f.aux ?? []).map((a) => `${a.sql} AS ${parsed(a.name)}, `)).join("")}s.*
-             FROM ${reader.fromSql} s) s) s`,
-    { ...reader.params, ...params },
-    true,
-  );
-  const malformedLines = await recordSkippedLines(engine, table, reader);
-  const lineOf = await lineNumbering(engine, table, reader);
-  await markDuplicates(engine, table, target);
-  await engine.run(
-    `CREATE OR REPLACE VIEW ${table} AS SELECT ${names.join(", ")} FROM ${target} WHERE reason IS NULL`,
-  );
-  await engine.run(
-    `INSERT INTO quarantine
-     SELECT $table, $path, ${lineOf("t.rowid")}, reason,
-            coalesce(raw, to_json(struct_pack(${names.map((n) => `${n} := ${n}`).join(", ")})))
-     FROM ${target} t WHERE reason IS NOT NULL`,
-    { table, path: source.path },
-  );
+  const counts = readsInPlace(engine, source, reader, fields, params)
+    ? await readInPlace(engine, table, source.path, reader, fields)
+    : await copyRows(engine, table, source.path, reader, fields, params);
   if (reader.errorsTable) {
     // DuckDB lists one error per problem, so a line missing two fields appears twice: one row per line.
     await engine.run(
@@ -134,18 +107,15 @@ async function loadFrom(
       { table, path: source.path, bad: JSON.stringify(reader.scan.bad) },
     );
   }
-  const [counts] = await engine.all<{ rows: number; loaded: number }>(
-    `SELECT count(*)::DOUBLE AS rows, count(*) FILTER (WHERE reason IS NULL)::DOUBLE AS loaded FROM ${target}`,
-  );
   const rejected = await rejectCounts(engine, table, source.path);
-  const rowsRead = (counts?.rows ?? 0) + malformedLines + (reader.scan?.bad.length ?? 0);
+  const rowsRead = counts.rows + counts.malformedLines + (reader.scan?.bad.length ?? 0);
   const load: TableLoad = {
     table,
     path: source.path,
     format: reader.format,
     mapping,
     rowsRead,
-    rowsLoaded: counts?.loaded ?? 0,
+    rowsLoaded: counts.loaded,
     rejected,
   };
   if (reader.scan) {
@@ -161,6 +131,63 @@ async function loadFrom(
   const advice = source.decimalComma ? null : await decimalCommaAdvice(engine, table, source.path, mapping);
   if (advice) load.advice = advice;
   return load;
+}
+
+/** What a load counted: rows the reader gave, rows that passed, lines DuckDB could not split (CSV). */
+interface LoadCounts {
+  rows: number;
+  loaded: number;
+  malformedLines: number;
+}
+
+/**
+ * The copying load: read, parse and check every row in one pass into `ingested_<table>` (file order,
+ * so rowid gives the line), mark exact repeats, expose the good rows as the canonical `<table>` view,
+ * and put the rejected rows in the quarantine with their line and their values as read.
+ */
+async function copyRows(
+  engine: Engine,
+  table: TableName,
+  path: string,
+  reader: FileReader,
+  fields: readonly ParsedField[],
+  params: Record<string, string>,
+): Promise<LoadCounts> {
+  const names = CANONICAL_FIELDS[table];
+  const target = `ingested_${table}`;
+  if (reader.errorsTable) {
+    // DuckDB appends to an existing rejects table: one left by an earlier load would be counted again.
+    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}`);
+    await engine.run(`DROP TABLE IF EXISTS ${reader.errorsTable}_scan`);
+  }
+  // DuckDB evaluates a CASE branch only for the rows that take it: raw JSON is built for rejects only.
+  await readingRows(
+    engine,
+    path,
+    `CREATE OR REPLACE TABLE ${target} AS
+     SELECT ${names.map((n) => `${parsed(n)} AS ${n}`).join(", ")}, reason,
+            CASE WHEN reason IS NOT NULL THEN ${rawJsonSql(fields)} END AS raw,
+            CASE WHEN reason IS NULL THEN ${keyHashSql(table)} END AS key_hash
+     FROM (${parsedRowsSql(table, fields, reader.fromSql)}) s`,
+    { ...reader.params, ...params },
+    true,
+  );
+  const malformedLines = await recordSkippedLines(engine, table, reader);
+  const lineOf = await lineNumbering(engine, table, reader);
+  await markDuplicates(engine, table, target);
+  await engine.run(
+    `CREATE OR REPLACE VIEW ${table} AS SELECT ${names.join(", ")} FROM ${target} WHERE reason IS NULL`,
+  );
+  await engine.run(
+    `INSERT INTO quarantine
+     SELECT $table, $path, ${lineOf("t.rowid")}, reason, coalesce(raw, ${canonicalJsonSql(table, (n) => n)})
+     FROM ${target} t WHERE reason IS NOT NULL`,
+    { table, path },
+  );
+  const [counts] = await engine.all<{ rows: number; loaded: number }>(
+    `SELECT count(*)::DOUBLE AS rows, count(*) FILTER (WHERE reason IS NULL)::DOUBLE AS loaded FROM ${target}`,
+  );
+  return { rows: counts?.rows ?? 0, loaded: counts?.loaded ?? 0, malformedLines };
 }
 
 const MONEY_FIELD: Partial<Record<TableName, { field: string; reason: RejectCode }>> = {
@@ -232,17 +259,6 @@ async function lineNumbering(
     `(${base(rowid)} + (SELECT count(*) FROM (SELECT line, row_number() OVER (ORDER BY line) AS i FROM ${skipped}) e
         WHERE e.line - ${reader.firstLine} - (e.i - 1) <= ${rowid}))`;
 }
-
-/**
- * What two rows must share to be able to be exact repeats: a session's user and start, an order's user
- * and time, a cost row's source and day. The load hashes only these (two columns, not all of them) and
- * compares every field only within the few groups whose key repeats.
- */
-const DUPLICATE_KEY = {
-  visits: ["user_id", "start_ts"],
-  orders: ["user_id", "ts"],
-  costs: ["source_id", "date"],
-} as const satisfies { [T in TableName]: readonly (typeof CANONICAL_FIELDS)[T][number][] };
 
 /**
  * Marks every exact repeat of an earlier valid row as `duplicate_row`. Grouping on one 64-bit hash of

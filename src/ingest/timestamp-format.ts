@@ -1,5 +1,5 @@
 import { InputError } from "./input-error.ts";
-import { trimSql } from "./text-sql.ts";
+import { type Padding, trimSql } from "./text-sql.ts";
 
 /**
  * How a timestamp column is parsed. `iso` covers `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]`, the same
@@ -46,7 +46,7 @@ export function timestampSql(
   format: TimestampFormat,
   param: string,
   params: Record<string, string>,
-  padded = true,
+  padded: Padding = "tabs",
 ): string {
   const trimmed = trimSql(raw, padded);
   if (format.kind === "pattern") {
@@ -62,7 +62,7 @@ export function timestampSql(
  * -14:00 to +14:00), which DuckDB's cast would accept. Values of 19 characters or fewer
  * (`YYYY-MM-DD HH:MM:SS`) cannot carry one, so the common case skips the pattern tests.
  */
-export function badOffsetSql(raw: string, padded = true): string {
+export function badOffsetSql(raw: string, padded: Padding = "tabs"): string {
   const trimmed = trimSql(raw, padded);
   return `coalesce(strlen(${raw}) > 19 AND regexp_matches(${trimmed}, '${OFFSET_AFTER_TIME}')
     AND NOT regexp_matches(${trimmed}, '${VALID_OFFSET}'), false)`;
