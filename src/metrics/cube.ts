@@ -102,7 +102,9 @@ export async function sliceCube(
     const scope = scopeOf(cube.facts, filter);
     const point = await assembleSlice(on, options, tables, scope, context);
     // Intervals, concentration and forecasts (issue 10) on top of the point numbers.
-    return memory ? withTrust(on, options, tables, scope, point, { budgetInput, memory }) : point;
+    return memory
+      ? withTrust(on, options, tables, scope, point, { budgetInput, memory, window: facts.memory })
+      : point;
   });
 }
 
@@ -119,10 +121,11 @@ export async function sliceTrust(
   on: Engine = cube.engine,
   { budgetInput = true }: Pick<SliceOptions, "budgetInput"> = {},
 ): Promise<Record<Attribution, MetricsResult>> {
-  return inWindow(cube, raw, on, true, (options, _window, entry, _facts, memory) =>
+  return inWindow(cube, raw, on, true, (options, _window, entry, facts, memory) =>
     withTrust(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter), point, {
       budgetInput,
       memory: memory!,
+      window: facts.memory,
     }),
   );
 }
@@ -221,7 +224,7 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
 
 /**
  * The window's trust tables, built once (on their own connection, as the window's), and their bootstrap
- * sums read into memory (trust-memory.ts), shared by every slice of the window.
+ * sums and per-buyer revenue read into memory (trust-memory.ts), shared by every slice of the window.
  */
 function trustTables(
   cube: Cube,
@@ -233,7 +236,8 @@ function trustTables(
   const built = buildOnOwnConnection(cube, on, async (engine) => {
     const facts = await entry.ready;
     await buildTrustTables(engine, cube.tables, entry.tables, window);
-    return loadTrustMemory(engine, entry.tables, windowMonths(facts.calendar));
+    const tables = { ...entry.tables, sources: cube.tables.sources };
+    return loadTrustMemory(engine, tables, windowMonths(facts.calendar), window.from);
   });
   entry.trust = built;
   // A failed build (its request timed out, the window was dropped) is tried again by the next slice.
