@@ -8,7 +8,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { mulberry32 } from "../src/generate/prng.ts";
-import { decimalParts, decimalUnits, ExactSum, toDouble } from "../src/metrics/exact-parts.ts";
+import {
+  decimalParts,
+  decimalPartsNear,
+  decimalUnits,
+  ExactSum,
+  toDouble,
+} from "../src/metrics/exact-parts.ts";
 import { nth, topValues } from "../src/metrics/exact-top.ts";
 
 const MASK32 = (1n << 32n) - 1n;
@@ -44,6 +50,21 @@ describe("exact parts of decimals", () => {
       const got = decimalParts(Number(floor), Number(u - floor * UNIT));
       assert.deepEqual(got, split(u), t);
     }
+  });
+
+  it("a near whole number and the rest as a double give the same parts, either side of the value", () => {
+    const rand = mulberry32(8);
+    for (let i = 0; i < 20_000; i++) {
+      const u = BigInt(Math.floor((rand() - 0.5) * 2e16)) * 1000n + BigInt(Math.floor(rand() * 1000));
+      const floor = u >= 0n ? u / UNIT : -((-u + UNIT - 1n) / UNIT);
+      // The engine's floor of the double can miss the true floor by one either way.
+      for (const near of [floor - 1n, floor, floor + 1n]) {
+        const rest = Number(u - near * UNIT) / 1e12;
+        assert.deepEqual(decimalPartsNear(Number(near), rest), split(u), `${u} near ${near}`);
+      }
+    }
+    assert.throws(() => decimalPartsNear(0.5, 0));
+    assert.throws(() => decimalPartsNear(1, 2.5));
   });
 
   it("rejects what is not a whole part and a fraction", () => {

@@ -79,6 +79,26 @@ export function decimalParts(whole: number, fraction: number): [number, number] 
   return [p + c, rest - c * TWO32];
 }
 
+/**
+ * As decimalParts, from `whole`, an integer near the value (the floor of its double), and `rest`, the
+ * value minus `whole` computed exactly in the engine and sent as a double (|rest| < 2 with at most 12
+ * places): rest · 10¹² is within 10⁻³ of its integer count of 1e-12, so rounding it is exact.
+ */
+export function decimalPartsNear(whole: number, rest: number): [number, number] {
+  if (!Number.isInteger(whole) || Math.abs(whole) >= 2 ** 52 || !(Math.abs(rest) < 2))
+    throw new Error(`not a decimal's near whole number and rest: ${whole}, ${rest}`);
+  let w = whole;
+  let f = Math.round(rest * 1e12);
+  if (f < 0) {
+    w -= 1;
+    f += 1e12;
+  } else if (f >= 1e12) {
+    w += 1;
+    f -= 1e12;
+  }
+  return decimalParts(w, f);
+}
+
 /** One exact sum in high and low parts (a one-slot addExact). */
 export class ExactSum {
   private readonly hi = new Float64Array(1);
