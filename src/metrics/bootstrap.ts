@@ -103,7 +103,30 @@ export function replicateSums(x: Float64Array, design: BootstrapDesign = BOOTSTR
   const { buckets: G, replicates: B } = design;
   const w = weightsAsDoubles(design);
   const out = new Float64Array(B);
-  for (let b = 0; b < G; b++) {
+  // Four buckets per pass over the replicates (one load and store of each sum instead of four); each
+  // replicate still adds its buckets in order, and a zero bucket adds an exact +0 to a sum that is
+  // never −0, so the sums are bit for bit those of one bucket at a time.
+  let b = 0;
+  for (; b + 3 < G; b += 4) {
+    const v0 = x[b]!;
+    const v1 = x[b + 1]!;
+    const v2 = x[b + 2]!;
+    const v3 = x[b + 3]!;
+    if (v0 === 0 && v1 === 0 && v2 === 0 && v3 === 0) continue;
+    const r0 = b * B;
+    const r1 = r0 + B;
+    const r2 = r1 + B;
+    const r3 = r2 + B;
+    for (let r = 0; r < B; r++) {
+      let sum = out[r]!;
+      sum += w[r0 + r]! * v0;
+      sum += w[r1 + r]! * v1;
+      sum += w[r2 + r]! * v2;
+      sum += w[r3 + r]! * v3;
+      out[r] = sum;
+    }
+  }
+  for (; b < G; b++) {
     const v = x[b]!;
     if (v === 0) continue;
     const row = b * B;

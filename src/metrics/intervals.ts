@@ -93,8 +93,8 @@ export function intervalSpend(run: MetricRun, spend: SliceSpend, months: readonl
  * cohort to the window's last month, its last observed lifetime).
  */
 interface SliceGroups {
-  revenue: (RevenueGroup & { age: number; mature: boolean })[];
-  buyers: (BuyerGroup & { age: number; mature: boolean })[];
+  revenue: (RevenueGroup & { mature: boolean })[];
+  buyers: (BuyerGroup & { mature: boolean })[];
   /** Lifetimes 0..P−1 of the window (P = its months). */
   lifetimes: number;
 }
@@ -102,17 +102,18 @@ interface SliceGroups {
 function sliceGroups(run: MetricRun, memory: TrustMemory): SliceGroups {
   const model = run.options.attribution;
   const combos = run.scope.combos === null ? null : new Set(run.scope.combos);
-  const last = memory.months.length - 1;
-  const ageOf = new Map(memory.months.map((m, i) => [m, last - i]));
-  const place = <G extends { model: string; r: number; cohort: string }>(groups: readonly G[]) =>
-    groups
-      .filter((g) => g.model === model && (combos === null || combos.has(g.r)))
-      .map((g) => {
-        const age = ageOf.get(g.cohort);
-        if (age === undefined) throw new Error(`cohort ${g.cohort} outside the window's months`);
-        return { ...g, age, mature: age >= run.options.horizon - 1 };
-      });
-  return { revenue: place(memory.revenue), buyers: place(memory.buyers), lifetimes: memory.months.length };
+  const kept = (g: { model: string; r: number }) => g.model === model && (combos === null || combos.has(g.r));
+  const mature = (age: number) => age >= run.options.horizon - 1;
+  // Object literals, not spreads: a spread copies generically and cost ~17 ms a trust slice at 4M.
+  const revenue = memory.revenue.filter(kept).map((g) => {
+    const { key, r, cohort, age, lifetime, sums } = g;
+    return { model, key, r, cohort, age, lifetime, sums, mature: mature(age) };
+  });
+  const buyers = memory.buyers.filter(kept).map((g) => {
+    const { key, r, cohort, age, sums } = g;
+    return { model, key, r, cohort, age, sums, mature: mature(age) };
+  });
+  return { revenue, buyers, lifetimes: memory.months.length };
 }
 
 /** Accumulators per key, made on first use, in the order of first use. */

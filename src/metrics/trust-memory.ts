@@ -33,6 +33,8 @@ export interface RevenueGroup {
   r: number;
   /** Cohort month YYYY-MM. */
   cohort: string;
+  /** Months from the cohort to the window's last month (its last observed lifetime). */
+  age: number;
   lifetime: number;
   sums: SparseSums;
 }
@@ -42,6 +44,7 @@ export interface BuyerGroup {
   key: string;
   r: number;
   cohort: string;
+  age: number;
   sums: SparseSums;
 }
 
@@ -77,10 +80,17 @@ export async function loadTrustMemory(
   const buyerRows = await q.all(`SELECT b.model AS model, coalesce(b.key, '') AS k, b.r AS r,
       ${d.formatMonth("b.cohort")} AS cohort, 0 AS lifetime, b.bucket AS bucket, CAST(b.buyers AS VARCHAR) AS v
     FROM ${t.bucketBuyers} b`);
-  const revenue = grouped(revenueRows).map(({ head, sums }) => ({ ...head, sums }));
+  const last = months.length - 1;
+  const ageOf = new Map(months.map((m, i) => [m, last - i]));
+  const age = (cohort: string) => {
+    const a = ageOf.get(cohort);
+    if (a === undefined) throw new Error(`cohort ${cohort} outside the window's months`);
+    return a;
+  };
+  const revenue = grouped(revenueRows).map(({ head, sums }) => ({ ...head, age: age(head.cohort), sums }));
   const buyers = grouped(buyerRows).map(({ head, sums }) => {
     const { lifetime: _lifetime, ...rest } = head;
-    return { ...rest, sums };
+    return { ...rest, age: age(head.cohort), sums };
   });
   const concentration = await loadBuyerMemory(engine, t, months, from);
   let bytes = concentration.bytes;
