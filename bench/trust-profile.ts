@@ -6,7 +6,8 @@
  *   node --import tsx bench/trust-profile.ts --db /tmp/4m.duckdb [--slices 6] [--queries] [--horizon 6] [--sizes]
  *
  * A window's trust tables are built lazily (cube.ts), so the window build, the first slice with trust
- * (the trust tables and their in-memory sums, trust-memory.ts) and the filter changes are timed apart.
+ * (the trust tables, their in-memory sums and the buyers' revenue, trust-memory.ts and
+ * buyer-memory.ts) and the filter changes are timed apart.
  *
  * CPU time (process.cpuUsage, all DuckDB threads included) is the figure to compare on a shared
  * machine; wall time depends on what else runs.
@@ -14,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import type { Engine, Row, SqlParams } from "../src/engine/engine.ts";
-import { buildCube, sliceCube } from "../src/metrics/cube.ts";
+import { buildCube, sliceCube, sliceTrust } from "../src/metrics/cube.ts";
 
 const { values } = parseArgs({
   options: {
@@ -123,31 +124,40 @@ const filters = [
   process.stdout.write(
     `trust tables + in-memory sums + first trust slice: wall ${(performance.now() - t0).toFixed(0)} ms, CPU ${((c.user + c.system) / 1000).toFixed(0)} ms` +
       (memory
-        ? `; in memory: ${memory.revenue.length} revenue and ${memory.buyers.length} buyer groups, ${(memory.bytes / 1e6).toFixed(1)} MB\n`
+        ? `; in memory: ${memory.revenue.length} revenue and ${memory.buyers.length} buyer groups, ` +
+          `buyers' revenue ${memory.concentration.attributed.lifetime.length} attributed rows in ` +
+          `${memory.concentration.attributed.start.length - 1} parts + ${memory.concentration.all.lifetime.length} ` +
+          `all-source rows (${(memory.concentration.bytes / 1e6).toFixed(1)} MB), ${(memory.bytes / 1e6).toFixed(1)} MB in all\n`
         : "\n"),
   );
 }
 const n = Math.min(Number(values.slices), filters.length);
-for (const trust of [false, true]) {
+// "point": a filter's point numbers; "point+trust": with the trust numbers in one call (the report);
+// "trust only": the trust numbers added to the point numbers computed just before (untimed), as the
+// dashboard's second request (intervals=1) does with its cached point slice.
+for (const mode of ["point", "point+trust", "trust only"] as const) {
   const wall: number[] = [];
   const cpu: number[] = [];
   const timed = new TimedEngine(engine);
   for (let i = 0; i < n; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
     // As the server slices: no budget input (the server plans the whole data once).
     const horizon = values.horizon ? Number(values.horizon) : 3 + i;
-    await sliceCube(cube, { horizon, margin: 0.5 + i / 20 }, filters[i]!, timed, {
-      trust,
-      budgetInput: false,
-    });
+    const options = { horizon, margin: 0.5 + i / 20 };
+    const point =
+      mode === "trust only"
+        ? await sliceCube(cube, options, filters[i]!, engine, { trust: false })
+        : undefined;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    if (point) await sliceTrust(cube, point, options, filters[i]!, timed, { budgetInput: false });
+    else await sliceCube(cube, options, filters[i]!, timed, { trust: mode !== "point", budgetInput: false });
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
   const med = (xs: number[]) => ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0).toFixed(0);
   process.stdout.write(
-    `trust=${trust}: per slice wall ms ${wall.map((x) => x.toFixed(0)).join(" ")} (median ${med(wall)}), ` +
+    `${mode}: per slice wall ms ${wall.map((x) => x.toFixed(0)).join(" ")} (median ${med(wall)}), ` +
       `CPU ms ${cpu.map((x) => x.toFixed(0)).join(" ")} (median ${med(cpu)}), ${timed.log.length / n} statements per slice\n`,
   );
   if (values.queries) {

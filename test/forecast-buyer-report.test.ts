@@ -6,6 +6,7 @@
  * adding up to the pooled forecast's under first touch and linear. The model is named in the forecast
  * CSVs and metrics.json, and the report's methods quote the buyer-level model's own backtest.
  */
+
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import { buyerForecastBasis, forecastLtvByBuyersBySource } from "../src/forecast
 import { forecastLtv } from "../src/forecast/ltv-forecast.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { ingest } from "../src/ingest/index.ts";
+import { sumAttributedCells } from "../src/metrics/attributed-cells.ts";
 import { buildCube, dropCube, scopeOf, sliceCube } from "../src/metrics/cube.ts";
 import { computeMetrics } from "../src/metrics/index.ts";
 import { normalizeOptions } from "../src/metrics/options.ts";
@@ -86,7 +88,10 @@ describe("the buyer-level forecast in the metrics", async () => {
             [...weights.values()].some((s) => s.length > 1),
             "linear splits some buyers",
           );
-        const bySource = forecastLtvByBuyersBySource(await sourceLtvMatrices(run), basis, weights);
+        const facts = await entry!.ready;
+        const months = (await entry!.trust!).months;
+        const matrices = sourceLtvMatrices(run, sumAttributedCells(facts.memory, run.scope.combos), months);
+        const bySource = forecastLtvByBuyersBySource(matrices, basis, weights);
         let checked = 0;
         for (const pooled of basis.rows.filter((r) => !r.observed && r.ltv !== null)) {
           let revenue = 0;

@@ -1,7 +1,7 @@
 /**
  * The intervals of a slice (metrics/intervals.ts: per-bucket sums from the cube, replicates in
- * TypeScript) and its concentration per source (one row per buyer of the window's cumulative table)
- * against the SQL paths they replaced (test/helpers/sql-bootstrap.ts: the weights as a
+ * TypeScript) and its concentration per source and cohort (the window's per-buyer revenue in memory,
+ * buyer-memory.ts, read once for every horizon) against the SQL paths they replaced (test/helpers/sql-bootstrap.ts: the weights as a
  * table joined by the engine, percentiles by the dialect's quantile), on a generated sample, for
  * filters with and without spend, every attribution model and two horizons, on every engine.
  */
@@ -10,10 +10,14 @@ import { describe, it } from "node:test";
 import { buildCube, type Cube, scopeOf, sliceCube } from "../src/metrics/cube.ts";
 import { ATTRIBUTIONS } from "../src/metrics/options.ts";
 import { MetricRun } from "../src/metrics/query.ts";
-import type { Interval, IntervalStats } from "../src/metrics/result.ts";
+import type { ConcentrationStats, Interval, IntervalStats } from "../src/metrics/result.ts";
 import { ENGINES, ingestedSampleOn } from "./helpers/engines.ts";
 import { createWeightsTable, sqlIntervalStats } from "./helpers/sql-bootstrap.ts";
-import { sqlSourceConcentration } from "./helpers/sql-concentration.ts";
+import {
+  sqlCohortConcentration,
+  sqlRankedSourceConcentration,
+  sqlSourceConcentration,
+} from "./helpers/sql-concentration.ts";
 
 const FILTERS = [
   { sources: [], devices: [] },
@@ -63,6 +67,13 @@ function assertSame(ts: IntervalStats, sql: IntervalStats, where: string): void 
     close(r.romi, sql.romiBySourceLifetime[i]!.romi, key(r));
 }
 
+/** Concentration from memory equals, digit for digit, the per-request grouping and the SQL ranking it replaced. */
+async function assertConcentration(run: MetricRun, got: ConcentrationStats, where: string): Promise<void> {
+  assert.deepEqual(got.bySource, await sqlSourceConcentration(run), `${where} concentration`);
+  assert.deepEqual(got.bySource, await sqlRankedSourceConcentration(run), `${where} concentration (ranked)`);
+  assert.deepEqual(got.byCohort, await sqlCohortConcentration(run), `${where} concentration by cohort`);
+}
+
 for (const kind of ENGINES)
   describe(`${kind.name}: intervals computed in TypeScript equal the SQL bootstrap`, async () => {
     const { engine } = await ingestedSampleOn(kind, 3000, 41);
@@ -85,12 +96,7 @@ for (const kind of ENGINES)
             );
             const sql = await sqlIntervalStats(run, result.options.confidence, "test_paths_weights");
             assertSame(result.trust!.intervals, sql, `${JSON.stringify(filter)} ${model}`);
-            // Concentration from the per-window cumulative table equals the per-request grouping.
-            assert.deepEqual(
-              result.trust!.concentration.bySource,
-              await sqlSourceConcentration(run),
-              `${JSON.stringify(filter)} ${model} concentration`,
-            );
+            await assertConcentration(run, result.trust!.concentration, `${JSON.stringify(filter)} ${model}`);
             compared +=
               result.trust!.intervals.bySource.length + result.trust!.intervals.romiBySourceLifetime.length;
           }
@@ -98,4 +104,28 @@ for (const kind of ENGINES)
         // The comparison is not vacuous: sources and ROMI cells were there to compare.
         assert.ok(compared > 50, `${compared} rows compared`);
       });
+    // One read of the window's buyers serves every horizon: horizons the window's memory was not
+    // built for, the shortest and one beyond most cohorts' age among them.
+    it("concentration at horizons 1, 2, 4 and 9: every filter and model", async () => {
+      let shares = 0;
+      for (const horizon of [1, 2, 4, 9])
+        for (const filter of [...FILTERS, { sources: ["2"], devices: ["desktop"] }]) {
+          const byModel = await sliceCube(cube, { horizon }, filter);
+          const window = [...cube.windows.values()].at(-1)!;
+          for (const model of ATTRIBUTIONS) {
+            const result = byModel[model];
+            const run = new MetricRun(
+              engine,
+              result.options,
+              { ...cube.tables, ...window.tables },
+              scopeOf(cube.facts, filter),
+            );
+            const where = `horizon ${horizon} ${JSON.stringify(filter)} ${model}`;
+            await assertConcentration(run, result.trust!.concentration, where);
+            shares += result.trust!.concentration.bySource.filter((r) => r.topPercentShare !== null).length;
+          }
+        }
+      assert.equal(cube.windows.size, 1, "every horizon sliced one window");
+      assert.ok(shares > 50, `${shares} top-share rows compared`);
+    });
   });

@@ -8,11 +8,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
+import type { Engine } from "../src/engine/engine.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { Sfc32 } from "../src/generate/prng.ts";
 import { ingest } from "../src/ingest/index.ts";
 import { buildCube, sliceCube, sliceTrust } from "../src/metrics/cube.ts";
-import { BucketAccumulator, decimalUnits, toDouble } from "../src/metrics/trust-memory.ts";
+import { decimalUnits, toDouble } from "../src/metrics/exact-parts.ts";
+import { BucketAccumulator } from "../src/metrics/trust-memory.ts";
 import { AnalysisService } from "../src/server/analysis-service.ts";
 import { describeDataset } from "../src/server/dataset.ts";
 import { parseAnalysisQuery } from "../src/server/params.ts";
@@ -64,6 +66,50 @@ describe("trust on top of a point slice", async () => {
     const rows = memory.revenue.reduce((n, g) => n + g.sums.buckets.length, 0);
     assert.equal(rows, Number(row!.n), "every row of the bucket table is in memory");
     assert.ok(rows > 0);
+    // The buyers' revenue for every horizon: one row per buyer and lifetime, attributed and all-source.
+    const count = async (table: string) =>
+      Number((await engine.all(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${table}`))[0]!.n);
+    const { attributed, all } = memory.concentration;
+    assert.equal(attributed.lifetime.length, await count(entry.tables.buyerRevenue));
+    assert.equal(all.lifetime.length, await count(entry.tables.lifetimes));
+    assert.ok(all.lifetime.length > 0);
+  });
+
+  it("a trust slice sends no statement to the engine once its window's trust memory is loaded", async () => {
+    const cube = await buildCube(engine);
+    const first = await sliceCube(cube, { horizon: 4 }, FILTERS[1], engine, { trust: false });
+    await sliceTrust(cube, first, { horizon: 4 }, FILTERS[1]);
+    const statements: string[] = [];
+    const seen = (sql: string) => {
+      statements.push(sql);
+    };
+    const counted: Engine = {
+      name: engine.name,
+      dialect: engine.dialect,
+      version: () => engine.version(),
+      run: (sql, params) => {
+        seen(sql);
+        return engine.run(sql, params);
+      },
+      all: (sql, params) => {
+        seen(sql);
+        return engine.all(sql, params);
+      },
+      createTemp: (name, select, params) => {
+        seen(select);
+        return engine.createTemp(name, select, params);
+      },
+      dropTemp: (name) => engine.dropTemp(name),
+      close: async () => undefined,
+    };
+    for (const [i, filter] of FILTERS.entries()) {
+      // A new horizon for every filter: the buyers' revenue in memory serves each.
+      const horizon = 2 + i;
+      const point = await sliceCube(cube, { horizon }, filter, engine, { trust: false });
+      const trust = await sliceTrust(cube, point, { horizon }, filter, counted, { budgetInput: false });
+      assert.ok(trust.linear.trust!.concentration.bySource.length > 0);
+    }
+    assert.deepEqual(statements, []);
   });
 
   it("the server's intervals=1 request adds trust to the intervals=0 request's point numbers", async () => {

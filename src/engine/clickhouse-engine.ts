@@ -11,7 +11,8 @@ import { clickhouseDialect } from "./clickhouse-dialect.ts";
 import { EXACT_SETTINGS } from "./clickhouse-settings.ts";
 import { toClickHouseSql } from "./clickhouse-sql.ts";
 import { DuckDbEngine, type DuckDbOptions } from "./duckdb-engine.ts";
-import type { Engine, Row, SqlParams } from "./engine.ts";
+import type { Engine, NumberChunk, Row, SqlParams } from "./engine.ts";
+import { checkColumns, emitBlocks, numberOf } from "./number-read.ts";
 import { QueryError } from "./query-error.ts";
 
 export interface ClickHouseOptions {
@@ -144,6 +145,41 @@ export class ClickHouseEngine implements Engine {
         });
         return result.json<T>();
       });
+    } catch (error) {
+      throw new QueryError(messageOf(error), query, error);
+    }
+  }
+
+  /**
+   * Columnar JSON (one array per column, no object per row), handed over in blocks. Int64 columns
+   * arrive as text (output_format_json_quote_64bit_integers) and are checked into doubles.
+   */
+  async numberChunks(
+    sql: string,
+    params: SqlParams | undefined,
+    columns: readonly string[],
+    onChunk: NumberChunk,
+  ): Promise<void> {
+    const query = this.translate(sql, params);
+    try {
+      const data = await this.cancellable(async (abort_signal) => {
+        const result = await this.client.query({
+          query,
+          query_params: params ?? {},
+          format: "JSONColumnsWithMetadata",
+          clickhouse_settings: this.settings,
+          abort_signal,
+        });
+        return result.json<unknown>();
+      });
+      // JSONColumnsWithMetadata's `data` is one array per column name (the client types it as rows).
+      const byName = data.data as unknown as Record<string, unknown[]>;
+      checkColumns(
+        (data.meta ?? []).map((m) => m.name),
+        columns,
+      );
+      const cells = columns.map((name) => byName[name] ?? []);
+      emitBlocks(cells[0]?.length ?? 0, columns, (c, i) => numberOf(cells[c]![i], columns[c]!), onChunk);
     } catch (error) {
       throw new QueryError(messageOf(error), query, error);
     }

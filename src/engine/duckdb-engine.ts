@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { duckdbDialect } from "./dialect.ts";
-import type { Engine, Row, SqlParams } from "./engine.ts";
+import type { Engine, NumberChunk, Row, SqlParams } from "./engine.ts";
+import { checkColumns, numberOf } from "./number-read.ts";
 import { QueryError } from "./query-error.ts";
 
 export interface DuckDbOptions {
@@ -72,6 +73,40 @@ export class DuckDbEngine implements Engine {
     try {
       const reader = await this.connection.runAndReadAll(sql, params);
       return reader.getRowObjectsJson() as T[];
+    } catch (error) {
+      throw new QueryError(messageOf(error), sql, error);
+    } finally {
+      profile(sql, started);
+    }
+  }
+
+  /**
+   * Streams the result a DuckDB chunk (2048 rows) at a time: each vector's values go straight into a
+   * Float64Array, with no row object and no JSON conversion (a million rows in tens of milliseconds
+   * instead of seconds through getRowObjectsJson).
+   */
+  async numberChunks(
+    sql: string,
+    params: SqlParams | undefined,
+    columns: readonly string[],
+    onChunk: NumberChunk,
+  ): Promise<void> {
+    const started = performance.now();
+    try {
+      const result = await this.connection.stream(sql, params);
+      checkColumns(result.columnNames(), columns);
+      let blocks: Float64Array[] = [];
+      for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
+        const rows = chunk.rowCount;
+        if (rows === 0) break;
+        if ((blocks[0]?.length ?? 0) < rows) blocks = columns.map(() => new Float64Array(rows));
+        for (let c = 0; c < columns.length; c++) {
+          const vector = chunk.getColumnVector(c);
+          const block = blocks[c]!;
+          for (let i = 0; i < rows; i++) block[i] = numberOf(vector.getItem(i), columns[c]!);
+        }
+        onChunk(blocks, rows);
+      }
     } catch (error) {
       throw new QueryError(messageOf(error), sql, error);
     } finally {

@@ -1,8 +1,11 @@
 import { UNATTRIBUTED } from "./attribution.ts";
-import { matureMonths } from "./cohort-cells.ts";
+import type { BuyerMemory, BuyerTable } from "./buyer-memory.ts";
+import { compareExact, ExactSum, toDouble } from "./exact-parts.ts";
+import { topValues } from "./exact-top.ts";
 import { sourceRowOrder } from "./id-order.ts";
-import { sliceSpend } from "./marketing.ts";
-import { HORIZON, type MetricRun, numOrNull, text } from "./query.ts";
+import type { IntervalSpend } from "./intervals.ts";
+import { ATTRIBUTIONS } from "./options.ts";
+import type { MetricRun } from "./query.ts";
 import type { CohortConcentration, ConcentrationStats, SourceConcentration } from "./result.ts";
 
 /*
@@ -10,89 +13,159 @@ import type { CohortConcentration, ConcentrationStats, SourceConcentration } fro
  * cohorts, revenue in lifetimes 0..H−1, as ltv_h and romi_h): the top buyer's and the top 1 %'s share
  * of the revenue, ROMI without the top buyer, and the robust LTV / ROMI with every order capped at
  * the data's 99.9th percentile of order value (cube-data.ts). Per buyer cohort (all sources, revenue
- * in lifetimes 0..H−1 observed so far): the top buyer's share. Reads the window's per-buyer tables
- * (cube-window.ts: attributed revenue per buyer and lifetime, and the buyers' lifetimes), never visits.
+ * in lifetimes 0..H−1 observed so far): the top buyer's share.
+ *
+ * From the window's per-buyer revenue in memory (buyer-memory.ts, read once per window for every
+ * horizon): a buyer counts with its row of the last lifetime below H, as the SQL this replaced took
+ * it (test/helpers/sql-concentration.ts keeps that SQL as the oracle); sums and the ranking are exact.
  */
 
 /** The top share of buyers whose revenue share is reported beside the top buyer's. */
 export const TOP_SHARE = 0.01;
 
 /**
- * `byCohort` of the same slice under another model may be passed in: it reads all sources' revenue
- * and does not depend on the model.
+ * `spend` is the slice's spend as the intervals fix it (its mature spend per source is ROMI's
+ * denominator). `byCohort` of the same slice under another model may be passed in: it reads all
+ * sources' revenue and does not depend on the model.
  */
-export async function concentrationStats(
+export function concentrationStats(
   run: MetricRun,
+  memory: BuyerMemory,
+  months: readonly string[],
+  spend: IntervalSpend,
   byCohortShared?: CohortConcentration[],
-): Promise<ConcentrationStats> {
-  return { bySource: await bySource(run), byCohort: byCohortShared ?? (await byCohort(run)) };
+): ConcentrationStats {
+  return {
+    bySource: bySource(run, memory, spend),
+    byCohort: byCohortShared ?? byCohort(run, memory.all, months),
+  };
 }
 
-/** SQL: the slice's mature cohort months. */
-const IN_MATURE = (run: MetricRun, col: string) =>
-  `${col} IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)`;
+/** Buyer rows a slice gathers per source (grown as needed). */
+let gatheredHi = new Float64Array(1024);
+let gatheredLo = new Uint32Array(1024);
 
-async function bySource(run: MetricRun): Promise<SourceConcentration[]> {
-  const { t } = run;
-  // Per (source key, buyer) of the mature cohorts: horizon revenue, raw and capped, and the buyer's
-  // attributed weight: the buyer's row of the last lifetime below H it ordered in (cube-window.ts).
-  const rows = await run.all(`
-    WITH br AS (SELECT coalesce(b.key, '') AS k, b.uk AS uk, b.revenue AS revenue, b.capped AS capped, b.w AS w
-      FROM ${t.buyerRevenue} b
-      WHERE b.model = $model AND ${run.inCombos("b.r")} AND b.lifetime < ${HORIZON}
-        AND (b.next_lifetime = b.lifetime OR b.next_lifetime >= ${HORIZON}) AND ${IN_MATURE(run, "b.cohort")}),
-    ranked AS (SELECT br.k AS k, br.revenue AS revenue, br.capped AS capped, br.w AS w,
-        row_number() OVER (PARTITION BY br.k ORDER BY br.revenue DESC, br.uk) AS pos,
-        count(*) OVER (PARTITION BY br.k) AS n
-      FROM br),
-    spend AS (SELECT s.source_id AS k, sum(s.costs) AS costs FROM ${sliceSpend(run)} s
-      WHERE ${IN_MATURE(run, "s.month_start")} GROUP BY s.source_id),
-    agg AS (SELECT ranked.k AS k, sum(ranked.w) AS buyers, sum(ranked.revenue) AS revenue,
-        sum(ranked.capped) AS capped, max(CASE WHEN ranked.pos = 1 THEN ranked.revenue END) AS top,
-        sum(CASE WHEN ranked.pos <= ${ceilOf("ranked.n")} THEN ranked.revenue ELSE 0 END) AS top_share_revenue
-      FROM ranked GROUP BY ranked.k)
-    SELECT agg.k AS k, CAST(agg.buyers AS DOUBLE) AS buyers, CAST(agg.revenue AS DOUBLE) AS revenue,
-      CAST(agg.capped AS DOUBLE) AS capped, CAST(agg.top AS DOUBLE) AS top,
-      CAST(agg.top_share_revenue AS DOUBLE) AS top_share_revenue, CAST(sp.costs AS DOUBLE) AS costs
-    FROM agg LEFT JOIN spend sp ON sp.k = agg.k`);
+function bySource(run: MetricRun, memory: BuyerMemory, spend: IntervalSpend): SourceConcentration[] {
+  const table = memory.attributed;
+  const H = run.options.horizon;
+  const model = ATTRIBUTIONS.indexOf(run.options.attribution);
+  const kept = keptCombos(run);
+  const [models, keys, combos, cohorts] = table.codes as [Int32Array, Int32Array, Int32Array, Int32Array];
+  // The slice's parts per source code: its model and combos, mature cohorts (lifetime H−1 observed).
+  const byKey = new Map<number, number[]>();
+  for (let p = 0; p < table.start.length - 1; p++) {
+    if (models[p] !== model || !kept(combos[p]!) || table.months - 1 - cohorts[p]! < H - 1) continue;
+    const list = byKey.get(keys[p]!) ?? [];
+    list.push(p);
+    byKey.set(keys[p]!, list);
+  }
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
-  const out = rows.map((r) => {
-    const buyers = numOrNull(r.buyers) ?? 0;
-    const revenue = numOrNull(r.revenue) ?? 0;
-    const capped = numOrNull(r.capped) ?? 0;
-    const top = numOrNull(r.top) ?? 0;
-    const costs = withheld ? null : numOrNull(r.costs);
-    const per = (v: number, den: number | null) => (den !== null && den > 0 ? (margin * v) / den : null);
-    return {
-      source: text(r.k) === "" ? UNATTRIBUTED : text(r.k),
+  const per = Math.round(1 / TOP_SHARE);
+  const out: SourceConcentration[] = [];
+  for (const [key, parts] of byKey) {
+    const n = gather(table, parts, H);
+    if (n === 0) continue;
+    const [revenueSum, cappedSum, buyersSum] = [0, 1, 2].map((v) => stepsSum(table, parts, v, H));
+    const revenue = revenueSum!.value();
+    const capped = cappedSum!.value();
+    const buyers = buyersSum!.value();
+    // ceil(TOP_SHARE · n) buyers, the largest first.
+    const { top, topSum } = topValues(gatheredHi, gatheredLo, n, Math.floor((n + per - 1) / per));
+    const source = key === -1 ? UNATTRIBUTED : sourceId(memory, key);
+    const costs = withheld ? null : (spend.bySource.get(source)?.mature ?? null);
+    const ratio = (v: number, den: number | null) => (den !== null && den > 0 ? (margin * v) / den : null);
+    out.push({
+      source,
       revenue: margin * revenue,
       topBuyerShare: revenue > 0 ? top / revenue : null,
-      topPercentShare: revenue > 0 ? (numOrNull(r.top_share_revenue) ?? 0) / revenue : null,
-      ltvHRobust: per(capped, buyers),
-      romiHRobust: per(capped, costs),
-      romiHWithoutTopBuyer: per(revenue - top, costs),
-    };
-  });
+      topPercentShare: revenue > 0 ? topSum.value() / revenue : null,
+      ltvHRobust: ratio(capped, buyers),
+      romiHRobust: ratio(capped, costs),
+      romiHWithoutTopBuyer: ratio(revenue - top, costs),
+    });
+  }
   return out.sort((a, b) => sourceRowOrder(a.source, b.source));
 }
 
-async function byCohort(run: MetricRun): Promise<CohortConcentration[]> {
-  const { t, d } = run;
-  const rows = await run.all(`
-    WITH br AS (SELECT l.cohort AS cohort, l.uk AS uk, sum(l.revenue) AS revenue FROM ${t.lifetimes} l
-      WHERE ${run.inCombos("l.r")} AND l.lifetime < ${HORIZON} GROUP BY l.cohort, l.uk)
-    SELECT ${d.formatMonth("br.cohort")} AS cohort, CAST(sum(br.revenue) AS DOUBLE) AS revenue,
-      CAST(max(br.revenue) AS DOUBLE) AS top
-    FROM br GROUP BY br.cohort ORDER BY br.cohort`);
-  return rows.map((r) => {
-    const revenue = numOrNull(r.revenue) ?? 0;
-    return { cohort: text(r.cohort), topBuyerShare: revenue > 0 ? (numOrNull(r.top) ?? 0) / revenue : null };
-  });
+/** Per buyer cohort (all sources, the slice's combos): the largest buyer's share of its revenue through H−1. */
+function byCohort(run: MetricRun, table: BuyerTable, months: readonly string[]): CohortConcentration[] {
+  const H = run.options.horizon;
+  const kept = keptCombos(run);
+  const [combos, cohorts] = table.codes as [Int32Array, Int32Array];
+  const found = new Map<number, { parts: number[]; hi: number; lo: number }>();
+  for (let p = 0; p < table.start.length - 1; p++) {
+    if (!kept(combos[p]!)) continue;
+    let c = found.get(cohorts[p]!);
+    for (let j = table.start[p]!; j < table.start[p + 1]!; j++) {
+      if (!counts(table, j, H)) continue;
+      if (!c) {
+        c = { parts: [], hi: table.hi[j]!, lo: table.lo[j]! };
+        found.set(cohorts[p]!, c);
+      } else if (compareExact(table.hi[j]!, table.lo[j]!, c.hi, c.lo) > 0) {
+        c.hi = table.hi[j]!;
+        c.lo = table.lo[j]!;
+      }
+    }
+    c?.parts.push(p);
+  }
+  return [...found]
+    .sort(([a], [b]) => a - b)
+    .map(([cohort, c]) => {
+      const revenue = stepsSum(table, c.parts, 0, H).value();
+      const month = months[cohort];
+      if (month === undefined) throw new Error(`buyer cohort ${cohort} outside the window's months`);
+      return { cohort: month, topBuyerShare: revenue > 0 ? toDouble(c.hi, c.lo) / revenue : null };
+    });
 }
 
-/** SQL: ceil(TOP_SHARE · n) for a positive integer n, without an engine's ceil spelling. */
-function ceilOf(n: string): string {
-  const per = Math.round(1 / TOP_SHARE);
-  return `CAST((${n} + ${per - 1} - (${n} + ${per - 1}) % ${per}) / ${per} AS INTEGER)`;
+/** Whether row j is its buyer's row at horizon H: the last lifetime below H the buyer ordered in. */
+function counts(table: BuyerTable, j: number, H: number): boolean {
+  const lt = table.lifetime[j]!;
+  const next = table.next[j]!;
+  return lt < H && (next === lt || next >= H);
+}
+
+/** Copies the parts' buyers' revenue at H into the gathered arrays; returns how many. */
+function gather(table: BuyerTable, parts: readonly number[], H: number): number {
+  let rows = 0;
+  for (const p of parts) rows += table.start[p + 1]! - table.start[p]!;
+  if (gatheredHi.length < rows) {
+    gatheredHi = new Float64Array(Math.max(rows, gatheredHi.length * 2));
+    gatheredLo = new Uint32Array(gatheredHi.length);
+  }
+  let n = 0;
+  for (const p of parts)
+    for (let j = table.start[p]!; j < table.start[p + 1]!; j++)
+      if (counts(table, j, H)) {
+        gatheredHi[n] = table.hi[j]!;
+        gatheredLo[n] = table.lo[j]!;
+        n += 1;
+      }
+  return n;
+}
+
+/** The exact sum of value `v` over the parts' buyers at horizon H (their steps below H). */
+function stepsSum(table: BuyerTable, parts: readonly number[], v: number, H: number): ExactSum {
+  const { hi, lo } = table.steps[v]!;
+  const sum = new ExactSum();
+  const top = Math.min(H, table.months);
+  for (const p of parts) {
+    const base = p * table.months;
+    for (let L = 0; L < top; L++) sum.add(hi[base + L]!, lo[base + L]!);
+  }
+  return sum;
+}
+
+/** The slice's combos as a test (every combo, the no-session buyers too, when unfiltered). */
+function keptCombos(run: MetricRun): (r: number) => boolean {
+  if (run.scope.combos === null) return () => true;
+  const set = new Set(run.scope.combos);
+  return (r) => set.has(r);
+}
+
+function sourceId(memory: BuyerMemory, code: number): string {
+  const id = memory.sources.get(code);
+  if (id === undefined) throw new Error(`source code ${code} is not in the cube's dictionary`);
+  return id;
 }

@@ -118,7 +118,9 @@ export async function sliceCube(
     const scope = scopeOf(cube.facts, filter);
     const point = await assembleSlice(on, options, tables, scope, context);
     // Intervals, concentration and forecasts (issue 10) on top of the point numbers.
-    return memory ? withTrust(on, options, tables, scope, point, { budgetInput, memory }) : point;
+    return memory
+      ? withTrust(on, options, tables, scope, point, { budgetInput, memory, window: facts.memory })
+      : point;
   });
 }
 
@@ -135,10 +137,11 @@ export async function sliceTrust(
   on: Engine = cube.engine,
   { budgetInput = true }: Pick<SliceOptions, "budgetInput"> = {},
 ): Promise<Record<Attribution, MetricsResult>> {
-  return inWindow(cube, raw, on, true, (options, _window, entry, _facts, memory) =>
+  return inWindow(cube, raw, on, true, (options, _window, entry, facts, memory) =>
     withTrust(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter), point, {
       budgetInput,
       memory: memory!,
+      window: facts.memory,
     }),
   );
 }
@@ -300,8 +303,8 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
 
 /**
  * The window's trust tables, built once (on their own connection, as the window's), and their bootstrap
- * sums read into memory (trust-memory.ts), shared by every slice of the window. `on` is the slice's
- * connection; null builds ahead, for no slice (buildTrustAhead).
+ * sums and per-buyer revenue read into memory (trust-memory.ts), shared by every slice of the window.
+ * `on` is the slice's connection; null builds ahead, for no slice (buildTrustAhead).
  */
 function trustTables(cube: Cube, entry: WindowEntry, on: Engine | null): Promise<TrustMemory> {
   const known = entry.trust;
@@ -322,7 +325,8 @@ function trustTables(cube: Cube, entry: WindowEntry, on: Engine | null): Promise
   const built = buildOnOwnConnection(cube, on, async (engine) => {
     const facts = await entry.ready;
     await buildTrustTables(engine, cube.tables, entry.tables, entry.window);
-    return loadTrustMemory(engine, entry.tables, windowMonths(facts.calendar));
+    const tables = { ...entry.tables, sources: cube.tables.sources };
+    return loadTrustMemory(engine, tables, windowMonths(facts.calendar), entry.window.from);
   }).catch((error: unknown) => {
     if (on !== null) throw error;
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);

@@ -1,5 +1,6 @@
 import type { Dialect } from "../engine/dialect.ts";
-import type { Engine, Row, SqlParam, SqlParams } from "../engine/engine.ts";
+import type { Engine, NumberChunk, Row, SqlParam, SqlParams } from "../engine/engine.ts";
+import { readNumbers } from "../engine/number-read.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import type { AnalysisOptions } from "./options.ts";
 
@@ -23,6 +24,11 @@ export class BoundSql {
 
   all<T extends Row = Row>(sql: string): Promise<T[]> {
     return this.engine.all<T>(sql, this.bind(sql));
+  }
+
+  /** A large all-numbers result in blocks, column by column (engine/number-read.ts). */
+  numbers(sql: string, columns: readonly string[], onChunk: NumberChunk): Promise<void> {
+    return readNumbers(this.engine, sql, this.bind(sql), columns, onChunk);
   }
 
   /** A run-scoped table from a SELECT, through the engine (DDL differs between engines). */

@@ -1,6 +1,8 @@
 import type { Engine } from "../engine/engine.ts";
 import { BOOTSTRAP_DEFAULTS } from "./bootstrap.ts";
-import type { WindowTables } from "./cube-tables.ts";
+import { type BuyerMemory, loadBuyerMemory } from "./buyer-memory.ts";
+import type { DataTables, WindowTables } from "./cube-tables.ts";
+import { CARRY_AT, carry, decimalUnits, MASK32, toDouble } from "./exact-parts.ts";
 import { BoundSql, num, text } from "./query.ts";
 import { NO_COMBO } from "./window-memory.ts";
 
@@ -14,11 +16,8 @@ import { NO_COMBO } from "./window-memory.ts";
  * is an integer count of 1e-12 split into a high part (÷ 2³²) and a low part (< 2³²), both exact
  * doubles (the low parts carried into the high ones before they could round), so a slice's sums are
  * exact whatever their order, and only the final sum becomes a double: the one CAST(sum AS DOUBLE) gave (`toDouble`).
+ * The arithmetic lives in exact-parts.ts.
  */
-
-const TWO32 = 2 ** 32;
-const MASK32 = (1n << 32n) - 1n;
-const SCALE = 12;
 
 /** One group's rows: the buckets it has rows in and each row's exact value (high and low parts). */
 export interface SparseSums {
@@ -34,6 +33,8 @@ export interface RevenueGroup {
   r: number;
   /** Cohort month YYYY-MM. */
   cohort: string;
+  /** Months from the cohort to the window's last month (its last observed lifetime). */
+  age: number;
   lifetime: number;
   sums: SparseSums;
 }
@@ -43,6 +44,7 @@ export interface BuyerGroup {
   key: string;
   r: number;
   cohort: string;
+  age: number;
   sums: SparseSums;
 }
 
@@ -51,18 +53,22 @@ export interface TrustMemory {
   months: string[];
   revenue: RevenueGroup[];
   buyers: BuyerGroup[];
-  /** Approximate bytes the typed arrays hold (bench/trust-profile.ts reports it). */
+  /** The window's per-buyer revenue for the concentration numbers, every horizon (buyer-memory.ts). */
+  concentration: BuyerMemory;
+  /** Approximate bytes the typed arrays hold, the per-buyer revenue included (bench/trust-profile.ts reports it). */
   bytes: number;
 }
 
 /**
- * Reads the window's bucket tables into memory (once per window, after buildTrustTables). `months`
- * are the window's months in order, as its calendar already holds them (window-periods.ts).
+ * Reads the window's bucket tables and its per-buyer revenue into memory (once per window, after
+ * buildTrustTables). `months` are the window's months in order, as its calendar already holds them
+ * (window-periods.ts); `from` is the window's first day.
  */
 export async function loadTrustMemory(
   engine: Engine,
-  t: WindowTables,
+  t: WindowTables & Pick<DataTables, "sources">,
   months: string[],
+  from: string,
 ): Promise<TrustMemory> {
   const q = new BoundSql(engine, {});
   const { d } = q;
@@ -74,14 +80,22 @@ export async function loadTrustMemory(
   const buyerRows = await q.all(`SELECT b.model AS model, coalesce(b.key, '') AS k, b.r AS r,
       ${d.formatMonth("b.cohort")} AS cohort, 0 AS lifetime, b.bucket AS bucket, CAST(b.buyers AS VARCHAR) AS v
     FROM ${t.bucketBuyers} b`);
-  const revenue = grouped(revenueRows).map(({ head, sums }) => ({ ...head, sums }));
+  const last = months.length - 1;
+  const ageOf = new Map(months.map((m, i) => [m, last - i]));
+  const age = (cohort: string) => {
+    const a = ageOf.get(cohort);
+    if (a === undefined) throw new Error(`cohort ${cohort} outside the window's months`);
+    return a;
+  };
+  const revenue = grouped(revenueRows).map(({ head, sums }) => ({ ...head, age: age(head.cohort), sums }));
   const buyers = grouped(buyerRows).map(({ head, sums }) => {
     const { lifetime: _lifetime, ...rest } = head;
-    return { ...rest, sums };
+    return { ...rest, age: age(head.cohort), sums };
   });
-  let bytes = 0;
+  const concentration = await loadBuyerMemory(engine, t, months, from);
+  let bytes = concentration.bytes;
   for (const g of [...revenue, ...buyers]) bytes += 64 + 17 * g.sums.buckets.length;
-  return { months, revenue, buyers, bytes };
+  return { months, revenue, buyers, concentration, bytes };
 }
 
 type Head = { model: string; key: string; r: number; cohort: string; lifetime: number };
@@ -118,15 +132,6 @@ function grouped(rows: readonly Record<string, unknown>[]): { head: Head; sums: 
     head,
     sums: { buckets: Uint8Array.from(buckets), hi: Float64Array.from(hi), lo: Float64Array.from(lo) },
   }));
-}
-
-/** A decimal's text ("-12.5", "3.100000000000", "7") as an integer count of 1e-12. */
-export function decimalUnits(value: string): bigint {
-  const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(value.trim());
-  if (!match || (match[2] === "" && (match[3] ?? "") === "") || (match[3] ?? "").length > SCALE)
-    throw new Error(`not a decimal with at most ${SCALE} places in the window's trust tables: ${value}`);
-  const units = BigInt(`${match[2] || "0"}${(match[3] ?? "").padEnd(SCALE, "0")}`);
-  return match[1] === "-" ? -units : units;
 }
 
 /**
@@ -173,27 +178,4 @@ export class BucketAccumulator {
     }
     return toDouble(sum.hi[0]!, sum.lo[0]!);
   }
-}
-
-/** Low parts at or above this move into the high part (exact: both stay integers below 2⁵³). */
-const CARRY_AT = 2 ** 52;
-
-function carry(hi: Float64Array, lo: Float64Array, b: number): void {
-  const c = Math.floor(lo[b]! / TWO32);
-  hi[b]! += c;
-  lo[b]! -= c * TWO32;
-}
-
-/**
- * hi·2³² + lo counts of 1e-12 as the double nearest the decimal value (what DuckDB's
- * CAST(DECIMAL AS DOUBLE) gives; ClickHouse's can differ from it in the last bit). Below 2⁵³ counts
- * the count is an exact double and one division rounds correctly; beyond, through the decimal text.
- */
-export function toDouble(hi: number, lo: number): number {
-  const approx = hi * TWO32 + lo;
-  if (Math.abs(approx) < 2 ** 52) return approx / 10 ** SCALE;
-  const units = BigInt(hi) * BigInt(TWO32) + BigInt(lo);
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(SCALE + 1, "0");
-  return Number(`${negative ? "-" : ""}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`);
 }

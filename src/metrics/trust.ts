@@ -10,16 +10,29 @@ import {
   readBuyerHistories,
   readBuyerWeights,
 } from "../forecast/index.ts";
+import type { AttributedCells } from "./attributed-cells.ts";
 import { UNATTRIBUTED } from "./attribution.ts";
-import { lastMonth, monthLifetimes } from "./cohort-cells.ts";
 import { concentrationStats } from "./concentration.ts";
+import { decimalToNumber } from "./exact-decimal.ts";
 import { sourceRowOrder } from "./id-order.ts";
 import { type IntervalSpend, intervalStats } from "./intervals.ts";
-import { sliceSpend } from "./marketing.ts";
-import { type MetricRun, num, numOrNull, text } from "./query.ts";
+import type { MetricRun } from "./query.ts";
 import type { TrustStats } from "./result.ts";
+import type { SliceSpend } from "./slice-spend.ts";
 import type { LtvRow, Tables } from "./tables.ts";
 import type { TrustMemory } from "./trust-memory.ts";
+
+/** What a slice's trust numbers read, all in memory (slice-trust.ts sums the slice's parts once for every model). */
+export interface TrustInputs {
+  /** The window's bootstrap sums and per-buyer revenue (trust-memory.ts, buyer-memory.ts). */
+  memory: TrustMemory;
+  /** The slice's spend, summed from the window's memory (slice-spend.ts). */
+  spend: SliceSpend;
+  /** The same as the intervals fix it (intervals.ts). */
+  intervalSpend: IntervalSpend;
+  /** The slice's attributed buyers and revenue, every model (attributed-cells.ts). */
+  cells: AttributedCells;
+}
 
 /**
  * What the attribution models of one slice share beyond their TrustStats, never part of a result: the
@@ -33,22 +46,28 @@ export interface TrustScratch {
 /**
  * Intervals, concentration and forecasts of one slice under the run's model (issue 10). `tables` are
  * the slice's tables already computed (the all-source LTV matrix and spend per cohort feed the
- * forecasts); everything else is read from the cube.
+ * forecasts); everything else comes from the window's memory: no statement reaches the engine, except
+ * the buyer-level forecast's histories when that forecast model is chosen.
  */
 export async function trustStats(
   run: MetricRun,
-  /** The window's bootstrap sums in memory (trust-memory.ts). */
-  memory: TrustMemory,
+  inputs: TrustInputs,
   tables: Pick<Tables, "ltv" | "cac_by_cohort">,
   level: number,
   /** The same slice's stats under another model: what does not depend on the model is reused. */
   shared?: TrustStats,
-  /** The slice's spend as the intervals read it (the same under every model), when already read. */
-  spend?: IntervalSpend,
+  /** The buyer-level forecast's buyers and fit, shared by the slice's models. */
   scratch: TrustScratch = {},
 ): Promise<TrustStats> {
-  const intervals = await intervalStats(run, memory, level, shared?.intervals.byCohort, spend);
-  const concentration = await concentrationStats(run, shared?.concentration.byCohort);
+  const { memory } = inputs;
+  const intervals = intervalStats(run, memory, level, inputs.intervalSpend, shared?.intervals.byCohort);
+  const concentration = concentrationStats(
+    run,
+    memory.concentration,
+    memory.months,
+    inputs.intervalSpend,
+    shared?.concentration.byCohort,
+  );
   const model = run.options.forecastModel ?? "power";
   const buyerBasis = async () =>
     (scratch.buyerBasis ??= buyerForecastBasis(tables.ltv, await readBuyerHistories(run)));
@@ -58,12 +77,12 @@ export async function trustStats(
   const spendAll = new Map(tables.cac_by_cohort.map((c) => [c.cohort, c.costs]));
   const romi: RomiForecastRow[] = withheld ? [] : forecastRomi(pooled, spendAll, "all");
   if (!withheld) {
-    const matrices = await sourceLtvMatrices(run);
+    const matrices = sourceLtvMatrices(run, inputs.cells, memory.months);
     const bySource =
       model === "buyer"
         ? forecastLtvByBuyersBySource(matrices, await buyerBasis(), await readBuyerWeights(run))
         : forecastLtvBySource(matrices, tables.ltv);
-    const spend = await spendBySourceMonth(run);
+    const spend = spendBySourceMonth(inputs.spend);
     for (const [source, rows] of [...bySource].sort(([a], [b]) => sourceRowOrder(a, b))) {
       if (source === UNATTRIBUTED) continue;
       romi.push(...forecastRomi(rows, spend.get(source) ?? new Map(), source));
@@ -76,39 +95,52 @@ export async function trustStats(
   };
 }
 
-/** Per source: the LTV matrix of its attributed buyers (cohort size = attributed buyers, fractional under linear). */
-export async function sourceLtvMatrices(run: MetricRun): Promise<Map<string, LtvRow[]>> {
-  const { t, d } = run;
-  const rows = await run.all(`
-    WITH buy AS (SELECT coalesce(a.key, '') AS k, a.cohort AS cohort, sum(a.buyers) AS buyers FROM ${t.attrBuyers} a
-      WHERE a.model = $model AND a.dim = 'source' AND ${run.inCombos("a.r")} GROUP BY coalesce(a.key, ''), a.cohort),
-    rev AS (SELECT coalesce(a.key, '') AS k, a.cohort AS cohort, a.lifetime AS lifetime, sum(a.revenue) AS revenue
-      FROM ${t.attrRevenue} a WHERE a.model = $model AND a.dim = 'source' AND ${run.inCombos("a.r")}
-      GROUP BY coalesce(a.key, ''), a.cohort, a.lifetime),
-    grid AS (SELECT b.k AS k, b.cohort AS cohort, b.buyers AS buyers, ks.lifetime AS lifetime,
-        CASE WHEN ${d.monthsBetween("b.cohort", "x.last_month")} >= ks.lifetime THEN 1 ELSE 0 END AS observed
-      FROM buy b CROSS JOIN ${monthLifetimes(run)} ks CROSS JOIN ${lastMonth(run)} x WHERE b.buyers > 0)
-    SELECT g.k AS k, ${d.formatMonth("g.cohort")} AS cohort, g.lifetime AS lifetime, CAST(g.buyers AS DOUBLE) AS buyers,
-      g.observed AS observed,
-      CAST(sum(coalesce(r.revenue, 0)) OVER (PARTITION BY g.k, g.cohort ORDER BY g.lifetime
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE) AS cum_revenue
-    FROM grid g LEFT JOIN rev r ON r.k = g.k AND r.cohort = g.cohort AND r.lifetime = g.lifetime`);
+/**
+ * Per source: the LTV matrix of its attributed buyers (cohort size = attributed buyers, fractional
+ * under linear) under the run's model, from the slice's attributed cells: cohorts with buyers, every
+ * lifetime of the window, revenue through each lifetime summed exactly (null where unobserved).
+ */
+export function sourceLtvMatrices(
+  run: MetricRun,
+  cells: AttributedCells,
+  months: readonly string[],
+): Map<string, LtvRow[]> {
+  const model = run.options.attribution;
   const margin = run.options.margin;
+  const last = months.length - 1;
+  const revenue = new Map<string, bigint[]>();
+  for (const c of cells.revenue) {
+    if (c.model !== model || c.dim !== "source") continue;
+    const id = `${c.key}\u0000${c.cohort}`;
+    let byLifetime = revenue.get(id);
+    if (!byLifetime) {
+      byLifetime = new Array<bigint>(months.length).fill(0n);
+      revenue.set(id, byLifetime);
+    }
+    byLifetime[c.lifetime]! += c.revenue;
+  }
   const out = new Map<string, LtvRow[]>();
-  for (const r of rows) {
-    const source = text(r.k) === "" ? UNATTRIBUTED : text(r.k);
-    const size = num(r.buyers);
-    const observed = num(r.observed) === 1;
-    const revenue = observed ? numOrNull(r.cum_revenue) : null;
-    const list = out.get(source) ?? [];
-    list.push({
-      cohort: text(r.cohort),
-      lifetime: num(r.lifetime),
-      cohort_size: size,
-      revenue,
-      ltv: revenue === null ? null : (margin * revenue) / size,
-    });
-    out.set(source, list);
+  for (const c of cells.buyers) {
+    if (c.model !== model || c.dim !== "source" || c.buyers <= 0n) continue;
+    const index = months.indexOf(c.cohort);
+    if (index === -1) throw new Error(`attributed cohort ${c.cohort} outside the window's months`);
+    const size = decimalToNumber(c.buyers);
+    const byLifetime = revenue.get(`${c.key}\u0000${c.cohort}`);
+    const list = out.get(c.key) ?? [];
+    let cum = 0n;
+    for (let lifetime = 0; lifetime < months.length; lifetime++) {
+      cum += byLifetime?.[lifetime] ?? 0n;
+      const observed = last - index >= lifetime;
+      const value = observed ? decimalToNumber(cum) : null;
+      list.push({
+        cohort: c.cohort,
+        lifetime,
+        cohort_size: size,
+        revenue: value,
+        ltv: value === null ? null : (margin * value) / size,
+      });
+    }
+    out.set(c.key, list);
   }
   for (const list of out.values())
     list.sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : a.lifetime - b.lifetime));
@@ -116,14 +148,13 @@ export async function sourceLtvMatrices(run: MetricRun): Promise<Map<string, Ltv
   return new Map([...out].sort(([a], [b]) => sourceRowOrder(a, b)));
 }
 
-async function spendBySourceMonth(run: MetricRun): Promise<Map<string, Map<string, number>>> {
-  const rows = await run.all(`SELECT s.source_id AS source, ${run.d.formatMonth("s.month_start")} AS month,
-    CAST(s.costs AS DOUBLE) AS costs FROM ${sliceSpend(run)} s`);
+/** The slice's spend per source and month (one cell each). */
+function spendBySourceMonth(spend: SliceSpend): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  for (const r of rows) {
-    const m = out.get(text(r.source)) ?? new Map<string, number>();
-    m.set(text(r.month), num(r.costs));
-    out.set(text(r.source), m);
+  for (const c of spend.cells) {
+    const m = out.get(c.source) ?? new Map<string, number>();
+    m.set(c.month, c.costs);
+    out.set(c.source, m);
   }
   return out;
 }

@@ -1,9 +1,13 @@
 /**
- * The concentration per source as metrics/concentration.ts computed it until issue 10's latency work:
- * attributed revenue per (source, buyer) by joining the window's per-buyer lifetimes with the
- * attribution weights and grouping per request, buyers counted from the new buyers. Kept as the
- * reference the per-window cumulative table (cube-window.ts, buyerRevenue) is compared with
- * (test/intervals-paths.test.ts).
+ * The concentration numbers as metrics/concentration.ts read them from the engine before they moved
+ * into memory (buyer-memory.ts), kept as the oracles the memory path is compared with
+ * (test/intervals-paths.test.ts):
+ * - sqlSourceConcentration, as computed until issue 10's latency work: attributed revenue per
+ *   (source, buyer) by joining the window's per-buyer lifetimes with the attribution weights and
+ *   grouping per request, buyers counted from the new buyers;
+ * - sqlRankedSourceConcentration, as read until the memory path: every buyer of the window's
+ *   cumulative table (cube-window.ts, buyerRevenue) ranked by a window function per slice and model;
+ * - sqlCohortConcentration: the largest buyer per cohort from the per-buyer lifetimes.
  */
 import { UNATTRIBUTED } from "../../src/metrics/attribution.ts";
 import { matureMonths } from "../../src/metrics/cohort-cells.ts";
@@ -11,7 +15,7 @@ import { TOP_SHARE } from "../../src/metrics/concentration.ts";
 import { sourceRowOrder } from "../../src/metrics/id-order.ts";
 import { sliceSpend } from "../../src/metrics/marketing.ts";
 import { HORIZON, type MetricRun, numOrNull, text } from "../../src/metrics/query.ts";
-import type { SourceConcentration } from "../../src/metrics/result.ts";
+import type { CohortConcentration, SourceConcentration } from "../../src/metrics/result.ts";
 
 /** SQL: attributed horizon revenue per (source key, buyer) of the slice's mature cohorts. */
 function buyerRevenue(run: MetricRun): string {
@@ -75,4 +79,68 @@ export async function sqlSourceConcentration(run: MetricRun): Promise<SourceConc
 function ceilOf(n: string): string {
   const per = Math.round(1 / TOP_SHARE);
   return `CAST((${n} + ${per - 1} - (${n} + ${per - 1}) % ${per}) / ${per} AS INTEGER)`;
+}
+
+/** SQL: the slice's mature cohort months. */
+const IN_MATURE = (run: MetricRun, col: string) =>
+  `${col} IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)`;
+
+export async function sqlRankedSourceConcentration(run: MetricRun): Promise<SourceConcentration[]> {
+  const { t } = run;
+  // Per (source key, buyer) of the mature cohorts: horizon revenue, raw and capped, and the buyer's
+  // attributed weight: the buyer's row of the last lifetime below H it ordered in (cube-window.ts).
+  const rows = await run.all(`
+    WITH br AS (SELECT coalesce(b.key, '') AS k, b.uk AS uk, b.revenue AS revenue, b.capped AS capped, b.w AS w
+      FROM ${t.buyerRevenue} b
+      WHERE b.model = $model AND ${run.inCombos("b.r")} AND b.lifetime < ${HORIZON}
+        AND (b.next_lifetime = b.lifetime OR b.next_lifetime >= ${HORIZON}) AND ${IN_MATURE(run, "b.cohort")}),
+    ranked AS (SELECT br.k AS k, br.revenue AS revenue, br.capped AS capped, br.w AS w,
+        row_number() OVER (PARTITION BY br.k ORDER BY br.revenue DESC, br.uk) AS pos,
+        count(*) OVER (PARTITION BY br.k) AS n
+      FROM br),
+    spend AS (SELECT s.source_id AS k, sum(s.costs) AS costs FROM ${sliceSpend(run)} s
+      WHERE ${IN_MATURE(run, "s.month_start")} GROUP BY s.source_id),
+    agg AS (SELECT ranked.k AS k, sum(ranked.w) AS buyers, sum(ranked.revenue) AS revenue,
+        sum(ranked.capped) AS capped, max(CASE WHEN ranked.pos = 1 THEN ranked.revenue END) AS top,
+        sum(CASE WHEN ranked.pos <= ${ceilOf("ranked.n")} THEN ranked.revenue ELSE 0 END) AS top_share_revenue
+      FROM ranked GROUP BY ranked.k)
+    SELECT agg.k AS k, CAST(agg.buyers AS DOUBLE) AS buyers, CAST(agg.revenue AS DOUBLE) AS revenue,
+      CAST(agg.capped AS DOUBLE) AS capped, CAST(agg.top AS DOUBLE) AS top,
+      CAST(agg.top_share_revenue AS DOUBLE) AS top_share_revenue, CAST(sp.costs AS DOUBLE) AS costs
+    FROM agg LEFT JOIN spend sp ON sp.k = agg.k`);
+  const margin = run.options.margin;
+  const withheld = run.scope.withheld !== null;
+  const out = rows.map((r) => {
+    const buyers = numOrNull(r.buyers) ?? 0;
+    const revenue = numOrNull(r.revenue) ?? 0;
+    const capped = numOrNull(r.capped) ?? 0;
+    const top = numOrNull(r.top) ?? 0;
+    const costs = withheld ? null : numOrNull(r.costs);
+    const per = (v: number, den: number | null) => (den !== null && den > 0 ? (margin * v) / den : null);
+    return {
+      source: text(r.k) === "" ? UNATTRIBUTED : text(r.k),
+      revenue: margin * revenue,
+      topBuyerShare: revenue > 0 ? top / revenue : null,
+      topPercentShare: revenue > 0 ? (numOrNull(r.top_share_revenue) ?? 0) / revenue : null,
+      ltvHRobust: per(capped, buyers),
+      romiHRobust: per(capped, costs),
+      romiHWithoutTopBuyer: per(revenue - top, costs),
+    };
+  });
+  return out.sort((a, b) => sourceRowOrder(a.source, b.source));
+}
+
+/** All sources' revenue through H−1 per buyer of the slice, the largest buyer's share per cohort. */
+export async function sqlCohortConcentration(run: MetricRun): Promise<CohortConcentration[]> {
+  const { t, d } = run;
+  const rows = await run.all(`
+    WITH br AS (SELECT l.cohort AS cohort, l.uk AS uk, sum(l.revenue) AS revenue FROM ${t.lifetimes} l
+      WHERE ${run.inCombos("l.r")} AND l.lifetime < ${HORIZON} GROUP BY l.cohort, l.uk)
+    SELECT ${d.formatMonth("br.cohort")} AS cohort, CAST(sum(br.revenue) AS DOUBLE) AS revenue,
+      CAST(max(br.revenue) AS DOUBLE) AS top
+    FROM br GROUP BY br.cohort ORDER BY br.cohort`);
+  return rows.map((r) => {
+    const revenue = numOrNull(r.revenue) ?? 0;
+    return { cohort: text(r.cohort), topBuyerShare: revenue > 0 ? (numOrNull(r.top) ?? 0) / revenue : null };
+  });
 }
