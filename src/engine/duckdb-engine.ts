@@ -93,7 +93,9 @@ export class DuckDbEngine implements Engine {
   ): Promise<void> {
     const started = performance.now();
     try {
-      const result = await this.connection.stream(sql, params);
+      // Materialised, not streamed: a statement another caller starts on this connection while the
+      // chunks are read would end a streaming result early (0 rows read, no error).
+      const result = await this.connection.run(sql, params);
       checkColumns(result.columnNames(), columns);
       let blocks: Float64Array[] = [];
       for (let chunk = await result.fetchChunk(); chunk; chunk = await result.fetchChunk()) {
