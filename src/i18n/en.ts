@@ -170,7 +170,7 @@ export const en = {
   "insight.sources.one": "source {list}",
   "insight.sources.many": "sources {list}",
   "insight.source.tooFewOrganic":
-    "Source {source} has too few buyers to judge: {buyers}, fewer than {min}, and no spend ({model}).",
+    "Source {source} has too few buyers to judge ({buyers}; at least {min} are needed) and no spend ({model}).",
   "insight.source.organic":
     "Source {source} brings buyers at no cost: {buyers} buyers, LTV {ltv} within {horizon} months ({model}). No CAC: nothing is spent on it.",
   "insight.overall.pays":

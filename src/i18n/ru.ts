@@ -169,7 +169,7 @@ export const ru: Messages = {
   "insight.sources.one": "источник {list}",
   "insight.sources.many": "источники {list}",
   "insight.source.tooFewOrganic":
-    "По источнику {source} слишком мало покупателей для выводов: {buyers} при минимуме {min}, расходов на него нет ({model}).",
+    "По источнику {source} слишком мало покупателей для выводов ({buyers} при минимуме {min}), расходов на него нет ({model}).",
   "insight.source.organic":
     "Источник {source} приводит покупателей без расходов: покупателей — {buyers}, LTV за {horizon} мес. — {ltv} ({model}). CAC не считается: за этот трафик не платят.",
   "insight.overall.pays":
