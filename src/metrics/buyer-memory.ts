@@ -2,7 +2,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
 import { addExact, decimalPartsNear } from "./exact-parts.ts";
 import { ATTRIBUTIONS } from "./options.ts";
-import { BoundSql, FROM_DATE, num, text } from "./query.ts";
+import { BoundSql, FROM_DATE, num } from "./query.ts";
 
 /*
  * The window's per-buyer revenue for the concentration numbers (metrics/concentration.ts), read ONCE
@@ -69,6 +69,8 @@ export async function loadBuyerMemory(
   months: readonly string[],
   /** The window's first day (YYYY-MM-DD): cohorts are read as month offsets from its month. */
   from: string,
+  /** The cube's source dictionary (DataCubeFacts.sources): the codes `pk` is read as. */
+  sourceCodes: readonly { s: number; source: string }[],
 ): Promise<BuyerMemory> {
   const params = { from, ...Object.fromEntries(ATTRIBUTIONS.map((m, i) => [`m${i}`, m])) };
   const q = new BoundSql(engine, params);
@@ -104,12 +106,7 @@ export async function loadBuyerMemory(
     ["rev"],
     months.length,
   );
-  const sources = new Map(
-    (await q.all(`SELECT s.s AS s, s.source_id AS source_id FROM ${t.sources} s`)).map((r) => [
-      num(r.s),
-      text(r.source_id),
-    ]),
-  );
+  const sources = new Map(sourceCodes.map((c) => [c.s, c.source]));
   return { attributed, all, sources, bytes: attributed.bytes + all.bytes };
 }
 

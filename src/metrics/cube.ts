@@ -326,7 +326,13 @@ function trustTables(cube: Cube, entry: WindowEntry, on: Engine | null): Promise
     const facts = await entry.ready;
     await buildTrustTables(engine, cube.tables, entry.tables, entry.window);
     const tables = { ...entry.tables, sources: cube.tables.sources };
-    return loadTrustMemory(engine, tables, windowMonths(facts.calendar), entry.window.from);
+    return loadTrustMemory(
+      engine,
+      tables,
+      windowMonths(facts.calendar),
+      entry.window.from,
+      cube.facts.sources,
+    );
   }).catch((error: unknown) => {
     if (on !== null) throw error;
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);

@@ -62,13 +62,14 @@ export interface TrustMemory {
 /**
  * Reads the window's bucket tables and its per-buyer revenue into memory (once per window, after
  * buildTrustTables). `months` are the window's months in order, as its calendar already holds them
- * (window-periods.ts); `from` is the window's first day.
+ * (window-periods.ts); `from` is the window's first day; `sourceCodes` the cube's source dictionary.
  */
 export async function loadTrustMemory(
   engine: Engine,
   t: WindowTables & Pick<DataTables, "sources">,
   months: string[],
   from: string,
+  sourceCodes: readonly { s: number; source: string }[],
 ): Promise<TrustMemory> {
   const q = new BoundSql(engine, {});
   const { d } = q;
@@ -92,7 +93,7 @@ export async function loadTrustMemory(
     const { lifetime: _lifetime, ...rest } = head;
     return { ...rest, age: age(head.cohort), sums };
   });
-  const concentration = await loadBuyerMemory(engine, t, months, from);
+  const concentration = await loadBuyerMemory(engine, t, months, from, sourceCodes);
   let bytes = concentration.bytes;
   for (const g of [...revenue, ...buyers]) bytes += 64 + 17 * g.sums.buckets.length;
   return { months, revenue, buyers, concentration, bytes };
