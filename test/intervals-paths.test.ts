@@ -7,10 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildCube, type Cube, scopeOf, sliceCube } from "../src/metrics/cube.ts";
+import { type AcquisitionFilter, buildCube, type Cube, scopeOf, sliceCube } from "../src/metrics/cube.ts";
+import type { WindowTables } from "../src/metrics/cube-tables.ts";
 import { ATTRIBUTIONS } from "../src/metrics/options.ts";
 import { MetricRun } from "../src/metrics/query.ts";
-import type { ConcentrationStats, Interval, IntervalStats } from "../src/metrics/result.ts";
+import type { ConcentrationStats, Interval, IntervalStats, MetricsResult } from "../src/metrics/result.ts";
 import { ENGINES, ingestedSampleOn } from "./helpers/engines.ts";
 import { createWeightsTable, sqlIntervalStats } from "./helpers/sql-bootstrap.ts";
 import {
@@ -79,6 +80,14 @@ for (const kind of ENGINES)
     const { engine } = await ingestedSampleOn(kind, 3000, 41);
     const cube: Cube = await buildCube(engine);
     await createWeightsTable(engine, "test_paths_weights");
+    /** The run the SQL oracles read a slice's result with. */
+    const runOf = (result: MetricsResult, window: { tables: WindowTables }, filter: AcquisitionFilter) =>
+      new MetricRun(
+        engine,
+        result.options,
+        { ...cube.tables, ...window.tables },
+        scopeOf(cube.facts, filter),
+      );
 
     for (const horizon of [3, 6])
       it(`horizon ${horizon}: every filter and model`, async () => {
@@ -88,12 +97,7 @@ for (const kind of ENGINES)
           const window = [...cube.windows.values()].at(-1)!;
           for (const model of ATTRIBUTIONS) {
             const result = byModel[model];
-            const run = new MetricRun(
-              engine,
-              result.options,
-              { ...cube.tables, ...window.tables },
-              scopeOf(cube.facts, filter),
-            );
+            const run = runOf(result, window, filter);
             const sql = await sqlIntervalStats(run, result.options.confidence, "test_paths_weights");
             assertSame(result.trust!.intervals, sql, `${JSON.stringify(filter)} ${model}`);
             await assertConcentration(run, result.trust!.concentration, `${JSON.stringify(filter)} ${model}`);
@@ -114,12 +118,7 @@ for (const kind of ENGINES)
           const window = [...cube.windows.values()].at(-1)!;
           for (const model of ATTRIBUTIONS) {
             const result = byModel[model];
-            const run = new MetricRun(
-              engine,
-              result.options,
-              { ...cube.tables, ...window.tables },
-              scopeOf(cube.facts, filter),
-            );
+            const run = runOf(result, window, filter);
             const where = `horizon ${horizon} ${JSON.stringify(filter)} ${model}`;
             await assertConcentration(run, result.trust!.concentration, where);
             shares += result.trust!.concentration.bySource.filter((r) => r.topPercentShare !== null).length;

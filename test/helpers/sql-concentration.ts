@@ -9,6 +9,7 @@
  *   cumulative table (cube-window.ts, buyerRevenue) ranked by a window function per slice and model;
  * - sqlCohortConcentration: the largest buyer per cohort from the per-buyer lifetimes.
  */
+import type { Row } from "../../src/engine/engine.ts";
 import { UNATTRIBUTED } from "../../src/metrics/attribution.ts";
 import { matureMonths } from "../../src/metrics/cohort-cells.ts";
 import { TOP_SHARE } from "../../src/metrics/concentration.ts";
@@ -53,6 +54,11 @@ export async function sqlSourceConcentration(run: MetricRun): Promise<SourceConc
       CAST(agg.capped AS DOUBLE) AS capped, CAST(agg.top AS DOUBLE) AS top,
       CAST(agg.top_share_revenue AS DOUBLE) AS top_share_revenue, CAST(sp.costs AS DOUBLE) AS costs
     FROM buyers b LEFT JOIN agg ON agg.k = b.k LEFT JOIN spend sp ON sp.k = b.k`);
+  return sourceRows(run, rows);
+}
+
+/** Both oracles' rows per source key (buyers, revenue, capped, top, top_share_revenue, costs) as the result's. */
+function sourceRows(run: MetricRun, rows: readonly Row[]): SourceConcentration[] {
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
   const out = rows.map((r) => {
@@ -108,26 +114,7 @@ export async function sqlRankedSourceConcentration(run: MetricRun): Promise<Sour
       CAST(agg.capped AS DOUBLE) AS capped, CAST(agg.top AS DOUBLE) AS top,
       CAST(agg.top_share_revenue AS DOUBLE) AS top_share_revenue, CAST(sp.costs AS DOUBLE) AS costs
     FROM agg LEFT JOIN spend sp ON sp.k = agg.k`);
-  const margin = run.options.margin;
-  const withheld = run.scope.withheld !== null;
-  const out = rows.map((r) => {
-    const buyers = numOrNull(r.buyers) ?? 0;
-    const revenue = numOrNull(r.revenue) ?? 0;
-    const capped = numOrNull(r.capped) ?? 0;
-    const top = numOrNull(r.top) ?? 0;
-    const costs = withheld ? null : numOrNull(r.costs);
-    const per = (v: number, den: number | null) => (den !== null && den > 0 ? (margin * v) / den : null);
-    return {
-      source: text(r.k) === "" ? UNATTRIBUTED : text(r.k),
-      revenue: margin * revenue,
-      topBuyerShare: revenue > 0 ? top / revenue : null,
-      topPercentShare: revenue > 0 ? (numOrNull(r.top_share_revenue) ?? 0) / revenue : null,
-      ltvHRobust: per(capped, buyers),
-      romiHRobust: per(capped, costs),
-      romiHWithoutTopBuyer: per(revenue - top, costs),
-    };
-  });
-  return out.sort((a, b) => sourceRowOrder(a.source, b.source));
+  return sourceRows(run, rows);
 }
 
 /** All sources' revenue through H−1 per buyer of the slice, the largest buyer's share per cohort. */
