@@ -13,16 +13,14 @@
  * A machine shared with other work inflates wall time but hardly CPU time, so this is the number to
  * compare before and after a change.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { assembleAnalysis, metricsDocument } from "../src/analyze.ts";
-import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
+import type { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import type { Engine, Row, SqlParams } from "../src/engine/engine.ts";
-import { ingest } from "../src/ingest/index.ts";
 import { buildCube, type Cube, dropCube, sliceCube } from "../src/metrics/cube.ts";
 import { BoundSql } from "../src/metrics/query.ts";
 import { readWindowMemory } from "../src/metrics/window-memory.ts";
+import { openIngested } from "./ingested-db.ts";
 
 const { values } = parseArgs({
   options: {
@@ -34,18 +32,7 @@ const { values } = parseArgs({
   },
 });
 async function main(): Promise<void> {
-  const dir = values.data;
-  const dbPath = values.db ?? `/tmp/channelscope-slice-cpu-${dir.replace(/[^A-Za-z0-9]+/g, "_")}.duckdb`;
-  const fresh = !existsSync(dbPath);
-  const engine = await DuckDbEngine.open({ path: dbPath, memoryLimit: "3GB" });
-  const files = { visits: "visits_log_us", orders: "orders_log_us", costs: "costs_us" } as const;
-  const report = fresh
-    ? await ingest(
-        engine,
-        Object.fromEntries(Object.entries(files).map(([t, f]) => [t, { path: join(dir, `${f}.csv`) }])),
-      )
-    : null;
-  const window = report?.window ?? (await storedWindow(engine));
+  const { engine, report, window } = await openIngested("slice-cpu", values.data, values.db);
   const t0 = performance.now();
   const cube = await buildCube(engine);
   await sliceCube(cube, { from: window.from, to: window.to });
@@ -145,14 +132,6 @@ function filterOf(n: number, sources: string[], devices: string[]) {
       margin: Number((0.5 + (k % 50) / 100).toFixed(2)),
     },
   };
-}
-
-async function storedWindow(e: Engine): Promise<{ from: string; to: string }> {
-  const [row] = await e.all(
-    `SELECT CAST(CAST(min(start_ts) AS DATE) AS VARCHAR) AS f,
-      CAST(CAST(max(start_ts) AS DATE) + INTERVAL 1 DAY AS DATE) AS t FROM visits`,
-  );
-  return { from: String(row?.f), to: String(row?.t).slice(0, 10) };
 }
 
 function emptyQuality(window: { from: string; to: string }) {

@@ -10,15 +10,12 @@
  *
  *   node --import tsx bench/trust-ahead.ts --data bench/out/data-4M/csv [--filters 40]
  */
-import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
-import { ingest } from "../src/ingest/index.ts";
-import { analysisWindow } from "../src/ingest/window.ts";
+import type { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import { buildCube, buildTrustAhead, type Cube, sliceCube, trustAheadSettled } from "../src/metrics/cube.ts";
+import { openIngested } from "./ingested-db.ts";
 
 const { values } = parseArgs({
   options: {
@@ -40,18 +37,7 @@ interface PhaseResult {
 
 async function main(): Promise<void> {
   const dir = values.data;
-  const dbPath = values.db ?? `/tmp/channelscope-trust-ahead-${dir.replace(/[^A-Za-z0-9]+/g, "_")}.duckdb`;
-  const fresh = !existsSync(dbPath);
-  const engine = await DuckDbEngine.open({ path: dbPath, memoryLimit: "3GB" });
-  const files = { visits: "visits_log_us", orders: "orders_log_us", costs: "costs_us" } as const;
-  const report = fresh
-    ? await ingest(
-        engine,
-        Object.fromEntries(Object.entries(files).map(([t, f]) => [t, { path: join(dir, `${f}.csv`) }])),
-      )
-    : null;
-  const window = report?.window ?? (await analysisWindow(engine, {}));
-  if (!window) throw new Error(`${dbPath} holds no data`);
+  const { engine, window } = await openIngested("trust-ahead", dir, values.db);
   const cube = await buildCube(engine);
   await sliceCube(cube, { from: window.from, to: window.to }, undefined, engine, { trust: false });
   await engine.setThreads(1);
