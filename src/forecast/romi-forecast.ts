@@ -55,7 +55,9 @@ export function forecastPayback(romi: readonly RomiForecastRow[]): PaybackForeca
   const groups = new Map<string, RomiForecastRow[]>();
   for (const row of romi) {
     const key = `${row.source}\u0000${row.cohort}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const rows = groups.get(key);
+    if (rows) rows.push(row);
+    else groups.set(key, [row]);
   }
   return [...groups.values()].map((rows) => {
     rows.sort((a, b) => a.lifetime - b.lifetime);

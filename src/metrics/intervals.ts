@@ -7,6 +7,7 @@ import {
   safeRatio,
   unitScales,
 } from "./bootstrap.ts";
+import { addExact } from "./exact-parts.ts";
 import { sourceRowOrder } from "./id-order.ts";
 import type { MetricRun } from "./query.ts";
 import type { IntervalStats, SourceInterval } from "./result.ts";
@@ -88,32 +89,60 @@ export function intervalSpend(run: MetricRun, spend: SliceSpend, months: readonl
 }
 
 /**
- * The window's bucket groups (trust-memory.ts) the slice keeps: the run's model and combos, each with
- * its cohort's place among the window's months (mature: lifetime H−1 observed; `age`: months from the
- * cohort to the window's last month, its last observed lifetime).
+ * The window's bucket groups (trust-memory.ts) the slice keeps: the run's model and combos, in the
+ * window memory's order. A group's cohort is mature when lifetime H−1 is observed (`age` ≥ H − 1;
+ * `age`: months from the cohort to the window's last month, its last observed lifetime).
  */
 interface SliceGroups {
-  revenue: (RevenueGroup & { mature: boolean })[];
-  buyers: (BuyerGroup & { mature: boolean })[];
+  revenue: readonly RevenueGroup[];
+  buyers: readonly BuyerGroup[];
+  /** The smallest `age` of a mature cohort: H − 1. */
+  matureAge: number;
   /** Lifetimes 0..P−1 of the window (P = its months). */
   lifetimes: number;
 }
 
+/** A window's groups split by model once (a slice keeps one model's: a third of them). */
+const groupsByModel = new WeakMap<
+  TrustMemory,
+  Map<string, { revenue: RevenueGroup[]; buyers: BuyerGroup[] }>
+>();
+
+function modelGroups(memory: TrustMemory, model: string) {
+  let byModel = groupsByModel.get(memory);
+  if (!byModel) {
+    const split = new Map<string, { revenue: RevenueGroup[]; buyers: BuyerGroup[] }>();
+    const of = (m: string) => {
+      let e = split.get(m);
+      if (!e) {
+        e = { revenue: [], buyers: [] };
+        split.set(m, e);
+      }
+      return e;
+    };
+    // Copied into object literals of one shape, once per window: the loaded groups are made by
+    // spreads, whose fields read slower in the loops below (the copy per slice this replaces was made
+    // for the same reason).
+    for (const { model, key, r, cohort, age, lifetime, sums } of memory.revenue)
+      of(model).revenue.push({ model, key, r, cohort, age, lifetime, sums });
+    for (const { model, key, r, cohort, age, sums } of memory.buyers)
+      of(model).buyers.push({ model, key, r, cohort, age, sums });
+    groupsByModel.set(memory, split);
+    byModel = split;
+  }
+  return byModel.get(model) ?? { revenue: [], buyers: [] };
+}
+
 function sliceGroups(run: MetricRun, memory: TrustMemory): SliceGroups {
-  const model = run.options.attribution;
-  const combos = run.scope.combos === null ? null : new Set(run.scope.combos);
-  const kept = (g: { model: string; r: number }) => g.model === model && (combos === null || combos.has(g.r));
-  const mature = (age: number) => age >= run.options.horizon - 1;
-  // Object literals, not spreads: a spread copies generically and cost ~17 ms a trust slice at 4M.
-  const revenue = memory.revenue.filter(kept).map((g) => {
-    const { key, r, cohort, age, lifetime, sums } = g;
-    return { model, key, r, cohort, age, lifetime, sums, mature: mature(age) };
-  });
-  const buyers = memory.buyers.filter(kept).map((g) => {
-    const { key, r, cohort, age, sums } = g;
-    return { model, key, r, cohort, age, sums, mature: mature(age) };
-  });
-  return { revenue, buyers, lifetimes: memory.months.length };
+  const all = modelGroups(memory, run.options.attribution);
+  const base = { matureAge: run.options.horizon - 1, lifetimes: memory.months.length };
+  if (run.scope.combos === null) return { ...base, ...all };
+  const combos = new Set(run.scope.combos);
+  return {
+    ...base,
+    revenue: all.revenue.filter((g) => combos.has(g.r)),
+    buyers: all.buyers.filter((g) => combos.has(g.r)),
+  };
 }
 
 /** Accumulators per key, made on first use, in the order of first use. */
@@ -144,15 +173,16 @@ function seriesOf(acc: BucketAccumulator, resampled: boolean): BucketSeries {
 function sourceIntervals(run: MetricRun, slice: SliceGroups, level: number, costs: IntervalSpend) {
   const H = run.options.horizon;
   const groups = new Groups<string>(["rev", "mb", "wb"]);
+  const { matureAge } = slice;
   for (const g of slice.revenue) {
-    if (!g.mature || g.lifetime >= H) continue;
+    if (g.age < matureAge || g.lifetime >= H) continue;
     for (const k of [g.key, ALL]) groups.at(k, k).rev!.add(g.sums);
   }
   for (const g of slice.buyers)
     for (const k of [g.key, ALL]) {
       const acc = groups.at(k, k);
       acc.wb!.add(g.sums);
-      if (g.mature) acc.mb!.add(g.sums);
+      if (g.age >= matureAge) acc.mb!.add(g.sums);
     }
   const spend = costs.bySource;
   const all = groups.map.get(ALL);
@@ -233,9 +263,10 @@ function ratioInterval(
 function cohortIntervals(run: MetricRun, slice: SliceGroups, level: number): IntervalStats["byCohort"] {
   const H = run.options.horizon;
   const groups = new Groups<string>(["num", "den"]);
+  const { matureAge } = slice;
   for (const g of slice.revenue)
-    if (g.mature && g.lifetime < H) groups.at(g.cohort, g.cohort).num!.add(g.sums);
-  for (const g of slice.buyers) if (g.mature) groups.at(g.cohort, g.cohort).den!.add(g.sums);
+    if (g.age >= matureAge && g.lifetime < H) groups.at(g.cohort, g.cohort).num!.add(g.sums);
+  for (const g of slice.buyers) if (g.age >= matureAge) groups.at(g.cohort, g.cohort).den!.add(g.sums);
   const lifetime = H - 1;
   return [...groups.map.values()]
     .map(({ key, acc }) => {
@@ -259,14 +290,37 @@ function romiLifetimeIntervals(
   if (run.scope.withheld) return [];
   // Lifetimes 0..H−1 only: payback within the horizon is what a verdict can rest on.
   const top = Math.min(run.options.horizon, slice.lifetimes);
+  const P = slice.lifetimes;
+  // ROMI_s(k) sums the groups of cohorts with lifetime k observed (age ≥ k) through lifetime k
+  // (lifetime ≤ k). Each group is added once, into its (source, lifetime, age) cell, and each (s, k)
+  // then adds the cells it covers: a few hundred dense additions per source instead of every group
+  // once per k. Exact sums, so the order of the additions changes nothing.
+  const cells = new Map<string, (BucketAccumulator | undefined)[]>();
+  for (const g of slice.revenue) {
+    if (g.lifetime >= top) continue;
+    let byCell = cells.get(g.key);
+    if (!byCell) {
+      byCell = new Array<BucketAccumulator | undefined>(top * P);
+      cells.set(g.key, byCell);
+    }
+    accumulatorAt(byCell, g.lifetime * P + g.age).add(g.sums);
+  }
+  const buyersByAge: (BucketAccumulator | undefined)[] = new Array(P);
+  for (const g of slice.buyers) accumulatorAt(buyersByAge, g.age).add(g.sums);
   const revenue = new Groups<{ k: string; lifetime: number }>(["num"]);
   const units = new Map<number, BucketAccumulator>();
   for (let k = 0; k < top; k++) {
-    for (const g of slice.revenue)
-      if (g.age >= k && g.lifetime <= k)
-        revenue.at(`${g.key}\u0000${k}`, { k: g.key, lifetime: k }).num!.add(g.sums);
+    for (const [key, byCell] of cells)
+      for (let lifetime = 0; lifetime <= k; lifetime++)
+        for (let age = k; age < P; age++) {
+          const cell = byCell[lifetime * P + age];
+          if (cell) addAccumulator(revenue.at(`${key}\u0000${k}`, { k: key, lifetime: k }).num!, cell);
+        }
     const n = new BucketAccumulator();
-    for (const g of slice.buyers) if (g.age >= k) n.add(g.sums);
+    for (let age = k; age < P; age++) {
+      const cell = buyersByAge[age];
+      if (cell) addAccumulator(n, cell);
+    }
     if (n.rows) units.set(k, n);
   }
   // Every (source, lifetime) with revenue or spend is a row (spend alone: an estimate of 0, no bounds).
@@ -286,6 +340,22 @@ function romiLifetimeIntervals(
     out.push({ source: sourceName(key.k), lifetime: key.lifetime, romi: withMargin(run, r) });
   }
   return out.sort((a, b) => sourceRowOrder(a.source, b.source) || a.lifetime - b.lifetime);
+}
+
+/** The accumulator at `i`, made on first use. */
+function accumulatorAt(cells: (BucketAccumulator | undefined)[], i: number): BucketAccumulator {
+  let cell = cells[i];
+  if (!cell) {
+    cell = new BucketAccumulator();
+    cells[i] = cell;
+  }
+  return cell;
+}
+
+/** Adds `from`'s exact per-bucket sums into `into` (its `rows` too). */
+function addAccumulator(into: BucketAccumulator, from: BucketAccumulator): void {
+  for (let b = 0; b < into.buckets; b++) addExact(into.hi, into.lo, b, from.hi[b]!, from.lo[b]!);
+  if (from.rows) into.rows = true;
 }
 
 /** Key '' stands for NULL (buyers without a qualifying session). */
