@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { analyze } from "../src/analyze.ts";
 import { ltvAndBuyers } from "../src/backtest.ts";
-import { backtestLtv } from "../src/forecast/backtest.ts";
+import { backtestLtv, largestMisses } from "../src/forecast/backtest.ts";
 import { forecastLtvByBuyers } from "../src/forecast/buyer-forecast.ts";
 import { readBuyerHistories, readBuyerWeights } from "../src/forecast/buyer-months.ts";
 import { buyerForecastBasis, forecastLtvByBuyersBySource } from "../src/forecast/buyer-sources.ts";
@@ -197,6 +197,17 @@ describe("the buyer-level forecast in the metrics", async () => {
       lastRow.includes(`${(naiveMape * 100).toFixed(1)}%`),
       `baseline ${naiveMape} on the ${naive.length} buyer-level cases: ${lastRow}`,
     );
+    // Each row names its largest miss, the buyer-level model's own, and the MAPE without it.
+    const misses = largestMisses(want, "buyer-level");
+    assert.ok(misses.length > 0, "a row with two or more scored cases");
+    for (const miss of misses) {
+      const error = `${miss.error > 0 ? "+" : ""}${(miss.error * 100).toFixed(1)}%`.replace("-", "\u2212");
+      assert.ok(page.includes(`${miss.cohort} ${error}`), `${miss.cohort} ${error} named`);
+      assert.ok(
+        page.includes(`${(miss.mapeWithout * 100).toFixed(1)}%`),
+        `MAPE without it ${miss.mapeWithout}`,
+      );
+    }
     assert.notEqual(
       naive.length,
       want.cases.filter((c) => c.forecast !== null).length,

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BacktestModels } from "../backtest.ts";
-import type { BacktestResult, BacktestSummary } from "../forecast/backtest.ts";
+import { type BacktestResult, type BacktestSummary, largestMisses } from "../forecast/backtest.ts";
 import { UsageError } from "./errors.ts";
 import { INPUT_FLAGS, type InputFlags, openEngine, resolveInputs } from "./inputs.ts";
 
@@ -80,6 +80,17 @@ export function formatBacktest(result: BacktestResult): string {
   }
   if (result.cohorts.length === 0)
     lines.push(`No buyer cohort is observed for ${result.horizon} months yet: nothing to score.`);
+  // Which single cohort moves each row's MAPE most: with a handful of cases one cohort can.
+  for (const model of ["power-curve", "buyer-level"] as const) {
+    if (!result.summary.some((s) => s.model === model)) continue;
+    const misses = largestMisses(result, model);
+    if (misses.length === 0) continue;
+    const text = misses.map(
+      (m) =>
+        `${m.observedMonths} mo ${m.cohort} ${m.error > 0 ? "+" : ""}${pct(m.error)} (MAPE of the other ${m.others}: ${pct(m.mapeWithout)})`,
+    );
+    lines.push(`largest miss, ${model}: ${text.join("; ")}`);
+  }
   return lines.join("\n");
 }
 

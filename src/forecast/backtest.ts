@@ -188,6 +188,60 @@ export function baselineOn(
   return summarize("no-growth", observedMonths, own, scoredWhen, (c) => c.naive, null);
 }
 
+/** The case that moves a row's MAPE most, and what the row reads without it. */
+export interface LargestMiss {
+  model: Exclude<BacktestModel, "no-growth">;
+  observedMonths: number;
+  cohort: string;
+  /** (forecast − actual) / actual of that case. */
+  error: number;
+  /** MAPE of the row's other scored cases. */
+  mapeWithout: number;
+  /** The row's other scored cases (at least one). */
+  others: number;
+}
+
+/**
+ * Per number of observed months, `model`'s scored case with the largest absolute percentage error and
+ * the MAPE of the others: with five to seven cases a row, one cohort (often one customer's orders
+ * after the cut) can decide whether a MAPE bar is met, and a reader should see which. It is a second
+ * figure beside the row's MAPE, never a replacement for it. Rows with fewer than two scored cases
+ * have none.
+ */
+export function largestMisses(
+  result: Pick<BacktestResult, "cases">,
+  model: Exclude<BacktestModel, "no-growth">,
+): LargestMiss[] {
+  const forecastOf =
+    model === "buyer-level" ? (c: BacktestCase) => c.buyerForecast : (c: BacktestCase) => c.forecast;
+  const byMonths = new Map<number, { cohort: string; error: number }[]>();
+  for (const c of result.cases) {
+    const forecast = forecastOf(c);
+    if (forecast === null || !(c.actual > 0)) continue;
+    const list = byMonths.get(c.observedMonths) ?? [];
+    list.push({ cohort: c.cohort, error: (forecast - c.actual) / c.actual });
+    byMonths.set(c.observedMonths, list);
+  }
+  const out: LargestMiss[] = [];
+  for (const [observedMonths, errors] of [...byMonths].sort(([a], [b]) => a - b)) {
+    if (errors.length < 2) continue;
+    // The first of equal misses, in cohort order (cases are in cohort order).
+    let worst = errors[0]!;
+    for (const e of errors) if (Math.abs(e.error) > Math.abs(worst.error)) worst = e;
+    const others = errors.filter((e) => e !== worst);
+    const mapeWithout = others.reduce((sum, e) => sum + Math.abs(e.error), 0) / others.length;
+    out.push({
+      model,
+      observedMonths,
+      cohort: worst.cohort,
+      error: worst.error,
+      mapeWithout,
+      others: others.length,
+    });
+  }
+  return out;
+}
+
 /** The curves as they were at the end of month index `cut`: later cohorts gone, later cells cut off. */
 export function hideAfter(curves: readonly CohortCurve[], cut: number): CohortCurve[] {
   return curves

@@ -487,6 +487,12 @@ export const en = {
   "report.backtest.coverage": "80 % interval coverage",
   "report.backtest.naiveMape": "Naive MAPE",
   "report.backtest.naiveBias": "Naive bias",
+  "report.backtest.largestMiss": "Largest miss",
+  "report.backtest.mapeWithout": "MAPE without it",
+  "report.backtest.misses":
+    "Largest miss: the cohort whose forecast erred most from that many months; the MAPE beside it leaves that one case out, to show how much a single cohort moves the figure (the MAPE column counts every case).",
+  "report.backtest.missBuyer":
+    "In cohort {cohort} the largest buyer brings {share} of its revenue through month {horizon}.",
   "report.methods.definitions": "Definitions",
   "report.choice.horizon":
     "Horizon H = {horizon} months: LTV, ROMI and payback at H use only buyer cohorts whose first {horizon} months are all observed (mature cohorts); every buyer weighs the same.",

@@ -490,6 +490,12 @@ export const ru: Messages = {
   "report.backtest.coverage": "Покрытие интервала 80 %",
   "report.backtest.naiveMape": "MAPE наивного",
   "report.backtest.naiveBias": "Смещение наивного",
+  "report.backtest.largestMiss": "Наибольший промах",
+  "report.backtest.mapeWithout": "MAPE без него",
+  "report.backtest.misses":
+    "Наибольший промах — когорта, прогноз для которой ошибся сильнее всего при стольких месяцах данных; MAPE рядом посчитан без этого случая, чтобы было видно, насколько одна когорта сдвигает цифру (столбец MAPE учитывает все случаи).",
+  "report.backtest.missBuyer":
+    "В когорте {cohort} крупнейший покупатель приносит {share} её выручки за {horizon} мес.",
   "report.methods.definitions": "Определения",
   "report.choice.horizon":
     "Горизонт H = {horizon} мес.: LTV, ROMI и окупаемость за H считаются только по когортам покупателей, у которых наблюдались все первые {horizon} мес. (зрелые когорты); каждый покупатель весит одинаково.",

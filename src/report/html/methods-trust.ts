@@ -7,9 +7,15 @@
  * it (`trust.forecast.backtest`, backtest.ts withBuyerBacktest) and the page quotes it; without it
  * the page quotes the power curve's and says so.
  */
-import { type BacktestSummary, backtestLtv, baselineOn } from "../../forecast/backtest.ts";
+import {
+  type BacktestSummary,
+  backtestLtv,
+  baselineOn,
+  type LargestMiss,
+  largestMisses,
+} from "../../forecast/backtest.ts";
 import { formatNumber } from "../../i18n/index.ts";
-import { CUT_ROMI } from "../../insights/thresholds.ts";
+import { CUT_ROMI, ONE_BUYER_COHORT_SHARE } from "../../insights/thresholds.ts";
 import type { MetricsResult } from "../../metrics/result.ts";
 import type { RunContext } from "../../presentation.ts";
 import { DASH, fmtCount, fmtShare, tr } from "./format.ts";
@@ -23,6 +29,8 @@ interface BacktestRow {
   months: number | null;
   model: BacktestSummary;
   naive: BacktestSummary;
+  /** The row's case that erred most (none for the pooled row or a row of one case). */
+  miss: LargestMiss | undefined;
 }
 
 /** The section body, or null when the run has no trust numbers (nothing to describe). */
@@ -34,12 +42,14 @@ export function trustMethods(v: RunContext, m: MetricsResult | undefined): Html 
   const own = forecastModel === "buyer" ? trust.forecast.backtest : undefined;
   const result = own ?? backtestLtv(m.tables.ltv, { horizon: v.horizon });
   const quoted = own ? "buyer-level" : "power-curve";
+  const misses = new Map(largestMisses(result, quoted).map((m) => [m.observedMonths, m]));
   const rows: BacktestRow[] = [];
   for (const s of result.summary) {
     if (s.model !== quoted) continue;
     // The baseline on the quoted model's own cases (the buyer-level model forecasts fewer).
     const naive = baselineOn(result.cases, quoted, s.observedMonths);
-    if (s.cases + s.unscored > 0) rows.push({ months: s.observedMonths, model: s, naive });
+    const miss = s.observedMonths === null ? undefined : misses.get(s.observedMonths);
+    if (s.cases + s.unscored > 0) rows.push({ months: s.observedMonths, model: s, naive, miss });
   }
   const pct = (x: number | null) => (x === null ? DASH : fmtShare(v, x));
   const columns: Column<BacktestRow>[] = [
@@ -53,7 +63,25 @@ export function trustMethods(v: RunContext, m: MetricsResult | undefined): Html 
     { head: tr(v, "report.backtest.coverage"), cell: (r) => pct(r.model.coverage), numeric: true },
     { head: tr(v, "report.backtest.naiveMape"), cell: (r) => pct(r.naive.mape), numeric: true },
     { head: tr(v, "report.backtest.naiveBias"), cell: (r) => pct(r.naive.bias), numeric: true },
+    {
+      head: tr(v, "report.backtest.largestMiss"),
+      cell: (r) => (r.miss ? `${r.miss.cohort} ${r.miss.error > 0 ? "+" : ""}${pct(r.miss.error)}` : DASH),
+    },
+    {
+      head: tr(v, "report.backtest.mapeWithout"),
+      cell: (r) => (r.miss ? pct(r.miss.mapeWithout) : DASH),
+      numeric: true,
+    },
   ];
+  // A named cohort whose largest buyer brings a quarter of its revenue (as the cohort findings flag
+  // it): a miss one customer explains is not a miss of the curve's shape, and the reader should know.
+  const shares = new Map(trust.concentration.byCohort.map((c) => [c.cohort, c.topBuyerShare]));
+  const buyers = [...new Set([...misses.values()].map((m) => m.cohort))].flatMap((cohort) => {
+    const share = shares.get(cohort);
+    return share != null && share >= ONE_BUYER_COHORT_SHARE
+      ? [tr(v, "report.backtest.missBuyer", { cohort, share: fmtShare(v, share), horizon: v.horizon })]
+      : [];
+  });
   const backtest =
     rows.length === 0
       ? html`<p class="note">${tr(v, "report.backtest.none")}</p>`
@@ -64,7 +92,11 @@ export function trustMethods(v: RunContext, m: MetricsResult | undefined): Html 
           last: result.cohorts.at(-1) ?? DASH,
         })}${
           forecastModel === "buyer" && !own ? html` ${tr(v, "report.backtest.powerOnly")}` : ""
-        }</p><div data-backtest data-model="${quoted}">${dataTable(columns, rows)}</div>`;
+        }</p><div data-backtest data-model="${quoted}">${dataTable(columns, rows)}</div>${
+          misses.size > 0
+            ? html`<p class="note">${tr(v, "report.backtest.misses")}${buyers.length > 0 ? ` ${buyers.join(" ")}` : ""}</p>`
+            : ""
+        }`;
   return html`<h3>${tr(v, "report.methods.trust")}</h3>
 <p>${tr(v, "report.trust.intervals", { level, replicates: trust.intervals.replicates })}</p>
 <p>${tr(v, "report.trust.rule", { cut: formatNumber(v.lang, CUT_ROMI, 2) })}</p>
