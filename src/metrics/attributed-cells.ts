@@ -19,6 +19,8 @@ interface BuyerCell {
   /** Source id or device; UNATTRIBUTED for buyers without a qualifying session. */
   key: string;
   cohort: string;
+  /** `model/dim/key`: what attributedTotals sums by (made once per window, not per cell). */
+  group: string;
   buyers: bigint;
 }
 
@@ -34,33 +36,50 @@ export interface AttributedCells {
 
 /** The chosen combos' attributed cells of the window's memory, summed per (model, dim, key, cohort[, lifetime]). */
 export function sumAttributedCells(memory: WindowMemory, combos: readonly number[] | null): AttributedCells {
+  const buyerHeads = headsOf(memory.attrBuyers);
+  const revenueHeads = headsOf(memory.attrRevenue);
+  // Object literals of one shape, not spreads of the head: a slice makes tens of thousands of these
+  // cells, and a spread copies generically (a fifth of a 4M point slice's CPU before).
   return {
-    buyers: sumCells(memory.attrBuyers, combos, (r) => r.buyers).map(([key, buyers]) => ({
-      ...cellOf(key),
-      buyers,
-    })),
-    revenue: sumCells(memory.attrRevenue, combos, (r) => r.revenue).map(([key, revenue]) => ({
-      ...cellOf(key),
-      lifetime: key.lifetime,
-      revenue,
-    })),
+    buyers: sumCells(memory.attrBuyers, combos, (r) => r.buyers).map(([k, buyers]) => {
+      const { model, dim, key, cohort, group } = buyerHeads[k]!;
+      return { model, dim, key, cohort, group, buyers };
+    }),
+    revenue: sumCells(memory.attrRevenue, combos, (r) => r.revenue).map(([k, revenue]) => {
+      const { model, dim, key, cohort, group } = revenueHeads[k]!;
+      return { model, dim, key, cohort, group, lifetime: memory.attrRevenue.cells[k]!.lifetime, revenue };
+    }),
   };
 }
 
-/** Exact sums per cell over the chosen combos' rows, for the cells any of them has a row in. */
+/** Exact sums per cell index over the chosen combos' rows, for the cells any of them has a row in. */
 function sumCells<C, R>(table: Keyed<C, R>, combos: readonly number[] | null, value: (row: R) => bigint) {
   const sums = new Array<bigint | undefined>(table.cells.length);
   for (const rows of rowsOf(table.rows, combos))
     for (const row of rows) sums[row.k] = (sums[row.k] ?? 0n) + value(row);
-  const out: [C, bigint][] = [];
+  const out: [number, bigint][] = [];
   sums.forEach((sum, k) => {
-    if (sum !== undefined) out.push([table.cells[k]!, sum]);
+    if (sum !== undefined) out.push([k, sum]);
   });
   return out;
 }
 
-function cellOf(a: AttrKey) {
-  return { model: modelOf(a.model), dim: a.dim, key: a.key ?? UNATTRIBUTED, cohort: a.cohort };
+type CellHead = Omit<BuyerCell, "buyers">;
+
+/** Each cell of a window's table with its model checked and its key named, made once per window. */
+const heads = new WeakMap<object, CellHead[]>();
+
+function headsOf(table: Keyed<AttrKey, unknown>): CellHead[] {
+  let out = heads.get(table);
+  if (!out) {
+    out = table.cells.map((a) => {
+      const model = modelOf(a.model);
+      const key = a.key ?? UNATTRIBUTED;
+      return { model, dim: a.dim, key, cohort: a.cohort, group: `${model}/${a.dim}/${key}` };
+    });
+    heads.set(table, out);
+  }
+  return out;
 }
 
 function modelOf(value: string): Attribution {
@@ -87,14 +106,16 @@ export function attributedTotals(
   const mature = new Set(matureMonths);
   const sums = new Map<string, { buyers: bigint; matureBuyers: bigint; matureRevenue: bigint }>();
   for (const c of cells.buyers) {
-    const id = `${c.model}/${c.dim}/${c.key}`;
-    const s = sums.get(id) ?? { buyers: 0n, matureBuyers: 0n, matureRevenue: 0n };
+    let s = sums.get(c.group);
+    if (!s) {
+      s = { buyers: 0n, matureBuyers: 0n, matureRevenue: 0n };
+      sums.set(c.group, s);
+    }
     s.buyers += c.buyers;
     if (mature.has(c.cohort)) s.matureBuyers += c.buyers;
-    sums.set(id, s);
   }
   for (const c of cells.revenue) {
-    const s = sums.get(`${c.model}/${c.dim}/${c.key}`);
+    const s = sums.get(c.group);
     if (s && c.lifetime < horizon && mature.has(c.cohort)) s.matureRevenue += c.revenue;
   }
   return new Map(
