@@ -44,23 +44,47 @@ export function activitySeries(
     month: periodUsers(memory.activeMonth),
   };
   const sessionsOn = new Map(days.map((day, i) => [day, daySessions[i]!]));
-  const series = (grain: Grain): ActivityRow[] => {
-    const periods = new Map<string, { first: string; last: string; sessions: number }>();
-    for (const { day, week, month } of calendar) {
-      const period = grain === "day" ? day : grain === "week" ? week : month;
-      const p = periods.get(period) ?? { first: day, last: day, sessions: 0 };
-      p.last = day;
-      p.sessions += sessionsOn.get(day) ?? 0;
-      periods.set(period, p);
-    }
-    return [...periods].map(([period, p]) => ({
-      period,
-      users: users[grain].get(period) ?? 0,
-      sessions: p.sessions,
-      partial: !(isPeriodStart(grain, p.first) && isPeriodStart(grain, nextDay(p.last))),
-    }));
-  };
+  const shapes = periodShapes(calendar);
+  const series = (grain: Grain): ActivityRow[] =>
+    shapes[grain].map(({ period, days, partial }) => {
+      let sessions = 0;
+      for (const day of days) sessions += sessionsOn.get(day) ?? 0;
+      return { period, users: users[grain].get(period) ?? 0, sessions, partial };
+    });
   return { daily: series("day"), weekly: series("week"), monthly: series("month") };
+}
+
+/** A period of the window's calendar: its days in order, and whether the window cuts it. */
+interface PeriodShape {
+  period: string;
+  days: string[];
+  partial: boolean;
+}
+
+/** The calendar's periods per grain, made once per window (they do not depend on the filter). */
+const shapesOf = new WeakMap<readonly CalendarDay[], Record<Grain, PeriodShape[]>>();
+
+function periodShapes(calendar: readonly CalendarDay[]): Record<Grain, PeriodShape[]> {
+  let shapes = shapesOf.get(calendar);
+  if (!shapes) {
+    const of = (grain: Grain): PeriodShape[] => {
+      const periods = new Map<string, string[]>();
+      for (const { day, week, month } of calendar) {
+        const period = grain === "day" ? day : grain === "week" ? week : month;
+        const days = periods.get(period);
+        if (days) days.push(day);
+        else periods.set(period, [day]);
+      }
+      return [...periods].map(([period, days]) => ({
+        period,
+        days,
+        partial: !(isPeriodStart(grain, days[0]!) && isPeriodStart(grain, nextDay(days.at(-1)!))),
+      }));
+    };
+    shapes = { day: of("day"), week: of("week"), month: of("month") };
+    shapesOf.set(calendar, shapes);
+  }
+  return shapes;
 }
 
 /** Whether `day` (YYYY-MM-DD) is the first day of its day / week (Monday) / month. */
