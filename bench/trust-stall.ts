@@ -10,11 +10,16 @@
  *     and prints its wall and process CPU time each time.
  *
  *   node --import tsx bench/trust-stall.ts --data bench/out/data-4M/csv [--db FILE] [--min 50] [--repeat 3]
+ *     [--engine chdb]
  *
- * The file is written to (the cube's tables): pass a copy with --db.
+ * The DuckDB file is written to (the cube's tables): pass a copy with --db. With `--engine chdb` the
+ * CSV files are ingested into embedded ClickHouse on every run.
  */
 import { parseArgs } from "node:util";
+import { ClickHouseEngine } from "../src/engine/clickhouse-engine.ts";
 import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
+import type { Engine } from "../src/engine/engine.ts";
+import { ingest } from "../src/ingest/index.ts";
 import { buildCube, buildTrustAhead, sliceCube, trustAheadSettled } from "../src/metrics/cube.ts";
 import { loadTrustMemory } from "../src/metrics/trust-memory.ts";
 import { windowMonths } from "../src/metrics/window-periods.ts";
@@ -26,6 +31,8 @@ const { values } = parseArgs({
     db: { type: "string" },
     min: { type: "string", default: "50" },
     repeat: { type: "string", default: "3" },
+    /** duckdb, or chdb: the CSV files ingested into embedded ClickHouse on every run (no --db). */
+    engine: { type: "string", default: "duckdb" },
   },
 });
 
@@ -33,9 +40,9 @@ type Mark = { at: number; end: number; what: string };
 const statements: Mark[] = [];
 let logging = false;
 
-/** Logs every statement of every DuckDB connection (forks included) while `logging`. */
-function instrument(): void {
-  const proto = DuckDbEngine.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+/** Logs every statement of every connection of the engine's class (forks included) while `logging`. */
+function instrument(engineClass: { prototype: object }): void {
+  const proto = engineClass.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const method of ["run", "all", "numberChunks"]) {
     const inner = proto[method]!;
     proto[method] = async function (this: unknown, ...args: unknown[]) {
@@ -69,11 +76,29 @@ function probe(min: number): { stop: () => Mark[] } {
   };
 }
 
-instrument();
-const { engine, window } = await openIngested("trust-stall", values.data, values.db);
+/** The engine with the sample ingested, and the data's window. */
+async function opened(): Promise<{ engine: Engine; window: { from: string; to: string } }> {
+  if (values.engine === "duckdb") {
+    instrument(DuckDbEngine);
+    return openIngested("trust-stall", values.data, values.db);
+  }
+  if (values.engine !== "chdb") throw new Error(`--engine duckdb or chdb, not ${values.engine}`);
+  instrument(ClickHouseEngine);
+  const engine = await ClickHouseEngine.openChdb({ threads: 2 });
+  const files = { visits: "visits_log_us", orders: "orders_log_us", costs: "costs_us" } as const;
+  const report = await ingest(
+    engine.staging,
+    Object.fromEntries(Object.entries(files).map(([t, f]) => [t, { path: `${values.data}/${f}.csv` }])),
+  );
+  await engine.importCanonical();
+  if (!report.window) throw new Error(`${values.data} holds no data`);
+  return { engine, window: report.window };
+}
+
+const { engine, window } = await opened();
 const cube = await buildCube(engine);
 await sliceCube(cube, { from: window.from, to: window.to }, undefined, engine, { trust: false });
-await engine.setThreads(1);
+await engine.setThreads?.(1);
 const entry = [...cube.windows.values()][0]!;
 
 logging = true;
