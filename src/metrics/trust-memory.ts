@@ -105,8 +105,8 @@ const BUCKET_COLUMNS = ["pm", "pk", "pr", "pc", "lt", "bk", "v_w", "v_f"] as con
  * One bucket table's rows grouped by (model, source key, combo, cohort, lifetime), groups in the order
  * of their first row (the order carries no meaning: every sum over them is exact). Read through the
  * numeric path (Engine.numberChunks) as codes and exact decimal parts, so no row object or decimal
- * text is made per row: ~1M rows at 4M sessions, which `all` and BigInt took 2.3 s to read and
- * group. Each block is grouped as it arrives (the event loop is free between blocks); the groups'
+ * text is made per row (330k rows at 4M sessions, which `all` and BigInt took 2.3 s or more to read
+ * and group). Each block is grouped as it arrives (the event loop is free between blocks); the groups'
  * rows are then laid out contiguously, each group's SparseSums a view into three shared arrays.
  */
 async function readGroups(
@@ -181,9 +181,11 @@ class GroupCodes {
     if (g === undefined) {
       g = this.heads.length;
       this.ids.set(id, g);
+      const key = pk === -1 ? "" : this.sources.get(pk);
+      if (key === undefined) throw new Error(`trust tables: source code ${pk} is not in the cube's dictionary`);
       this.heads.push({
         model: ATTRIBUTIONS[pm]!,
-        key: pk === -1 ? "" : this.sources.get(pk)!,
+        key,
         r: pr === -1 ? NO_COMBO : pr,
         cohort: this.months[pc]!,
         lifetime: lt,
