@@ -182,7 +182,8 @@ class GroupCodes {
       g = this.heads.length;
       this.ids.set(id, g);
       const key = pk === -1 ? "" : this.sources.get(pk);
-      if (key === undefined) throw new Error(`trust tables: source code ${pk} is not in the cube's dictionary`);
+      if (key === undefined)
+        throw new Error(`trust tables: source code ${pk} is not in the cube's dictionary`);
       this.heads.push({
         model: ATTRIBUTIONS[pm]!,
         key,
