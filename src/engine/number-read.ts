@@ -7,7 +7,7 @@ import type { Engine, NumberChunk, SqlParams } from "./engine.ts";
  * cell both paths share.
  */
 
-/** Rows per block handed to the caller when an engine has no blocks of its own (ClickHouse's JSON, the fallback). */
+/** Rows per block handed to the caller when an engine has no blocks of its own (ClickHouse's text, the fallback). */
 export const NUMBER_BLOCK = 8192;
 
 /** Reads `sql` (numbers only, `columns` in SELECT order) in blocks, natively when the engine can. */
