@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Engine } from "../src/engine/engine.ts";
+import { readNumbers } from "../src/engine/number-read.ts";
 import { BackgroundLane } from "../src/metrics/background-lane.ts";
 
 /** A promise and its resolver. */
@@ -117,5 +118,42 @@ describe("background lane", () => {
     await lane.settled();
     assert.deepEqual(log, ["CREATE bucket_revenue", "interrupt"]);
     assert.match(String(failure), /Interrupted/);
+  });
+
+  test("a numeric read goes to the engine's own numberChunks, after the foreground", async () => {
+    // Without it, readNumbers fell back to `all` through the lane: row objects for a million rows in
+    // one synchronous conversion, seconds of the server's event loop at 4M sessions.
+    const lane = new BackgroundLane();
+    const log: string[] = [];
+    const inner: Engine = {
+      ...recordingEngine(log),
+      all: async () => {
+        log.push("all");
+        return [];
+      },
+      numberChunks: async (sql, _params, _columns, onChunk) => {
+        log.push(`numbers: ${sql}`);
+        onChunk([Float64Array.of(1, 2)], 2);
+      },
+    };
+    const engine = lane.yielding(inner);
+    const point = gate();
+    const foreground = lane.foreground(async () => {
+      await point.opened;
+      log.push("point built");
+    });
+    const read: number[] = [];
+    lane.submit(async () => {
+      await readNumbers(engine, "SELECT x", undefined, ["x"], (cols, n) =>
+        read.push(...cols[0]!.subarray(0, n)),
+      );
+    });
+    await tick();
+    assert.deepEqual(log, [], "the read waits for the point build");
+    point.open();
+    await foreground;
+    await lane.settled();
+    assert.deepEqual(log, ["point built", "numbers: SELECT x"]);
+    assert.deepEqual(read, [1, 2]);
   });
 });

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Engine } from "../src/engine/engine.ts";
-import { readNumbers } from "../src/engine/number-read.ts";
+import { emitTextBlocks, NUMBER_BLOCK, readNumbers } from "../src/engine/number-read.ts";
 import { parts } from "../src/metrics/buyer-memory.ts";
 import { decimalPartsNear, decimalUnits, MASK32 } from "../src/metrics/exact-parts.ts";
 import { ENGINES } from "./helpers/engines.ts";
@@ -95,3 +95,51 @@ for (const kind of ENGINES)
         assert.ok(negative > ROWS / 4, `${negative} negative values`);
       });
   });
+
+describe("ClickHouse's text numeric read (emitTextBlocks)", () => {
+  const header = "a\tb\nInt64\tNullable(Float64)\n";
+
+  it("reads cells as numberOf does, in blocks, with a turn of the event loop between blocks", async () => {
+    const rows = NUMBER_BLOCK * 2 + 5;
+    let text = header;
+    for (let i = 0; i < rows; i++) text += `${i * 1000003}\t${i % 5 === 0 ? "\\N" : i / 8}\n`;
+    text += "9007199254740992\tnan\n-3\t-inf\n";
+    const a: number[] = [];
+    const b: number[] = [];
+    const turns: number[] = [];
+    // A counter the event loop advances whenever it gets a turn.
+    let turn = 0;
+    const ticking = setInterval(() => {
+      turn += 1;
+    }, 0);
+    await emitTextBlocks(text, ["a", "b"], (cols, n) => {
+      turns.push(turn);
+      for (let i = 0; i < n; i++) {
+        a.push(cols[0]![i]!);
+        b.push(cols[1]![i]!);
+      }
+    });
+    clearInterval(ticking);
+    assert.equal(a.length, rows + 2);
+    assert.equal(turns.length, 3, "blocks of NUMBER_BLOCK rows");
+    assert.ok(turns[2]! > turns[0]!, "the event loop turned between blocks");
+    for (let i = 0; i < rows; i++) {
+      assert.equal(a[i], i * 1000003);
+      if (i % 5 === 0) assert.ok(Number.isNaN(b[i]!));
+      else assert.equal(b[i], i / 8);
+    }
+    assert.deepEqual([a[rows], a[rows + 1], b[rows + 1]], [2 ** 53, -3, Number.NEGATIVE_INFINITY]);
+    assert.ok(Number.isNaN(b[rows]!));
+  });
+
+  it("refuses other columns, non-numeric types, text and integers beyond 2^53", async () => {
+    const none = () => undefined;
+    await assert.rejects(emitTextBlocks(header, ["b", "a"], none), /columns/);
+    await assert.rejects(emitTextBlocks("a\nString\nx\n", ["a"], none), /String, not a number/);
+    await assert.rejects(emitTextBlocks("a\nDecimal(38, 12)\n1.5\n", ["a"], none), /not a number/);
+    await assert.rejects(emitTextBlocks("a\nFloat64\nx\n", ["a"], none), /holds x, not a number/);
+    await assert.rejects(emitTextBlocks("a\nInt64\n9007199254740993\n", ["a"], none), /beyond/);
+    await assert.rejects(emitTextBlocks("a\tb\nInt64\tInt64\n1\t2", ["a", "b"], none), /cut short/);
+    await emitTextBlocks("a\nFloat64\n1e300\n", ["a"], (cols) => assert.equal(cols[0]![0], 1e300));
+  });
+});

@@ -12,7 +12,7 @@ import { EXACT_SETTINGS } from "./clickhouse-settings.ts";
 import { toClickHouseSql } from "./clickhouse-sql.ts";
 import { DuckDbEngine, type DuckDbOptions } from "./duckdb-engine.ts";
 import type { Engine, NumberChunk, Row, SqlParams } from "./engine.ts";
-import { checkColumns, emitBlocks, numberOf } from "./number-read.ts";
+import { emitTextBlocks } from "./number-read.ts";
 import { QueryError } from "./query-error.ts";
 
 export interface ClickHouseOptions {
@@ -151,8 +151,10 @@ export class ClickHouseEngine implements Engine {
   }
 
   /**
-   * Columnar JSON (one array per column, no object per row), handed over in blocks. Int64 columns
-   * arrive as text (output_format_json_quote_64bit_integers) and are checked into doubles.
+   * The result as text (TabSeparatedWithNamesAndTypes: no object per row, and column types to check),
+   * converted and handed over in blocks with a turn of the event loop between them
+   * (number-read.ts, emitTextBlocks). Columnar JSON, the first form, was parsed in one piece: at 4M
+   * sessions the window's buyer read held the server's thread for seconds.
    */
   async numberChunks(
     sql: string,
@@ -162,24 +164,17 @@ export class ClickHouseEngine implements Engine {
   ): Promise<void> {
     const query = this.translate(sql, params);
     try {
-      const data = await this.cancellable(async (abort_signal) => {
+      const text = await this.cancellable(async (abort_signal) => {
         const result = await this.client.query({
           query,
           query_params: params ?? {},
-          format: "JSONColumnsWithMetadata",
+          format: "TabSeparatedWithNamesAndTypes",
           clickhouse_settings: this.settings,
           abort_signal,
         });
-        return result.json<unknown>();
+        return result.text();
       });
-      // JSONColumnsWithMetadata's `data` is one array per column name (the client types it as rows).
-      const byName = data.data as unknown as Record<string, unknown[]>;
-      checkColumns(
-        (data.meta ?? []).map((m) => m.name),
-        columns,
-      );
-      const cells = columns.map((name) => byName[name] ?? []);
-      emitBlocks(cells[0]?.length ?? 0, columns, (c, i) => numberOf(cells[c]![i], columns[c]!), onChunk);
+      await emitTextBlocks(text, columns, onChunk);
     } catch (error) {
       throw new QueryError(messageOf(error), query, error);
     }

@@ -6,7 +6,8 @@
  * the language costs no query.
  */
 import { assembleAnalysis, type MetricsDocument, metricsDocument } from "../analyze.ts";
-import type { Engine, Row, SqlParams } from "../engine/engine.ts";
+import type { Engine, NumberChunk, Row, SqlParams } from "../engine/engine.ts";
+import { readNumbers } from "../engine/number-read.ts";
 import { sliceCube, sliceTrust } from "../metrics/cube.ts";
 import type { MetricsResult } from "../metrics/result.ts";
 import type { Attribution } from "../metrics/tables.ts";
@@ -134,6 +135,16 @@ class DeadlineEngine implements Engine, Cancellable {
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     if (this.expired) return Promise.reject(new Error("deadline passed"));
     return this.inner.all<T>(sql, params);
+  }
+  /** The inner engine's numeric read (without it, readNumbers would fall back to row objects). */
+  numberChunks(
+    sql: string,
+    params: SqlParams | undefined,
+    columns: readonly string[],
+    onChunk: NumberChunk,
+  ): Promise<void> {
+    if (this.expired) return Promise.reject(new Error("deadline passed"));
+    return readNumbers(this.inner, sql, params, columns, onChunk);
   }
   createTemp(name: string, select: string, params?: SqlParams): Promise<void> {
     if (this.expired) return Promise.reject(new Error("deadline passed"));
