@@ -72,11 +72,20 @@ function setStatus(text: string, kind: "busy" | "error" | "" = ""): void {
   page.toggleAttribute("aria-busy", kind === "busy");
 }
 
+/** The drawing under way: the next waits for it, since both would fill the same figures (charts.ts). */
+let drawing: Promise<void> = Promise.resolve();
+
 /**
- * Draws the page from the document in hand. `budget` false leaves the budget panel waiting (load():
- * the plan is asked for once the intervals are drawn).
+ * Draws the page from the document in hand, once the drawing before has finished. `budget` false
+ * leaves the budget panel waiting (load(): the plan is asked for once the intervals are drawn).
  */
-async function renderPage({ budget = true }: { budget?: boolean } = {}): Promise<void> {
+function renderPage(options: { budget?: boolean } = {}): Promise<void> {
+  const next = drawing.then(() => drawPage(options));
+  drawing = next.catch(() => undefined);
+  return next;
+}
+
+async function drawPage({ budget = true }: { budget?: boolean }): Promise<void> {
   if (!shown) return;
   const p = presentationOf(analysisOfDocument(shown.doc), state.lang);
   const before = previous?.key === shown.key && previous.doc ? previousOf(previous.doc) : undefined;
@@ -107,7 +116,7 @@ async function renderPage({ budget = true }: { budget?: boolean } = {}): Promise
       : {};
   // A source picked in a chart or a table row opens its own page (the source against all sources),
   // not the same charts filtered down to one bar; the source chips above still filter.
-  await drawCharts(page, p, (id) => update({ page: "source", sources: [id] }), extra);
+  await drawCharts(page, p, (id) => update({ page: "source", sources: [id] }), extra, shown.key);
   if (budget) bindBudget(p.context);
   if (source && total?.key !== totalKey) void loadTotal(totalKey);
 }
