@@ -114,21 +114,31 @@ export async function drawCharts(
       // Drawn for the column it sits in (charts/reflow.ts): the plot narrows on a phone with its
       // text at full size, and widens on a desktop; a step-sized plot (a heatmap) scrolls instead.
       // The natural size is measured off the page, so only the final drawing is ever shown.
+      const probes = new Map<VegaLiteSpec, View>();
       const measure = async (candidate: VegaLiteSpec) => {
         const probe = new View(runtime(candidate), { expr: expressionInterpreter, renderer: "none" });
+        probes.set(candidate, probe);
         await probe.runAsync();
-        const width = Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
-        probe.finalize();
-        return width;
+        return Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
       };
       const spec = await fitToRoom(natural, room, measure);
+      // The spec fitted is often one measured (most figures on a phone): its probe, already
+      // compiled and run, is drawn on the page instead of compiling the same spec again.
+      const measured = probes.get(spec);
+      for (const probe of probes.values()) if (probe !== measured) probe.finalize();
       figure.replaceChildren();
-      const view = new View(runtime(spec), {
-        expr: expressionInterpreter,
-        renderer: "svg",
-        container: figure,
-        hover: true,
-      });
+      // In the order the View constructor takes its options: hover, then the container.
+      const view = measured
+        ? measured.renderer("svg").hover().initialize(figure)
+        : new View(runtime(spec), {
+            expr: expressionInterpreter,
+            renderer: "svg",
+            container: figure,
+            hover: true,
+          });
+      // A view's first run sets its container's cursor (Vega's cursor operator, "default" until a
+      // pointer moves over a mark); the probe's ran with no container.
+      if (measured) figure.style.cursor = "default";
       view.tooltip(tooltip.call);
       if (clickable) {
         view.addEventListener("click", (_event, item) => {
