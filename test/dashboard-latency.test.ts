@@ -76,24 +76,30 @@ describe("dashboard filter change latency (0.4M sessions)", { skip }, async () =
     };
     const ids = dataset.catalog.sources.slice(0, 6);
     const waits: number[] = [];
+    /** Until the first figure is redrawn (what this test printed as the redraw until stop 19). */
+    const firstWaits: number[] = [];
     const trustWaits: number[] = [];
     let trustFailures = 0;
     for (const id of ids) {
       await quiet();
-      // Every redraw replaces each figure's SVG: mark the current ones, wait for unmarked ones.
-      // The moment the last old figure is replaced is taken in the page, by a mutation observer: a
-      // poll from here (requestAnimationFrame) only runs once the page's thread is free, and right
-      // after the point redraw it is busy drawing the intervals that arrived meanwhile.
+      // Every redraw replaces each figure's SVG: mark the current ones, wait for every figure to
+      // have an unmarked one (the page's HTML is replaced at once, so the old SVGs are gone before
+      // the first new one is drawn: "no old SVG left" alone is the first figure drawn, not the last).
+      // The moments are taken in the page, by a mutation observer: a poll from here
+      // (requestAnimationFrame) only runs once the page's thread is free, and right after the point
+      // redraw it is busy drawing the intervals that arrived meanwhile.
       await page.evaluate(() => {
         for (const svg of document.querySelectorAll("#page figure svg")) svg.setAttribute("data-old", "");
-        const w = window as unknown as { redrawnAt?: number; clickedAt?: number };
+        const w = window as unknown as { redrawnAt?: number; firstAt?: number; clickedAt?: number };
         w.redrawnAt = undefined;
+        w.firstAt = undefined;
         const root = document.querySelector("#page")!;
         const observer = new MutationObserver(() => {
-          if (
-            root.querySelector("figure svg:not([data-old])") !== null &&
-            root.querySelector("figure svg[data-old]") === null
-          ) {
+          if (root.querySelector("figure svg[data-old]") !== null) return;
+          const figures = [...root.querySelectorAll("figure[data-figure]")];
+          const drawn = figures.filter((f) => f.querySelector("svg:not([data-old])") !== null).length;
+          if (drawn > 0) w.firstAt ??= performance.now();
+          if (drawn > 0 && drawn === figures.length) {
             w.redrawnAt = performance.now();
             observer.disconnect();
           }
@@ -107,17 +113,22 @@ describe("dashboard filter change latency (0.4M sessions)", { skip }, async () =
       const started = performance.now();
       await page.locator(`button[data-source="${id}"]`).click();
       await page.waitForURL((url) => (url.searchParams.get("sources") ?? "").split(",").includes(id));
-      await page.waitForFunction(
-        () =>
-          !document.querySelector("#page[aria-busy]") &&
-          document.querySelector("#page figure svg:not([data-old])") !== null &&
-          document.querySelector("#page figure svg[data-old]") === null,
-      );
-      const inPage = await page.evaluate(() => {
-        const w = window as unknown as { redrawnAt?: number; clickedAt?: number };
-        return w.redrawnAt !== undefined && w.clickedAt !== undefined ? w.redrawnAt - w.clickedAt : null;
+      await page.waitForFunction(() => {
+        if (document.querySelector("#page[aria-busy]")) return false;
+        const figures = [...document.querySelectorAll("#page figure[data-figure]")];
+        return figures.length > 0 && figures.every((f) => f.querySelector("svg:not([data-old])") !== null);
       });
-      waits.push(inPage ?? performance.now() - started);
+      const inPage = await page.evaluate(() => {
+        const w = window as unknown as { redrawnAt?: number; firstAt?: number; clickedAt?: number };
+        // No named function in here: tsx would wrap it in a helper (__name) the page does not have.
+        if (w.clickedAt === undefined) return null;
+        return {
+          all: w.redrawnAt === undefined ? null : w.redrawnAt - w.clickedAt,
+          first: w.firstAt === undefined ? null : w.firstAt - w.clickedAt,
+        };
+      });
+      waits.push(inPage?.all ?? performance.now() - started);
+      if (inPage?.first != null) firstWaits.push(inPage.first);
       // The intervals follow in a second request (main.ts loadTrust): the page keeps
       // data-trust-pending until it has redrawn with them, which is how long a reader waits for them.
       await page.waitForFunction(() => !document.querySelector("#page[data-trust-pending]"));
@@ -140,7 +151,7 @@ describe("dashboard filter change latency (0.4M sessions)", { skip }, async () =
     waits.sort((a, b) => a - b);
     const ms = waits.map((w) => Math.round(w));
     process.stdout.write(
-      `dashboard filter change, 0.4M sessions: ${ms.join(", ")} ms (median ${ms[Math.floor(ms.length / 2)]}, max ${ms[ms.length - 1]})\n`,
+      `dashboard filter change until every figure is redrawn, 0.4M sessions: ${ms.join(", ")} ms (median ${ms[Math.floor(ms.length / 2)]}, max ${ms[ms.length - 1]}; the first figure in a median ${median(firstWaits)})\n`,
     );
     assert.equal(waits.length, ids.length);
   });

@@ -29,17 +29,39 @@ const BY_SOURCE = new Set<string>([
 ]);
 
 const tooltip = new Handler({ disableDefaultStyle: true, theme: "light" });
-let views: View[] = [];
+
+/** A figure on the page with its view, and what it was drawn from (`drawnFrom`). */
+interface Drawn {
+  name: string;
+  key: string;
+  figure: HTMLElement;
+  view: View;
+}
+let drawn: Drawn[] = [];
 
 /** Removes the views drawn before (their listeners and timers go with them). */
 export function clearCharts(): void {
-  for (const view of views) view.finalize();
-  views = [];
+  for (const d of drawn) d.view.finalize();
+  drawn = [];
+}
+
+/**
+ * What a figure's drawing depends on: its spec, the room it is fitted to, the page's language (the
+ * export buttons) and whether its marks are clickable (by name); equal keys draw the same figure.
+ * `scope` keeps figures within one analysis (drawCharts).
+ */
+function drawnFrom(scope: string, name: string, spec: VegaLiteSpec, room: number, lang: string): string {
+  return `${scope}\n${name}\n${room}\n${lang}\n${JSON.stringify(spec)}`;
 }
 
 /**
  * Draws every `figure[data-figure]` under `root` from the presentation; `onSource` gets the id of a source
- * clicked in a by-source figure.
+ * clicked in a by-source figure. A figure drawn before from the same spec for the same room (most of
+ * them when the intervals arrive for the numbers on screen: only the figures with error bars or bands
+ * change) is moved into its new slot as it is, view and all, instead of being drawn again: compiling,
+ * fitting and drawing a figure costs tens of ms in the browser. Figures are kept only within one
+ * `scope` (the analysis query): a filter change draws every figure again, even one that comes out the
+ * same, so that a redraw always replaces the figures' SVG (what test/dashboard-latency.test.ts times).
  */
 export async function drawCharts(
   root: HTMLElement,
@@ -47,20 +69,39 @@ export async function drawCharts(
   onSource: (id: string) => void,
   /** Figures of the page that are not in the registry (the source page's), by slot name. */
   extra: Readonly<Record<string, VegaLiteSpec>> = {},
+  scope = "",
 ): Promise<void> {
-  clearCharts();
+  const kept = drawn;
+  drawn = [];
   const byLabel = new Map(
     sourcePalette(p)
       .filter((s) => s.id !== UNATTRIBUTED)
       .map((s) => [s.label, s.id]),
   );
-  const figures = [...root.querySelectorAll<HTMLElement>("figure[data-figure]")];
+  // Every slot's spec and room first, so that the views that are not kept are finalized before any
+  // is drawn (as clearCharts did), and each kept one is in place before the page is painted.
+  const slots = [...root.querySelectorAll<HTMLElement>("figure[data-figure]")].flatMap((figure) => {
+    const name = figure.dataset.figure as FigureName;
+    const build = FIGURES[name];
+    const natural = build ? build(p) : extra[name];
+    const room = figure.clientWidth;
+    return natural
+      ? [{ figure, name, natural, room, key: drawnFrom(scope, name, natural, room, p.context.lang) }]
+      : [];
+  });
+  const reused = slots.map(({ name, key }) => {
+    const at = kept.findIndex((d) => d.name === name && d.key === key);
+    return at < 0 ? null : kept.splice(at, 1)[0]!;
+  });
+  for (const d of kept) d.view.finalize();
   await Promise.all(
-    figures.map(async (figure) => {
-      const name = figure.dataset.figure as FigureName;
-      const build = FIGURES[name];
-      const natural = build ? build(p) : extra[name];
-      if (!natural) return;
+    slots.map(async ({ figure, name, natural, room, key }, i) => {
+      const old = reused[i];
+      if (old) {
+        figure.replaceWith(old.figure);
+        drawn.push(old);
+        return;
+      }
       const clickable = BY_SOURCE.has(name);
       const runtime = (spec: VegaLiteSpec) => {
         const config = spec.config ?? {};
@@ -73,21 +114,31 @@ export async function drawCharts(
       // Drawn for the column it sits in (charts/reflow.ts): the plot narrows on a phone with its
       // text at full size, and widens on a desktop; a step-sized plot (a heatmap) scrolls instead.
       // The natural size is measured off the page, so only the final drawing is ever shown.
+      const probes = new Map<VegaLiteSpec, View>();
       const measure = async (candidate: VegaLiteSpec) => {
         const probe = new View(runtime(candidate), { expr: expressionInterpreter, renderer: "none" });
+        probes.set(candidate, probe);
         await probe.runAsync();
-        const width = Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
-        probe.finalize();
-        return width;
+        return Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
       };
-      const spec = await fitToRoom(natural, figure.clientWidth, measure);
+      const spec = await fitToRoom(natural, room, measure);
+      // The spec fitted is often one measured (most figures on a phone): its probe, already
+      // compiled and run, is drawn on the page instead of compiling the same spec again.
+      const measured = probes.get(spec);
+      for (const probe of probes.values()) if (probe !== measured) probe.finalize();
       figure.replaceChildren();
-      const view = new View(runtime(spec), {
-        expr: expressionInterpreter,
-        renderer: "svg",
-        container: figure,
-        hover: true,
-      });
+      // In the order the View constructor takes its options: hover, then the container.
+      const view = measured
+        ? measured.renderer("svg").hover().initialize(figure)
+        : new View(runtime(spec), {
+            expr: expressionInterpreter,
+            renderer: "svg",
+            container: figure,
+            hover: true,
+          });
+      // A view's first run sets its container's cursor (Vega's cursor operator, "default" until a
+      // pointer moves over a mark); the probe's ran with no container.
+      if (measured) figure.style.cursor = "default";
       view.tooltip(tooltip.call);
       if (clickable) {
         view.addEventListener("click", (_event, item) => {
@@ -99,7 +150,7 @@ export async function drawCharts(
           if (id !== undefined) onSource(id);
         });
       }
-      views.push(view);
+      drawn.push({ name, key, figure, view });
       await view.runAsync();
       addFigureExports(figure, name, p.context.lang, view);
       const svg = figure.querySelector("svg");
