@@ -33,7 +33,10 @@ export interface AttributedCells {
 }
 
 /** The chosen combos' attributed cells of the window's memory, summed per (model, dim, key, cohort[, lifetime]). */
-export function sumAttributedCells(memory: WindowMemory, combos: readonly number[] | null): AttributedCells {
+export function sumAttributedCells(
+  memory: Pick<WindowMemory, "attrBuyers" | "attrRevenue">,
+  combos: readonly number[] | null,
+): AttributedCells {
   return {
     buyers: sumCells(memory.attrBuyers, combos, (r) => r.buyers).map(([key, buyers]) => ({
       ...cellOf(key),
