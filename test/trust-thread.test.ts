@@ -13,6 +13,7 @@ import { buildCube, sliceCube, sliceTrust, trustAheadSettled, watchTrust } from 
 import { AnalysisService } from "../src/server/analysis-service.ts";
 import { describeDataset, startServer } from "../src/server/index.ts";
 import { parseAnalysisQuery } from "../src/server/params.ts";
+import { shareLargeArrays } from "../src/server/shared-arrays.ts";
 import { TrustThread } from "../src/server/trust-thread.ts";
 import { freshEngine, tempDir } from "./helpers/temp.ts";
 
@@ -63,6 +64,9 @@ describe("the trust thread", async () => {
       assert.equal(JSON.stringify(there), JSON.stringify(here), label);
     }
     assert.equal(thread.slices, cases.length, "every offloaded slice was computed on the thread");
+    // The buyers' revenue was shared with the thread, not copied (shared-arrays.ts).
+    const memory = await [...cube.windows.values()][0]!.trust!;
+    assert.ok(memory.concentration.attributed.hi.buffer instanceof SharedArrayBuffer);
     // With the budget plan's daily input (read in SQL here while the thread computes the trust numbers).
     const point = await sliceCube(cube, {}, undefined, engine, { trust: false });
     const here = await sliceTrust(cube, point, {}, undefined, engine, { budgetInput: true });
@@ -149,5 +153,20 @@ describe("the trust thread", async () => {
       // The stalled slice finishes on the thread meanwhile; its answer is not waited for any more.
       assert.equal((await get("?sources=5&intervals=1")).status, 200);
     });
+  });
+});
+
+describe("shareLargeArrays", () => {
+  test("moves large typed arrays onto shared buffers in place, equal, each once", () => {
+    const big = Float64Array.from({ length: 1024 }, (_, i) => i / 7);
+    const small = Uint8Array.of(1, 2, 3);
+    const root = { a: { big, small }, list: [big], byKey: new Map([["k", Int32Array.from(big)]]) };
+    assert.equal(shareLargeArrays(root), 8192 + 4096);
+    assert.ok(root.a.big.buffer instanceof SharedArrayBuffer);
+    assert.deepEqual([...root.a.big], [...big]);
+    assert.equal(root.list[0], root.a.big, "one array reached twice is moved once");
+    assert.ok(root.byKey.get("k")!.buffer instanceof SharedArrayBuffer);
+    assert.equal(root.a.small, small, "small arrays stay");
+    assert.equal(shareLargeArrays(root), 0, "shared arrays are left");
   });
 });

@@ -6,9 +6,11 @@
  * second core idled (DuckDB has nothing to do during slices). The `buyer` forecast and the budget
  * plan's daily input read SQL and stay on the server's thread (slice-trust.ts, withTrust).
  *
- * The thread mirrors the cube's windows (cube.ts, watchTrust): each window's trust memory is copied to
- * it once, when loaded (structured clone: ~40 MB and ~0.1-0.2 s CPU per window at 4M; the server's
- * copy stays, the in-process path needs it), and forgotten when the cube drops the window. A slice's
+ * The thread mirrors the cube's windows (cube.ts, watchTrust): each window's trust memory is sent to
+ * it once, when loaded, and forgotten when the cube drops the window. The server keeps its own (the
+ * in-process path reads it), so its large typed arrays — the buyers' revenue, ~33 of ~39 MB per window
+ * at 4M sessions — are moved onto shared buffers first and shared, not copied (shared-arrays.ts); the
+ * rest (the bucket sums in thousands of small arrays, the window memory's rows) is copied. A slice's
  * message carries only what that slice needs. A thread that crashes fails the slices it had and is
  * replaced at once, with every window's memory sent again.
  */
@@ -18,6 +20,7 @@ import type { TrustStats } from "../metrics/result.ts";
 import type { TrustOffload, TrustWindow } from "../metrics/slice-trust.ts";
 import type { Attribution } from "../metrics/tables.ts";
 import type { TrustMemory } from "../metrics/trust-memory.ts";
+import { shareLargeArrays } from "./shared-arrays.ts";
 import type { TrustMessage, TrustReply } from "./trust-worker.ts";
 
 const WORKER = new URL(`./trust-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
@@ -128,6 +131,8 @@ export class TrustThread implements TrustMirror {
     failed: (error: unknown) => void,
   ): void {
     try {
+      // The buyers' revenue (most of the bytes) is shared with the thread, the rest copied.
+      shareLargeArrays(memory);
       this.send(this.worker, { kind: "load", windowId, memory, window });
       this.windows.set(windowId, { memory, window });
     } catch (error) {
