@@ -85,7 +85,7 @@ export class TrustThread implements TrustMirror {
     const { options, tables, scope, shared } = job;
     return new Promise((resolve, reject) => {
       const abort = () => {
-        this.waiting.delete(id);
+        this.forget(id);
         reject(signal.reason);
       };
       signal.addEventListener("abort", abort, { once: true });
@@ -100,6 +100,8 @@ export class TrustThread implements TrustMirror {
           reject(error);
         },
       });
+      // A slice waited for keeps the process alive (an idle thread does not).
+      if (this.waiting.size === 1) this.worker.ref();
       this.send(this.worker, { kind: "slice", id, windowId, options, tables, scope, shared, deadline });
     });
   }
@@ -118,7 +120,7 @@ export class TrustThread implements TrustMirror {
     worker.on("message", (reply: TrustReply) => this.settle(reply));
     worker.on("error", (error) => this.crashed(worker, `the trust thread failed: ${error.message}`));
     worker.on("exit", (code) => this.crashed(worker, `the trust thread exited with code ${code}`));
-    // An idle thread must not keep the process alive (the server's sockets do).
+    // An idle thread must not keep the process alive (trust() refs it while slices wait).
     worker.unref();
     return worker;
   }
@@ -147,7 +149,7 @@ export class TrustThread implements TrustMirror {
 
   private settle(reply: TrustReply): void {
     const waiting = this.waiting.get(reply.id);
-    this.waiting.delete(reply.id);
+    this.forget(reply.id);
     if (!waiting) return;
     if ("trust" in reply) {
       this.slices++;
@@ -172,8 +174,14 @@ export class TrustThread implements TrustMirror {
   }
 
   private failAll(error: Error): void {
-    for (const w of this.waiting.values()) w.reject(error);
+    const waiting = [...this.waiting.values()];
     this.waiting.clear();
+    this.worker.unref();
+    for (const w of waiting) w.reject(error);
+  }
+
+  private forget(id: number): void {
+    if (this.waiting.delete(id) && this.waiting.size === 0) this.worker.unref();
   }
 }
 
