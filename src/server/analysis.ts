@@ -13,7 +13,7 @@ import type { Attribution } from "../metrics/tables.ts";
 import { knownPlan } from "./budget-plans.ts";
 import type { Dataset } from "./dataset.ts";
 import type { AnalysisRequest } from "./params.ts";
-import type { TrustThread } from "./trust-thread.ts";
+import { TrustSliceExpired, type TrustThread } from "./trust-thread.ts";
 
 export type ModelResults = Record<Attribution, MetricsResult>;
 
@@ -75,7 +75,9 @@ export async function computeModels(
     }
     return await sliceCube(dataset.cube, req.options, filter, guarded, { trust: req.intervals, budgetInput });
   } catch (error) {
-    if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
+    // The thread may see the deadline pass a moment before this thread's timer fires.
+    if (guarded.expired || error instanceof TrustSliceExpired)
+      throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
     throw error;
   } finally {
     running.delete(guarded);

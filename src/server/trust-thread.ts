@@ -38,6 +38,14 @@ export interface SliceLimit {
   deadline: number;
 }
 
+/** The slice's deadline passed before the thread reached it (the request is answered 503). */
+export class TrustSliceExpired extends Error {
+  constructor() {
+    super("the trust slice's time limit passed before the trust thread reached it");
+    this.name = "TrustSliceExpired";
+  }
+}
+
 interface Waiting {
   resolve: (trust: Record<Attribution, TrustStats>) => void;
   reject: (error: Error) => void;
@@ -60,8 +68,10 @@ export class TrustThread implements TrustMirror {
   }
 
   loaded(windowId: number, memory: TrustMemory, window: TrustWindow): void {
+    // Told twice when watching began during the window's build: sent once.
+    if (this.stopped || this.windows.get(windowId)?.memory === memory) return;
     // A memory that cannot be sent is sent again by the window's first slice, which reports why.
-    if (!this.stopped) this.sendWindow(windowId, memory, window, () => undefined);
+    this.sendWindow(windowId, memory, window, () => undefined);
   }
 
   dropped(windowId: number): void {
@@ -156,7 +166,7 @@ export class TrustThread implements TrustMirror {
       waiting.resolve(reply.trust);
     } else if ("expired" in reply) {
       // Its deadline passed while it queued: the request's own timer answers it (or already has).
-      waiting.reject(new Error("the trust slice's time limit passed before the thread reached it"));
+      waiting.reject(new TrustSliceExpired());
     } else {
       const error = new Error(reply.error);
       if (reply.stack) error.stack = reply.stack;
