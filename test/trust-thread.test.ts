@@ -86,6 +86,21 @@ describe("the trust thread", async () => {
     assert.equal(thread.slices, cases.length + 1, "no buyer-forecast slice on the thread");
   });
 
+  test("it holds the windows the cube holds: a window the cube drops is forgotten", async () => {
+    const cube = await buildCube(engine);
+    const thread = new TrustThread();
+    after(() => thread.stop());
+    watchTrust(cube, thread);
+    // Nine windows with trust tables: the cube keeps eight (cube.ts, MAX_WINDOWS).
+    for (let day = 1; day <= 9; day++) {
+      const options = { from: `2017-06-${String(day).padStart(2, "0")}` };
+      const point = await sliceCube(cube, options, undefined, engine, { trust: false });
+      await sliceTrust(cube, point, options, undefined, engine, { budgetInput: false });
+    }
+    assert.equal(cube.windows.size, 8);
+    assert.equal(thread.windowsHeld, 8);
+  });
+
   describe("in the server", async () => {
     const dataset = await describeDataset(engine, quality, "USD");
     await trustAheadSettled(dataset.cube);

@@ -67,6 +67,11 @@ export class TrustThread implements TrustMirror {
     this.worker = this.start();
   }
 
+  /** Windows whose memory the thread holds. */
+  get windowsHeld(): number {
+    return this.windows.size;
+  }
+
   loaded(windowId: number, memory: TrustMemory, window: TrustWindow): void {
     // Told twice when watching began during the window's build: sent once.
     if (this.stopped || this.windows.get(windowId)?.memory === memory) return;
