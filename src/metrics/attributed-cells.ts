@@ -35,7 +35,10 @@ export interface AttributedCells {
 }
 
 /** The chosen combos' attributed cells of the window's memory, summed per (model, dim, key, cohort[, lifetime]). */
-export function sumAttributedCells(memory: WindowMemory, combos: readonly number[] | null): AttributedCells {
+export function sumAttributedCells(
+  memory: Pick<WindowMemory, "attrBuyers" | "attrRevenue">,
+  combos: readonly number[] | null,
+): AttributedCells {
   const buyerHeads = headsOf(memory.attrBuyers);
   const revenueHeads = headsOf(memory.attrRevenue);
   // Object literals of one shape, not spreads of the head: a slice makes tens of thousands of these

@@ -13,7 +13,7 @@ import { buildTrustTables, buildWindowCube, type WindowFacts } from "./cube-wind
 import { type AnalysisOptions, normalizeOptions, OptionsError } from "./options.ts";
 import type { SliceScope } from "./query.ts";
 import type { AnalysisWindow, MetricsResult } from "./result.ts";
-import { withTrust } from "./slice-trust.ts";
+import { type TrustOffload, type TrustWindow, withTrust } from "./slice-trust.ts";
 import type { Attribution } from "./tables.ts";
 import { loadTrustMemory, type TrustMemory } from "./trust-memory.ts";
 import { windowMonths } from "./window-periods.ts";
@@ -40,7 +40,24 @@ export interface Cube {
   ahead: BackgroundLane | null;
   /** Trust-table builds started so far, ahead or by a slice (tests and /api/health count them). */
   trustBuilds: number;
+  /** Told of every window's trust memory and of every dropped window (watchTrust). */
+  readonly trustMirrors: Set<TrustMirror>;
 }
+
+/**
+ * Keeps its own copy of the windows' trust memory (serve's trust thread, server/trust-thread.ts), by
+ * window id: told when a window's is loaded and when the window is dropped. Must not throw.
+ */
+export interface TrustMirror {
+  loaded(windowId: number, memory: TrustMemory, window: TrustWindow): void;
+  dropped(windowId: number): void;
+}
+
+/** A slice's trust numbers computed elsewhere, from the copy of window `windowId`'s memory there (TrustMirror). */
+export type WindowTrustOffload = (
+  windowId: number,
+  ...job: Parameters<TrustOffload>
+) => ReturnType<TrustOffload>;
 
 /** Users acquired through one of `sources` and one of `devices` (empty = any). */
 export interface AcquisitionFilter {
@@ -65,6 +82,8 @@ export interface SliceOptions {
 interface WindowEntry {
   /** `from/to`, the entry's key in `Cube.windows`. */
   key: string;
+  /** Unique in the cube (a window dropped and built again gets a new one): what TrustMirror names. */
+  id: number;
   window: { from: string; to: string };
   tables: WindowTables;
   ready: Promise<WindowFacts>;
@@ -92,7 +111,17 @@ export async function buildCube(engine: Engine): Promise<Cube> {
   const tables = dataTableNames(prefix);
   try {
     const facts = await buildDataCube(engine, tables);
-    return { engine, tables, facts, windows: new Map(), prefix, windowCount: 0, ahead: null, trustBuilds: 0 };
+    return {
+      engine,
+      tables,
+      facts,
+      windows: new Map(),
+      prefix,
+      windowCount: 0,
+      ahead: null,
+      trustBuilds: 0,
+      trustMirrors: new Set(),
+    };
   } catch (error) {
     for (const name of Object.values(tables)) await engine.dropTemp(name).catch(() => undefined);
     throw error;
@@ -135,15 +164,46 @@ export async function sliceTrust(
   raw: Partial<AnalysisOptions> = {},
   filter: AcquisitionFilter = NO_FILTER,
   on: Engine = cube.engine,
-  { budgetInput = true }: Pick<SliceOptions, "budgetInput"> = {},
+  {
+    budgetInput = true,
+    offload,
+  }: Pick<SliceOptions, "budgetInput"> & {
+    /** Where the trust numbers are computed when they need no engine (serve's trust thread). */
+    offload?: WindowTrustOffload;
+  } = {},
 ): Promise<Record<Attribution, MetricsResult>> {
   return inWindow(cube, raw, on, true, (options, _window, entry, facts, memory) =>
     withTrust(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter), point, {
       budgetInput,
       memory: memory!,
       window: facts.memory,
+      ...(offload ? { offload: (job) => offload(entry.id, job) } : {}),
     }),
   );
+}
+
+/**
+ * From now on `mirror` is told of every window's trust memory as it is loaded (those loaded so far
+ * at once) and of every window dropped, until unwatchTrust.
+ */
+export function watchTrust(cube: Cube, mirror: TrustMirror): void {
+  cube.trustMirrors.add(mirror);
+  for (const entry of cube.windows.values()) {
+    const trust = entry.trust;
+    if (!trust) continue;
+    void Promise.all([trust, entry.ready]).then(
+      ([memory, facts]) => {
+        // Still watching, and the window still the cube's (a dropped one was never told).
+        if (cube.trustMirrors.has(mirror) && cube.windows.get(entry.key) === entry && entry.trust === trust)
+          mirror.loaded(entry.id, memory, facts.memory);
+      },
+      () => undefined,
+    );
+  }
+}
+
+export function unwatchTrust(cube: Cube, mirror: TrustMirror): void {
+  cube.trustMirrors.delete(mirror);
 }
 
 /**
@@ -285,6 +345,7 @@ function windowEntry(cube: Cube, options: AnalysisOptions, on: Engine): WindowEn
     buildOnOwnConnection(cube, on, (engine) => buildWindowCube(engine, cube.tables, tables, options));
   const entry: WindowEntry = {
     key,
+    id: cube.windowCount,
     window: { from: options.from, to: options.to },
     tables,
     // A point build is what a request waits for: the background lane's statements wait for it.
@@ -326,13 +387,15 @@ function trustTables(cube: Cube, entry: WindowEntry, on: Engine | null): Promise
     const facts = await entry.ready;
     await buildTrustTables(engine, cube.tables, entry.tables, entry.window);
     const tables = { ...entry.tables, sources: cube.tables.sources };
-    return loadTrustMemory(
+    const memory = await loadTrustMemory(
       engine,
       tables,
       windowMonths(facts.calendar),
       entry.window.from,
       cube.facts.sources,
     );
+    for (const mirror of cube.trustMirrors) mirror.loaded(entry.id, memory, facts.memory);
+    return memory;
   }).catch((error: unknown) => {
     if (on !== null) throw error;
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
@@ -383,7 +446,13 @@ async function evictIdle(cube: Cube): Promise<void> {
 
 async function dropWindow(cube: Cube, entry: WindowEntry): Promise<void> {
   await entry.ready.catch(() => undefined);
-  await entry.trust?.catch(() => undefined);
+  if (
+    await entry.trust?.then(
+      () => true,
+      () => false,
+    )
+  )
+    for (const mirror of cube.trustMirrors) mirror.dropped(entry.id);
   for (const name of Object.values(entry.tables)) await cube.engine.dropTemp(name).catch(() => undefined);
 }
 

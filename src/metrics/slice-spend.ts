@@ -31,7 +31,10 @@ export interface SliceSpend {
 }
 
 /** The chosen sources' (source, month) cells of the window's memory (in month order); every sum below is exact. */
-export function sumSliceSpend(memory: WindowMemory, sources: readonly number[] | null): SliceSpend {
+export function sumSliceSpend(
+  memory: Pick<WindowMemory, "spend">,
+  sources: readonly number[] | null,
+): SliceSpend {
   const chosen = sources === null ? null : new Set(sources);
   const cells = memory.spend.filter((c) => chosen === null || chosen.has(c.s));
   const byMonth = new Map<string, bigint>();

@@ -14,6 +14,7 @@ import {
 import { Gate, Lru, Memo } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
 import { type AnalysisRequest, computationKey, documentKey } from "./params.ts";
+import type { TrustThread } from "./trust-thread.ts";
 
 export interface ServiceLimits {
   /** Per computation (and per request, queueing included), ms. Default 30 s. */
@@ -59,6 +60,8 @@ export class AnalysisService {
     readonly dataset: Dataset,
     limits: ServiceLimits = {},
     private readonly hooks: ServiceHooks = {},
+    /** Where trust numbers are computed (serve's trust thread); without, on this thread. */
+    private readonly trust?: TrustThread,
   ) {
     this.timeLimitMs = limits.timeLimitMs ?? 30_000;
     this.results = new Memo(new Lru(limits.resultEntries ?? 32, limits.cacheBytes));
@@ -100,7 +103,7 @@ export class AnalysisService {
       if (waited >= this.timeLimitMs) throw new AnalysisTimeout(this.timeLimitMs);
       this.computations++;
       await this.hooks.onCompute?.(computationKey(req), req);
-      return computeModels(this.dataset, req, this.timeLimitMs - waited, this.running, point);
+      return computeModels(this.dataset, req, this.timeLimitMs - waited, this.running, point, this.trust);
     });
     this.pending.add(job);
     const forget = () => this.pending.delete(job);

@@ -14,6 +14,7 @@ import type { Attribution } from "../metrics/tables.ts";
 import { knownPlan } from "./budget-plans.ts";
 import type { Dataset } from "./dataset.ts";
 import type { AnalysisRequest } from "./params.ts";
+import { TrustSliceExpired, type TrustThread } from "./trust-thread.ts";
 
 export type ModelResults = Record<Attribution, MetricsResult>;
 
@@ -41,7 +42,8 @@ export interface Cancellable {
  * Slices the cube for `req` under every model on a fresh fork of the dataset's engine, stopping the
  * running statement (and refusing further ones) once `timeLimitMs` has passed or `cancel` is called;
  * while it runs it sits in `running`. With `point` (the same request's results without intervals, from
- * the cache) only the trust numbers are computed and added to them.
+ * the cache) only the trust numbers are computed and added to them, on `trust` (serve's trust thread)
+ * when given and they need no SQL.
  */
 export async function computeModels(
   dataset: Dataset,
@@ -49,6 +51,7 @@ export async function computeModels(
   timeLimitMs: number,
   running: Set<Cancellable> = new Set(),
   point?: ModelResults,
+  trust?: TrustThread,
 ): Promise<ModelResults> {
   if (!dataset.engine.fork)
     throw new Error(`the ${dataset.engine.name} engine cannot open a second connection`);
@@ -60,11 +63,22 @@ export async function computeModels(
   // unfiltered one with its trust numbers (the LTV forecast values the buyers).
   const budgetInput = req.intervals && req.sources.length === 0 && req.devices.length === 0;
   try {
-    if (point && req.intervals)
-      return await sliceTrust(dataset.cube, point, req.options, filter, guarded, { budgetInput });
+    if (point && req.intervals) {
+      // The thread's slice is stopped by the same deadline (or the server stopping) as the statements.
+      const limit = { signal: guarded.signal, deadline: guarded.deadline };
+      const offload = trust
+        ? (windowId: number, job: Parameters<TrustThread["trust"]>[1]) => trust.trust(windowId, job, limit)
+        : undefined;
+      return await sliceTrust(dataset.cube, point, req.options, filter, guarded, {
+        budgetInput,
+        ...(offload ? { offload } : {}),
+      });
+    }
     return await sliceCube(dataset.cube, req.options, filter, guarded, { trust: req.intervals, budgetInput });
   } catch (error) {
-    if (guarded.expired) throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
+    // The thread may see the deadline pass a moment before this thread's timer fires.
+    if (guarded.expired || error instanceof TrustSliceExpired)
+      throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
     throw error;
   } finally {
     running.delete(guarded);
@@ -101,12 +115,19 @@ export function analysisDocument(
 class DeadlineEngine implements Engine, Cancellable {
   /** Why it stopped: its time ran out, or the server is closing. */
   expired: false | "time" | "stop" = false;
+  /** Aborted when it stops: work off this thread (the trust thread's slice) is abandoned then. */
+  readonly signal: AbortSignal;
+  /** When the time runs out, as a Date.now(). */
+  readonly deadline: number;
+  private readonly aborter = new AbortController();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly inner: Engine,
     ms: number,
   ) {
+    this.signal = this.aborter.signal;
+    this.deadline = Date.now() + ms;
     this.timer = setTimeout(() => this.stopNow("time"), ms);
   }
 
@@ -116,6 +137,7 @@ class DeadlineEngine implements Engine, Cancellable {
 
   private stopNow(why: "time" | "stop"): void {
     this.expired = why;
+    this.aborter.abort(new Error(why === "time" ? "deadline passed" : "stopping"));
     this.inner.interrupt?.();
   }
 

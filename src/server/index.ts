@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { unwatchTrust, watchTrust } from "../metrics/cube.ts";
 import { OptionsError } from "../metrics/options.ts";
 import { AnalysisTimeout } from "./analysis.ts";
 import {
@@ -22,6 +23,7 @@ import type { Dataset } from "./dataset.ts";
 import { filterChoices } from "./filter-choices.ts";
 import { hasToken, hostAllowed, isLoopbackHost, JSON_TYPE, send, sendError, sendJson } from "./http.ts";
 import { parseAnalysisQuery } from "./params.ts";
+import { TrustThread, type TrustThreadOptions } from "./trust-thread.ts";
 
 export type { Dataset } from "./dataset.ts";
 export { auditStoredDatabase, describeDataset } from "./dataset.ts";
@@ -39,6 +41,8 @@ export interface ServeOptions extends ServiceLimits {
   hooks?: ServiceHooks;
   /** Where request failures (500s) are logged; default stderr. */
   log?: (line: string) => void;
+  /** The trust thread's worker (tests: one that fails on purpose); default trust-worker.ts. */
+  trustThread?: TrustThreadOptions;
 }
 
 export interface RunningServer {
@@ -47,6 +51,8 @@ export interface RunningServer {
   service: AnalysisService;
   /** The budget plans of /api/budget (fitted on a worker thread, cached per view). */
   plans: BudgetPlans;
+  /** Where the trust numbers of intervals=1 requests are computed (trust-thread.ts). */
+  trust: TrustThread;
   /** Stops accepting, stops running computations, closes connections. Leaves the engine open. */
   close(): Promise<void>;
 }
@@ -79,7 +85,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const loopback = isLoopbackHost(host);
   if (!loopback && !o.token) throw new Error(`serving on ${host} (not loopback) requires a token`);
   const assets = o.dashboard === false ? new Map<string, Asset>() : await loadAssets();
-  const service = new AnalysisService(o.dataset, o, o.hooks);
+  // Sent every window's trust memory as the cube loads it (those loaded already at once).
+  const trust = new TrustThread(o.trustThread);
+  watchTrust(o.dataset.cube, trust);
+  const service = new AnalysisService(o.dataset, o, o.hooks, trust);
   const plans = new BudgetPlans(service, o.dataset);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = Date.now();
@@ -96,6 +105,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         window: { from: dataQuality.window.from, to: dataQuality.window.to },
         uptimeS: Math.round((Date.now() - started) / 1000),
         ...service.stats(),
+        // Trust slices the trust thread answered, and threads started (more than 1: it was replaced).
+        trustSlicesOnThread: trust.slices,
+        trustThreadStarts: trust.starts,
       });
     },
     "/api/filters": async (_req, res) => sendJson(res, 200, filterChoices(o.dataset)),
@@ -183,6 +195,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port ?? 8080, host, () => resolve());
+  }).catch(async (error: unknown) => {
+    unwatchTrust(o.dataset.cube, trust);
+    await trust.stop();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const shown = host.includes(":") ? `[${host}]` : host;
@@ -191,11 +207,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     port,
     service,
     plans,
+    trust,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await service.stop();
       await plans.stop();
+      unwatchTrust(o.dataset.cube, trust);
+      await trust.stop();
       // Let the handlers of cancelled requests answer (503) before the sockets go.
       await new Promise((resolve) => setTimeout(resolve, 20));
       server.closeAllConnections();
