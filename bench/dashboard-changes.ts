@@ -18,6 +18,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { filterQuery } from "./filter-query.ts";
 
 const { values } = parseArgs({
   options: {
@@ -87,20 +88,6 @@ function perThread(
 
 async function health(base: string): Promise<Record<string, number>> {
   return (await (await fetch(`${base}/api/health`)).json()) as Record<string, number>;
-}
-
-/** The n-th filter of a sequence that never repeats within a run (bench/load.ts, filterQuery). */
-function filterQuery(n: number, sources: string[], devices: string[]): string {
-  const k = n + 1;
-  const pick = sources.filter((_, i) => ((k * 2654435761) >>> i) & 1);
-  const device = ["", ...devices][k % (devices.length + 1)]!;
-  const params = new URLSearchParams();
-  if (pick.length > 0 && pick.length < sources.length) params.set("sources", pick.join(","));
-  if (device) params.set("devices", device);
-  params.set("horizon", String(1 + (k % 12)));
-  params.set("grain", k % 2 === 0 ? "month" : "week");
-  params.set("margin", (0.5 + (k % 50) / 100).toFixed(2));
-  return params.toString();
 }
 
 async function ok(url: string): Promise<boolean> {

@@ -40,6 +40,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateSample } from "../src/generate/index.ts";
+import { filterQuery } from "./filter-query.ts";
 
 /** The part of autocannon's API used here (it ships no types; this saves a @types package). */
 interface LoadResult {
@@ -271,20 +272,6 @@ async function trustBuildStarted(base: string): Promise<void> {
     if (health.trustBuildsAhead) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** The n-th filter of a sequence that never repeats within a run, as a query string. */
-function filterQuery(n: number, sources: string[], devices: string[]): string {
-  const k = n + 1;
-  const pick = sources.filter((_, i) => ((k * 2654435761) >>> i) & 1);
-  const device = ["", ...devices][k % (devices.length + 1)]!;
-  const params = new URLSearchParams();
-  if (pick.length > 0 && pick.length < sources.length) params.set("sources", pick.join(","));
-  if (device) params.set("devices", device);
-  params.set("horizon", String(1 + (k % 12)));
-  params.set("grain", k % 2 === 0 ? "month" : "week");
-  params.set("margin", (0.5 + (k % 50) / 100).toFixed(2));
-  return params.toString();
 }
 
 function startServe(dir: string): Promise<{ child: ChildProcess; url: string }> {
