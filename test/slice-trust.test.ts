@@ -12,9 +12,11 @@ import type { Engine } from "../src/engine/engine.ts";
 import { generateSample } from "../src/generate/index.ts";
 import { Sfc32 } from "../src/generate/prng.ts";
 import { ingest } from "../src/ingest/index.ts";
+import { trustVerdicts } from "../src/insights/trust.ts";
 import { buildCube, sliceCube, sliceTrust } from "../src/metrics/cube.ts";
 import { decimalUnits, toDouble } from "../src/metrics/exact-parts.ts";
 import { BucketAccumulator } from "../src/metrics/trust-memory.ts";
+import { analysisDocument } from "../src/server/analysis.ts";
 import { AnalysisService } from "../src/server/analysis-service.ts";
 import { describeDataset } from "../src/server/dataset.ts";
 import { parseAnalysisQuery } from "../src/server/params.ts";
@@ -121,7 +123,8 @@ describe("trust on top of a point slice", async () => {
     assert.equal(computed.length, 1);
     const withTrust = await service.models(request("sources=1,4&intervals=1"));
     assert.equal(computed.length, 2, "one more computation: the trust numbers only");
-    assert.equal(JSON.parse(computed[1]!).at(-1), true);
+    // The trust results are the request's model's (the others only carry what their verdicts read).
+    assert.deepEqual(JSON.parse(computed[1]!).slice(-2), [true, "first-touch"]);
     for (const model of ["first-touch", "last-touch", "linear"] as const) {
       assert.equal(withTrust[model].tables, point[model].tables, "the point tables are the cached ones");
       assert.ok(withTrust[model].trust);
@@ -142,7 +145,36 @@ describe("trust on top of a point slice", async () => {
       engine,
       { trust: true, budgetInput: false },
     );
-    assert.deepEqual(withTrust, direct);
+    // The request's model: everything, as the one-call slice has it.
+    assert.deepEqual(withTrust["first-touch"], direct["first-touch"]);
+    for (const model of ["last-touch", "linear"] as const) {
+      const partial = withTrust[model].trust!;
+      const full = direct[model].trust!;
+      // The others: what their verdicts read, equal to the full numbers; the rest left out, and said so.
+      assert.equal(partial.extent, "verdicts");
+      assert.equal(full.extent, undefined);
+      assert.deepEqual(
+        partial.intervals.bySource.map((r) => [r.source, r.romiH]),
+        full.intervals.bySource.map((r) => [r.source, r.romiH]),
+      );
+      assert.ok(partial.intervals.bySource.every((r) => r.ltvH.low === null && r.cac.low === null));
+      assert.deepEqual(partial.intervals.romiBySourceLifetime, []);
+      assert.ok(full.intervals.romiBySourceLifetime.length > 0);
+      assert.deepEqual(partial.concentration, full.concentration);
+      assert.deepEqual(partial.forecast, full.forecast);
+      assert.deepEqual(trustVerdicts(withTrust[model], "en"), trustVerdicts(direct[model], "en"));
+    }
+    // So the document, whose other models feed only the sensitivity line, is the one-call slice's.
+    const req = request("sources=1,4&intervals=1");
+    assert.equal(
+      JSON.stringify(analysisDocument(dataset, req, withTrust)),
+      JSON.stringify(analysisDocument(dataset, req, direct)),
+    );
+    // Another model on screen: its own trust computation, on the same cached point numbers.
+    const linear = await service.models(request("sources=1,4&intervals=1&attribution=linear"));
+    assert.equal(computed.length, 5, "one more trust computation, no point one");
+    assert.deepEqual(linear.linear, direct.linear);
+    assert.equal(linear["first-touch"].trust!.extent, "verdicts");
     await service.stop();
   });
 });

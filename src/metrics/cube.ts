@@ -13,7 +13,7 @@ import { buildTrustTables, buildWindowCube, type WindowFacts } from "./cube-wind
 import { type AnalysisOptions, normalizeOptions, OptionsError } from "./options.ts";
 import type { SliceScope } from "./query.ts";
 import type { AnalysisWindow, MetricsResult } from "./result.ts";
-import { type TrustOffload, type TrustWindow, withTrust } from "./slice-trust.ts";
+import { type OtherModels, type TrustOffload, type TrustWindow, withTrust } from "./slice-trust.ts";
 import type { Attribution } from "./tables.ts";
 import { loadTrustMemory, type TrustMemory } from "./trust-memory.ts";
 import { windowMonths } from "./window-periods.ts";
@@ -167,9 +167,12 @@ export async function sliceTrust(
   {
     budgetInput = true,
     offload,
+    others = "all",
   }: Pick<SliceOptions, "budgetInput"> & {
     /** Where the trust numbers are computed when they need no engine (serve's trust thread). */
     offload?: WindowTrustOffload;
+    /** How much of the trust numbers the models other than the slice's own get (slice-trust.ts). */
+    others?: OtherModels;
   } = {},
 ): Promise<Record<Attribution, MetricsResult>> {
   return inWindow(cube, raw, on, true, (options, _window, entry, facts, memory) =>
@@ -177,6 +180,7 @@ export async function sliceTrust(
       budgetInput,
       memory: memory!,
       window: facts.memory,
+      others,
       ...(offload ? { offload: (job) => offload(entry.id, job) } : {}),
     }),
   );

@@ -39,15 +39,17 @@ export function intervalStats(
   level: number,
   costs: IntervalSpend,
   byCohort?: IntervalStats["byCohort"],
+  /** Only each source's ROMI interval at H (TrustStats `extent: "verdicts"`). */
+  verdictsOnly = false,
 ): IntervalStats {
   const slice = sliceGroups(run, memory);
-  const sources = sourceIntervals(run, slice, level, costs);
+  const sources = sourceIntervals(run, slice, level, costs, verdictsOnly);
   return {
     level,
     replicates: sources.replicates,
     bySource: sources.rows,
     byCohort: byCohort ?? cohortIntervals(run, slice, level),
-    romiBySourceLifetime: romiLifetimeIntervals(run, slice, level, costs),
+    romiBySourceLifetime: verdictsOnly ? [] : romiLifetimeIntervals(run, slice, level, costs),
   };
 }
 
@@ -170,7 +172,14 @@ function seriesOf(acc: BucketAccumulator, resampled: boolean): BucketSeries {
  * buyers give each replicate's rescaling (bootstrap.ts, `units`): the slice's buyers stay N, so ROMI
  * and CAC vary with each source's share and revenue, not with the slice's size.
  */
-function sourceIntervals(run: MetricRun, slice: SliceGroups, level: number, costs: IntervalSpend) {
+function sourceIntervals(
+  run: MetricRun,
+  slice: SliceGroups,
+  level: number,
+  costs: IntervalSpend,
+  /** ROMI at H only (LTV and CAC bounds null): what a verdict reads. */
+  romiOnly = false,
+) {
   const H = run.options.horizon;
   const groups = new Groups<string>(["rev", "mb", "wb"]);
   const { matureAge } = slice;
@@ -189,33 +198,39 @@ function sourceIntervals(run: MetricRun, slice: SliceGroups, level: number, cost
   if (!all) return { rows: [] as SourceInterval[], replicates: 0 };
   // Per replicate: the slice's mature and window buyers over their weighted counts.
   const sm = unitScales(seriesOf(all.acc.mb!, true));
-  const sw = unitScales(seriesOf(all.acc.wb!, true));
+  const sw = romiOnly ? null : unitScales(seriesOf(all.acc.wb!, true));
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
   let replicates = 0;
   const out: SourceInterval[] = [];
   for (const { key, acc } of groups.map.values()) {
     const rev = replicateSums(acc.rev!.values());
+    const sp = spend.get(key) ?? { mature: Number.NaN, costs: Number.NaN };
+    const romi = new Float64Array(rev.length);
+    for (let r = 0; r < rev.length; r++) romi[r] = margin * safeRatio(rev[r]! * sm[r]!, sp.mature);
+    const romiH = percentileInterval(romi, level);
+    // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
+    const romiBounds = withheld ? NONE : { low: romiH.low, high: romiH.high };
+    if (romiOnly || !sw) {
+      replicates = Math.max(replicates, romiH.replicates);
+      out.push({ source: sourceName(key), ltvH: NONE, romiH: romiBounds, cac: NONE });
+      continue;
+    }
     const mb = replicateSums(acc.mb!.values());
     const wb = replicateSums(acc.wb!.values());
-    const sp = spend.get(key) ?? { mature: Number.NaN, costs: Number.NaN };
     const ltv = new Float64Array(rev.length);
-    const romi = new Float64Array(rev.length);
     const cac = new Float64Array(rev.length);
     for (let r = 0; r < rev.length; r++) {
       ltv[r] = margin * safeRatio(rev[r]!, mb[r]!);
-      romi[r] = margin * safeRatio(rev[r]! * sm[r]!, sp.mature);
       cac[r] = safeRatio(sp.costs, wb[r]! * sw[r]!);
     }
     const ltvH = percentileInterval(ltv, level);
-    const romiH = percentileInterval(romi, level);
     const cacI = percentileInterval(cac, level);
     replicates = Math.max(replicates, ltvH.replicates);
     out.push({
       source: sourceName(key),
       ltvH: { low: ltvH.low, high: ltvH.high },
-      // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
-      romiH: withheld ? NONE : { low: romiH.low, high: romiH.high },
+      romiH: romiBounds,
       cac: withheld || cacI.high === 0 ? NONE : { low: cacI.low, high: cacI.high },
     });
   }

@@ -261,6 +261,13 @@ export interface TrustStats {
   concentration: ConcentrationStats;
   /** Forecast grids (src/forecast): observed cells as measured, the rest predicted with 80 % intervals. */
   forecast: ForecastTables;
+  /**
+   * "verdicts": only what a budget verdict reads (trustVerdicts: each source's ROMI interval at H,
+   * concentration and forecast ROMI) — LTV and CAC bounds null, no ROMI-by-lifetime intervals. serve
+   * computes the models not on screen this way, for the sensitivity line (slice-trust.ts); absent:
+   * everything.
+   */
+  extent?: "verdicts";
 }
 
 export interface ForecastTables {

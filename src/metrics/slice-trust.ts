@@ -37,7 +37,16 @@ export type TrustOffload = (job: {
   shared: SharedTables;
   memory: TrustMemory;
   window: TrustWindow;
+  others: OtherModels;
 }) => Promise<Record<Attribution, TrustStats>>;
+
+/**
+ * How much of the trust numbers the models other than the slice's own get: "all", as the report and
+ * the library need (every model's CSVs and JSON); "verdicts", only what their budget verdicts read
+ * (TrustStats `extent`), as serve needs for the sensitivity line beside the model on screen — about a
+ * quarter less work per slice.
+ */
+export type OtherModels = "all" | "verdicts";
 
 export interface TrustSliceOptions {
   /** Also the budget plan's daily input (`acquisitionDaily`). */
@@ -51,6 +60,8 @@ export interface TrustSliceOptions {
    * or for the `buyer` forecast (its histories are read in SQL), here.
    */
   offload?: TrustOffload;
+  /** Default "all". */
+  others?: OtherModels;
 }
 
 /**
@@ -65,7 +76,7 @@ export async function withTrust(
   tables: DataTables & WindowTables,
   scope: SliceScope,
   point: Record<Attribution, MetricsResult>,
-  { budgetInput, memory, window, offload }: TrustSliceOptions,
+  { budgetInput, memory, window, offload, others = "all" }: TrustSliceOptions,
 ): Promise<Record<Attribution, MetricsResult>> {
   const first = point[options.attribution];
   // The all-source LTV matrix and spend per cohort are the same under every model.
@@ -74,8 +85,8 @@ export async function withTrust(
   // Offloaded, the trust numbers are computed while the daily input is read here; in process, first
   // (the buyer forecast's statements and the daily input's share one connection).
   const byModel = offloaded
-    ? offload({ options, tables, scope, shared, memory, window })
-    : Promise.resolve(await modelTrust(engine, options, tables, scope, shared, memory, window));
+    ? offload({ options, tables, scope, shared, memory, window, others })
+    : Promise.resolve(await modelTrust(engine, options, tables, scope, shared, memory, window, others));
   // A failing daily input must not leave the trust numbers' rejection unhandled.
   byModel.catch(() => undefined);
   const out = {} as Record<Attribution, MetricsResult>;
@@ -106,6 +117,7 @@ export async function modelTrust(
   shared: SharedTables,
   memory: TrustMemory,
   window: TrustWindow,
+  others: OtherModels = "all",
 ): Promise<Record<Attribution, TrustStats>> {
   // The slice's spend and attributed cells, summed once for every model.
   const spend = sumSliceSpend(window, scope.sources);
@@ -122,7 +134,9 @@ export async function modelTrust(
   for (const model of modelOrder(options)) {
     const run = new MetricRun(engine, { ...options, attribution: model }, tables, scope);
     // Intervals and concentration follow the model (attributed revenue and buyers per source).
-    const trust = await trustStats(run, inputs, shared, options.confidence, base, scratch);
+    // The slice's own model comes first, whole; the others as `others` asks.
+    const verdictsOnly = base !== undefined && others === "verdicts";
+    const trust = await trustStats(run, inputs, shared, options.confidence, base, scratch, verdictsOnly);
     base ??= trust;
     out[model] = trust;
   }

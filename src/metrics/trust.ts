@@ -58,9 +58,18 @@ export async function trustStats(
   shared?: TrustStats,
   /** The buyer-level forecast's buyers and fit, shared by the slice's models. */
   scratch: TrustScratch = {},
+  /** Only what a budget verdict reads (TrustStats `extent`): serve's models not on screen. */
+  verdictsOnly = false,
 ): Promise<TrustStats> {
   const { memory } = inputs;
-  const intervals = intervalStats(run, memory, level, inputs.intervalSpend, shared?.intervals.byCohort);
+  const intervals = intervalStats(
+    run,
+    memory,
+    level,
+    inputs.intervalSpend,
+    shared?.intervals.byCohort,
+    verdictsOnly,
+  );
   const concentration = concentrationStats(
     run,
     memory.concentration,
@@ -92,6 +101,7 @@ export async function trustStats(
     intervals,
     concentration,
     forecast: { model, ltv: pooled, romi, payback: forecastPayback(romi) },
+    ...(verdictsOnly ? { extent: "verdicts" as const } : {}),
   };
 }
 

@@ -69,8 +69,11 @@ export async function computeModels(
       const offload = trust
         ? (windowId: number, job: Parameters<TrustThread["trust"]>[1]) => trust.trust(windowId, job, limit)
         : undefined;
+      // The models not on screen only feed the sensitivity line: their verdicts' numbers suffice, and
+      // the request's model (in the results' cache key) gets everything.
       return await sliceTrust(dataset.cube, point, req.options, filter, guarded, {
         budgetInput,
+        others: "verdicts",
         ...(offload ? { offload } : {}),
       });
     }

@@ -133,8 +133,9 @@ function show(text: string): string {
 }
 
 /**
- * The part of a request that decides the numbers of all three models (not the model, not the language).
- * With `intervals` false it is also the key of the point results an `intervals=1` request builds on.
+ * The part of a request that decides the numbers of all three models (not the language; the model only
+ * with intervals, see below). With `intervals` false it is also the key of the point results an
+ * `intervals=1` request builds on, shared by the three models.
  */
 export function computationKey(r: AnalysisRequest): string {
   const o = r.options;
@@ -149,6 +150,9 @@ export function computationKey(r: AnalysisRequest): string {
     r.sources,
     r.devices,
     r.intervals,
+    // With intervals only the request's model has every trust number (the others have what their
+    // verdicts read: server/analysis.ts), so those results are the request's model's alone.
+    r.intervals ? r.options.attribution : null,
   ]);
 }
 

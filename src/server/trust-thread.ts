@@ -97,7 +97,7 @@ export class TrustThread implements TrustMirror {
       });
     if (failed !== undefined) return Promise.reject(failed);
     const id = this.nextId++;
-    const { options, tables, scope, shared } = job;
+    const { options, tables, scope, shared, others } = job;
     return new Promise((resolve, reject) => {
       const abort = () => {
         this.forget(id);
@@ -117,7 +117,17 @@ export class TrustThread implements TrustMirror {
       });
       // A slice waited for keeps the process alive (an idle thread does not).
       if (this.waiting.size === 1) this.worker.ref();
-      this.send(this.worker, { kind: "slice", id, windowId, options, tables, scope, shared, deadline });
+      this.send(this.worker, {
+        kind: "slice",
+        id,
+        windowId,
+        options,
+        tables,
+        scope,
+        shared,
+        others,
+        deadline,
+      });
     });
   }
 

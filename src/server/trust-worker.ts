@@ -13,7 +13,7 @@ import type { DataTables, WindowTables } from "../metrics/cube-tables.ts";
 import type { AnalysisOptions } from "../metrics/options.ts";
 import type { SliceScope } from "../metrics/query.ts";
 import type { TrustStats } from "../metrics/result.ts";
-import { modelTrust, type SharedTables, type TrustWindow } from "../metrics/slice-trust.ts";
+import { modelTrust, type OtherModels, type SharedTables, type TrustWindow } from "../metrics/slice-trust.ts";
 import type { Attribution } from "../metrics/tables.ts";
 import type { TrustMemory } from "../metrics/trust-memory.ts";
 
@@ -28,6 +28,7 @@ export type TrustMessage =
       tables: DataTables & WindowTables;
       scope: SliceScope;
       shared: SharedTables;
+      others: OtherModels;
       /** Date.now() after which nobody waits for the answer: the slice is not started. */
       deadline: number;
     };
@@ -78,6 +79,7 @@ async function slice(m: Extract<TrustMessage, { kind: "slice" }>): Promise<Trust
       m.shared,
       held.memory,
       held.window,
+      m.others,
     );
     return { id: m.id, trust };
   } catch (error) {
