@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { describe, test } from "node:test";
-import { approximateBytes, Lru } from "../src/server/cache.ts";
+import { approximateBytes, Lru, sharedRecordBytes } from "../src/server/cache.ts";
 import type { Dataset, RunningServer } from "../src/server/index.ts";
 import { sampleDataset, serverPool } from "./helpers/sample.ts";
 
@@ -70,6 +70,24 @@ describe("the byte-bounded cache", () => {
     const lru = new Lru<{ json: Buffer }>(64, 2_500_000);
     for (const key of ["a", "b", "c"]) lru.set(key, { json: Buffer.alloc(1_000_000) });
     assert.equal(lru.size, 2);
+  });
+
+  test("results sized by their shared parts: as a full walk counts them, each part walked once", () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ day: `d${i}`, n: i }));
+    const tables = { ltv: rows(2000), retention: rows(500) };
+    const series = rows(300);
+    // Two models sharing their series, as point results do; a trust result spreads a point result.
+    const point = { a: { tables, series, horizon: 6 }, b: { tables: { ltv: rows(10) }, series, horizon: 6 } };
+    const withTrust = { a: { ...point.a, trust: rows(100) }, b: { ...point.b, trust: rows(100) } };
+    const memo = new WeakMap<object, number>();
+    for (const value of [point, withTrust]) {
+      const full = approximateBytes(value);
+      const shared = sharedRecordBytes(value, memo);
+      assert.ok(Math.abs(shared - full) / full < 0.01, `${shared} against ${full}`);
+    }
+    // The point entry's parts were remembered, not walked again for the trust entry.
+    assert.equal(memo.get(tables), approximateBytes(tables));
+    assert.ok(memo.has(series) && memo.has(withTrust.a.trust));
   });
 });
 

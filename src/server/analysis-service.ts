@@ -12,7 +12,7 @@ import {
   computeModels,
   type ModelResults,
 } from "./analysis.ts";
-import { Gate, Lru, Memo } from "./cache.ts";
+import { Gate, Lru, Memo, sharedRecordBytes } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
 import { type AnalysisRequest, computationKey, documentKey } from "./params.ts";
 import type { TrustThread } from "./trust-thread.ts";
@@ -76,7 +76,13 @@ export class AnalysisService {
     private readonly trust?: TrustThread,
   ) {
     this.timeLimitMs = limits.timeLimitMs ?? 30_000;
-    this.results = new Memo(new Lru(limits.resultEntries ?? 32, limits.cacheBytes));
+    // Sized by their parts, each walked once: a trust entry shares its point entry's tables.
+    const sizes = new WeakMap<object, number>();
+    this.results = new Memo(
+      new Lru(limits.resultEntries ?? 32, limits.cacheBytes, (v: ModelResults) =>
+        sharedRecordBytes(v as unknown as Record<string, Record<string, unknown>>, sizes),
+      ),
+    );
     this.documents = new Memo(new Lru(limits.documentEntries ?? 64, limits.cacheBytes));
     this.gate = new Gate(limits.concurrency ?? 4, limits.queueLimit ?? 64);
     this.trustGate = new Gate(limits.concurrency ?? 4, limits.queueLimit ?? 64);

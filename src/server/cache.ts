@@ -98,6 +98,42 @@ export function approximateBytes(value: unknown): number {
   return bytes;
 }
 
+/**
+ * approximateBytes of a record of records (the three models' results) whose second-level values are
+ * often shared with entries cached before: a trust result spreads its point result, so its tables and
+ * series are the point entry's own objects, and the models share the window's series. Each such value
+ * is walked once and its size remembered (`memo`; cached values are never changed); within one call a
+ * value shared by several records counts once, as approximateBytes counts it. What a full walk would
+ * find shared deeper inside two values is counted twice here: an over-estimate, the safe side of a
+ * memory bound. Saves a walk of every point table per trust entry (~4 ms a change at 4M sessions).
+ */
+export function sharedRecordBytes(
+  value: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+  memo: WeakMap<object, number>,
+): number {
+  const seen = new Set<object>();
+  let bytes = 16;
+  for (const [key, record] of Object.entries(value)) {
+    bytes += 8 + 2 * key.length + 16;
+    for (const [field, item] of Object.entries(record)) {
+      bytes += 8 + 2 * field.length;
+      if (typeof item !== "object" || item === null) {
+        bytes += approximateBytes(item);
+        continue;
+      }
+      if (seen.has(item)) continue;
+      seen.add(item);
+      let size = memo.get(item);
+      if (size === undefined) {
+        size = approximateBytes(item);
+        memo.set(item, size);
+      }
+      bytes += size;
+    }
+  }
+  return bytes;
+}
+
 /** Cached value, else the computation already running for `key`, else a new one (remembered on success). */
 export class Memo<V> {
   private readonly inFlight = new Map<string, Promise<V>>();
