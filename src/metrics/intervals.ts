@@ -122,13 +122,8 @@ function modelGroups(memory: TrustMemory, model: string) {
       }
       return e;
     };
-    // Copied into object literals of one shape, once per window: the loaded groups are made by
-    // spreads, whose fields read slower in the loops below (the copy per slice this replaces was made
-    // for the same reason).
-    for (const { model, key, r, cohort, age, lifetime, sums } of memory.revenue)
-      of(model).revenue.push({ model, key, r, cohort, age, lifetime, sums });
-    for (const { model, key, r, cohort, age, sums } of memory.buyers)
-      of(model).buyers.push({ model, key, r, cohort, age, sums });
+    for (const g of memory.revenue) of(g.model).revenue.push(g);
+    for (const g of memory.buyers) of(g.model).buyers.push(g);
     groupsByModel.set(memory, split);
     byModel = split;
   }
@@ -198,6 +193,7 @@ function sourceIntervals(
   if (!all) return { rows: [] as SourceInterval[], replicates: 0 };
   // Per replicate: the slice's mature and window buyers over their weighted counts.
   const sm = unitScales(seriesOf(all.acc.mb!, true));
+  // CAC's rescaling: not needed for ROMI alone.
   const sw = romiOnly ? null : unitScales(seriesOf(all.acc.wb!, true));
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
@@ -211,7 +207,7 @@ function sourceIntervals(
     const romiH = percentileInterval(romi, level);
     // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
     const romiBounds = withheld ? NONE : { low: romiH.low, high: romiH.high };
-    if (romiOnly || !sw) {
+    if (sw === null) {
       replicates = Math.max(replicates, romiH.replicates);
       out.push({ source: sourceName(key), ltvH: NONE, romiH: romiBounds, cac: NONE });
       continue;

@@ -84,11 +84,21 @@ export async function loadTrustMemory(
 ): Promise<TrustMemory> {
   const q = new BoundSql(engine, { from, ...Object.fromEntries(ATTRIBUTIONS.map((m, i) => [`m${i}`, m])) });
   const codes = () => new GroupCodes(months, sourceCodes);
-  const revenue = (await readGroups(q, codes(), t.bucketRevenue, t.sources, "b.lifetime", "b.revenue")).map(
-    ({ head, sums }) => ({ ...head, sums }),
-  );
-  const buyers = (await readGroups(q, codes(), t.bucketBuyers, t.sources, "0", "b.buyers")).map(
-    ({ head: { lifetime: _lifetime, ...rest }, sums }) => ({ ...rest, sums }),
+  // Object literals of one shape, not spreads of the head: a slice's replicate loops read these
+  // groups' fields thousands of times, and fields of spread-made objects read slower.
+  const revenue: RevenueGroup[] = (
+    await readGroups(q, codes(), t.bucketRevenue, t.sources, "b.lifetime", "b.revenue")
+  ).map(({ head: { model, key, r, cohort, age, lifetime }, sums }) => ({
+    model,
+    key,
+    r,
+    cohort,
+    age,
+    lifetime,
+    sums,
+  }));
+  const buyers: BuyerGroup[] = (await readGroups(q, codes(), t.bucketBuyers, t.sources, "0", "b.buyers")).map(
+    ({ head: { model, key, r, cohort, age }, sums }) => ({ model, key, r, cohort, age, sums }),
   );
   const concentration = await loadBuyerMemory(engine, t, months, from, sourceCodes);
   let bytes = concentration.bytes;
