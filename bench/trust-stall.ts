@@ -20,9 +20,13 @@ import { ClickHouseEngine } from "../src/engine/clickhouse-engine.ts";
 import { DuckDbEngine } from "../src/engine/duckdb-engine.ts";
 import type { Engine } from "../src/engine/engine.ts";
 import { ingest } from "../src/ingest/index.ts";
-import { buildCube, buildTrustAhead, sliceCube, trustAheadSettled } from "../src/metrics/cube.ts";
-import { loadTrustMemory } from "../src/metrics/trust-memory.ts";
-import { windowMonths } from "../src/metrics/window-periods.ts";
+import {
+  buildCube,
+  buildTrustAhead,
+  sliceCube,
+  trustAheadSettled,
+  windowTrustMemory,
+} from "../src/metrics/cube.ts";
 import { openIngested } from "./ingested-db.ts";
 
 const { values } = parseArgs({
@@ -124,19 +128,13 @@ for (const m of [...statements, ...stalls].sort((a, b) => a.at - b.at))
 
 // The load alone, on the window's tables as built (the build's own connection is closed: the cube's).
 const facts = await entry.ready;
-const tables = { ...entry.tables, sources: cube.tables.sources };
 for (let i = 0; i < Number(values.repeat); i++) {
   statements.length = 0;
   logging = i === 0;
   const w0 = performance.now();
   const u0 = process.cpuUsage();
-  const memory = await loadTrustMemory(
-    engine,
-    tables,
-    windowMonths(facts.calendar),
-    entry.window.from,
-    cube.facts.sources,
-  );
+  const memory = await windowTrustMemory(engine, cube, entry, facts);
+
   const u = process.cpuUsage(u0);
   process.stdout.write(
     `loadTrustMemory: wall ${(performance.now() - w0).toFixed(0)} ms, process CPU ${((u.user + u.system) / 1000).toFixed(0)} ms ` +

@@ -390,14 +390,7 @@ function trustTables(cube: Cube, entry: WindowEntry, on: Engine | null): Promise
   const built = buildOnOwnConnection(cube, on, async (engine) => {
     const facts = await entry.ready;
     await buildTrustTables(engine, cube.tables, entry.tables, entry.window);
-    const tables = { ...entry.tables, sources: cube.tables.sources };
-    const memory = await loadTrustMemory(
-      engine,
-      tables,
-      windowMonths(facts.calendar),
-      entry.window.from,
-      cube.facts.sources,
-    );
+    const memory = await windowTrustMemory(engine, cube, entry, facts);
     for (const mirror of cube.trustMirrors) mirror.loaded(entry.id, memory, facts.memory);
     return memory;
   }).catch((error: unknown) => {
@@ -446,6 +439,20 @@ async function evictIdle(cube: Cube): Promise<void> {
     cube.windows.delete(key);
     await dropWindow(cube, entry);
   }
+}
+
+/**
+ * The window's trust tables (built already) read into memory on `engine` (trust-memory.ts): what a
+ * trust build ends with, and what bench/trust-stall.ts times on its own.
+ */
+export function windowTrustMemory(
+  engine: Engine,
+  cube: Pick<Cube, "tables" | "facts">,
+  entry: Pick<WindowEntry, "tables" | "window">,
+  facts: Pick<WindowFacts, "calendar">,
+): Promise<TrustMemory> {
+  const tables = { ...entry.tables, sources: cube.tables.sources };
+  return loadTrustMemory(engine, tables, windowMonths(facts.calendar), entry.window.from, cube.facts.sources);
 }
 
 async function dropWindow(cube: Cube, entry: WindowEntry): Promise<void> {
