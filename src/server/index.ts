@@ -12,6 +12,7 @@ import { OptionsError } from "../metrics/options.ts";
 import { AnalysisTimeout } from "./analysis.ts";
 import {
   AnalysisService,
+  GZIP_LEVEL,
   type ResponseBody,
   type ServiceHooks,
   type ServiceLimits,
@@ -74,7 +75,7 @@ function gzipped(body: ResponseBody): Promise<Buffer> {
   if (body.json.length <= GZIP_INLINE_BYTES) return Promise.resolve(body.gzip());
   let pending = gzipping.get(body);
   if (!pending) {
-    pending = gzipAsync(body.json, { level: 6 });
+    pending = gzipAsync(body.json, { level: GZIP_LEVEL });
     gzipping.set(body, pending);
   }
   return pending;
