@@ -1,7 +1,7 @@
 import { UNATTRIBUTED } from "./attribution.ts";
 import type { BuyerMemory, BuyerTable } from "./buyer-memory.ts";
+import { buyerTops } from "./buyer-tops.ts";
 import { compareExact, ExactSum, toDouble } from "./exact-parts.ts";
-import { topValues } from "./exact-top.ts";
 import { sourceRowOrder } from "./id-order.ts";
 import type { IntervalSpend } from "./intervals.ts";
 import { ATTRIBUTIONS } from "./options.ts";
@@ -41,10 +41,6 @@ export function concentrationStats(
   };
 }
 
-/** Buyer rows a slice gathers per source (grown as needed). */
-let gatheredHi = new Float64Array(1024);
-let gatheredLo = new Uint32Array(1024);
-
 function bySource(run: MetricRun, memory: BuyerMemory, spend: IntervalSpend): SourceConcentration[] {
   const table = memory.attributed;
   const H = run.options.horizon;
@@ -63,15 +59,18 @@ function bySource(run: MetricRun, memory: BuyerMemory, spend: IntervalSpend): So
   const withheld = run.scope.withheld !== null;
   const per = Math.round(1 / TOP_SHARE);
   const out: SourceConcentration[] = [];
+  const tops = buyerTops(table);
+  tops.used();
   for (const [key, parts] of byKey) {
-    const n = gather(table, parts, H);
+    let n = 0;
+    for (const p of parts) n += tops.buyersAt(p, H);
     if (n === 0) continue;
     const [revenueSum, cappedSum, buyersSum] = [0, 1, 2].map((v) => stepsSum(table, parts, v, H));
     const revenue = revenueSum!.value();
     const capped = cappedSum!.value();
     const buyers = buyersSum!.value();
     // ceil(TOP_SHARE · n) buyers, the largest first.
-    const { top, topSum } = topValues(gatheredHi, gatheredLo, n, Math.floor((n + per - 1) / per));
+    const { top, topSum } = tops.top(parts, H, Math.floor((n + per - 1) / per));
     const source = key === -1 ? UNATTRIBUTED : sourceId(memory, key);
     const costs = withheld ? null : (spend.bySource.get(source)?.mature ?? null);
     const ratio = (v: number, den: number | null) => (den !== null && den > 0 ? (margin * v) / den : null);
@@ -93,12 +92,14 @@ function byCohort(run: MetricRun, table: BuyerTable, months: readonly string[]):
   const H = run.options.horizon;
   const kept = keptCombos(run);
   const [combos, cohorts] = table.codes as [Int32Array, Int32Array];
+  const tops = buyerTops(table);
+  tops.used();
   const found = new Map<number, { parts: number[]; hi: number; lo: number }>();
   for (let p = 0; p < table.start.length - 1; p++) {
     if (!kept(combos[p]!)) continue;
     let c = found.get(cohorts[p]!);
-    for (let j = table.start[p]!; j < table.start[p + 1]!; j++) {
-      if (!counts(table, j, H)) continue;
+    const j = tops.bestAt(p, H);
+    if (j >= 0) {
       if (!c) {
         c = { parts: [], hi: table.hi[j]!, lo: table.lo[j]! };
         found.set(cohorts[p]!, c);
@@ -117,32 +118,6 @@ function byCohort(run: MetricRun, table: BuyerTable, months: readonly string[]):
       if (month === undefined) throw new Error(`buyer cohort ${cohort} outside the window's months`);
       return { cohort: month, topBuyerShare: revenue > 0 ? toDouble(c.hi, c.lo) / revenue : null };
     });
-}
-
-/** Whether row j is its buyer's row at horizon H: the last lifetime below H the buyer ordered in. */
-function counts(table: BuyerTable, j: number, H: number): boolean {
-  const lt = table.lifetime[j]!;
-  const next = table.next[j]!;
-  return lt < H && (next === lt || next >= H);
-}
-
-/** Copies the parts' buyers' revenue at H into the gathered arrays; returns how many. */
-function gather(table: BuyerTable, parts: readonly number[], H: number): number {
-  let rows = 0;
-  for (const p of parts) rows += table.start[p + 1]! - table.start[p]!;
-  if (gatheredHi.length < rows) {
-    gatheredHi = new Float64Array(Math.max(rows, gatheredHi.length * 2));
-    gatheredLo = new Uint32Array(gatheredHi.length);
-  }
-  let n = 0;
-  for (const p of parts)
-    for (let j = table.start[p]!; j < table.start[p + 1]!; j++)
-      if (counts(table, j, H)) {
-        gatheredHi[n] = table.hi[j]!;
-        gatheredLo[n] = table.lo[j]!;
-        n += 1;
-      }
-  return n;
 }
 
 /** The exact sum of value `v` over the parts' buyers at horizon H (their steps below H). */
