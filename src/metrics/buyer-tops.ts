@@ -16,8 +16,9 @@ import { type TopValues, topValues } from "./exact-top.ts";
  *   rows per slice instead of every buyer (gathering and selecting had been a third of a trust
  *   slice's CPU in serve).
  * The sort costs as much as 15-20 linear slices of one model (at 4M sessions, 1.45M rows: ~0.4 s), so
- * a table is ranked only once it is sliced more than RANK_AFTER times: serve's windows are, a report's
- * (one slice per model) is not, and at 100M sessions its 36M buyer rows are not sorted for three
+ * a table is ranked only once it is sliced more than RANK_AFTER times, or when asked to: serve's trust
+ * thread ranks a window's tables as they arrive (so no request's slice waits for the sort), a report
+ * (one slice per model) never does, and at 100M sessions its 36M buyer rows are not sorted for three
  * slices. Both ways give the same numbers
  * exactly (doubles order the candidates, ties are settled by the exact parts; test/buyer-tops.test.ts).
  */
@@ -42,7 +43,12 @@ export class BuyerTops {
   /** Called once per slice that reads the table: ranks it past RANK_AFTER. */
   used(): void {
     this.uses += 1;
-    if (this.ranking === null && this.uses > RANK_AFTER) this.ranking = rank(this.table);
+    if (this.uses > RANK_AFTER) this.rank();
+  }
+
+  /** Ranks the table now (serve's trust thread does as a window arrives, before any request waits). */
+  rank(): void {
+    this.ranking ??= rank(this.table);
   }
 
   /** Part p's buyers at horizon H. */
