@@ -176,21 +176,25 @@ function sourceIntervals(
   romiOnly = false,
 ) {
   const H = run.options.horizon;
-  const groups = new Groups<string>(["rev", "mb", "wb"]);
+  const columns = ["rev", "mb", "wb"] as const;
+  const groups = new Groups<string>(columns);
   const { matureAge } = slice;
+  // Each group into its source's sums; `all` is their sum, one dense addition per source (exact sums:
+  // the same as adding every group to `all` too, at half the additions).
   for (const g of slice.revenue) {
     if (g.age < matureAge || g.lifetime >= H) continue;
-    for (const k of [g.key, ALL]) groups.at(k, k).rev!.add(g.sums);
+    groups.at(g.key, g.key).rev!.add(g.sums);
   }
-  for (const g of slice.buyers)
-    for (const k of [g.key, ALL]) {
-      const acc = groups.at(k, k);
-      acc.wb!.add(g.sums);
-      if (g.age >= matureAge) acc.mb!.add(g.sums);
-    }
+  for (const g of slice.buyers) {
+    const acc = groups.at(g.key, g.key);
+    acc.wb!.add(g.sums);
+    if (g.age >= matureAge) acc.mb!.add(g.sums);
+  }
+  if (groups.map.size === 0) return { rows: [] as SourceInterval[], replicates: 0 };
+  const perSource = [...groups.map.values()];
+  const all = { key: ALL, acc: groups.at(ALL, ALL) };
+  for (const { acc } of perSource) for (const c of columns) addAccumulator(all.acc[c]!, acc[c]!);
   const spend = costs.bySource;
-  const all = groups.map.get(ALL);
-  if (!all) return { rows: [] as SourceInterval[], replicates: 0 };
   // Per replicate: the slice's mature and window buyers over their weighted counts.
   const sm = unitScales(seriesOf(all.acc.mb!, true));
   // CAC's rescaling: not needed for ROMI alone.
