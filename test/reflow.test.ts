@@ -5,8 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { compile } from "vega-lite";
 import { FIGURE_NAMES, FIGURES } from "../src/charts/index.ts";
-import { fitToRoom, PHONE_ROOM, plotWidth, reflowSpec } from "../src/charts/reflow.ts";
+import {
+  fitToRoom,
+  followingEdges,
+  PHONE_ROOM,
+  phoneLegends,
+  plotWidth,
+  reflowSpec,
+} from "../src/charts/reflow.ts";
 import { renderSvg } from "../src/charts/render.ts";
 import type { VegaLiteSpec } from "../src/charts/types.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
@@ -89,6 +97,27 @@ describe("reflow", () => {
         assert.ok(fitted <= room, `${name}: ${natural} px drawn as ${fitted} px for ${room} px`);
     }
   });
+  test("a figure with a plot width compiles, at any other width, to its edge-following self's Vega spec with that width, drawn the same", async () => {
+    // What the dashboard relies on to compile each figure once (web/charts.ts shapeOf): only the
+    // top-level width differs, for every registry figure, with the phone's legends too.
+    for (const lang of ["en", "ru"] as const) {
+      const p = reportPresentation(lang, reportTables());
+      for (const name of FIGURE_NAMES) {
+        const natural = FIGURES[name](p);
+        if (typeof (natural as { width?: unknown }).width !== "number") continue;
+        for (const base of [natural, phoneLegends(natural)]) {
+          const once = compile(followingEdges(base)).spec;
+          for (const delta of [300, 57, -120]) {
+            const resized = reflowSpec(base, delta);
+            const width = (resized as unknown as { width: number }).width;
+            assert.deepEqual(compile(resized).spec, { ...once, width }, `${lang} ${name} ${delta}`);
+          }
+        }
+        assert.equal(await renderSvg(followingEdges(natural)), await renderSvg(natural), `${lang} ${name}`);
+      }
+    }
+  });
+
   test("fitToRoom: a phone's column gets the legend below and a figure that fits; a wide one a wider plot", async () => {
     const p = reportPresentation("en", reportTables());
     const spend = FIGURES["spend-by-source"](p);

@@ -11,7 +11,7 @@ import { compile } from "vega-lite";
 import { Handler } from "vega-tooltip";
 import { FIGURES, type FigureName } from "../charts/index.ts";
 import { sourcePalette } from "../charts/palette.ts";
-import { fitToRoom } from "../charts/reflow.ts";
+import { fitToRoom, followingEdges } from "../charts/reflow.ts";
 import type { VegaLiteSpec } from "../charts/types.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { Presentation } from "../presentation.ts";
@@ -53,6 +53,25 @@ export function clearCharts(): void {
 function drawnFrom(scope: string, name: string, spec: VegaLiteSpec, room: number, lang: string): string {
   return `${scope}\n${name}\n${room}\n${lang}\n${JSON.stringify(spec)}`;
 }
+
+/**
+ * What a figure with a plot width of its own draws apart from that width (marks at the plot's right
+ * edge following it, reflow.ts followingEdges); null for a step-sized plot or a vertical concat. Specs
+ * of one shape compile to the same Vega spec up to its top-level `width` (test/reflow.test.ts).
+ */
+function shapeOf(spec: VegaLiteSpec): string | null {
+  let shape = shapes.get(spec);
+  if (shape === undefined) {
+    shape =
+      typeof (spec as { width?: unknown }).width === "number"
+        ? JSON.stringify({ ...followingEdges(spec), width: 0 })
+        : null;
+    shapes.set(spec, shape);
+  }
+  return shape;
+}
+/** Each spec's shape, worked out once (a spec is measured, then drawn). */
+const shapes = new WeakMap<VegaLiteSpec, string | null>();
 
 /**
  * Draws every `figure[data-figure]` under `root` from the presentation; `onSource` gets the id of a source
@@ -103,12 +122,25 @@ export async function drawCharts(
         return;
       }
       const clickable = BY_SOURCE.has(name);
-      const runtime = (spec: VegaLiteSpec) => {
+      const compileVega = (spec: VegaLiteSpec) => {
         const config = spec.config ?? {};
         // Tooltips come from each figure's own `tooltip` encodings (translated titles, values with
         // their units); by-source marks look clickable.
         const mark = { ...config.mark, ...(clickable ? { cursor: "pointer" as const } : {}) };
-        const vegaSpec = timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
+        return timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
+      };
+      // Specs of one shape (shapeOf) compile to one Vega spec up to its width: the figure is compiled
+      // once and every other width it is measured or drawn at is that Vega spec with its width set
+      // (at 1280 px every figure widens: one Vega-Lite compile instead of two).
+      const byShape = new Map<string, ReturnType<typeof compileVega>>();
+      const runtime = (candidate: VegaLiteSpec) => {
+        const shape = shapeOf(candidate);
+        const known = shape === null ? undefined : byShape.get(shape);
+        const width = (candidate as { width?: number }).width;
+        const vegaSpec = known
+          ? { ...known, width }
+          : compileVega(shape === null ? candidate : followingEdges(candidate));
+        if (shape !== null && !known) byShape.set(shape, vegaSpec);
         return parse(vegaSpec, undefined, { ast: true });
       };
       // Drawn for the column it sits in (charts/reflow.ts): the plot narrows on a phone with its
