@@ -16,6 +16,7 @@ import type { VegaLiteSpec } from "../charts/types.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { Presentation } from "../presentation.ts";
 import { addFigureExports } from "./export.ts";
+import { atWidth, type Runtime, shapeOf } from "./figure-shape.ts";
 import { timestampsForInterpreter } from "./vega-compat.ts";
 
 /** Figures with one mark per source: clicking a mark filters the dashboard by that source. */
@@ -53,25 +54,6 @@ export function clearCharts(): void {
 function drawnFrom(scope: string, name: string, spec: VegaLiteSpec, room: number, lang: string): string {
   return `${scope}\n${name}\n${room}\n${lang}\n${JSON.stringify(spec)}`;
 }
-
-/**
- * What a figure with a plot width of its own draws apart from that width (marks at the plot's right
- * edge following it, reflow.ts followingEdges); null for a step-sized plot or a vertical concat. Specs
- * of one shape compile to the same Vega spec up to its top-level `width` (test/reflow.test.ts).
- */
-function shapeOf(spec: VegaLiteSpec): string | null {
-  let shape = shapes.get(spec);
-  if (shape === undefined) {
-    shape =
-      typeof (spec as { width?: unknown }).width === "number"
-        ? JSON.stringify({ ...followingEdges(spec), width: 0 })
-        : null;
-    shapes.set(spec, shape);
-  }
-  return shape;
-}
-/** Each spec's shape, worked out once (a spec is measured, then drawn). */
-const shapes = new WeakMap<VegaLiteSpec, string | null>();
 
 /**
  * Draws every `figure[data-figure]` under `root` from the presentation; `onSource` gets the id of a source
@@ -129,19 +111,19 @@ export async function drawCharts(
         const mark = { ...config.mark, ...(clickable ? { cursor: "pointer" as const } : {}) };
         return timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
       };
-      // Specs of one shape (shapeOf) compile to one Vega spec up to its width: the figure is compiled
-      // once and every other width it is measured or drawn at is that Vega spec with its width set
-      // (at 1280 px every figure widens: one Vega-Lite compile instead of two).
-      const byShape = new Map<string, ReturnType<typeof compileVega>>();
-      const runtime = (candidate: VegaLiteSpec) => {
+      // Specs of one shape (shapeOf) compile and parse to one Vega runtime up to the value of its
+      // width signal: the figure is compiled and parsed once, and every other width it is measured or
+      // drawn at is that runtime with its width set (at 1280 px every figure widens: one Vega-Lite
+      // compile and one Vega parse instead of two).
+      const byShape = new Map<string, Runtime>();
+      const runtime = (candidate: VegaLiteSpec): Runtime => {
         const shape = shapeOf(candidate);
         const known = shape === null ? undefined : byShape.get(shape);
-        const width = (candidate as { width?: number }).width;
-        const vegaSpec = known
-          ? { ...known, width }
-          : compileVega(shape === null ? candidate : followingEdges(candidate));
-        if (shape !== null && !known) byShape.set(shape, vegaSpec);
-        return parse(vegaSpec, undefined, { ast: true });
+        if (known) return atWidth(known, (candidate as { width: number }).width);
+        const vegaSpec = compileVega(shape === null ? candidate : followingEdges(candidate));
+        const parsed = parse(vegaSpec, undefined, { ast: true });
+        if (shape !== null) byShape.set(shape, parsed);
+        return parsed;
       };
       // Drawn for the column it sits in (charts/reflow.ts): the plot narrows on a phone with its
       // text at full size, and widens on a desktop; a step-sized plot (a heatmap) scrolls instead.
