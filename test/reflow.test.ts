@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parse } from "vega";
+import { parse, View } from "vega";
 import { compile } from "vega-lite";
 import { FIGURE_NAMES, FIGURES } from "../src/charts/index.ts";
 import {
@@ -19,7 +19,7 @@ import {
 } from "../src/charts/reflow.ts";
 import { renderSvg } from "../src/charts/render.ts";
 import type { VegaLiteSpec } from "../src/charts/types.ts";
-import { atWidth, shapeOf } from "../src/web/figure-shape.ts";
+import { atWidth, drawnWidth, shapeOf } from "../src/web/figure-shape.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 /** Drawn as the report draws (the bundled font's real metrics, as a browser measures). */
@@ -127,6 +127,20 @@ describe("reflow", () => {
         checked += 1;
       }
       assert.ok(checked >= 15, `${checked} figures with a plot width`);
+    }
+  });
+
+  test("the width read off a run view is the width of the SVG it draws, for every figure", async () => {
+    const p = reportPresentation("en", reportTables());
+    for (const name of FIGURE_NAMES) {
+      const natural = FIGURES[name](p);
+      for (const spec of [natural, phoneLegends(natural), reflowSpec(natural, -150, 366)]) {
+        const view = new View(parse(compile(spec).spec), { renderer: "none" });
+        await view.runAsync();
+        const svg = Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await view.toSVG())?.[1]);
+        assert.equal(drawnWidth(view), svg, name);
+        view.finalize();
+      }
     }
   });
 

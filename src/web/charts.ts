@@ -16,7 +16,7 @@ import type { VegaLiteSpec } from "../charts/types.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { Presentation } from "../presentation.ts";
 import { addFigureExports } from "./export.ts";
-import { atWidth, type Runtime, shapeOf } from "./figure-shape.ts";
+import { atWidth, drawnWidth, type Runtime, shapeOf } from "./figure-shape.ts";
 import { timestampsForInterpreter } from "./vega-compat.ts";
 
 /** Figures with one mark per source: clicking a mark filters the dashboard by that source. */
@@ -133,7 +133,7 @@ export async function drawCharts(
         const probe = new View(runtime(candidate), { expr: expressionInterpreter, renderer: "none" });
         probes.set(candidate, probe);
         await probe.runAsync();
-        return Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
+        return drawnWidth(probe) ?? Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
       };
       const spec = await fitToRoom(natural, room, measure);
       // The spec fitted is often one measured (most figures on a phone): its probe, already
