@@ -2,7 +2,7 @@
  * Where the dashboard's time goes after a source click, in headless Chromium on the 0.4M sample (as
  * test/dashboard-latency.test.ts serves it): per click, a timeline of the page's API requests (sent,
  * answered, parsed) and of data-trust-pending, the CPU time of Chromium's processes and of the server
- * (this process) from the click to the intervals drawn, and a CPU profile (Chromium's Profiler
+ * (this process) from the click to the intervals drawn (and of the page's renderer's main thread alone), and a CPU profile (Chromium's Profiler
  * through CDP) written to OUT. PROFILE=0 leaves the profiler off (it slows the page down; use it for
  * CPU times); PROFILE_NAMES=1 serves the bundle unminified, so that the profile names functions.
  * Run: node --import tsx bench/dashboard-profile.ts [clicks] [outDir]
@@ -130,6 +130,17 @@ const browserCpu = (): Record<string, number> => {
       type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${s.pid}/cmdline`, "utf8"))?.[1] ?? "browser";
     } catch {}
     byType[type] = (byType[type] ?? 0) + s.ticks * 10;
+    // A renderer's main thread (its tid is the process id): where the page's JavaScript, style,
+    // layout and paint run, apart from its compositor and raster threads.
+    if (type === "renderer") {
+      try {
+        const fields = readFileSync(`/proc/${s.pid}/task/${s.pid}/stat`, "utf8")
+          .replace(/^.*\) /, "")
+          .split(" ");
+        byType["renderer main"] =
+          (byType["renderer main"] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {}
+    }
   }
   return byType;
 };
@@ -152,7 +163,7 @@ for (const id of dataset.catalog.sources.slice(0, CLICKS)) {
   // The server runs in this process: its CPU time (DuckDB's threads included) for the click.
   const cpu = process.cpuUsage(cpuBefore);
   const byType = minus(browserCpu(), busyBefore);
-  const busy = sum(byType);
+  const busy = sum(byType) - (byType["renderer main"] ?? 0);
   for (const [k, v] of Object.entries(byType)) totals.types[k] = (totals.types[k] ?? 0) + v;
   const serverMs = (cpu.user + cpu.system) / 1000;
   totals.page += busy;

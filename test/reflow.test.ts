@@ -1,14 +1,25 @@
 /**
  * charts/reflow.ts: a figure redrawn for a width changes its plot width only; marks pinned to the right
  * edge follow it; step-sized plots (heatmaps) and the rest of the spec are left as they are. Every
- * registry figure still compiles and draws after a reflow to a phone's width.
+ * registry figure still compiles and draws after a reflow to a phone's width, and parses to the
+ * runtime of its natural width with only its width signal changed (what the dashboard draws from).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parse, View } from "vega";
+import { compile } from "vega-lite";
 import { FIGURE_NAMES, FIGURES } from "../src/charts/index.ts";
-import { fitToRoom, PHONE_ROOM, plotWidth, reflowSpec } from "../src/charts/reflow.ts";
+import {
+  fitToRoom,
+  followingEdges,
+  PHONE_ROOM,
+  phoneLegends,
+  plotWidth,
+  reflowSpec,
+} from "../src/charts/reflow.ts";
 import { renderSvg } from "../src/charts/render.ts";
 import type { VegaLiteSpec } from "../src/charts/types.ts";
+import { atWidth, drawnWidth, shapeOf } from "../src/web/figure-shape.ts";
 import { reportPresentation, reportTables } from "./report-html-fixture.ts";
 
 /** Drawn as the report draws (the bundled font's real metrics, as a browser measures). */
@@ -89,6 +100,50 @@ describe("reflow", () => {
         assert.ok(fitted <= room, `${name}: ${natural} px drawn as ${fitted} px for ${room} px`);
     }
   });
+  test("a figure with a plot width parses, at any other width, to its edge-following self's runtime with that width, drawn the same", async () => {
+    // What the dashboard relies on to compile and parse each figure once (web/figure-shape.ts): only
+    // the width signal's value differs, for every registry figure, with the phone's legends too.
+    // (Data sets Vega names itself are numbered by a counter of the parser's: left out.)
+    const runtime = (spec: VegaLiteSpec) =>
+      JSON.parse(
+        JSON.stringify(parse(compile(spec).spec, undefined, { ast: true })).replace(/_:vega:_\d+/g, "_"),
+      );
+    for (const lang of ["en", "ru"] as const) {
+      const p = reportPresentation(lang, reportTables());
+      let checked = 0;
+      for (const name of FIGURE_NAMES) {
+        const natural = FIGURES[name](p);
+        if (typeof (natural as { width?: unknown }).width !== "number") continue;
+        for (const base of [natural, phoneLegends(natural)]) {
+          const once = runtime(followingEdges(base));
+          for (const delta of [300, 57, -120]) {
+            const resized = reflowSpec(base, delta);
+            assert.equal(shapeOf(resized), shapeOf(base), `${lang} ${name}: one shape`);
+            const width = (resized as unknown as { width: number }).width;
+            assert.deepEqual(runtime(resized), atWidth(once, width), `${lang} ${name} ${delta}`);
+          }
+        }
+        assert.equal(await renderSvg(followingEdges(natural)), await renderSvg(natural), `${lang} ${name}`);
+        checked += 1;
+      }
+      assert.ok(checked >= 15, `${checked} figures with a plot width`);
+    }
+  });
+
+  test("the width read off a run view is the width of the SVG it draws, for every figure", async () => {
+    const p = reportPresentation("en", reportTables());
+    for (const name of FIGURE_NAMES) {
+      const natural = FIGURES[name](p);
+      for (const spec of [natural, phoneLegends(natural), reflowSpec(natural, -150, 366)]) {
+        const view = new View(parse(compile(spec).spec), { renderer: "none" });
+        await view.runAsync();
+        const svg = Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await view.toSVG())?.[1]);
+        assert.equal(drawnWidth(view), svg, name);
+        view.finalize();
+      }
+    }
+  });
+
   test("fitToRoom: a phone's column gets the legend below and a figure that fits; a wide one a wider plot", async () => {
     const p = reportPresentation("en", reportTables());
     const spend = FIGURES["spend-by-source"](p);

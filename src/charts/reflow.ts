@@ -45,6 +45,16 @@ function withWidth(view: Node, width: number): Node {
   return { ...(followEdge(view, old) as Node), width: Math.round(width) };
 }
 
+/**
+ * `spec` with the marks at its plot's right edge following the plot width instead of sitting at its
+ * number (what reflowSpec does to a spec it resizes): drawn the same at that width, and at any other
+ * width once the width changes. Specs without a plot width of their own come back unchanged.
+ */
+export function followingEdges(spec: VegaLiteSpec): VegaLiteSpec {
+  const s = spec as unknown as Node;
+  return typeof s.width === "number" ? (withWidth(s, s.width) as unknown as VegaLiteSpec) : spec;
+}
+
 /** Average advance of a character in the theme's title (15 px) and subtitle (11.5 px) fonts. */
 const TITLE_CHAR_PX = 8.2;
 const SUBTITLE_CHAR_PX = 6.2;

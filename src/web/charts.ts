@@ -11,11 +11,12 @@ import { compile } from "vega-lite";
 import { Handler } from "vega-tooltip";
 import { FIGURES, type FigureName } from "../charts/index.ts";
 import { sourcePalette } from "../charts/palette.ts";
-import { fitToRoom } from "../charts/reflow.ts";
+import { fitToRoom, followingEdges } from "../charts/reflow.ts";
 import type { VegaLiteSpec } from "../charts/types.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import type { Presentation } from "../presentation.ts";
 import { addFigureExports } from "./export.ts";
+import { atWidth, drawnWidth, type Runtime, shapeOf } from "./figure-shape.ts";
 import { timestampsForInterpreter } from "./vega-compat.ts";
 
 /** Figures with one mark per source: clicking a mark filters the dashboard by that source. */
@@ -103,13 +104,26 @@ export async function drawCharts(
         return;
       }
       const clickable = BY_SOURCE.has(name);
-      const runtime = (spec: VegaLiteSpec) => {
+      const compileVega = (spec: VegaLiteSpec) => {
         const config = spec.config ?? {};
         // Tooltips come from each figure's own `tooltip` encodings (translated titles, values with
         // their units); by-source marks look clickable.
         const mark = { ...config.mark, ...(clickable ? { cursor: "pointer" as const } : {}) };
-        const vegaSpec = timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
-        return parse(vegaSpec, undefined, { ast: true });
+        return timestampsForInterpreter(compile({ ...spec, config: { ...config, mark } }).spec);
+      };
+      // Specs of one shape (shapeOf) compile and parse to one Vega runtime up to the value of its
+      // width signal: the figure is compiled and parsed once, and every other width it is measured or
+      // drawn at is that runtime with its width set (at 1280 px every figure widens: one Vega-Lite
+      // compile and one Vega parse instead of two).
+      const byShape = new Map<string, Runtime>();
+      const runtime = (candidate: VegaLiteSpec): Runtime => {
+        const shape = shapeOf(candidate);
+        const known = shape === null ? undefined : byShape.get(shape);
+        if (known) return atWidth(known, (candidate as { width: number }).width);
+        const vegaSpec = compileVega(shape === null ? candidate : followingEdges(candidate));
+        const parsed = parse(vegaSpec, undefined, { ast: true });
+        if (shape !== null) byShape.set(shape, parsed);
+        return parsed;
       };
       // Drawn for the column it sits in (charts/reflow.ts): the plot narrows on a phone with its
       // text at full size, and widens on a desktop; a step-sized plot (a heatmap) scrolls instead.
@@ -119,7 +133,7 @@ export async function drawCharts(
         const probe = new View(runtime(candidate), { expr: expressionInterpreter, renderer: "none" });
         probes.set(candidate, probe);
         await probe.runAsync();
-        return Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
+        return drawnWidth(probe) ?? Number(/<svg[^>]*?\swidth="([\d.]+)"/.exec(await probe.toSVG())?.[1]);
       };
       const spec = await fitToRoom(natural, room, measure);
       // The spec fitted is often one measured (most figures on a phone): its probe, already
