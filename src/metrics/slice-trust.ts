@@ -1,7 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
 import { sumAttributedCells } from "./attributed-cells.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
-import { dailyAcquisitionByModel } from "./daily-acquisition.ts";
+import { type DailyAcquisitionTable, dailyAcquisitionByModel } from "./daily-acquisition.ts";
 import { intervalSpend } from "./intervals.ts";
 import { type AnalysisOptions, ATTRIBUTIONS } from "./options.ts";
 import { MetricRun, type SliceScope } from "./query.ts";
@@ -62,6 +62,8 @@ export interface TrustSliceOptions {
   offload?: TrustOffload;
   /** Default "all". */
   others?: OtherModels;
+  /** With `budgetInput`: the daily input already read for this slice (sliceAcquisitionDaily). */
+  acquisitionDaily?: Record<Attribution, DailyAcquisitionTable>;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function withTrust(
   tables: DataTables & WindowTables,
   scope: SliceScope,
   point: Record<Attribution, MetricsResult>,
-  { budgetInput, memory, window, offload, others = "all" }: TrustSliceOptions,
+  { budgetInput, memory, window, offload, others = "all", acquisitionDaily: readAhead }: TrustSliceOptions,
 ): Promise<Record<Attribution, MetricsResult>> {
   const first = point[options.attribution];
   // The all-source LTV matrix and spend per cohort are the same under every model.
@@ -88,9 +90,11 @@ export async function withTrust(
   // read while they are computed (offloaded or here); under the buyer forecast, after them (its
   // statements and the daily input's share one connection).
   const daily = () =>
-    budgetInput
-      ? dailyAcquisitionByModel(new MetricRun(engine, options, tables, scope), modelOrder(options))
-      : Promise.resolve(null);
+    !budgetInput
+      ? Promise.resolve(null)
+      : readAhead
+        ? Promise.resolve(readAhead)
+        : dailyAcquisitionByModel(new MetricRun(engine, options, tables, scope), modelOrder(options));
   const acquisition = power ? daily() : null;
   // A failing trust computation must not leave the daily input's rejection unhandled, nor the reverse.
   acquisition?.catch(() => undefined);
