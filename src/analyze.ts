@@ -17,7 +17,8 @@ import {
 import { deriveInsights } from "./insights/index.ts";
 import { type TrustVerdict, trustVerdicts } from "./insights/trust.ts";
 import type { Insights } from "./insights/types.ts";
-import { buildCube, dropCube, sliceCube } from "./metrics/cube.ts";
+import { buildCube, dropCube, sliceAcquisitionDaily, sliceCube } from "./metrics/cube.ts";
+import type { DailyAcquisitionTable } from "./metrics/daily-acquisition.ts";
 import { naturalIdOrder } from "./metrics/id-order.ts";
 import {
   type AnalysisOptions,
@@ -107,6 +108,12 @@ export async function analyze(
 /** Fits the budget plan of the chosen model's metrics (default: on this thread). */
 export type PlanFitter = (metrics: PlanMetrics, settings: PlanSettings) => Promise<BudgetPlanDocument | null>;
 
+/**
+ * Told the chosen model's daily acquisition table (the plan's daily input) before the trust numbers are
+ * computed, so that a plan fitted elsewhere can start on its curves (plan-thread.ts curvesAhead).
+ */
+export type PlanCurvesAhead = (daily: DailyAcquisitionTable) => void;
+
 /** An analysis whose budget plan may still be being fitted; everything else is final. */
 export interface StagedAnalysis {
   /**
@@ -124,13 +131,15 @@ const fitHere: PlanFitter = async (metrics, settings) => planOfMetrics(metrics, 
 /**
  * analyze() in two stages: resolves when the metrics are computed, with the plan handed to `fitPlan`
  * (a thread of its own in `report`, plan-thread.ts). `onPhase` hears "budget" when the plan is done,
- * with the fit's own wall time, which overlaps whatever the caller does meanwhile.
+ * with the fit's own wall time, which overlaps whatever the caller does meanwhile. With
+ * `curvesAhead`, the plan's daily input is read before the trust numbers and handed to it.
  */
 export async function analyzeInStages(
   engine: Engine,
   sources: IngestSources,
   raw: AnalyzeOptions = {},
   fitPlan: PlanFitter = fitHere,
+  curvesAhead?: PlanCurvesAhead,
 ): Promise<StagedAnalysis> {
   // Validated once, before reading gigabytes; the window's missing sides come from the data.
   const {
@@ -153,10 +162,22 @@ export async function analyzeInStages(
   phase("ingest");
   if (metricsMemoryLimit) await engine.setMemoryLimit?.(metricsMemoryLimit);
   const cube = await buildCube(engine);
-  // Under the buyer-level forecast, its backtest on the run's buyers for the methods to quote.
-  const results = await sliceCube(cube, withIngestWindow(options, dataQuality))
-    .then((r) => withBuyerBacktest(cube, r))
-    .finally(() => dropCube(cube));
+  const windowed = withIngestWindow(options, dataQuality);
+  const sliced = async () => {
+    // The plan's curves need only the daily input: read first, they are fitted beside the trust numbers.
+    const acquisitionDaily = curvesAhead ? await sliceAcquisitionDaily(cube, windowed) : undefined;
+    if (acquisitionDaily) curvesAhead?.(acquisitionDaily[options.attribution]);
+    const r = await sliceCube(
+      cube,
+      windowed,
+      undefined,
+      engine,
+      acquisitionDaily ? { acquisitionDaily } : {},
+    );
+    // Under the buyer-level forecast, its backtest on the run's buyers for the methods to quote.
+    return withBuyerBacktest(cube, r);
+  };
+  const results = await sliced().finally(() => dropCube(cube));
   // The metrics read a Parquet input in place (DuckDB): it must still be the file the checks read.
   if (!engine.staging) await assertInPlaceUnchanged(engine);
   phase("metrics");

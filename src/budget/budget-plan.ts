@@ -33,6 +33,23 @@ export interface PlanOptions {
   confidence?: number;
   replicates?: number;
   seed?: number;
+  /** Curves fitted ahead (prefitCurves); used when fitted on exactly the series and bootstrap this plan fits. */
+  prefitted?: PrefittedCurves | null;
+}
+
+/**
+ * Response curves fitted before the value of a buyer is known (the value needs the trust numbers, the
+ * fit only the daily series), with what they were fitted on: `report` fits them on the plan's thread
+ * while the trust numbers are computed (plan-thread.ts), and the plan takes them when its modelled
+ * sources turn out to be those (the usual case: a source is dropped for want of a value only when it
+ * has neither a forecast nor a mature cohort).
+ */
+export interface PrefittedCurves {
+  series: readonly (readonly DailyAcquisition[])[];
+  replicates: number;
+  seed: number;
+  confidence: number;
+  curves: ResponseCurve[];
 }
 
 /** A source is modelled only with at least this many usable days and new buyers (else too noisy). */
@@ -127,18 +144,18 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
   const skipped: BudgetPlan["skipped"] = [];
   const modelled: SourceInput[] = [];
   for (const input of sources) {
-    const spendDays = input.daily.filter((d) => d.spend !== null && d.spend > 0).length;
-    const buyers = input.daily.reduce((s, d) => s + d.newBuyers, 0);
-    if (spendDays < MIN_DAYS) skipped.push({ source: input.source, reason: "too_few_days" });
-    else if (buyers < MIN_BUYERS) skipped.push({ source: input.source, reason: "too_few_buyers" });
+    const short = dataShortfall(input);
+    if (short) skipped.push({ source: input.source, reason: short });
     else if (input.revenuePerBuyer === null)
       skipped.push({ source: input.source, reason: "no_revenue_per_buyer" });
     else modelled.push(input);
   }
-  const curvesFitted = fitResponseCurves(
-    modelled.map((m) => m.daily),
-    { replicates: draws, confidence },
-  );
+  const series = modelled.map((m) => m.daily);
+  const prefitted = options.prefitted;
+  const curvesFitted =
+    prefitted && fittedOn(prefitted, series, replicates, seed, confidence)
+      ? prefitted.curves
+      : fitResponseCurves(series, { replicates: draws, confidence });
   const fitted = modelled.map((input, i) => ({ input, curve: curvesFitted[i]! }));
   const budgetNow = fitted.reduce((s, f) => s + f.curve.spendPerMonth, 0);
   const budget = options.budget ?? budgetNow;
@@ -255,6 +272,53 @@ export function buildBudgetPlan(sources: readonly SourceInput[], options: PlanOp
     verdict: reason === "supported" ? "move" : "no_move",
     reason,
   };
+}
+
+/** Why a source has too little data to model, or null when it has enough (its value aside). */
+function dataShortfall(input: Pick<SourceInput, "daily">): "too_few_days" | "too_few_buyers" | null {
+  const spendDays = input.daily.filter((d) => d.spend !== null && d.spend > 0).length;
+  const buyers = input.daily.reduce((s, d) => s + d.newBuyers, 0);
+  if (spendDays < MIN_DAYS) return "too_few_days";
+  if (buyers < MIN_BUYERS) return "too_few_buyers";
+  return null;
+}
+
+/**
+ * The curves buildBudgetPlan would fit for `sources` if each had a value of a buyer: those with
+ * enough data, on the plan's bootstrap (same days, replicates, seed and confidence).
+ */
+export function prefitCurves(
+  sources: readonly Pick<SourceInput, "daily">[],
+  options: Pick<PlanOptions, "confidence" | "replicates" | "seed">,
+): PrefittedCurves {
+  const confidence = options.confidence ?? 0.9;
+  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  const seed = options.seed ?? 1;
+  const series = sources.filter((s) => dataShortfall(s) === null).map((s) => s.daily);
+  const days = series[0]?.map((d) => d.day) ?? [];
+  const draws = weekBlockReplicates(days, replicates, seed);
+  const curves = series.length > 0 ? fitResponseCurves(series, { replicates: draws, confidence }) : [];
+  return { series, replicates, seed, confidence, curves };
+}
+
+/** Whether `prefitted` was fitted on exactly these series and this bootstrap. */
+function fittedOn(
+  prefitted: PrefittedCurves,
+  series: readonly (readonly DailyAcquisition[])[],
+  replicates: number,
+  seed: number,
+  confidence: number,
+): boolean {
+  const same = (a: readonly DailyAcquisition[], b: readonly DailyAcquisition[]) =>
+    a.length === b.length &&
+    a.every((d, i) => d.day === b[i]!.day && d.spend === b[i]!.spend && d.newBuyers === b[i]!.newBuyers);
+  return (
+    prefitted.replicates === replicates &&
+    prefitted.seed === seed &&
+    prefitted.confidence === confidence &&
+    prefitted.series.length === series.length &&
+    prefitted.series.every((s, i) => same(s, series[i]!))
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DailyAcquisitionTable } from "../metrics/daily-acquisition.ts";
 import { OptionsError } from "../metrics/options.ts";
 import { BudgetOutOfBounds } from "./allocate.ts";
 import {
@@ -6,8 +7,10 @@ import {
   type Interval,
   type PlanReason,
   type PlanVerdict,
+  type PrefittedCurves,
+  prefitCurves,
 } from "./budget-plan.ts";
-import { type PlanMetrics, planInputsOfMetrics } from "./plan-inputs.ts";
+import { type PlanMetrics, planInputs, planInputsOfMetrics } from "./plan-inputs.ts";
 import type { PlanSettings } from "./plan-options.ts";
 
 /** Seed and replicates of the plan's bootstrap: fixed, so the same data give the same plan. */
@@ -65,6 +68,14 @@ export interface BudgetPlanDocument {
 }
 
 /**
+ * The curves planOfMetrics will fit on a slice's daily table with every source of it (no `only`),
+ * fitted before the slice's trust numbers (the value of a buyer) exist.
+ */
+export function curvesAhead(table: DailyAcquisitionTable): PrefittedCurves {
+  return prefitCurves(planInputs(table), { replicates: PLAN_REPLICATES, seed: PLAN_SEED });
+}
+
+/**
  * The plan of one analysis, or null when nothing can be planned (no source with spend; a device
  * filter). `only` restricts the plan to those sources (the dashboard's source filter): the budget
  * moves among them only, each fitted on all the buyers credited to it. A budget the bounds cannot
@@ -74,6 +85,8 @@ export function planOfMetrics(
   metrics: PlanMetrics,
   settings: PlanSettings,
   only: readonly string[] = [],
+  /** Curves fitted ahead from the same daily table (curvesAhead), taken when they fit this plan. */
+  prefitted: PrefittedCurves | null = null,
 ): BudgetPlanDocument | null {
   const all = planInputsOfMetrics(metrics);
   const keep = (source: string): boolean => only.length === 0 || only.includes(source);
@@ -89,6 +102,7 @@ export function planOfMetrics(
       bounds: settings.bounds,
       replicates: PLAN_REPLICATES,
       seed: PLAN_SEED,
+      prefitted,
       ...(settings.budget !== null ? { budget: settings.budget } : {}),
     });
   } catch (error) {

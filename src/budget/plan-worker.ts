@@ -5,8 +5,10 @@
  * are drawn and the tables written.
  */
 import { parentPort } from "node:worker_threads";
+import type { DailyAcquisitionTable } from "../metrics/daily-acquisition.ts";
 import { OptionsError } from "../metrics/options.ts";
-import { type BudgetPlanDocument, planOfMetrics } from "./plan-document.ts";
+import type { PrefittedCurves } from "./budget-plan.ts";
+import { type BudgetPlanDocument, curvesAhead, planOfMetrics } from "./plan-document.ts";
 import type { PlanMetrics } from "./plan-inputs.ts";
 import type { PlanSettings } from "./plan-options.ts";
 
@@ -17,6 +19,15 @@ export interface PlanJob {
   only: string[];
 }
 
+/**
+ * The slice's daily table before its trust numbers: the thread fits the curves now and keeps them for
+ * the next job (which takes them only if they fit it). No reply; a failure here is left to that job,
+ * which fits again and reports it.
+ */
+export interface CurvesAheadJob {
+  ahead: DailyAcquisitionTable;
+}
+
 export type PlanReply =
   /** `fitMs`: wall time of the fit on the thread (Node 20 has no per-thread CPU clock). */
   | { id: number; plan: BudgetPlanDocument | null; fitMs: number }
@@ -25,10 +36,23 @@ export type PlanReply =
 const port = parentPort;
 if (!port) throw new Error("plan-worker.ts runs as a worker thread (see plan-thread.ts)");
 
-port.on("message", ({ id, metrics, settings, only }: PlanJob) => {
+let ahead: PrefittedCurves | null = null;
+
+port.on("message", (job: PlanJob | CurvesAheadJob) => {
+  if ("ahead" in job) {
+    try {
+      ahead = curvesAhead(job.ahead);
+    } catch {
+      ahead = null;
+    }
+    return;
+  }
+  const { id, metrics, settings, only } = job;
   const started = performance.now();
   try {
-    const plan = planOfMetrics(metrics, settings, only);
+    const prefitted = ahead;
+    ahead = null;
+    const plan = planOfMetrics(metrics, settings, only, prefitted);
     port.postMessage({ id, plan, fitMs: performance.now() - started } satisfies PlanReply);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

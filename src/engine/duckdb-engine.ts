@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance as Instance } from "@duckdb/node-api";
 import { duckdbDialect } from "./dialect.ts";
 import type { Engine, NumberChunk, Row, SqlParams } from "./engine.ts";
 import { checkColumns, numberOf } from "./number-read.ts";
@@ -21,6 +22,43 @@ export interface DuckDbOptions {
   tempDirectory?: string;
 }
 
+/*
+ * @duckdb/node-api is CommonJS: imported from this ES module, Node first scans the source of each of
+ * its ~100 files for the names it exports (cjs-module-lexer), ~0.2 s before DuckDB can open; required,
+ * it is only loaded (~0.1 s).
+ */
+const api = createRequire(import.meta.url)("@duckdb/node-api") as typeof import("@duckdb/node-api");
+const { DuckDBInstance } = api;
+
+/** Vectors whose items are plain JS numbers in a typed array (getItem returns `items[i]`, or null). */
+const NUMBER_VECTORS = [
+  api.DuckDBDoubleVector,
+  api.DuckDBFloatVector,
+  api.DuckDBIntegerVector,
+  api.DuckDBUIntegerVector,
+  api.DuckDBSmallIntVector,
+  api.DuckDBUSmallIntVector,
+  api.DuckDBTinyIntVector,
+  api.DuckDBUTinyIntVector,
+];
+
+/**
+ * A numeric vector's first `rows` values copied at once from its typed array, when it is one of
+ * NUMBER_VECTORS without a NULL mask (DuckDB allocates none for a vector without NULLs): exactly what
+ * getItem would give item by item, a few times faster (a 0.4M report reads ~3M such cells, 4M ten
+ * times that). `items` and `validity` are @duckdb/node-api's own fields, not in its typings: false
+ * (read item by item) for any other shape.
+ */
+function copyNumbers(vector: unknown, block: Float64Array, rows: number): boolean {
+  if (!NUMBER_VECTORS.some((type) => vector instanceof type)) return false;
+  const { items, validity } = vector as { items?: unknown; validity?: { data?: unknown } };
+  if (validity?.data !== null || !ArrayBuffer.isView(items) || items instanceof DataView) return false;
+  const values = items as Float64Array | Int32Array;
+  if (values.length < rows || typeof values[0] !== "number") return false;
+  block.set(values.length === rows ? values : values.subarray(0, rows));
+  return true;
+}
+
 /** The DuckDB adapter: one instance, one connection (plus forks), every statement through here. */
 export class DuckDbEngine implements Engine {
   readonly name = "duckdb";
@@ -29,7 +67,7 @@ export class DuckDbEngine implements Engine {
   readonly kept: boolean;
 
   private constructor(
-    private readonly instance: DuckDBInstance,
+    private readonly instance: Instance,
     private readonly connection: DuckDBConnection,
     private readonly scratchDir: string | null,
     kept: boolean,
@@ -105,6 +143,7 @@ export class DuckDbEngine implements Engine {
         for (let c = 0; c < columns.length; c++) {
           const vector = chunk.getColumnVector(c);
           const block = blocks[c]!;
+          if (copyNumbers(vector, block, rows)) continue;
           for (let i = 0; i < rows; i++) block[i] = numberOf(vector.getItem(i), columns[c]!);
         }
         onChunk(blocks, rows);

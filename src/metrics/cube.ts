@@ -10,8 +10,9 @@ import {
   windowTableNames,
 } from "./cube-tables.ts";
 import { buildTrustTables, buildWindowCube, type WindowFacts } from "./cube-window.ts";
-import { type AnalysisOptions, normalizeOptions, OptionsError } from "./options.ts";
-import type { SliceScope } from "./query.ts";
+import { type DailyAcquisitionTable, dailyAcquisitionByModel } from "./daily-acquisition.ts";
+import { type AnalysisOptions, ATTRIBUTIONS, normalizeOptions, OptionsError } from "./options.ts";
+import { MetricRun, type SliceScope } from "./query.ts";
 import type { AnalysisWindow, MetricsResult } from "./result.ts";
 import { type OtherModels, type TrustOffload, type TrustWindow, withTrust } from "./slice-trust.ts";
 import type { Attribution } from "./tables.ts";
@@ -77,6 +78,8 @@ export interface SliceOptions {
    * plans the whole data's budget once at start-up, so its filter slices leave it out.
    */
   budgetInput?: boolean;
+  /** The daily input read ahead for the same options and filter (sliceAcquisitionDaily): not read again. */
+  acquisitionDaily?: Record<Attribution, DailyAcquisitionTable>;
 }
 
 interface WindowEntry {
@@ -139,7 +142,7 @@ export async function sliceCube(
   raw: Partial<AnalysisOptions> = {},
   filter: AcquisitionFilter = NO_FILTER,
   on: Engine = cube.engine,
-  { trust = true, budgetInput = true }: SliceOptions = {},
+  { trust = true, budgetInput = true, acquisitionDaily }: SliceOptions = {},
 ): Promise<Record<Attribution, MetricsResult>> {
   return inWindow(cube, raw, on, trust, async (options, window, entry, facts, memory) => {
     const context = { cube, window, windowFacts: facts, filter: copyFilter(filter) };
@@ -148,9 +151,34 @@ export async function sliceCube(
     const point = await assembleSlice(on, options, tables, scope, context);
     // Intervals, concentration and forecasts (issue 10) on top of the point numbers.
     return memory
-      ? withTrust(on, options, tables, scope, point, { budgetInput, memory, window: facts.memory })
+      ? withTrust(on, options, tables, scope, point, {
+          budgetInput,
+          memory,
+          window: facts.memory,
+          ...(acquisitionDaily ? { acquisitionDaily } : {}),
+        })
       : point;
   });
+}
+
+/**
+ * The budget plan's daily input of a slice under every model (what sliceCube's trust numbers carry as
+ * `acquisitionDaily`), from the window's point tables alone (built now when missing; the trust tables
+ * are not): `report` hands it to the plan's thread before the trust numbers are computed, and then to
+ * sliceCube, which does not read it again.
+ */
+export async function sliceAcquisitionDaily(
+  cube: Cube,
+  raw: Partial<AnalysisOptions> = {},
+  filter: AcquisitionFilter = NO_FILTER,
+  on: Engine = cube.engine,
+): Promise<Record<Attribution, DailyAcquisitionTable>> {
+  return inWindow(cube, raw, on, false, (options, _window, entry) =>
+    dailyAcquisitionByModel(
+      new MetricRun(on, options, { ...cube.tables, ...entry.tables }, scopeOf(cube.facts, filter)),
+      ATTRIBUTIONS,
+    ),
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
 import { sumAttributedCells } from "./attributed-cells.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
-import { dailyAcquisition } from "./daily-acquisition.ts";
+import { type DailyAcquisitionTable, dailyAcquisitionByModel } from "./daily-acquisition.ts";
 import { intervalSpend } from "./intervals.ts";
 import { type AnalysisOptions, ATTRIBUTIONS } from "./options.ts";
 import { MetricRun, type SliceScope } from "./query.ts";
@@ -62,6 +62,8 @@ export interface TrustSliceOptions {
   offload?: TrustOffload;
   /** Default "all". */
   others?: OtherModels;
+  /** With `budgetInput`: the daily input already read for this slice (sliceAcquisitionDaily). */
+  acquisitionDaily?: Record<Attribution, DailyAcquisitionTable>;
 }
 
 /**
@@ -76,30 +78,39 @@ export async function withTrust(
   tables: DataTables & WindowTables,
   scope: SliceScope,
   point: Record<Attribution, MetricsResult>,
-  { budgetInput, memory, window, offload, others = "all" }: TrustSliceOptions,
+  { budgetInput, memory, window, offload, others = "all", acquisitionDaily: readAhead }: TrustSliceOptions,
 ): Promise<Record<Attribution, MetricsResult>> {
   const first = point[options.attribution];
   // The all-source LTV matrix and spend per cohort are the same under every model.
   const shared = { ltv: first.tables.ltv, cac_by_cohort: first.tables.cac_by_cohort };
-  const offloaded = offload !== undefined && (options.forecastModel ?? "power") !== "buyer";
-  // Offloaded, the trust numbers are computed while the daily input is read here; in process, first
-  // (the buyer forecast's statements and the daily input's share one connection).
+  const power = (options.forecastModel ?? "power") !== "buyer";
+  const offloaded = offload !== undefined && power;
+  // The budget plan's input follows the model too (credited buyers per source and day), every model's
+  // read at once. Under the power forecast the trust numbers send no statement, so the daily input is
+  // read while they are computed (offloaded or here); under the buyer forecast, after them (its
+  // statements and the daily input's share one connection).
+  const daily = () =>
+    !budgetInput
+      ? Promise.resolve(null)
+      : readAhead
+        ? Promise.resolve(readAhead)
+        : dailyAcquisitionByModel(new MetricRun(engine, options, tables, scope), modelOrder(options));
+  const acquisition = power ? daily() : null;
+  // A failing trust computation must not leave the daily input's rejection unhandled, nor the reverse.
+  acquisition?.catch(() => undefined);
   const byModel = offloaded
     ? offload({ options, tables, scope, shared, memory, window, others })
     : Promise.resolve(await modelTrust(engine, options, tables, scope, shared, memory, window, others));
-  // A failing daily input must not leave the trust numbers' rejection unhandled.
   byModel.catch(() => undefined);
+  const acquisitionDaily = await (acquisition ?? daily());
+  const trust = await byModel;
   const out = {} as Record<Attribution, MetricsResult>;
   for (const model of modelOrder(options)) {
-    // The budget plan's input follows the model too (credited buyers per source and day).
-    const daily = budgetInput
-      ? {
-          acquisitionDaily: await dailyAcquisition(
-            new MetricRun(engine, { ...options, attribution: model }, tables, scope),
-          ),
-        }
-      : {};
-    out[model] = { ...point[model], trust: (await byModel)[model], ...daily };
+    out[model] = {
+      ...point[model],
+      trust: trust[model],
+      ...(acquisitionDaily ? { acquisitionDaily: acquisitionDaily[model] } : {}),
+    };
   }
   return out;
 }
