@@ -76,13 +76,6 @@ export function windowTableNames(prefix: string) {
      * cohort, bucket). Read by metrics/intervals.ts.
      */
     bucketRevenue: `${prefix}_bucket_revenue`,
-    /**
-     * Attributed revenue (raw and capped) per (model, source key, new buyer) up to each lifetime the
-     * buyer ordered in, with the next such lifetime, the buyer's combo, cohort and attributed weight:
-     * read once into memory (metrics/buyer-memory.ts), from which the concentration numbers take one
-     * row per buyer for any horizon, with neither the attribution join nor a grouping by buyer.
-     */
-    buyerRevenue: `${prefix}_buyer_revenue`,
     bucketBuyers: `${prefix}_bucket_buyers`,
   } as const;
 }
