@@ -15,7 +15,10 @@ export function dataTableNames(prefix: string) {
     combos: `${prefix}_combos`,
     /** One row per user: acquisition combo `r`, first session, acquisition day / month / week. */
     users: `${prefix}_users`,
-    /** One row per (user, active day): sessions, with the user's acquisition facts beside them. */
+    /**
+     * One row per (user, active day): sessions, with the user's acquisition facts beside them, and
+     * `only_day` 1 when every session of the user is on that day.
+     */
     userDays: `${prefix}_user_days`,
     /** Sessions per (acquisition combo, day, length in seconds); negative lengths are invalid ones. */
     dayLengths: `${prefix}_day_lengths`,

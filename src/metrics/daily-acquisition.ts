@@ -1,7 +1,9 @@
+import type { Row } from "../engine/engine.ts";
 import { UNATTRIBUTED } from "./attribution.ts";
 import { lastMonth } from "./cohort-cells.ts";
 import { naturalIdOrder } from "./id-order.ts";
-import { FROM_DATE, HORIZON, type MetricRun, num, TO_DATE, text } from "./query.ts";
+import { FROM_DATE, HORIZON, MetricRun, num, TO_DATE, text } from "./query.ts";
+import type { Attribution } from "./tables.ts";
 
 /*
  * The budget plan's input: per paid source and day of the window, the spend, the new buyers credited
@@ -42,36 +44,72 @@ export interface DailyAcquisitionTable {
   sources: DailyAcquisitionSource[];
 }
 
-export async function dailyAcquisition(run: MetricRun): Promise<DailyAcquisitionTable> {
+/**
+ * The table of every model in `models`, in one read of the new buyers and their weights: a statement
+ * per model read the attribution weights (every model's rows) and the lifetimes once each (0.3 CPU-s
+ * apiece at 4M sessions). `run` is the slice's (its model does not matter); each model's rows are
+ * its sums alone, in (source, day) order, as one statement per model gave them.
+ */
+export async function dailyAcquisitions(
+  slice: MetricRun,
+  models: readonly Attribution[],
+): Promise<Map<Attribution, DailyAcquisitionTable>> {
+  const params = Object.fromEntries(models.map((m, i) => [`m${i}`, m]));
+  const run = new MetricRun(slice.engine, slice.options, slice.t, slice.scope, {
+    ...params,
+    first_touch: "first-touch",
+  });
   const { d, t } = run;
   const days = windowDays(run.options.from, run.options.to);
-  if (run.scope.withheld) return { days, sources: [] };
-  const touchDay = run.options.attribution === "first-touch" ? "nb.first_session_ts" : "nb.first_order_ts";
+  const out = new Map<Attribution, DailyAcquisitionTable>();
+  if (run.scope.withheld || models.length === 0) {
+    for (const model of models) out.set(model, { days, sources: [] });
+    return out;
+  }
+  // The credited touch's day: the first session under first-touch, the first order under the others.
+  const touchDay = `CASE WHEN a.model = $first_touch THEN nb.first_session_ts ELSE nb.first_order_ts END`;
   const credited = await run.all(`
     WITH rev AS (
       SELECT l.uk AS uk, sum(l.revenue) AS revenue_h FROM ${t.lifetimes} l WHERE l.lifetime < ${HORIZON}
       GROUP BY l.uk),
     credited AS (
-      SELECT a.key AS source_id, ${d.truncDay(touchDay)} AS day_date,
+      SELECT a.model AS model, a.key AS source_id, ${d.truncDay(touchDay)} AS day_date,
         CAST(CAST(a.n AS DOUBLE) / a.d AS DECIMAL(38, 12)) AS w,
         CAST(CAST(a.n AS DOUBLE) / a.d * CAST(coalesce(r.revenue_h, 0) AS DOUBLE) AS DECIMAL(38, 12)) AS w_revenue,
         CASE WHEN ${d.monthsBetween("nb.cohort", "x.last_month")} >= ${HORIZON} - 1 THEN 1 ELSE 0 END AS mature
       FROM ${t.newBuyers} nb JOIN ${t.attr} a ON a.uk = nb.uk LEFT JOIN rev r ON r.uk = nb.uk
       CROSS JOIN ${lastMonth(run)} x
-      WHERE a.model = $model AND a.dim = 'source' AND a.key IS NOT NULL AND ${run.inCombos("nb.r")})
-    SELECT c.source_id AS source_id, ${d.formatDay("c.day_date")} AS day, CAST(sum(c.w) AS DOUBLE) AS new_buyers,
-      CAST(sum(c.w_revenue) AS DOUBLE) AS revenue_h,
+      WHERE a.model IN (${Object.keys(params)
+        .map((p) => `$${p}`)
+        .join(", ")}) AND a.dim = 'source'
+        AND a.key IS NOT NULL AND ${run.inCombos("nb.r")})
+    SELECT c.model AS model, c.source_id AS source_id, ${d.formatDay("c.day_date")} AS day,
+      CAST(sum(c.w) AS DOUBLE) AS new_buyers, CAST(sum(c.w_revenue) AS DOUBLE) AS revenue_h,
       CAST(sum(CASE WHEN c.mature = 1 THEN c.w ELSE 0 END) AS DOUBLE) AS mature_buyers,
       CAST(sum(CASE WHEN c.mature = 1 THEN c.w_revenue ELSE 0 END) AS DOUBLE) AS mature_revenue
     FROM credited c
     WHERE c.day_date >= ${FROM_DATE} AND c.day_date < ${TO_DATE}
-    GROUP BY c.source_id, c.day_date
-    ORDER BY c.source_id, c.day_date`);
+    GROUP BY c.model, c.source_id, c.day_date
+    ORDER BY c.model, c.source_id, c.day_date`);
   const spend = await run.all(`
     SELECT s.source_id AS source_id, ${d.formatDay("k.day_date")} AS day, CAST(sum(k.costs) AS DOUBLE) AS spend
     FROM ${t.costsDay} k JOIN ${t.sources} s ON s.s = k.s
     WHERE k.day_date >= ${FROM_DATE} AND k.day_date < ${TO_DATE} AND ${run.inSources("k.s")}
     GROUP BY s.source_id, k.day_date`);
+  for (const model of models)
+    out.set(
+      model,
+      table(
+        days,
+        spend,
+        credited.filter((r) => text(r.model) === model),
+      ),
+    );
+  return out;
+}
+
+/** One model's table from its credited rows (in source, day order) and the slice's spend rows. */
+function table(days: string[], spend: readonly Row[], credited: readonly Row[]): DailyAcquisitionTable {
   const bySource = new Map<string, DailyAcquisitionSource>();
   const position = new Map(days.map((day, i) => [day, i]));
   const sourceOf = (id: string): DailyAcquisitionSource => {

@@ -1,7 +1,7 @@
 import type { Engine } from "../engine/engine.ts";
 import { sumAttributedCells } from "./attributed-cells.ts";
 import type { DataTables, WindowTables } from "./cube-tables.ts";
-import { dailyAcquisition } from "./daily-acquisition.ts";
+import { dailyAcquisitions } from "./daily-acquisition.ts";
 import { intervalSpend } from "./intervals.ts";
 import { type AnalysisOptions, ATTRIBUTIONS } from "./options.ts";
 import { MetricRun, type SliceScope } from "./query.ts";
@@ -90,16 +90,15 @@ export async function withTrust(
   // A failing daily input must not leave the trust numbers' rejection unhandled.
   byModel.catch(() => undefined);
   const out = {} as Record<Attribution, MetricsResult>;
-  for (const model of modelOrder(options)) {
-    // The budget plan's input follows the model too (credited buyers per source and day).
-    const daily = budgetInput
-      ? {
-          acquisitionDaily: await dailyAcquisition(
-            new MetricRun(engine, { ...options, attribution: model }, tables, scope),
-          ),
-        }
-      : {};
-    out[model] = { ...point[model], trust: (await byModel)[model], ...daily };
+  // The budget plan's input follows the model too (credited buyers per source and day): every
+  // model's in one read.
+  const models = modelOrder(options);
+  const daily = budgetInput
+    ? await dailyAcquisitions(new MetricRun(engine, options, tables, scope), models)
+    : null;
+  for (const model of models) {
+    const input = daily ? { acquisitionDaily: daily.get(model)! } : {};
+    out[model] = { ...point[model], trust: (await byModel)[model], ...input };
   }
   return out;
 }
