@@ -72,7 +72,16 @@ export async function loadBuyerMemory(
   /** The cube's source dictionary (DataCubeFacts.sources): the codes `pk` is read as. */
   sourceCodes: readonly { s: number; source: string }[],
 ): Promise<BuyerMemory> {
-  const params = { from, ...Object.fromEntries(ATTRIBUTIONS.map((m, i) => [`m${i}`, m])) };
+  // Sorted by one integer per part, then buyer and lifetime: DuckDB sorts 1.45M rows (4M sessions) by
+  // (part code, buyer, lifetime) in 1.6 CPU-s, by the six columns in 2.4. Each code below its factor,
+  // the integer orders the parts as the four codes do (readTable checks that they come in order).
+  const keyCodes = Math.max(-1, ...sourceCodes.map((c) => c.s)) + 2;
+  const params = {
+    from,
+    keys: keyCodes,
+    months: months.length,
+    ...Object.fromEntries(ATTRIBUTIONS.map((m, i) => [`m${i}`, m])),
+  };
   const q = new BoundSql(engine, params);
   const { d } = q;
   const cohort = (col: string) => `${d.monthsBetween(d.truncMonth(FROM_DATE), col)}`;
@@ -86,7 +95,7 @@ export async function loadBuyerMemory(
       ${cohort("b.cohort")} AS pc, b.lifetime AS lt,
       ${parts("b.revenue", "rev")}, ${parts("b.capped", "cap")}, ${parts("b.w", "w")}
     FROM ${attributedLifetimes(t)} b LEFT JOIN ${t.sources} s ON s.source_id = b.key
-    ORDER BY pm, pk, pr, pc, b.uk, lt`,
+    ORDER BY ${partOrder("pm", "pk", "pr", "pc")}, b.uk, lt`,
     ATTRIBUTED_KEYS,
     [
       { name: "rev", through: true },
@@ -100,13 +109,25 @@ export async function loadBuyerMemory(
     q,
     `SELECT coalesce(l.r, -1) AS pr, ${cohort("l.cohort")} AS pc, l.lifetime AS lt, ${parts("l.revenue", "rev")}
     FROM ${t.lifetimes} l
-    ORDER BY pr, pc, l.uk, lt`,
+    ORDER BY ${partOrder("0", "-1", "pr", "pc")}, l.uk, lt`,
     ALL_KEYS,
     [{ name: "rev", through: true }],
     months.length,
   );
   const sources = new Map(sourceCodes.map((c) => [c.s, c.source]));
   return { attributed, all, sources, bytes: attributed.bytes + all.bytes };
+}
+
+/** Combo codes (NO_COMBO −1 included) must stay below this for partOrder to order by them. */
+const COMBO_CODES = 2 ** 20;
+
+/**
+ * SQL: one BIGINT that orders rows as (model, source key, combo, cohort) do, given the codes' ranges:
+ * model 0..2, source key −1..$keys−2, combo −1..COMBO_CODES−2, cohort 0..$months−1.
+ */
+function partOrder(pm: string, pk: string, pr: string, pc: string): string {
+  const big = (x: string) => `CAST(${x} AS BIGINT)`;
+  return `((${big(pm)} * CAST($keys AS BIGINT) + ${big(pk)} + 1) * ${COMBO_CODES} + ${big(pr)} + 1) * CAST($months AS BIGINT) + ${big(pc)}`;
 }
 
 /**
