@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance, DuckDBTypeId, type DuckDBVector } from "@duckdb/node-api";
 import { duckdbDialect } from "./dialect.ts";
 import type { Engine, NumberChunk, Row, SqlParams } from "./engine.ts";
 import { checkColumns, numberOf } from "./number-read.ts";
@@ -102,11 +102,8 @@ export class DuckDbEngine implements Engine {
         const rows = chunk.rowCount;
         if (rows === 0) break;
         if ((blocks[0]?.length ?? 0) < rows) blocks = columns.map(() => new Float64Array(rows));
-        for (let c = 0; c < columns.length; c++) {
-          const vector = chunk.getColumnVector(c);
-          const block = blocks[c]!;
-          for (let i = 0; i < rows; i++) block[i] = numberOf(vector.getItem(i), columns[c]!);
-        }
+        for (let c = 0; c < columns.length; c++)
+          readVector(chunk.getColumnVector(c), blocks[c]!, rows, columns[c]!);
         onChunk(blocks, rows);
       }
     } catch (error) {
@@ -176,6 +173,60 @@ export class DuckDbEngine implements Engine {
     this.instance.closeSync();
     if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
+}
+
+/** Column types whose vectors hold their values as a typed array of numbers, read as they are. */
+const NUMBER_ARRAYS: ReadonlySet<DuckDBTypeId> = new Set([
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.FLOAT,
+  DuckDBTypeId.DOUBLE,
+]);
+
+/** What the vectors of NUMBER_ARRAYS types hold (fields of @duckdb/node-api's vector classes). */
+interface NumberVectorParts {
+  items?: unknown;
+  validity?: { data?: unknown; offset?: unknown };
+}
+
+/**
+ * Rows 0..rows−1 of `vector` into `block`, NULL as NaN (as numberOf reads them). Integer and float
+ * vectors are copied from their typed array, the validity mask read a 64-bit word at a time: the
+ * library's getItem tests each item's validity bit with BigInt arithmetic when the vector has a mask
+ * (every computed column), ~0.4 s for the 1.45M rows × 9 columns of the buyers' revenue at 4M
+ * sessions. Any other vector, or one not laid out as expected, is read item by item.
+ */
+function readVector(vector: DuckDBVector, block: Float64Array, rows: number, column: string): void {
+  const parts = vector as unknown as NumberVectorParts;
+  const items = parts.items;
+  const validity = parts.validity;
+  if (
+    NUMBER_ARRAYS.has(vector.type.typeId) &&
+    ArrayBuffer.isView(items) &&
+    !(items instanceof BigInt64Array || items instanceof BigUint64Array || items instanceof DataView) &&
+    (items as unknown as ArrayLike<number>).length >= rows &&
+    validity !== undefined &&
+    validity.offset === 0 &&
+    (validity.data === null || (validity.data instanceof BigUint64Array && validity.data.length * 64 >= rows))
+  ) {
+    const values = items as unknown as ArrayLike<number>;
+    for (let i = 0; i < rows; i++) block[i] = values[i]!;
+    const mask = validity.data as BigUint64Array | null;
+    if (mask)
+      for (let w = 0; w * 64 < rows; w++) {
+        const word = mask[w]!;
+        if (word === 0xffffffffffffffffn) continue;
+        const halves = [Number(word & 0xffffffffn), Number(word >> 32n)];
+        for (let b = 0; b < 64 && w * 64 + b < rows; b++)
+          if (((halves[b >> 5]! >>> (b & 31)) & 1) === 0) block[w * 64 + b] = Number.NaN;
+      }
+    return;
+  }
+  for (let i = 0; i < rows; i++) block[i] = numberOf(vector.getItem(i), column);
 }
 
 /** Run-scoped table names are made by the cube (letters, digits, underscores); anything else is a bug. */
