@@ -15,9 +15,11 @@ import { BoundSql, FROM_DATE } from "./query.ts";
  * rows objects: ~11 s per horizon at 4M sessions). Values are held as trust-memory.ts holds them:
  * exact counts of 1e-12 in high and low parts, so sums and rankings are exact as the SQL's DECIMALs.
  *
- * Two tables: attributed revenue per (model, source key, buyer) from the window's buyerRevenue
- * (cube-window.ts; parts keyed by model, source code, combo, cohort), and every source's revenue per
- * buyer from its lifetimes (parts keyed by combo, cohort) for the per-cohort top buyer.
+ * Two reads: attributed revenue per (model, source key, buyer), the window's lifetimes joined with
+ * the source weights (attributedLifetimes; parts keyed by model, source code, combo, cohort), and
+ * every source's revenue per buyer from its lifetimes (parts keyed by combo, cohort) for the
+ * per-cohort top buyer. Each reads a buyer's rows in lifetime order and adds them up here (until
+ * stop 20 a window function did, into a stored table, buyer_revenue): the same exact sums.
  */
 
 /** Buyers' cumulative revenue, grouped in parts (one per combination of the key codes). */
