@@ -44,11 +44,12 @@ for (const kind of ENGINES)
     const engine = await kind.open();
     const series = engine.dialect.integerSeries(String(ROWS));
     const sql = `SELECT CAST(s.i AS INTEGER) AS a, CAST(s.i * 1000003 AS BIGINT) * 1000 AS b,
-        CAST(s.i AS DOUBLE) / 8 AS c, CASE WHEN s.i % 7 = 0 THEN NULL ELSE CAST(s.i AS DOUBLE) END AS d
+        CAST(s.i AS DOUBLE) / 8 AS c, CASE WHEN s.i % 7 = 0 THEN NULL ELSE CAST(s.i AS DOUBLE) END AS d,
+        CASE WHEN s.i % 5 = 0 THEN NULL ELSE CAST(s.i % 30000 AS SMALLINT) END AS e
       FROM ${series} s ORDER BY a`;
 
     it("integers, 64-bit integers, doubles and NULLs arrive exactly, in order, across blocks", async () => {
-      const [a, b, c, d] = await columnsOf(engine, sql, ["a", "b", "c", "d"]);
+      const [a, b, c, d, e] = await columnsOf(engine, sql, ["a", "b", "c", "d", "e"]);
       assert.equal(a!.length, ROWS);
       for (let i = 0; i < ROWS; i++) {
         assert.equal(a![i], i);
@@ -56,12 +57,14 @@ for (const kind of ENGINES)
         assert.equal(c![i], i / 8);
         if (i % 7 === 0) assert.ok(Number.isNaN(d![i]!), `row ${i} NULL`);
         else assert.equal(d![i], i);
+        if (i % 5 === 0) assert.ok(Number.isNaN(e![i]!), `row ${i} NULL`);
+        else assert.equal(e![i], i % 30000);
       }
       assert.ok(b![ROWS - 1]! > 2 ** 32, "64-bit values were read");
     });
 
     it("equals the row path's fallback", async () => {
-      const names = ["a", "b", "c", "d"];
+      const names = ["a", "b", "c", "d", "e"];
       assert.deepEqual(await columnsOf(rowsOnly(engine), sql, names), await columnsOf(engine, sql, names));
     });
 

@@ -13,6 +13,7 @@ import { generateSample } from "../src/generate/index.ts";
 import { Sfc32 } from "../src/generate/prng.ts";
 import { ingest } from "../src/ingest/index.ts";
 import { trustVerdicts } from "../src/insights/trust.ts";
+import { attributedLifetimes } from "../src/metrics/buyer-memory.ts";
 import { buildCube, sliceCube, sliceTrust } from "../src/metrics/cube.ts";
 import { decimalUnits, toDouble } from "../src/metrics/exact-parts.ts";
 import { BucketAccumulator } from "../src/metrics/trust-memory.ts";
@@ -72,7 +73,10 @@ describe("trust on top of a point slice", async () => {
     const count = async (table: string) =>
       Number((await engine.all(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${table}`))[0]!.n);
     const { attributed, all } = memory.concentration;
-    assert.equal(attributed.lifetime.length, await count(entry.tables.buyerRevenue));
+    assert.equal(
+      attributed.lifetime.length,
+      await count(attributedLifetimes({ ...cube.tables, ...entry.tables })),
+    );
     assert.equal(all.lifetime.length, await count(entry.tables.lifetimes));
     assert.ok(all.lifetime.length > 0);
   });

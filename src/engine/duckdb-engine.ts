@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DuckDBConnection, DuckDBInstance as Instance } from "@duckdb/node-api";
+import type {
+  DuckDBConnection,
+  DuckDBTypeId,
+  DuckDBVector,
+  DuckDBInstance as Instance,
+} from "@duckdb/node-api";
 import { duckdbDialect } from "./dialect.ts";
 import type { Engine, NumberChunk, Row, SqlParams } from "./engine.ts";
 import { checkColumns, numberOf } from "./number-read.ts";
@@ -29,35 +34,6 @@ export interface DuckDbOptions {
  */
 const api = createRequire(import.meta.url)("@duckdb/node-api") as typeof import("@duckdb/node-api");
 const { DuckDBInstance } = api;
-
-/** Vectors whose items are plain JS numbers in a typed array (getItem returns `items[i]`, or null). */
-const NUMBER_VECTORS = [
-  api.DuckDBDoubleVector,
-  api.DuckDBFloatVector,
-  api.DuckDBIntegerVector,
-  api.DuckDBUIntegerVector,
-  api.DuckDBSmallIntVector,
-  api.DuckDBUSmallIntVector,
-  api.DuckDBTinyIntVector,
-  api.DuckDBUTinyIntVector,
-];
-
-/**
- * A numeric vector's first `rows` values copied at once from its typed array, when it is one of
- * NUMBER_VECTORS without a NULL mask (DuckDB allocates none for a vector without NULLs): exactly what
- * getItem would give item by item, a few times faster (a 0.4M report reads ~3M such cells, 4M ten
- * times that). `items` and `validity` are @duckdb/node-api's own fields, not in its typings: false
- * (read item by item) for any other shape.
- */
-function copyNumbers(vector: unknown, block: Float64Array, rows: number): boolean {
-  if (!NUMBER_VECTORS.some((type) => vector instanceof type)) return false;
-  const { items, validity } = vector as { items?: unknown; validity?: { data?: unknown } };
-  if (validity?.data !== null || !ArrayBuffer.isView(items) || items instanceof DataView) return false;
-  const values = items as Float64Array | Int32Array;
-  if (values.length < rows || typeof values[0] !== "number") return false;
-  block.set(values.length === rows ? values : values.subarray(0, rows));
-  return true;
-}
 
 /** The DuckDB adapter: one instance, one connection (plus forks), every statement through here. */
 export class DuckDbEngine implements Engine {
@@ -140,12 +116,8 @@ export class DuckDbEngine implements Engine {
         const rows = chunk.rowCount;
         if (rows === 0) break;
         if ((blocks[0]?.length ?? 0) < rows) blocks = columns.map(() => new Float64Array(rows));
-        for (let c = 0; c < columns.length; c++) {
-          const vector = chunk.getColumnVector(c);
-          const block = blocks[c]!;
-          if (copyNumbers(vector, block, rows)) continue;
-          for (let i = 0; i < rows; i++) block[i] = numberOf(vector.getItem(i), columns[c]!);
-        }
+        for (let c = 0; c < columns.length; c++)
+          readVector(chunk.getColumnVector(c), blocks[c]!, rows, columns[c]!);
         onChunk(blocks, rows);
       }
     } catch (error) {
@@ -215,6 +187,60 @@ export class DuckDbEngine implements Engine {
     this.instance.closeSync();
     if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
+}
+
+/** Column types whose vectors hold their values as a typed array of numbers, read as they are. */
+const NUMBER_ARRAYS: ReadonlySet<DuckDBTypeId> = new Set([
+  api.DuckDBTypeId.TINYINT,
+  api.DuckDBTypeId.SMALLINT,
+  api.DuckDBTypeId.INTEGER,
+  api.DuckDBTypeId.UTINYINT,
+  api.DuckDBTypeId.USMALLINT,
+  api.DuckDBTypeId.UINTEGER,
+  api.DuckDBTypeId.FLOAT,
+  api.DuckDBTypeId.DOUBLE,
+]);
+
+/** What the vectors of NUMBER_ARRAYS types hold (fields of @duckdb/node-api's vector classes). */
+interface NumberVectorParts {
+  items?: unknown;
+  validity?: { data?: unknown; offset?: unknown };
+}
+
+/**
+ * Rows 0..rows−1 of `vector` into `block`, NULL as NaN (as numberOf reads them). Integer and float
+ * vectors are copied from their typed array, the validity mask read a 64-bit word at a time: the
+ * library's getItem tests each item's validity bit with BigInt arithmetic when the vector has a mask
+ * (every computed column), ~0.4 s for the 1.45M rows × 9 columns of the buyers' revenue at 4M
+ * sessions. Any other vector, or one not laid out as expected, is read item by item.
+ */
+function readVector(vector: DuckDBVector, block: Float64Array, rows: number, column: string): void {
+  const parts = vector as unknown as NumberVectorParts;
+  const items = parts.items;
+  const validity = parts.validity;
+  if (
+    NUMBER_ARRAYS.has(vector.type.typeId) &&
+    ArrayBuffer.isView(items) &&
+    !(items instanceof BigInt64Array || items instanceof BigUint64Array || items instanceof DataView) &&
+    (items as unknown as ArrayLike<number>).length >= rows &&
+    validity !== undefined &&
+    validity.offset === 0 &&
+    (validity.data === null || (validity.data instanceof BigUint64Array && validity.data.length * 64 >= rows))
+  ) {
+    const values = items as unknown as ArrayLike<number>;
+    for (let i = 0; i < rows; i++) block[i] = values[i]!;
+    const mask = validity.data as BigUint64Array | null;
+    if (mask)
+      for (let w = 0; w * 64 < rows; w++) {
+        const word = mask[w]!;
+        if (word === 0xffffffffffffffffn) continue;
+        const halves = [Number(word & 0xffffffffn), Number(word >> 32n)];
+        for (let b = 0; b < 64 && w * 64 + b < rows; b++)
+          if (((halves[b >> 5]! >>> (b & 31)) & 1) === 0) block[w * 64 + b] = Number.NaN;
+      }
+    return;
+  }
+  for (let i = 0; i < rows; i++) block[i] = numberOf(vector.getItem(i), column);
 }
 
 /** Run-scoped table names are made by the cube (letters, digits, underscores); anything else is a bug. */

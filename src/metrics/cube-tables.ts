@@ -15,7 +15,10 @@ export function dataTableNames(prefix: string) {
     combos: `${prefix}_combos`,
     /** One row per user: acquisition combo `r`, first session, acquisition day / month / week. */
     users: `${prefix}_users`,
-    /** One row per (user, active day): sessions, with the user's acquisition facts beside them. */
+    /**
+     * One row per (user, active day): sessions, with the user's acquisition facts beside them, and
+     * `only_day` 1 when every session of the user is on that day.
+     */
     userDays: `${prefix}_user_days`,
     /** Sessions per (acquisition combo, day, length in seconds); negative lengths are invalid ones. */
     dayLengths: `${prefix}_day_lengths`,
@@ -76,13 +79,6 @@ export function windowTableNames(prefix: string) {
      * cohort, bucket). Read by metrics/intervals.ts.
      */
     bucketRevenue: `${prefix}_bucket_revenue`,
-    /**
-     * Attributed revenue (raw and capped) per (model, source key, new buyer) up to each lifetime the
-     * buyer ordered in, with the next such lifetime, the buyer's combo, cohort and attributed weight:
-     * read once into memory (metrics/buyer-memory.ts), from which the concentration numbers take one
-     * row per buyer for any horizon, with neither the attribution join nor a grouping by buyer.
-     */
-    buyerRevenue: `${prefix}_buyer_revenue`,
     bucketBuyers: `${prefix}_bucket_buyers`,
   } as const;
 }

@@ -479,7 +479,7 @@ export function windowTrustMemory(
   entry: Pick<WindowEntry, "tables" | "window">,
   facts: Pick<WindowFacts, "calendar">,
 ): Promise<TrustMemory> {
-  const tables = { ...entry.tables, sources: cube.tables.sources };
+  const tables = { ...entry.tables, sources: cube.tables.sources, attr: cube.tables.attr };
   return loadTrustMemory(engine, tables, windowMonths(facts.calendar), entry.window.from, cube.facts.sources);
 }
 

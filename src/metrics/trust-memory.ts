@@ -77,7 +77,7 @@ export interface TrustMemory {
  */
 export async function loadTrustMemory(
   engine: Engine,
-  t: WindowTables & Pick<DataTables, "sources">,
+  t: WindowTables & Pick<DataTables, "sources" | "attr">,
   months: string[],
   from: string,
   sourceCodes: readonly { s: number; source: string }[],

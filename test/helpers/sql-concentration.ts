@@ -6,11 +6,13 @@
  *   (source, buyer) by joining the window's per-buyer lifetimes with the attribution weights and
  *   grouping per request, buyers counted from the new buyers;
  * - sqlRankedSourceConcentration, as read until the memory path: every buyer of the window's
- *   cumulative table (cube-window.ts, buyerRevenue) ranked by a window function per slice and model;
+ *   cumulative table (cubeBuyerRevenue below, the table cube-window.ts stored until stop 20) ranked by
+ *   a window function per slice and model;
  * - sqlCohortConcentration: the largest buyer per cohort from the per-buyer lifetimes.
  */
 import type { Row } from "../../src/engine/engine.ts";
 import { UNATTRIBUTED } from "../../src/metrics/attribution.ts";
+import { attributedLifetimes } from "../../src/metrics/buyer-memory.ts";
 import { matureMonths } from "../../src/metrics/cohort-cells.ts";
 import { TOP_SHARE } from "../../src/metrics/concentration.ts";
 import { sourceRowOrder } from "../../src/metrics/id-order.ts";
@@ -91,13 +93,27 @@ function ceilOf(n: string): string {
 const IN_MATURE = (run: MetricRun, col: string) =>
   `${col} IN (SELECT m.month_start AS month_start FROM ${matureMonths(run)} m)`;
 
+/**
+ * SQL: the window's buyer_revenue table as cube-window.ts built it until stop 20: per (model, source
+ * key, buyer) the attributed revenue up to each lifetime the buyer ordered in (each row rounded to
+ * 1e-12, then summed by a window function) and the next such lifetime. The memory path now adds the
+ * same rows up in TypeScript (buyer-memory.ts).
+ */
+function cubeBuyerRevenue(run: MetricRun): string {
+  const buyer = "PARTITION BY x.model, x.key, x.uk ORDER BY x.lifetime";
+  return `(SELECT x.model AS model, x.key AS key, x.uk AS uk, x.r AS r, x.cohort AS cohort, x.lifetime AS lifetime,
+      max(x.lifetime) OVER (${buyer} ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_lifetime,
+      sum(x.revenue) OVER (${buyer} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS revenue,
+      sum(x.capped) OVER (${buyer} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS capped, x.w AS w
+    FROM ${attributedLifetimes(run.t)} x)`;
+}
+
 export async function sqlRankedSourceConcentration(run: MetricRun): Promise<SourceConcentration[]> {
-  const { t } = run;
   // Per (source key, buyer) of the mature cohorts: horizon revenue, raw and capped, and the buyer's
   // attributed weight: the buyer's row of the last lifetime below H it ordered in (cube-window.ts).
   const rows = await run.all(`
     WITH br AS (SELECT coalesce(b.key, '') AS k, b.uk AS uk, b.revenue AS revenue, b.capped AS capped, b.w AS w
-      FROM ${t.buyerRevenue} b
+      FROM ${cubeBuyerRevenue(run)} b
       WHERE b.model = $model AND ${run.inCombos("b.r")} AND b.lifetime < ${HORIZON}
         AND (b.next_lifetime = b.lifetime OR b.next_lifetime >= ${HORIZON}) AND ${IN_MATURE(run, "b.cohort")}),
     ranked AS (SELECT br.k AS k, br.revenue AS revenue, br.capped AS capped, br.w AS w,
