@@ -9,7 +9,7 @@
  * Run: node --import tsx bench/dashboard-draw.ts [rounds] [page] [width]
  */
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { bundleForBrowser } from "../src/server/dashboard-bundle.ts";
 import { launchChromium } from "../test/helpers/browser.ts";
 import { servedSample } from "../test/helpers/sample.ts";
 
@@ -34,32 +34,7 @@ window.drawOnce = async (doc, page, scope) => {
   return performance.now() - started;
 };
 `;
-const bundle = await build({
-  stdin: { contents: entry, resolveDir: WEB, loader: "ts" },
-  bundle: true,
-  write: false,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  minify: true,
-  plugins: [
-    {
-      name: "browser-stubs",
-      setup(b) {
-        b.onResolve({ filter: /^node:|^@resvg\// }, (args) => ({ path: args.path, namespace: "stub" }));
-        b.onResolve({ filter: /\/render(-all|-pool)?\.ts$/ }, (args) =>
-          args.importer.endsWith("charts/index.ts") ? { path: args.path, namespace: "stub" } : undefined,
-        );
-        b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
-          contents: "module.exports = {};",
-          loader: "js",
-        }));
-      },
-    },
-  ],
-  logLevel: "silent",
-});
-const js = bundle.outputFiles[0]!.text;
+const js = await bundleForBrowser({ source: entry, resolveDir: WEB });
 
 const { dataset, server } = await servedSample(254_000, 7);
 const ids = dataset.catalog.sources.slice(0, 6);

@@ -20,34 +20,10 @@ const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 // PROFILE_NAMES=1: the bundle unminified, so that the profile names functions (slower to parse only).
 if (process.env.PROFILE_NAMES) {
-  const { build } = await import("esbuild");
+  const { bundleForBrowser } = await import("../src/server/dashboard-bundle.ts");
   const { fileURLToPath } = await import("node:url");
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL("../src/web/main.ts", import.meta.url))],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: false,
-    plugins: [
-      {
-        name: "browser-stubs",
-        setup(b) {
-          b.onResolve({ filter: /^node:|^@resvg\// }, (args) => ({ path: args.path, namespace: "stub" }));
-          b.onResolve({ filter: /\/render(-all|-pool)?\.ts$/ }, (args) =>
-            args.importer.endsWith("charts/index.ts") ? { path: args.path, namespace: "stub" } : undefined,
-          );
-          b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
-            contents: "module.exports = {};",
-            loader: "js",
-          }));
-        },
-      },
-    ],
-    logLevel: "silent",
-  });
-  const js = result.outputFiles[0]!.text;
+  const entry = fileURLToPath(new URL("../src/web/main.ts", import.meta.url));
+  const js = await bundleForBrowser({ entry }, { minify: false });
   await page.route("**/app.js", (route) =>
     route.fulfill({ body: js, contentType: "text/javascript; charset=utf-8" }),
   );

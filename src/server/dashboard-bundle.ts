@@ -29,15 +29,28 @@ function sep(): string {
 }
 
 /** The minified bundle's text; takes a second or two (Vega is large). */
-export async function bundleDashboard(): Promise<string> {
+export function bundleDashboard(): Promise<string> {
+  return bundleForBrowser({ entry: fileURLToPath(ENTRY) });
+}
+
+/**
+ * Any front-end module (a file, or source text resolved from a directory: the benches' pages) bundled
+ * as the dashboard is, with the browser stubs; unminified when a profile should name its functions.
+ */
+export async function bundleForBrowser(
+  input: { entry: string } | { source: string; resolveDir: string },
+  { minify = true }: { minify?: boolean } = {},
+): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(ENTRY)],
+    ...("entry" in input
+      ? { entryPoints: [input.entry] }
+      : { stdin: { contents: input.source, resolveDir: input.resolveDir, loader: "ts" as const } }),
     bundle: true,
     write: false,
     format: "esm",
     platform: "browser",
     target: "es2022",
-    minify: true,
+    minify,
     plugins: [browserStubs],
     logLevel: "silent",
   });
