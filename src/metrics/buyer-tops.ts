@@ -1,5 +1,5 @@
 import type { BuyerTable } from "./buyer-memory.ts";
-import { compareExact, ExactSum, toDouble } from "./exact-parts.ts";
+import { compareExact, ExactSum, TWO32, toDouble } from "./exact-parts.ts";
 import { type TopValues, topValues } from "./exact-top.ts";
 
 /*
@@ -118,8 +118,6 @@ function countBuyers(table: BuyerTable): Int32Array {
   }
   return buyers;
 }
-
-const TWO32 = 2 ** 32;
 
 function rank(table: BuyerTable): Ranking {
   const { hi, lo } = table;

@@ -1,4 +1,4 @@
-import { compareExact, ExactSum, toDouble } from "./exact-parts.ts";
+import { compareExact, ExactSum, TWO32, toDouble } from "./exact-parts.ts";
 
 /*
  * The largest of n exact values and the exact sum of the m largest (the concentration numbers' top
@@ -8,7 +8,6 @@ import { compareExact, ExactSum, toDouble } from "./exact-parts.ts";
  * and the values tied with it settled exactly. A sort per slice of every buyer would cost ~10× more.
  */
 
-const TWO32 = 2 ** 32;
 /** Below this a value's double is exact: equal doubles are equal values. */
 const EXACT_DOUBLES = 2 ** 52;
 
