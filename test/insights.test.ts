@@ -299,6 +299,38 @@ describe("deriveInsights: verdicts", () => {
     assert.equal(verdicts[0]!.text, analysis.verdicts.find((v) => v.source === "1")!.text);
   });
 
+  test("an organic source with too few mature buyers says how many buyers it has in all too", () => {
+    // Source 5 (no spend) has 80 buyers in by_source, 3 of them in mature cohorts: the rule counts 3,
+    // and the evidence shows 80, so the sentence must say which is which.
+    const results = resultsOf("en", { matureBuyers: { "first-touch": { "5": 3 } } }, BY_MODEL);
+    for (const lang of ["en", "ru"] as const) {
+      const analysis = assembleAnalysis(results, {
+        attribution: "first-touch",
+        sources: ["1", "2", "3", "4", "5", "9", "10"],
+        devices: [],
+        lang,
+        dataQuality: {
+          window: { from: "2017-06-01", to: "2018-06-01", basis: "visits" },
+          files: [],
+          warnings: [],
+          quarantine: { rows: 0, path: null },
+        },
+        engine: { name: "fixture", version: "0" },
+      });
+      const f = find(analysis.insights, "source-5-too_few_buyers");
+      assert.match(
+        f.text,
+        lang === "en"
+          ? /too few buyers to judge \(3 in mature cohorts, 80 in all; at least 30 in mature cohorts are needed\)/
+          : /\(3 в зрелых когортах, всего 80, при минимуме 30 в зрелых когортах\)/,
+      );
+      assert.deepEqual(
+        f.evidence.filter((e) => e.metric.startsWith("buyers")).map((e) => e.value),
+        [80, 3],
+      );
+    }
+  });
+
   test("the overall ROMI sentence states spend, ROMI at H with its interval and its basis", () => {
     assert.equal(
       find(en, "overall-romi").text,

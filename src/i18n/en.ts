@@ -171,6 +171,8 @@ export const en = {
   "insight.sources.many": "sources {list}",
   "insight.source.tooFewOrganic":
     "Source {source} has too few buyers to judge ({buyers}; at least {min} are needed) and no spend ({model}).",
+  "insight.source.tooFewOrganicMature":
+    "Source {source} has too few buyers to judge ({buyers} in mature cohorts, {all} in all; at least {min} in mature cohorts are needed) and no spend ({model}).",
   "insight.source.organic":
     "Source {source} brings buyers at no cost: {buyers} buyers, LTV {ltv} within {horizon} months ({model}). No CAC: nothing is spent on it.",
   "insight.overall.pays":

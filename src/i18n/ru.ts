@@ -170,6 +170,8 @@ export const ru: Messages = {
   "insight.sources.many": "источники {list}",
   "insight.source.tooFewOrganic":
     "По источнику {source} слишком мало покупателей для выводов ({buyers} при минимуме {min}), расходов на него нет ({model}).",
+  "insight.source.tooFewOrganicMature":
+    "По источнику {source} слишком мало покупателей для выводов ({buyers} в зрелых когортах, всего {all}, при минимуме {min} в зрелых когортах), расходов на него нет ({model}).",
   "insight.source.organic":
     "Источник {source} приводит покупателей без расходов: покупателей — {buyers}, LTV за {horizon} мес. — {ltv} ({model}). CAC не считается: за этот трафик не платят.",
   "insight.overall.pays":

@@ -97,8 +97,12 @@ export function sourceFindings(assessed: SourceAssessment[], p: RunContext, min:
 }
 
 function sentenceKey(a: SourceAssessment): MessageKey {
-  if (a.verdict === "too_few_buyers") return "insight.source.tooFewOrganic";
-  return "insight.source.organic";
+  if (a.verdict !== "too_few_buyers") return "insight.source.organic";
+  // The rule counts buyers of mature cohorts; when young cohorts hold more, the sentence says both
+  // (else "0 buyers" sits beside the evidence's "buyers 1").
+  return a.ruleBuyers === a.row.buyers
+    ? "insight.source.tooFewOrganic"
+    : "insight.source.tooFewOrganicMature";
 }
 
 function sourceFinding(a: SourceAssessment, p: RunContext, min: number): Finding {
@@ -109,6 +113,7 @@ function sourceFinding(a: SourceAssessment, p: RunContext, min: number): Finding
       source: row.source,
       horizon: p.horizon,
       buyers: countText(p, a.verdict === "too_few_buyers" ? a.ruleBuyers : row.buyers),
+      all: countText(p, row.buyers),
       min,
       ltv: moneyText(p, row.ltv_h),
       model: modelText(p),
