@@ -86,6 +86,8 @@ td.num, th.num { text-align: right; }
 td.num { white-space: nowrap; }
 tr.flag td { background: #fff6e0; }
 ul.summary { font-size: 16px; margin: 12px 0 0; padding-left: 20px; }
+/* Before ul.summary li: lower specificity first (the cascade is the same either way). */
+.basis li { margin: 0 0 2px; }
 ul.summary li { margin: 0 0 6px; }
 .table-wrap tfoot td { border-top: 2px solid var(--line); border-bottom: none; font-weight: bold; }
 /* On a narrow screen a wide table scrolls sideways with its first column (the source) kept in view. */
@@ -93,7 +95,6 @@ ul.summary li { margin: 0 0 6px; }
 .table-wrap th:first-child { background: var(--soft); }
 .basis { margin: 0 0 10px; }
 .basis ul { margin: 2px 0 0; padding-left: 18px; }
-.basis li { margin: 0 0 2px; }
 .good-text { color: var(--good); }
 .bad-text { color: var(--bad); }
 .methods dt { font-weight: bold; margin-top: 8px; }
