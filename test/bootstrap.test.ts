@@ -8,14 +8,17 @@ import { describe, it } from "node:test";
 import {
   BOOTSTRAP_DEFAULTS,
   bucketOf,
+  percentileInterval,
   poissonWeights,
   quantileCont,
   type RatioInterval,
   type RatioSpec,
   ratioIntervals,
   replicateSums,
+  replicateSumsOf,
 } from "../src/metrics/bootstrap.ts";
 import { BoundSql } from "../src/metrics/query.ts";
+import { SliceReplicates } from "../src/metrics/slice-replicates.ts";
 import { mulberry32 } from "./helpers/prng.ts";
 import { createWeightsTable, sqlRatioIntervals } from "./helpers/sql-bootstrap.ts";
 import { freshEngine, tempDir, writeLines } from "./helpers/temp.ts";
@@ -257,6 +260,52 @@ describe("replicates in TypeScript", async () => {
       let expected = 0;
       for (let b = 0; b < G; b++) expected += w[b * B + r]! * x[b]!;
       assert.ok(Math.abs(got[r]! - expected) <= 1e-12 * expected, `replicate ${r}`);
+    }
+  });
+
+  it("batched replicate sums are replicateSums bit for bit, zero and repeated series included", () => {
+    const rand = mulberry32(7);
+    // Sparse (whole groups of four zero), negative, dense and all-zero series, in batches of 1 to 9.
+    const series = (i: number) =>
+      new Float64Array(G).map((_, b) =>
+        i % 4 === 0 ? 0 : i % 4 === 1 && b % 8 < 4 ? 0 : (rand() - (i % 4 === 2 ? 0.3 : 0)) * 10 ** (i % 5),
+      );
+    const same = (a: Float64Array, b: Float64Array, what: string) =>
+      assert.deepEqual(new Uint32Array(a.buffer), new Uint32Array(b.buffer), what);
+    for (let k = 1; k <= 9; k++) {
+      const xs = Array.from({ length: k }, (_, i) => series(i + k));
+      const got = replicateSumsOf(xs);
+      for (let i = 0; i < k; i++) same(got[i]!, replicateSums(xs[i]!), `batch of ${k}, series ${i}`);
+      // A slice's replicates: the same, each series summed once however often it is named.
+      const slice = new SliceReplicates();
+      slice.prepare([...xs, ...xs.map((x) => x.slice())]);
+      for (let i = 0; i < k; i++) same(slice.sums(xs[i]!.slice()), replicateSums(xs[i]!), `slice, ${k}/${i}`);
+    }
+    // G not a multiple of four: the last buckets one at a time.
+    const design = { ...BOOTSTRAP_DEFAULTS, buckets: 10, replicates: 7 };
+    const xs = Array.from({ length: 5 }, (_, i) => new Float64Array(10).map(() => (i === 2 ? 0 : rand())));
+    const got = replicateSumsOf(xs, design);
+    for (let i = 0; i < 5; i++) same(got[i]!, replicateSums(xs[i]!, design), `G = 10, series ${i}`);
+  });
+
+  it("percentile intervals equal quantile_cont over the sorted defined replicates", () => {
+    const rand = mulberry32(13);
+    for (const n of [0, 1, 2, 3, 4, 7, 20, 999, 1000]) {
+      for (const ties of [false, true]) {
+        const values = new Float64Array(n + 5).map(() =>
+          ties ? Math.floor(rand() * 4) : rand() * 1000 - 200,
+        );
+        for (let i = 0; i < 5; i++) values[Math.floor(rand() * values.length)] = Number.NaN;
+        const sorted = values.filter((v) => !Number.isNaN(v)).sort();
+        for (const level of [0, 0.5, 0.8, 0.9, 0.95, 0.99, 1]) {
+          const got = percentileInterval(values.slice(), level);
+          const lowP = (1 - level) / 2;
+          const what = `n ${n}, ties ${ties}, level ${level}`;
+          assert.equal(got.replicates, sorted.length, what);
+          assert.equal(got.low, quantileCont(sorted, lowP), `${what} low`);
+          assert.equal(got.high, quantileCont(sorted, 1 - lowP), `${what} high`);
+        }
+      }
     }
   });
 

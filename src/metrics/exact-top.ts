@@ -56,10 +56,11 @@ export function topValues(hi: ArrayLike<number>, lo: ArrayLike<number>, n: numbe
 /**
  * The value at position k of a[0..n) in ascending order (a is reordered): a quickselect with
  * three-way partitions (many equal revenues are common) around a median of three; after a few dozen
- * rounds without converging (an adversarial order) the rest is sorted.
+ * rounds without converging (an adversarial order) the rest is sorted. With `from` (≤ k) the search
+ * starts at a[from..n), for a caller that knows a[0..from) to hold the `from` smallest values.
  */
-export function nth(a: Float64Array, n: number, k: number): number {
-  let left = 0;
+export function nth(a: Float64Array, n: number, k: number, from = 0): number {
+  let left = from;
   let right = n - 1;
   for (let round = 0; right > left; round++) {
     if (round > 64) {

@@ -1,16 +1,10 @@
 import { UNATTRIBUTED } from "./attribution.ts";
-import {
-  BOOTSTRAP_DEFAULTS,
-  type BucketSeries,
-  percentileInterval,
-  replicateSums,
-  safeRatio,
-  unitScales,
-} from "./bootstrap.ts";
+import { BOOTSTRAP_DEFAULTS, type BucketSeries, percentileInterval, safeRatio } from "./bootstrap.ts";
 import { addExact } from "./exact-parts.ts";
 import { sourceRowOrder } from "./id-order.ts";
 import type { MetricRun } from "./query.ts";
 import type { IntervalStats, SourceInterval } from "./result.ts";
+import { SliceReplicates } from "./slice-replicates.ts";
 import { type SliceSpend, spendUpTo } from "./slice-spend.ts";
 import { BucketAccumulator, type BuyerGroup, type RevenueGroup, type TrustMemory } from "./trust-memory.ts";
 
@@ -41,15 +35,17 @@ export function intervalStats(
   byCohort?: IntervalStats["byCohort"],
   /** Only each source's ROMI interval at H (TrustStats `extent: "verdicts"`). */
   verdictsOnly = false,
+  /** The slice's replicates, shared by its models (slice-replicates.ts). */
+  replicates: SliceReplicates = new SliceReplicates(),
 ): IntervalStats {
   const slice = sliceGroups(run, memory);
-  const sources = sourceIntervals(run, slice, level, costs, verdictsOnly);
+  const sources = sourceIntervals(run, slice, level, costs, replicates, verdictsOnly);
   return {
     level,
     replicates: sources.replicates,
     bySource: sources.rows,
-    byCohort: byCohort ?? cohortIntervals(run, slice, level),
-    romiBySourceLifetime: verdictsOnly ? [] : romiLifetimeIntervals(run, slice, level, costs),
+    byCohort: byCohort ?? cohortIntervals(run, slice, level, replicates),
+    romiBySourceLifetime: verdictsOnly ? [] : romiLifetimeIntervals(run, slice, level, costs, replicates),
   };
 }
 
@@ -172,6 +168,7 @@ function sourceIntervals(
   slice: SliceGroups,
   level: number,
   costs: IntervalSpend,
+  replicates: SliceReplicates,
   /** ROMI at H only (LTV and CAC bounds null): what a verdict reads. */
   romiOnly = false,
 ) {
@@ -195,29 +192,42 @@ function sourceIntervals(
   const all = { key: ALL, acc: groups.at(ALL, ALL) };
   for (const { acc } of perSource) for (const c of columns) addAccumulator(all.acc[c]!, acc[c]!);
   const spend = costs.bySource;
+  // Every series this needs, summed in one batch first (the `all` row's buyers twice: once here).
+  const rows = [...groups.map.values()].map(({ key, acc }) => ({
+    key,
+    rev: acc.rev!.values(),
+    mb: romiOnly ? null : acc.mb!.values(),
+    wb: romiOnly ? null : acc.wb!.values(),
+  }));
+  const allMb = all.acc.mb!.values();
+  const allWb = romiOnly ? null : all.acc.wb!.values();
+  replicates.prepare(
+    [allMb, allWb, ...rows.flatMap((row) => [row.rev, row.mb, row.wb])].filter((x) => x !== null),
+  );
   // Per replicate: the slice's mature and window buyers over their weighted counts.
-  const sm = unitScales(seriesOf(all.acc.mb!, true));
+  const sm = replicates.unitScales(allMb, all.acc.mb!.total());
   // CAC's rescaling: not needed for ROMI alone.
-  const sw = romiOnly ? null : unitScales(seriesOf(all.acc.wb!, true));
+  const sw = allWb === null ? null : replicates.unitScales(allWb, all.acc.wb!.total());
   const margin = run.options.margin;
   const withheld = run.scope.withheld !== null;
-  let replicates = 0;
+  let defined = 0;
   const out: SourceInterval[] = [];
-  for (const { key, acc } of groups.map.values()) {
-    const rev = replicateSums(acc.rev!.values());
+  for (const row of rows) {
+    const { key } = row;
+    const rev = replicates.sums(row.rev);
     const sp = spend.get(key) ?? { mature: Number.NaN, costs: Number.NaN };
     const romi = new Float64Array(rev.length);
     for (let r = 0; r < rev.length; r++) romi[r] = margin * safeRatio(rev[r]! * sm[r]!, sp.mature);
     const romiH = percentileInterval(romi, level);
     // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
     const romiBounds = withheld ? NONE : { low: romiH.low, high: romiH.high };
-    if (sw === null) {
-      replicates = Math.max(replicates, romiH.replicates);
+    if (sw === null || row.mb === null || row.wb === null) {
+      defined = Math.max(defined, romiH.replicates);
       out.push({ source: sourceName(key), ltvH: NONE, romiH: romiBounds, cac: NONE });
       continue;
     }
-    const mb = replicateSums(acc.mb!.values());
-    const wb = replicateSums(acc.wb!.values());
+    const mb = replicates.sums(row.mb);
+    const wb = replicates.sums(row.wb);
     const ltv = new Float64Array(rev.length);
     const cac = new Float64Array(rev.length);
     for (let r = 0; r < rev.length; r++) {
@@ -226,7 +236,7 @@ function sourceIntervals(
     }
     const ltvH = percentileInterval(ltv, level);
     const cacI = percentileInterval(cac, level);
-    replicates = Math.max(replicates, ltvH.replicates);
+    defined = Math.max(defined, ltvH.replicates);
     out.push({
       source: sourceName(key),
       ltvH: { low: ltvH.low, high: ltvH.high },
@@ -235,7 +245,7 @@ function sourceIntervals(
     });
   }
   out.sort((a, b) => sourceRowOrder(a.source, b.source));
-  return { rows: out, replicates };
+  return { rows: out, replicates: defined };
 }
 
 const NONE = { low: null, high: null };
@@ -255,6 +265,7 @@ function ratioInterval(
   num: BucketSeries,
   den: BucketSeries,
   level: number,
+  replicates: SliceReplicates,
   { fixed, scale }: { fixed?: "den"; scale?: Float64Array | null } = {},
 ): { estimate: number | null; low: number | null; high: number | null } {
   const estimate = safeRatio(num.total, den.total);
@@ -262,7 +273,7 @@ function ratioInterval(
   if (!num.resampled) return { ...result, low: null, high: null };
   const side = (s: BucketSeries, name: "num" | "den"): Float64Array => {
     if (fixed === name) return new Float64Array(BOOTSTRAP_DEFAULTS.replicates).fill(s.total);
-    const reps = replicateSums(s.values);
+    const reps = replicates.sums(s.values);
     if (scale === undefined) return reps;
     for (let r = 0; r < reps.length; r++) reps[r] = scale ? reps[r]! * scale[r]! : Number.NaN;
     return reps;
@@ -275,7 +286,12 @@ function ratioInterval(
 }
 
 /** LTV(c, H−1) of every mature cohort of the slice (all sources); young cohorts get forecast intervals. */
-function cohortIntervals(run: MetricRun, slice: SliceGroups, level: number): IntervalStats["byCohort"] {
+function cohortIntervals(
+  run: MetricRun,
+  slice: SliceGroups,
+  level: number,
+  replicates: SliceReplicates,
+): IntervalStats["byCohort"] {
   const H = run.options.horizon;
   const groups = new Groups<string>(["num", "den"]);
   const { matureAge } = slice;
@@ -283,9 +299,15 @@ function cohortIntervals(run: MetricRun, slice: SliceGroups, level: number): Int
     if (g.age >= matureAge && g.lifetime < H) groups.at(g.cohort, g.cohort).num!.add(g.sums);
   for (const g of slice.buyers) if (g.age >= matureAge) groups.at(g.cohort, g.cohort).den!.add(g.sums);
   const lifetime = H - 1;
-  return [...groups.map.values()]
-    .map(({ key, acc }) => {
-      const r = ratioInterval(seriesOf(acc.num!, true), seriesOf(acc.den!, true), level);
+  const cohorts = [...groups.map.values()].map(({ key, acc }) => ({
+    key,
+    num: seriesOf(acc.num!, true),
+    den: seriesOf(acc.den!, true),
+  }));
+  replicates.prepare(cohorts.flatMap((c) => [c.num.values, c.den.values]));
+  return cohorts
+    .map(({ key, num, den }) => {
+      const r = ratioInterval(num, den, level, replicates);
       return { cohort: key, lifetime, ltv: withMargin(run, r) };
     })
     .sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : 0));
@@ -301,6 +323,7 @@ function romiLifetimeIntervals(
   slice: SliceGroups,
   level: number,
   costs: IntervalSpend,
+  replicates: SliceReplicates,
 ): IntervalStats["romiBySourceLifetime"] {
   if (run.scope.withheld) return [];
   // Lifetimes 0..H−1 only: payback within the horizon is what a verdict can rest on.
@@ -340,17 +363,30 @@ function romiLifetimeIntervals(
   }
   // Every (source, lifetime) with revenue or spend is a row (spend alone: an estimate of 0, no bounds).
   for (const [id, { k, lifetime }] of costs.byLifetime) revenue.at(id, { k, lifetime });
-  const scales = new Map([...units].map(([k, n]) => [k, unitScales(seriesOf(n, true))]));
+  const unitSeries = [...units].map(([k, n]) => ({ k, n: seriesOf(n, true) }));
+  const rows = [...revenue.map].map(([id, { key, acc }]) => ({
+    id,
+    key,
+    num: seriesOf(acc.num!, acc.num!.rows),
+  }));
+  // Only resampled revenue has replicates (ratioInterval: spend alone has no bounds).
+  replicates.prepare([
+    ...unitSeries.map((u) => u.n.values),
+    ...rows.filter((row) => row.num.resampled).map((row) => row.num.values),
+  ]);
+  const scales = new Map(unitSeries.map(({ k, n }) => [k, replicates.unitScales(n.values, n.total)]));
   const out: IntervalStats["romiBySourceLifetime"] = [];
-  for (const [id, { key, acc }] of revenue.map) {
-    const num = seriesOf(acc.num!, acc.num!.rows);
+  for (const { id, key, num } of rows) {
     const spent = costs.byLifetime.get(id)?.costs ?? 0;
     const den: BucketSeries = {
       values: new Float64Array(BOOTSTRAP_DEFAULTS.buckets),
       resampled: false,
       total: spent,
     };
-    const r = ratioInterval(num, den, level, { fixed: "den", scale: scales.get(key.lifetime) ?? null });
+    const r = ratioInterval(num, den, level, replicates, {
+      fixed: "den",
+      scale: scales.get(key.lifetime) ?? null,
+    });
     if (r.estimate === null) continue;
     out.push({ source: sourceName(key.k), lifetime: key.lifetime, romi: withMargin(run, r) });
   }

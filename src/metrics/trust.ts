@@ -18,6 +18,7 @@ import { sourceRowOrder } from "./id-order.ts";
 import { type IntervalSpend, intervalStats } from "./intervals.ts";
 import type { MetricRun } from "./query.ts";
 import type { TrustStats } from "./result.ts";
+import { SliceReplicates } from "./slice-replicates.ts";
 import type { SliceSpend } from "./slice-spend.ts";
 import type { LtvRow, Tables } from "./tables.ts";
 import type { TrustMemory } from "./trust-memory.ts";
@@ -37,10 +38,13 @@ export interface TrustInputs {
 /**
  * What the attribution models of one slice share beyond their TrustStats, never part of a result: the
  * buyer-level forecast's buyers and fit (read and fitted once per slice, reused by every model's
- * per-source forecast). The caller makes one per slice and passes it to each model's trustStats.
+ * per-source forecast) and the bootstrap replicates already summed (the same buyers' sums recur
+ * across the models, slice-replicates.ts). The caller makes one per slice and passes it to each
+ * model's trustStats.
  */
 export interface TrustScratch {
   buyerBasis?: BuyerForecastBasis;
+  replicates?: SliceReplicates;
 }
 
 /**
@@ -62,6 +66,7 @@ export async function trustStats(
   verdictsOnly = false,
 ): Promise<TrustStats> {
   const { memory } = inputs;
+  scratch.replicates ??= new SliceReplicates();
   const intervals = intervalStats(
     run,
     memory,
@@ -69,6 +74,7 @@ export async function trustStats(
     inputs.intervalSpend,
     shared?.intervals.byCohort,
     verdictsOnly,
+    scratch.replicates,
   );
   const concentration = concentrationStats(
     run,
