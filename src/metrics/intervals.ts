@@ -212,11 +212,16 @@ function sourceIntervals(
   const withheld = run.scope.withheld !== null;
   let defined = 0;
   const out: SourceInterval[] = [];
+  // One set of per-replicate ratios for every row: percentileInterval copies out what it keeps.
+  const B = sm.length;
+  const romi = new Float64Array(B);
+  const ltv = romiOnly ? romi : new Float64Array(B);
+  const cac = romiOnly ? romi : new Float64Array(B);
   for (const row of rows) {
     const { key } = row;
-    const rev = replicates.sums(row.rev);
+    // Read only (the slice's pristine replicates, slice-replicates.ts).
+    const rev = replicates.view(row.rev);
     const sp = spend.get(key) ?? { mature: Number.NaN, costs: Number.NaN };
-    const romi = new Float64Array(rev.length);
     for (let r = 0; r < rev.length; r++) romi[r] = margin * safeRatio(rev[r]! * sm[r]!, sp.mature);
     const romiH = percentileInterval(romi, level);
     // Without spend ROMI and CAC are not numbers (null, "no_spend"): no interval either.
@@ -226,10 +231,8 @@ function sourceIntervals(
       out.push({ source: sourceName(key), ltvH: NONE, romiH: romiBounds, cac: NONE });
       continue;
     }
-    const mb = replicates.sums(row.mb);
-    const wb = replicates.sums(row.wb);
-    const ltv = new Float64Array(rev.length);
-    const cac = new Float64Array(rev.length);
+    const mb = replicates.view(row.mb);
+    const wb = replicates.view(row.wb);
     for (let r = 0; r < rev.length; r++) {
       ltv[r] = margin * safeRatio(rev[r]!, mb[r]!);
       cac[r] = safeRatio(sp.costs, wb[r]! * sw[r]!);

@@ -51,12 +51,17 @@ export class SliceReplicates {
 
   /** replicateSums(x): a new array. */
   sums(x: Float64Array): Float64Array {
+    return this.view(x).slice();
+  }
+
+  /** replicateSums(x) as held here, to be read only (sums gives a copy to write into). */
+  view(x: Float64Array): Readonly<Float64Array> {
     let known = this.byArray.get(x);
     if (!known) {
       this.prepare([x]);
       known = this.byArray.get(x)!;
     }
-    return known.slice();
+    return known;
   }
 
   /** bootstrap.ts's unitScales of per-bucket buyers `values` whose exact total is `total`. */
