@@ -143,6 +143,23 @@ function derive(lang: Lang, over: Over = {}, byModel = BY_MODEL): Insights {
   return deriveInsights({ byModel: results, context: runContext(options, lang), qualityNotes: NOTES });
 }
 
+/** The analysis of `results` as the engine would assemble it, first-touch, over the fixture's sources. */
+function fixtureAnalysis(results: ReturnType<typeof resultsOf>, lang: Lang) {
+  return assembleAnalysis(results, {
+    attribution: "first-touch",
+    sources: ["1", "2", "3", "4", "5", "9", "10"],
+    devices: [],
+    lang,
+    dataQuality: {
+      window: { from: "2017-06-01", to: "2018-06-01", basis: "visits" },
+      files: [],
+      warnings: [],
+      quarantine: { rows: 0, path: null },
+    },
+    engine: { name: "fixture", version: "0" },
+  });
+}
+
 const find = (ins: Insights, id: string) => {
   const f = ins.findings.find((x) => x.id === id);
   assert.ok(f, `no finding ${id} in ${ins.findings.map((x) => x.id).join(", ")}`);
@@ -277,19 +294,7 @@ describe("deriveInsights: verdicts", () => {
     const results = resultsOf("en", { matureBuyers: { "first-touch": { "1": 12 } } }, BY_MODEL);
     const flag = results["first-touch"].marketing.sources.find((f) => f.source === "1");
     assert.deepEqual(flag, { source: "1", matureBuyers: 12, tooFewBuyers: true });
-    const analysis = assembleAnalysis(results, {
-      attribution: "first-touch",
-      sources: ["1", "2", "3", "4", "5", "9", "10"],
-      devices: [],
-      lang: "en",
-      dataQuality: {
-        window: { from: "2017-06-01", to: "2018-06-01", basis: "visits" },
-        files: [],
-        warnings: [],
-        quarantine: { rows: 0, path: null },
-      },
-      engine: { name: "fixture", version: "0" },
-    });
+    const analysis = fixtureAnalysis(results, "en");
     const verdicts = analysis.insights.findings.filter((f) => f.key === "1" && f.subject === "source");
     assert.deepEqual(
       verdicts.map((f) => f.verdict),
@@ -304,19 +309,7 @@ describe("deriveInsights: verdicts", () => {
     // and the evidence shows 80, so the sentence must say which is which.
     const results = resultsOf("en", { matureBuyers: { "first-touch": { "5": 3 } } }, BY_MODEL);
     for (const lang of ["en", "ru"] as const) {
-      const analysis = assembleAnalysis(results, {
-        attribution: "first-touch",
-        sources: ["1", "2", "3", "4", "5", "9", "10"],
-        devices: [],
-        lang,
-        dataQuality: {
-          window: { from: "2017-06-01", to: "2018-06-01", basis: "visits" },
-          files: [],
-          warnings: [],
-          quarantine: { rows: 0, path: null },
-        },
-        engine: { name: "fixture", version: "0" },
-      });
+      const analysis = fixtureAnalysis(results, lang);
       const f = find(analysis.insights, "source-5-too_few_buyers");
       assert.match(
         f.text,
