@@ -11,6 +11,7 @@ import {
   type Cancellable,
   computeModels,
   type ModelResults,
+  trustPartsOf,
 } from "./analysis.ts";
 import { Gate, Lru, Memo, sharedRecordBytes } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
@@ -100,7 +101,8 @@ export class AnalysisService {
   document(req: AnalysisRequest): Promise<ResponseBody> {
     return this.documents.get(documentKey(req), async () => {
       const byModel = await this.models(req);
-      return new ResponseBody(Buffer.from(JSON.stringify(analysisDocument(this.dataset, req, byModel))));
+      const doc = analysisDocument(this.dataset, req, byModel);
+      return new ResponseBody(Buffer.from(JSON.stringify(req.parts === "trust" ? trustPartsOf(doc) : doc)));
     });
   }
 

@@ -112,6 +112,21 @@ export function analysisDocument(
 }
 
 /**
+ * What an `intervals=1` document has that the same request's point document lacks or has otherwise:
+ * the trust numbers, and the insights and verdicts read from them (sliceTrust adds `trust` to the point
+ * results and changes nothing else, so every other part is the point document's own). Then what names
+ * the slice, so that a client can check the parts are for the document it holds.
+ */
+export const TRUST_PARTS = ["options", "window", "filter", "insights", "verdicts", "trust"] as const;
+
+/** The answer to `parts=trust`: merged over the point document, the whole intervals document. */
+export type TrustPartsDocument = Pick<AnalysisDocument, (typeof TRUST_PARTS)[number]>;
+
+export function trustPartsOf(doc: AnalysisDocument): TrustPartsDocument {
+  return Object.fromEntries(TRUST_PARTS.map((part) => [part, doc[part]])) as TrustPartsDocument;
+}
+
+/**
  * An engine that stops at a deadline: the statement running then is interrupted, and any later one
  * fails at once, so the metric code unwinds within a statement's time.
  */

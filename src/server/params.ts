@@ -37,7 +37,19 @@ export interface AnalysisRequest {
    * point results cached under the same request's key with `intervals` false (analysis-service.ts).
    */
   intervals: boolean;
+  /**
+   * `parts=trust` (with `intervals=1`): only the parts of the document that the intervals add or
+   * change (`trust`, `insights`, `verdicts`) and those that name the slice (`options`, `window`,
+   * `filter`). The dashboard asks for the point document first and then for these, and merges them
+   * (`{ ...point, ...parts }` is the whole intervals document, byte for byte): the second answer does
+   * not repeat the ~60 % of the document the first one had (serialising, gzipping and caching it cost
+   * the server's thread a third of its time per change, docs/serve.md). Default `all`.
+   */
+  parts: DocumentParts;
 }
+
+/** The whole document, or only what intervals change (see AnalysisRequest.parts). */
+export type DocumentParts = "all" | "trust";
 
 export const QUERY_PARAMETERS = [
   "from",
@@ -50,6 +62,7 @@ export const QUERY_PARAMETERS = [
   "margin",
   "lang",
   "intervals",
+  "parts",
 ] as const;
 const KNOWN = new Set<string>(QUERY_PARAMETERS);
 export const MAX_VALUE_LENGTH = 2000;
@@ -99,8 +112,21 @@ export function parseAnalysisQuery(query: URLSearchParams, catalog: FilterCatalo
   const intervals = values.get("intervals") ?? "0";
   if (intervals !== "0" && intervals !== "1")
     problems.push(`invalid intervals: ${show(intervals)} (expected 0 or 1)`);
+  const parts = values.get("parts") ?? "all";
+  if (parts !== "all" && parts !== "trust")
+    problems.push(`invalid parts: ${show(parts)} (expected all or trust)`);
+  // Without intervals there is nothing they change: refused rather than answered with the point parts.
+  else if (parts === "trust" && intervals !== "1")
+    problems.push("invalid parts: trust needs intervals=1 (the parts that intervals add or change)");
   if (problems.length > 0 || options === undefined) throw new OptionsError(problems);
-  return { options, sources, devices, lang: lang as Lang, intervals: intervals === "1" };
+  return {
+    options,
+    sources,
+    devices,
+    lang: lang as Lang,
+    intervals: intervals === "1",
+    parts: parts as DocumentParts,
+  };
 }
 
 /** A comma-separated list of ids that must all exist in the data; blanks are ignored. */
@@ -156,7 +182,7 @@ export function computationKey(r: AnalysisRequest): string {
   ]);
 }
 
-/** The whole request: one response document. */
+/** The whole request: one response document (or its trust parts). */
 export function documentKey(r: AnalysisRequest): string {
-  return JSON.stringify([computationKey(r), r.options.attribution, r.lang]);
+  return JSON.stringify([computationKey(r), r.options.attribution, r.lang, r.parts]);
 }

@@ -4,7 +4,7 @@
  * dashboard shows after a 401; it is kept for the tab's session and removed from the address, so a
  * shared link never carries it.
  */
-import type { AnalysisDocument } from "../server/analysis.ts";
+import type { AnalysisDocument, TrustPartsDocument } from "../server/analysis.ts";
 import type { BudgetPlanResponse } from "../server/budget-plans.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
 
@@ -64,6 +64,17 @@ export function fetchAnalysis(
   if (intervals) asked.set("intervals", "1");
   const text = asked.toString();
   return getJson<AnalysisDocument>(`/api/analysis${text ? `?${text}` : ""}`, signal);
+}
+
+/**
+ * Only what the intervals add to the point document of `query` (`intervals=1&parts=trust`, see
+ * trust-parts.ts): the dashboard's second request for a filter, merged into its first answer.
+ */
+export function fetchTrustParts(query: URLSearchParams, signal: AbortSignal): Promise<TrustPartsDocument> {
+  const asked = new URLSearchParams(query);
+  asked.set("intervals", "1");
+  asked.set("parts", "trust");
+  return getJson<TrustPartsDocument>(`/api/analysis?${asked.toString()}`, signal);
 }
 
 /** The budget plan for the same view (seconds when not cached: the panel asks for it on its own). */

@@ -9,9 +9,16 @@ import { t } from "../i18n/index.ts";
 import { UNATTRIBUTED } from "../metrics/attribution.ts";
 import { analysisOfDocument, presentationOf } from "../presentation.ts";
 import type { Previous } from "../report/html/kpi.ts";
-import type { AnalysisDocument } from "../server/analysis.ts";
+import type { AnalysisDocument, TrustPartsDocument } from "../server/analysis.ts";
 import type { FilterChoices } from "../server/filter-choices.ts";
-import { ApiError, adoptTokenFromFragment, fetchAnalysis, fetchChoices, setToken } from "./api.ts";
+import {
+  ApiError,
+  adoptTokenFromFragment,
+  fetchAnalysis,
+  fetchChoices,
+  fetchTrustParts,
+  setToken,
+} from "./api.ts";
 import { bindBudgetPanel } from "./budget-panel.ts";
 import { clearCharts, drawCharts } from "./charts.ts";
 import { filtersHtml, headerHtml, tabsHtml, tokenFormHtml } from "./controls.ts";
@@ -31,6 +38,7 @@ import {
   stateSearch,
   toggle,
 } from "./state.ts";
+import { mergeTrustParts } from "./trust-parts.ts";
 
 const app = document.getElementById("app")!;
 let state: DashboardState = readState(location.search);
@@ -165,8 +173,8 @@ async function load(): Promise<void> {
     if (controller.signal.aborted) return;
     // Asked for now, so that the server computes them while the point numbers are drawn (on the
     // 0.4M sample each takes 0.1-0.2 s) rather than after; loadTrust draws them once the point
-    // numbers are drawn, and reports their failure.
-    const intervals = fetchAnalysis(query, controller.signal, { intervals: true });
+    // numbers are drawn, and reports their failure. Only what the intervals change: the rest is `doc`.
+    const intervals = fetchTrustParts(query, controller.signal);
     intervals.catch(() => undefined);
     shown = { key, doc };
     // Pending from before the first draw, so that nothing reads the page as settled in between.
@@ -199,20 +207,20 @@ async function load(): Promise<void> {
 }
 
 /**
- * Redraws the numbers on screen with their intervals (`intervals`: the same query's response with
- * `intervals=1`) once they arrive. Until they are drawn the page carries `data-trust-pending` and the
+ * Redraws the numbers on screen with their intervals (`intervals`: what the same query's response
+ * with `intervals=1` adds to the point document on screen, merged into it) once they arrive. Until they are drawn the page carries `data-trust-pending` and the
  * status line says so; a failure leaves the point numbers (their verdicts say no interval was
  * computed) and says why.
  */
 async function loadTrust(
   key: string,
-  intervals: Promise<AnalysisDocument>,
+  intervals: Promise<TrustPartsDocument>,
   controller: AbortController,
 ): Promise<void> {
   try {
-    const doc = await intervals;
+    const parts = await intervals;
     if (controller.signal.aborted || shown?.key !== key) return;
-    shown = { key, doc };
+    shown = { key, doc: mergeTrustParts(shown.doc, parts) };
     setStatus("");
     try {
       await renderPage();
