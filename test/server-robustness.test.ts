@@ -195,6 +195,25 @@ describe("serve: robustness", async () => {
     assert.equal(good.status, 200);
   });
 
+  test("plans being fitted when the server stops are answered 503, not logged as failures", async () => {
+    const logged: string[] = [];
+    const s = await serve({ log: (line) => void logged.push(line) });
+    // One thread fits the plans one after another: with three sent, at least two wait when it stops.
+    const answers = ["1", "2", "3", "4"].map((source) => send(s, "GET", `/api/budget?sources=${source}`));
+    const waited = performance.now();
+    while (s.plans.pending < 3 && performance.now() - waited < 60_000)
+      await new Promise((ok) => setTimeout(ok, 1));
+    assert.ok(s.plans.pending >= 3, "three plans were being fitted");
+    await s.close();
+    const statuses = (await Promise.all(answers)).map((a) => a.status);
+    assert.ok(statuses.includes(503), `some plan was cancelled (${statuses})`);
+    assert.ok(
+      statuses.every((status) => status === 200 || status === 503),
+      `answered or cancelled (${statuses})`,
+    );
+    assert.deepEqual(logged, []);
+  });
+
   test("a full queue is answered 503 at once with Retry-After", async () => {
     const s = await serve({
       concurrency: 1,

@@ -16,6 +16,7 @@ import {
 import { Gate, Lru, Memo, sharedRecordBytes } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
 import { type AnalysisRequest, computationKey, documentKey } from "./params.ts";
+import { ServerStopping } from "./stopping.ts";
 import type { TrustThread } from "./trust-thread.ts";
 
 export interface ServiceLimits {
@@ -127,7 +128,7 @@ export class AnalysisService {
   private compute(req: AnalysisRequest, queuedAt: number, point?: ModelResults): Promise<ModelResults> {
     const job = (point ? this.trustGate : this.gate).run(async () => {
       // Everyone who asked has been answered 503 by now: do not start work nobody waits for.
-      if (this.stopped) throw new AnalysisTimeout("stopping");
+      if (this.stopped) throw new ServerStopping("analysis");
       const waited = performance.now() - queuedAt;
       if (waited >= this.timeLimitMs) throw new AnalysisTimeout(this.timeLimitMs);
       this.computations++;

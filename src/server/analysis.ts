@@ -14,6 +14,7 @@ import type { Attribution } from "../metrics/tables.ts";
 import { knownPlan } from "./budget-plans.ts";
 import type { Dataset } from "./dataset.ts";
 import type { AnalysisRequest } from "./params.ts";
+import { ServerStopping } from "./stopping.ts";
 import { TrustSliceExpired, type TrustThread } from "./trust-thread.ts";
 
 export type ModelResults = Record<Attribution, MetricsResult>;
@@ -23,12 +24,8 @@ export type AnalysisDocument = MetricsDocument;
 
 /** The computation ran past its time limit and was interrupted. */
 export class AnalysisTimeout extends Error {
-  constructor(ms: number | "stopping") {
-    super(
-      ms === "stopping"
-        ? "the server is stopping: analysis cancelled"
-        : `analysis took longer than ${Math.round(ms / 1000)} s and was stopped`,
-    );
+  constructor(ms: number) {
+    super(`analysis took longer than ${Math.round(ms / 1000)} s and was stopped`);
     this.name = "AnalysisTimeout";
   }
 }
@@ -81,7 +78,7 @@ export async function computeModels(
   } catch (error) {
     // The thread may see the deadline pass a moment before this thread's timer fires.
     if (guarded.expired || error instanceof TrustSliceExpired)
-      throw new AnalysisTimeout(guarded.expired === "stop" ? "stopping" : timeLimitMs);
+      throw guarded.expired === "stop" ? new ServerStopping("analysis") : new AnalysisTimeout(timeLimitMs);
     throw error;
   } finally {
     running.delete(guarded);

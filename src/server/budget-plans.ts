@@ -22,6 +22,7 @@ import type { AnalysisService } from "./analysis-service.ts";
 import { Lru, Memo } from "./cache.ts";
 import type { Dataset } from "./dataset.ts";
 import { type AnalysisRequest, parseAnalysisQuery } from "./params.ts";
+import { ServerStopping } from "./stopping.ts";
 
 /** What the dashboard's panel shows: the plan, or why there is none, and the data it was fitted on. */
 export interface BudgetPlanResponse {
@@ -69,6 +70,11 @@ export class BudgetPlans {
   /** Plans fitted so far (tests count them). */
   fits = 0;
 
+  /** Plans sent to the thread and not yet answered (tests wait for them). */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
   /** The start-up plan (serve computes the default view's plan once, budget-plan.ts) is kept as fitted. */
   constructor(
     private readonly analysis: AnalysisService,
@@ -106,8 +112,7 @@ export class BudgetPlans {
   async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    for (const w of this.waiting.values())
-      w.reject(new Error("the server is stopping: budget plan cancelled"));
+    for (const w of this.waiting.values()) w.reject(new ServerStopping("budget plan"));
     this.waiting.clear();
     await worker?.terminate();
   }

@@ -24,6 +24,7 @@ import type { Dataset } from "./dataset.ts";
 import { filterChoices } from "./filter-choices.ts";
 import { hasToken, hostAllowed, isLoopbackHost, JSON_TYPE, send, sendError, sendJson } from "./http.ts";
 import { parseAnalysisQuery } from "./params.ts";
+import { ServerStopping } from "./stopping.ts";
 import { TrustThread, type TrustThreadOptions } from "./trust-thread.ts";
 
 export type { Dataset } from "./dataset.ts";
@@ -236,7 +237,7 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 function answerFailure(res: ServerResponse, error: unknown, log: (line: string) => void): void {
   if (error instanceof OptionsError) sendError(res, 400, "invalid parameters", error.problems);
   else if (error instanceof BusyError) sendError(res, 503, error.message, undefined, { "Retry-After": "5" });
-  else if (error instanceof AnalysisTimeout)
+  else if (error instanceof AnalysisTimeout || error instanceof ServerStopping)
     sendError(res, 503, error.message, undefined, { "Retry-After": "5" });
   else {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);

@@ -21,6 +21,7 @@ import type { TrustOffload, TrustWindow } from "../metrics/slice-trust.ts";
 import type { Attribution } from "../metrics/tables.ts";
 import type { TrustMemory } from "../metrics/trust-memory.ts";
 import { shareLargeArrays } from "./shared-arrays.ts";
+import { ServerStopping } from "./stopping.ts";
 import type { TrustMessage, TrustReply } from "./trust-worker.ts";
 
 const WORKER = new URL(`./trust-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
@@ -134,7 +135,7 @@ export class TrustThread implements TrustMirror {
   /** Terminates the thread; slices it has fail. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.failAll(new Error("the server is stopping: trust numbers cancelled"));
+    this.failAll(new ServerStopping("trust numbers"));
     this.windows.clear();
     await this.worker.terminate();
   }
